@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: MIT */
+/* Command-line options of `lttsync`. */
+#ifndef LTTSYNC_CLI_OPTIONS_H
+#define LTTSYNC_CLI_OPTIONS_H
+
+enum cli_format { CLI_FORMAT_TEXT, CLI_FORMAT_JSON };
+
+struct cli_options {
+	const char *messages;    /* --messages FILE */
+	const char *reference;   /* --reference HOST, or NULL */
+	const char *output;      /* --output FILE, or NULL for stdout */
+	enum cli_format format;
+};
+
+/* Exit statuses, as the man page documents them. */
+enum { CLI_EXIT_OK = 0, CLI_EXIT_ERROR = 1, CLI_EXIT_UNSYNCED = 2 };
+
+/*
+ * Parse argv. Returns -1 to go on, or an exit status when the command is
+ * done (--help, --version: 0; a usage error: 1, after a message).
+ */
+int cli_parse_options(int argc, char **argv, struct cli_options *out);
+
+#endif

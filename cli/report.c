@@ -1,0 +1,395 @@
+/* SPDX-License-Identifier: MIT */
+#include <inttypes.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "report.h"
+
+/* ---- building ---------------------------------------------------------- */
+
+static lttsync_status format_transform(struct report_host *h,
+				       const lttsync_transform *tf)
+{
+	lttsync_status st;
+
+	if ((st = lttsync_transform_format(h->slope, REPORT_NUM, tf,
+					   LTTSYNC_FIELD_SLOPE)) ||
+	    (st = lttsync_transform_format(h->offset, REPORT_NUM, tf,
+					   LTTSYNC_FIELD_OFFSET)) ||
+	    (st = lttsync_transform_format(h->pivot, REPORT_NUM, tf,
+					   LTTSYNC_FIELD_PIVOT)))
+		return st;
+	return lttsync_transform_format(h->pivot_ref, REPORT_NUM, tf,
+					LTTSYNC_FIELD_PIVOT_REF);
+}
+
+static lttsync_status build_path(struct report_host *h, lttsync_session *s)
+{
+	size_t n = lttsync_session_get_host_count(s);
+	lttsync_host_id u = h->id, next;
+
+	h->path = calloc(n, sizeof(*h->path));
+	if (!h->path)
+		return LTTSYNC_ERROR_NO_MEMORY;
+	for (h->path_len = 0; h->path_len < n; u = next) {
+		h->path[h->path_len++] = u;
+		if (lttsync_session_get_host_parent(&next, s, u) || next == u)
+			break;
+	}
+	return LTTSYNC_OK;
+}
+
+static void measure_width(struct report_host *h, lttsync_session *s,
+			  const lttsync_transform *tf)
+{
+	int64_t lo, hi;
+
+	if (lttsync_session_get_host_bounds_at(&lo, &hi, s, h->id,
+					       lttsync_transform_get_pivot(tf)) ||
+	    lo == INT64_MIN || hi == INT64_MAX)
+		return;
+	h->has_width = true;
+	h->width_ns = (uint64_t)hi - (uint64_t)lo;
+}
+
+static lttsync_status build_host(struct report_host *h, lttsync_session *s,
+				 lttsync_host_id id)
+{
+	lttsync_transform *tf = NULL;
+	lttsync_status st;
+
+	h->id = id;
+	h->name = lttsync_session_get_host_name(s, id);
+	if ((st = lttsync_session_get_host_quality(&h->quality, s, id)))
+		return st;
+	if (lttsync_session_get_host_transform(&tf, s, id) == LTTSYNC_OK) {
+		h->has_transform = true;
+		st = format_transform(h, tf);
+		measure_width(h, s, tf);
+		lttsync_transform_destroy(tf);
+		if (st)
+			return st;
+		return build_path(h, s);
+	}
+	return LTTSYNC_OK;
+}
+
+/* Hops to the reference; disconnected hosts are "infinitely" far. */
+static size_t depth_of(lttsync_session *s, lttsync_host_id h)
+{
+	size_t n = lttsync_session_get_host_count(s), d = 0;
+	lttsync_host_id next;
+
+	while (d <= n && lttsync_session_get_host_parent(&next, s, h) == 0 &&
+	       next != h) {
+		h = next;
+		d++;
+	}
+	return lttsync_session_get_host_parent(&next, s, h) ? SIZE_MAX : d;
+}
+
+/* host[1] is the host nearer the reference (DESIGN.md's R). */
+static void orient_pair(struct report_pair *p, lttsync_session *s,
+			lttsync_host_id a, lttsync_host_id b)
+{
+	size_t da = depth_of(s, a), db = depth_of(s, b);
+	bool a_nearer = da < db ||
+			(da == db && strcmp(lttsync_session_get_host_name(s, a),
+					    lttsync_session_get_host_name(s, b)) < 0);
+
+	p->host[1] = a_nearer ? a : b;
+	p->host[0] = a_nearer ? b : a;
+}
+
+static void pair_estimate(struct report_pair *p, lttsync_session *s)
+{
+	lttsync_transform *tf;
+	int64_t lo, hi;
+
+	if (lttsync_session_get_pair_estimate(&tf, s, p->host[1], p->host[0]))
+		return;
+	p->has_estimate =
+		!lttsync_transform_format(p->slope, REPORT_NUM, tf,
+					  LTTSYNC_FIELD_SLOPE) &&
+		!lttsync_transform_format(p->offset, REPORT_NUM, tf,
+					  LTTSYNC_FIELD_OFFSET);
+	if (!lttsync_session_get_pair_bounds_at(&lo, &hi, s, p->host[1],
+						p->host[0],
+						lttsync_transform_get_pivot(tf)) &&
+	    lo != INT64_MIN && hi != INT64_MAX) {
+		p->has_width = true;
+		p->width_ns = (uint64_t)hi - (uint64_t)lo;
+	}
+	lttsync_transform_destroy(tf);
+}
+
+static lttsync_status build_pair(struct report_pair *p, lttsync_session *s,
+				 size_t index)
+{
+	lttsync_host_id a, b;
+	lttsync_status st;
+
+	if ((st = lttsync_session_get_pair(&a, &b, s, index)))
+		return st;
+	orient_pair(p, s, a, b);
+	if ((st = lttsync_session_get_message_count(&p->messages[0], s,
+						    p->host[0], p->host[1])) ||
+	    (st = lttsync_session_get_message_count(&p->messages[1], s,
+						    p->host[1], p->host[0])) ||
+	    (st = lttsync_session_get_pair_quality(&p->quality, s, p->host[1],
+						   p->host[0])) ||
+	    (st = lttsync_session_get_pair_violation(&p->violation_ns,
+						     &p->contradicting, s,
+						     p->host[1], p->host[0])))
+		return st;
+	p->has_bounds = lttsync_session_get_pair_slope_bounds(
+				&p->slope_min, &p->slope_max, s, p->host[1],
+				p->host[0]) == LTTSYNC_OK;
+	pair_estimate(p, s);
+	return LTTSYNC_OK;
+}
+
+static int cmp_hosts(const void *x, const void *y)
+{
+	return strcmp(((const struct report_host *)x)->name,
+		      ((const struct report_host *)y)->name);
+}
+
+static lttsync_session *sort_session;
+
+static int cmp_pairs(const void *x, const void *y)
+{
+	const struct report_pair *p = x, *q = y;
+	int c = strcmp(lttsync_session_get_host_name(sort_session, p->host[0]),
+		       lttsync_session_get_host_name(sort_session, q->host[0]));
+
+	if (c)
+		return c;
+	return strcmp(lttsync_session_get_host_name(sort_session, p->host[1]),
+		      lttsync_session_get_host_name(sort_session, q->host[1]));
+}
+
+lttsync_status report_build(struct report *r, lttsync_session *s)
+{
+	lttsync_status st = LTTSYNC_OK;
+
+	memset(r, 0, sizeof(*r));
+	r->session = s;
+	r->n_hosts = lttsync_session_get_host_count(s);
+	r->n_pairs = lttsync_session_get_pair_count(s);
+	r->hosts = calloc(r->n_hosts + 1, sizeof(*r->hosts));
+	r->pairs = calloc(r->n_pairs + 1, sizeof(*r->pairs));
+	if (!r->hosts || !r->pairs)
+		return LTTSYNC_ERROR_NO_MEMORY;
+	r->has_reference = lttsync_session_get_reference(&r->reference, s) == 0;
+	for (size_t i = 0; !st && i < r->n_hosts; i++)
+		st = build_host(&r->hosts[i], s, (lttsync_host_id)i);
+	for (size_t i = 0; !st && i < r->n_pairs; i++)
+		st = build_pair(&r->pairs[i], s, i);
+	if (st)
+		return st;
+	qsort(r->hosts, r->n_hosts, sizeof(*r->hosts), cmp_hosts);
+	sort_session = s;
+	qsort(r->pairs, r->n_pairs, sizeof(*r->pairs), cmp_pairs);
+	return LTTSYNC_OK;
+}
+
+void report_free(struct report *r)
+{
+	for (size_t i = 0; r->hosts && i < r->n_hosts; i++)
+		free(r->hosts[i].path);
+	free(r->hosts);
+	free(r->pairs);
+	memset(r, 0, sizeof(*r));
+}
+
+bool report_all_synchronized(const struct report *r)
+{
+	if (r->n_hosts == 0)
+		return false;
+	for (size_t i = 0; i < r->n_hosts; i++) {
+		lttsync_quality q = r->hosts[i].quality;
+
+		if (!r->hosts[i].has_transform ||
+		    (q != LTTSYNC_QUALITY_REFERENCE &&
+		     q != LTTSYNC_QUALITY_ACCURATE &&
+		     q != LTTSYNC_QUALITY_APPROXIMATE))
+			return false;
+	}
+	return true;
+}
+
+/* ---- text ------------------------------------------------------------- */
+
+static const char *name_of(const struct report *r, lttsync_host_id h)
+{
+	return lttsync_session_get_host_name(r->session, h);
+}
+
+static void print_path(const struct report *r, const struct report_host *h,
+		       FILE *fp)
+{
+	if (!h->path_len) {
+		fputs("-", fp);
+		return;
+	}
+	for (size_t i = 0; i < h->path_len; i++)
+		fprintf(fp, "%s%s", i ? " > " : "", name_of(r, h->path[i]));
+}
+
+static void print_text_host(const struct report *r,
+			    const struct report_host *h, FILE *fp)
+{
+	char width[32] = "-";
+
+	if (h->has_width)
+		snprintf(width, sizeof(width), "%" PRIu64, h->width_ns);
+	fprintf(fp, "%-16s %-12s %-27s %-30s %-10s ", h->name,
+		lttsync_quality_string(h->quality),
+		h->has_transform ? h->slope : "-",
+		h->has_transform ? h->offset : "-", width);
+	print_path(r, h, fp);
+	fputc('\n', fp);
+}
+
+static void print_text_pair(const struct report *r,
+			    const struct report_pair *p, FILE *fp)
+{
+	char bounds[80] = "-";
+
+	if (p->has_bounds)
+		snprintf(bounds, sizeof(bounds), "[%.12g, %.12g]",
+			 p->slope_min, p->slope_max);
+	fprintf(fp, "%-16s %-16s %8" PRIu64 " %8" PRIu64 "  %-12s %s",
+		name_of(r, p->host[0]), name_of(r, p->host[1]), p->messages[0],
+		p->messages[1], lttsync_quality_string(p->quality), bounds);
+	if (p->quality == LTTSYNC_QUALITY_FAIL)
+		fprintf(fp, "  violation %.1f ns, %" PRIu64 " contradicting",
+			p->violation_ns, p->contradicting);
+	fputc('\n', fp);
+}
+
+void report_print_text(const struct report *r, FILE *fp)
+{
+	fprintf(fp, "reference: %s\n\n",
+		r->has_reference ? name_of(r, r->reference) : "(none)");
+	fprintf(fp, "%-16s %-12s %-27s %-30s %-10s %s\n", "host", "quality",
+		"slope", "offset (ns)", "width (ns)", "path");
+	for (size_t i = 0; i < r->n_hosts; i++)
+		print_text_host(r, &r->hosts[i], fp);
+	fprintf(fp, "\nt_ref = slope * t + offset; width: bounds on t_ref at "
+		    "the host's pivot.\n\n");
+	fprintf(fp, "%-16s %-16s %8s %8s  %-12s %s\n", "host A", "host B",
+		"A->B", "B->A", "quality", "slope bounds (t_A = a * t_B + b)");
+	for (size_t i = 0; i < r->n_pairs; i++)
+		print_text_pair(r, &r->pairs[i], fp);
+}
+
+/* ---- JSON ------------------------------------------------------------- */
+
+static void json_string(const char *s, FILE *fp)
+{
+	fputc('"', fp);
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (*p == '"' || *p == '\\')
+			fprintf(fp, "\\%c", *p);
+		else if (*p < 0x20)
+			fprintf(fp, "\\u%04x", *p);
+		else
+			fputc(*p, fp);
+	}
+	fputc('"', fp);
+}
+
+static void json_opt_string(bool has, const char *s, FILE *fp)
+{
+	if (has)
+		json_string(s, fp);
+	else
+		fputs("null", fp);
+}
+
+static void json_double(double v, FILE *fp)
+{
+	if (isfinite(v))
+		fprintf(fp, "%.17g", v);
+	else
+		fputs("null", fp);
+}
+
+static void print_json_host(const struct report *r,
+			    const struct report_host *h, FILE *fp)
+{
+	bool t = h->has_transform;
+
+	fputs("    {\"host\": ", fp);
+	json_string(h->name, fp);
+	fprintf(fp, ", \"quality\": \"%s\", \"slope\": ",
+		lttsync_quality_string(h->quality));
+	json_opt_string(t, h->slope, fp);
+	fputs(", \"offset_ns\": ", fp);
+	json_opt_string(t, h->offset, fp);
+	fputs(", \"pivot_ns\": ", fp);
+	json_opt_string(t, h->pivot, fp);
+	fputs(", \"pivot_ref_ns\": ", fp);
+	json_opt_string(t, h->pivot_ref, fp);
+	fputs(", \"bounds_width_ns\": ", fp);
+	if (h->has_width)
+		fprintf(fp, "%" PRIu64, h->width_ns);
+	else
+		fputs("null", fp);
+	fputs(", \"path\": [", fp);
+	for (size_t i = 0; i < h->path_len; i++) {
+		fputs(i ? ", " : "", fp);
+		json_string(name_of(r, h->path[i]), fp);
+	}
+	fputs("]}", fp);
+}
+
+static void print_json_pair(const struct report *r,
+			    const struct report_pair *p, FILE *fp)
+{
+	fputs("    {\"hosts\": [", fp);
+	json_string(name_of(r, p->host[0]), fp);
+	fputs(", ", fp);
+	json_string(name_of(r, p->host[1]), fp);
+	fprintf(fp, "], \"messages\": [%" PRIu64 ", %" PRIu64 "], "
+		    "\"quality\": \"%s\", \"slope_min\": ",
+		p->messages[0], p->messages[1],
+		lttsync_quality_string(p->quality));
+	json_double(p->has_bounds ? p->slope_min : NAN, fp);
+	fputs(", \"slope_max\": ", fp);
+	json_double(p->has_bounds ? p->slope_max : NAN, fp);
+	fputs(", \"slope\": ", fp);
+	json_opt_string(p->has_estimate, p->slope, fp);
+	fputs(", \"offset_ns\": ", fp);
+	json_opt_string(p->has_estimate, p->offset, fp);
+	fputs(", \"bounds_width_ns\": ", fp);
+	if (p->has_width)
+		fprintf(fp, "%" PRIu64, p->width_ns);
+	else
+		fputs("null", fp);
+	fprintf(fp, ", \"contradicting\": %" PRIu64 ", \"violation_ns\": ",
+		p->contradicting);
+	json_double(p->violation_ns, fp);
+	fputs("}", fp);
+}
+
+void report_print_json(const struct report *r, FILE *fp)
+{
+	fputs("{\n  \"reference\": ", fp);
+	json_opt_string(r->has_reference, r->has_reference
+				? name_of(r, r->reference) : "", fp);
+	fputs(",\n  \"hosts\": [\n", fp);
+	for (size_t i = 0; i < r->n_hosts; i++) {
+		print_json_host(r, &r->hosts[i], fp);
+		fputs(i + 1 < r->n_hosts ? ",\n" : "\n", fp);
+	}
+	fputs("  ],\n  \"pairs\": [\n", fp);
+	for (size_t i = 0; i < r->n_pairs; i++) {
+		print_json_pair(r, &r->pairs[i], fp);
+		fputs(i + 1 < r->n_pairs ? ",\n" : "\n", fp);
+	}
+	fputs("  ]\n}\n", fp);
+}

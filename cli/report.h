@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The report `lttsync` prints: a snapshot of the session's results, built
+ * through the public API only, then rendered as text or JSON
+ * (doc/output.md describes both formats).
+ */
+#ifndef LTTSYNC_CLI_REPORT_H
+#define LTTSYNC_CLI_REPORT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <lttsync/lttsync.h>
+
+#define REPORT_NUM 64
+
+struct report_host {
+	lttsync_host_id id;
+	const char *name;              /* borrowed from the session */
+	lttsync_quality quality;
+	bool has_transform;
+	char slope[REPORT_NUM], offset[REPORT_NUM];
+	char pivot[REPORT_NUM], pivot_ref[REPORT_NUM];
+	bool has_width;
+	uint64_t width_ns;             /* reference-time bounds width at the pivot */
+	lttsync_host_id *path;         /* host ... reference */
+	size_t path_len;               /* 0 when disconnected */
+};
+
+struct report_pair {
+	lttsync_host_id host[2];       /* [0] farther from the reference, [1] nearer */
+	uint64_t messages[2];          /* [0] host0 -> host1, [1] host1 -> host0 */
+	lttsync_quality quality;
+	bool has_bounds, has_estimate, has_width;
+	double slope_min, slope_max;   /* of t_host0 = a * t_host1 + b */
+	char slope[REPORT_NUM], offset[REPORT_NUM];
+	uint64_t width_ns;             /* host0-time bounds width at the estimate's pivot */
+	double violation_ns;
+	uint64_t contradicting;
+};
+
+struct report {
+	lttsync_session *session;
+	bool has_reference;
+	lttsync_host_id reference;
+	size_t n_hosts, n_pairs;
+	struct report_host *hosts;     /* sorted by name */
+	struct report_pair *pairs;     /* sorted by host names */
+};
+
+/* Returns LTTSYNC_OK or the first failing status (see the session's error). */
+lttsync_status report_build(struct report *r, lttsync_session *session);
+void report_free(struct report *r);
+
+/* True when every host got a transform of quality reference/accurate/approximate. */
+bool report_all_synchronized(const struct report *r);
+
+void report_print_text(const struct report *r, FILE *fp);
+void report_print_json(const struct report *r, FILE *fp);
+
+#endif

@@ -1,0 +1,698 @@
+/* SPDX-License-Identifier: MIT */
+/**
+ * @file lttsync.h
+ * @brief liblttsync: synchronize the clocks of traces taken on different
+ * machines from the network messages they exchanged.
+ *
+ * This is the only header a program includes. It needs neither glib nor
+ * babeltrace2.
+ *
+ * @section model Model
+ *
+ * A #lttsync_session holds hosts (one clock each) and traces (each belongs
+ * to one host). The caller feeds it either packet events (one TCP segment
+ * seen leaving or entering a trace's host), which the session matches
+ * into messages, or messages it matched itself. For each pair of hosts the
+ * session keeps two convex hulls and derives the set of linear relations
+ * compatible with every message; over all pairs it picks a reference host
+ * and gives each host a transform `t_ref = slope * t + offset`.
+ *
+ * Results are available at any time while feeding.
+ *
+ * @section conventions Conventions
+ *
+ * - Every function that can fail returns an #lttsync_status;
+ *   #LTTSYNC_OK is 0, errors are negative. On error, the output
+ *   parameters are left untouched and lttsync_session_get_last_error()
+ *   describes the failure.
+ * - Output parameters come first and are named `out` (or `out_...`).
+ * - Timestamps are signed 64-bit nanoseconds from the clock's origin
+ *   (for LTTng: the Unix epoch). Accepted range: [-2^62, 2^62].
+ * - `get` functions that return pointers document ownership: "borrowed"
+ *   pointers stay owned by the session; "new" objects are owned by the
+ *   caller, who releases them with the matching `_destroy`.
+ *
+ * @section threads Threads
+ *
+ * A session is not thread-safe: use each session from one thread at a
+ * time. Distinct sessions are independent and may be used concurrently;
+ * the library has no global mutable state. An #lttsync_transform is
+ * immutable: any number of threads may apply it at once.
+ */
+#ifndef LTTSYNC_LTTSYNC_H
+#define LTTSYNC_LTTSYNC_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <lttsync/version.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** @cond INTERNAL */
+#if defined(LTTSYNC_BUILDING) && defined(__GNUC__)
+#define LTTSYNC_API __attribute__((visibility("default")))
+#else
+#define LTTSYNC_API
+#endif
+/** @endcond */
+
+/**
+ * Status codes returned by every fallible function.
+ * @since 0.1
+ */
+typedef enum lttsync_status {
+	LTTSYNC_OK = 0,                      /**< Success. */
+	LTTSYNC_ERROR_INVALID_ARGUMENT = -1, /**< NULL, out of range or inconsistent argument. */
+	LTTSYNC_ERROR_NO_MEMORY = -2,        /**< An allocation failed; the session is unchanged. */
+	LTTSYNC_ERROR_NOT_FOUND = -3,        /**< Unknown host, trace or message index. */
+	LTTSYNC_ERROR_NOT_AVAILABLE = -4,    /**< The result does not exist (yet): e.g. a host without a transform. */
+	LTTSYNC_ERROR_IO = -5,               /**< A file could not be read or written. */
+	LTTSYNC_ERROR_FORMAT = -6,           /**< Malformed input data (trace, CSV...). */
+	LTTSYNC_ERROR_RANGE = -7,            /**< A result does not fit the output type. */
+} lttsync_status;
+
+/**
+ * Quality of a pair's or a host's synchronization.
+ *
+ * Pair qualities follow DESIGN.md: #LTTSYNC_QUALITY_ABSENT (no message),
+ * #LTTSYNC_QUALITY_INCOMPLETE (one direction only, or no finite slope
+ * bound), #LTTSYNC_QUALITY_APPROXIMATE (one finite slope bound),
+ * #LTTSYNC_QUALITY_ACCURATE (both bounds finite), #LTTSYNC_QUALITY_FAIL
+ * (the messages contradict each other).
+ *
+ * A host's quality is #LTTSYNC_QUALITY_REFERENCE for the reference,
+ * #LTTSYNC_QUALITY_DISCONNECTED when no usable path leads to the
+ * reference, else the worst pair quality along its path.
+ * @since 0.1
+ */
+typedef enum lttsync_quality {
+	LTTSYNC_QUALITY_ABSENT = 0,       /**< No message between the two hosts. */
+	LTTSYNC_QUALITY_INCOMPLETE = 1,   /**< One direction only, or no finite slope bound. */
+	LTTSYNC_QUALITY_APPROXIMATE = 2,  /**< Exactly one finite slope bound. */
+	LTTSYNC_QUALITY_ACCURATE = 3,     /**< Both slope bounds finite, a_min < a_max. */
+	LTTSYNC_QUALITY_FAIL = 4,         /**< The messages contradict each other. */
+	LTTSYNC_QUALITY_REFERENCE = 5,    /**< Hosts only: the reference host. */
+	LTTSYNC_QUALITY_DISCONNECTED = 6, /**< Hosts only: no usable path to the reference. */
+} lttsync_quality;
+
+/** Direction of a packet event relative to its trace's host. @since 0.1 */
+typedef enum lttsync_direction {
+	LTTSYNC_DIRECTION_SEND = 0,    /**< The segment left the host. */
+	LTTSYNC_DIRECTION_RECEIVE = 1, /**< The segment entered the host. */
+} lttsync_direction;
+
+/**
+ * Counters a session keeps about matching, for
+ * lttsync_session_get_counter(). New counters may be added at the end.
+ * @since 0.1
+ */
+typedef enum lttsync_counter {
+	LTTSYNC_COUNTER_PACKETS = 0,        /**< Packet events fed. */
+	LTTSYNC_COUNTER_MATCHED = 1,        /**< Messages made from packet events. */
+	LTTSYNC_COUNTER_LOOPBACK = 2,       /**< Keys seen sent and received on the same host. */
+	LTTSYNC_COUNTER_AMBIGUOUS = 3,      /**< Packet events dropped because their key repeated. */
+	LTTSYNC_COUNTER_EVICTED = 4,        /**< Unmatched packet events dropped by the pending cap. */
+	LTTSYNC_COUNTER_PENDING = 5,        /**< Keys currently held in the pending table. */
+	LTTSYNC_COUNTER_LATE_REPEATS = 6,   /**< Repeats of a key after its match was used. */
+	LTTSYNC_COUNTER_MESSAGES = 7,       /**< Messages in the hulls (matched plus fed). */
+	LTTSYNC_COUNTER_FLOW_MISMATCH = 8,  /**< Same key, conflicting addresses or ports. */
+} lttsync_counter;
+
+/** A host handle: a small integer, valid for the session's lifetime. @since 0.1 */
+typedef uint32_t lttsync_host_id;
+/** A trace handle: a small integer, valid for the session's lifetime. @since 0.1 */
+typedef uint32_t lttsync_trace_id;
+
+/** Passed to lttsync_session_set_reference(): let the library choose. @since 0.1 */
+#define LTTSYNC_HOST_AUTO ((lttsync_host_id)UINT32_MAX)
+
+/** The synchronization session (opaque). @since 0.1 */
+typedef struct lttsync_session lttsync_session;
+
+/**
+ * A clock transform `t_ref = slope * t + offset` (opaque, immutable).
+ * Obtained from the session; owned by the caller; independent of the
+ * session once obtained.
+ * @since 0.1
+ */
+typedef struct lttsync_transform lttsync_transform;
+
+/** Canonical TCP flag bits, as in the TCP header's byte 13. @since 0.1 */
+#define LTTSYNC_TCP_FIN 0x01
+#define LTTSYNC_TCP_SYN 0x02 /**< @since 0.1 */
+#define LTTSYNC_TCP_RST 0x04 /**< @since 0.1 */
+#define LTTSYNC_TCP_PSH 0x08 /**< @since 0.1 */
+#define LTTSYNC_TCP_ACK 0x10 /**< @since 0.1 */
+#define LTTSYNC_TCP_URG 0x20 /**< @since 0.1 */
+#define LTTSYNC_TCP_ECE 0x40 /**< @since 0.1 */
+#define LTTSYNC_TCP_CWR 0x80 /**< @since 0.1 */
+
+/**
+ * One TCP segment seen by a trace. Initialise with lttsync_packet_init()
+ * before filling it: `struct_size` lets later releases add fields.
+ * @since 0.1
+ */
+typedef struct lttsync_packet {
+	uint32_t struct_size;          /**< Set by lttsync_packet_init(). */
+	lttsync_trace_id trace;        /**< Trace that recorded the event. */
+	lttsync_direction direction;   /**< Send or receive. */
+	int64_t timestamp_ns;          /**< Event time, trace clock. */
+	uint32_t seq;                  /**< TCP sequence number (host order). */
+	uint32_t ack_seq;              /**< TCP acknowledgment number (host order). */
+	uint8_t flags;                 /**< Canonical TCP flags (LTTSYNC_TCP_*). */
+	uint8_t family;                /**< 0: addresses unknown, 4: IPv4, 6: IPv6. */
+	uint8_t has_ports;             /**< Non-zero when the ports are known. */
+	uint8_t reserved;              /**< Zero. */
+	uint16_t src_port;             /**< Source port (host order). */
+	uint16_t dst_port;             /**< Destination port (host order). */
+	uint8_t src_addr[16];          /**< Source address (IPv4: first 4 bytes). */
+	uint8_t dst_addr[16];          /**< Destination address. */
+} lttsync_packet;
+
+/**
+ * A matched message (frozen layout).
+ * @since 0.1
+ */
+typedef struct lttsync_message {
+	lttsync_host_id send_host; /**< Host that sent it. */
+	lttsync_host_id recv_host; /**< Host that received it. */
+	int64_t send_ns;           /**< Send time, sender's clock. */
+	int64_t recv_ns;           /**< Receive time, receiver's clock. */
+} lttsync_message;
+
+/** Fields of a transform rendered by lttsync_transform_format(). @since 0.1 */
+typedef enum lttsync_transform_field {
+	LTTSYNC_FIELD_SLOPE = 0,     /**< slope, >= 21 significant digits. */
+	LTTSYNC_FIELD_OFFSET = 1,    /**< offset (ns), 12 decimals. */
+	LTTSYNC_FIELD_PIVOT = 2,     /**< pivot (ns, integer, input clock). */
+	LTTSYNC_FIELD_PIVOT_REF = 3, /**< transform applied to pivot (ns), 12 decimals. */
+} lttsync_transform_field;
+
+/* ---- library ---------------------------------------------------------- */
+
+/** @return the runtime library version, e.g. "0.1.0". @since 0.1 */
+LTTSYNC_API const char *lttsync_version_string(void);
+/** @return the runtime major version. @since 0.1 */
+LTTSYNC_API unsigned lttsync_version_major(void);
+/** @return the runtime minor version. @since 0.1 */
+LTTSYNC_API unsigned lttsync_version_minor(void);
+/** @return the runtime patch version. @since 0.1 */
+LTTSYNC_API unsigned lttsync_version_patch(void);
+
+/**
+ * @param status any value.
+ * @return a static English description ("invalid argument"...).
+ * @since 0.1
+ */
+LTTSYNC_API const char *lttsync_status_string(lttsync_status status);
+
+/**
+ * @param quality any value.
+ * @return the static lower-case name ("accurate"...), "unknown" otherwise.
+ * @since 0.1
+ */
+LTTSYNC_API const char *lttsync_quality_string(lttsync_quality quality);
+
+/* ---- session ---------------------------------------------------------- */
+
+/**
+ * Create an empty session.
+ * @param out receives the new session, owned by the caller.
+ * @return #LTTSYNC_OK, #LTTSYNC_ERROR_INVALID_ARGUMENT (out NULL) or
+ *         #LTTSYNC_ERROR_NO_MEMORY.
+ * @since 0.1
+ */
+LTTSYNC_API lttsync_status lttsync_session_create(lttsync_session **out);
+
+/**
+ * Destroy a session and everything it owns. Transforms obtained from it
+ * stay valid.
+ * @param session the session, or NULL (no-op).
+ * @since 0.1
+ */
+LTTSYNC_API void lttsync_session_destroy(lttsync_session *session);
+
+/**
+ * @param session the session (NULL gives a fixed message).
+ * @return a borrowed description of the last error on this session, or ""
+ *         if none; valid until the next call on the session.
+ * @since 0.1
+ */
+LTTSYNC_API const char *lttsync_session_get_last_error(const lttsync_session *session);
+
+/**
+ * Bound the pending table of unmatched packet keys. When full, the oldest
+ * key is retired: a completed match is used, an unmatched event is
+ * dropped and counted (#LTTSYNC_COUNTER_EVICTED).
+ * @param session the session.
+ * @param max_pending at least 1; default 1048576 (about 100 MiB).
+ * @return #LTTSYNC_OK or #LTTSYNC_ERROR_INVALID_ARGUMENT.
+ * @since 0.1
+ */
+LTTSYNC_API lttsync_status lttsync_session_set_max_pending(lttsync_session *session,
+						       size_t max_pending);
+
+/**
+ * Keep every matched message so that lttsync_session_get_message() can
+ * return it. Off by default: memory then grows with the number of
+ * messages instead of the hull sizes. Applies to messages added after the
+ * call.
+ * @param session the session.
+ * @param keep non-zero to keep.
+ * @return #LTTSYNC_OK or #LTTSYNC_ERROR_INVALID_ARGUMENT.
+ * @since 0.1
+ */
+LTTSYNC_API lttsync_status lttsync_session_set_keep_messages(lttsync_session *session,
+							 int keep);
+
+/**
+ * Choose the reference host.
+ * @param session the session.
+ * @param host a declared host, or #LTTSYNC_HOST_AUTO (default): the
+ *        library picks the host whose transforms are most accurate
+ *        (doc/algorithm.md, "Choosing the reference").
+ * @return #LTTSYNC_OK, #LTTSYNC_ERROR_INVALID_ARGUMENT or
+ *         #LTTSYNC_ERROR_NOT_FOUND.
+ * @since 0.1
+ */
+LTTSYNC_API lttsync_status lttsync_session_set_reference(lttsync_session *session,
+						     lttsync_host_id host);
+
+/* ---- hosts and traces ------------------------------------------------- */
+
+/**
+ * Declare a host, or find the one already declared with that name.
+ * @param out receives the host's id.
+ * @param session the session.
+ * @param name non-empty, NUL-terminated; copied.
+ * @return #LTTSYNC_OK, #LTTSYNC_ERROR_INVALID_ARGUMENT or
+ *         #LTTSYNC_ERROR_NO_MEMORY.
+ * @since 0.1
+ */
+LTTSYNC_API lttsync_status lttsync_session_add_host(lttsync_host_id *out,
+						lttsync_session *session,
+						const char *name);
+
+/**
+ * Find a declared host by name.
+ * @return #LTTSYNC_OK, #LTTSYNC_ERROR_INVALID_ARGUMENT or
+ *         #LTTSYNC_ERROR_NOT_FOUND.
+ * @param out receives the id. @param session the session.
+ * @param name the host's name.
+ * @since 0.1
+ */
+LTTSYNC_API lttsync_status lttsync_session_find_host(lttsync_host_id *out,
+						 const lttsync_session *session,
+						 const char *name);
+
+/**
+ * @param session the session (NULL: 0).
+ * @return the number of hosts; ids are 0 to count - 1.
+ * @since 0.1
+ */
+LTTSYNC_API size_t lttsync_session_get_host_count(const lttsync_session *session);
+
+/**
+ * @param session the session. @param host a host id.
+ * @return the host's name (borrowed, lives as long as the session), or
+ *         NULL if the host does not exist.
+ * @since 0.1
+ */
+LTTSYNC_API const char *lttsync_session_get_host_name(const lttsync_session *session,
+						  lttsync_host_id host);
+
+/**
+ * Declare a trace recorded on a host. Traces of one host share its clock.
+ * @param out receives the trace id.
+ * @param session the session.
+ * @param host a declared host.
+ * @param name a label for reports (e.g. the trace's path); copied.
+ * @return #LTTSYNC_OK, #LTTSYNC_ERROR_INVALID_ARGUMENT,
+ *         #LTTSYNC_ERROR_NOT_FOUND or #LTTSYNC_ERROR_NO_MEMORY.
+ * @since 0.1
+ */
+LTTSYNC_API lttsync_status lttsync_session_add_trace(lttsync_trace_id *out,
+						 lttsync_session *session,
+						 lttsync_host_id host,
+						 const char *name);
+
+/**
+ * @param session the session (NULL: 0).
+ * @return the number of traces; ids are 0 to count - 1.
+ * @since 0.1
+ */
+LTTSYNC_API size_t lttsync_session_get_trace_count(const lttsync_session *session);
+
+/**
+ * @param out receives the host the trace belongs to.
+ * @param session the session. @param trace a trace id.
+ * @return #LTTSYNC_OK, #LTTSYNC_ERROR_INVALID_ARGUMENT or
+ *         #LTTSYNC_ERROR_NOT_FOUND.
+ * @since 0.1
+ */
+LTTSYNC_API lttsync_status lttsync_session_get_trace_host(lttsync_host_id *out,
+						      const lttsync_session *session,
+						      lttsync_trace_id trace);
+
+/**
+ * @param session the session. @param trace a trace id.
+ * @return the trace's name (borrowed), or NULL if it does not exist.
+ * @since 0.1
+ */
+LTTSYNC_API const char *lttsync_session_get_trace_name(const lttsync_session *session,
+						   lttsync_trace_id trace);
+
+/* ---- feeding ---------------------------------------------------------- */
+
+/**
+ * Reset a packet to "nothing known" and set its struct_size.
+ * @param packet the packet to initialise (NULL: no-op).
+ * @since 0.1
+ */
+LTTSYNC_API void lttsync_packet_init(lttsync_packet *packet);
+
+/**
+ * Feed one packet event. Events of any trace may come in any order.
+ *
+ * Matching (doc/matching.md): the key is (seq, ack_seq, flags). A key
+ * sent on one host and received on another, exactly once each, makes a
+ * message. A key seen twice in the same direction is ambiguous
+ * (retransmission, forwarding): all its events are dropped. A key sent
+ * and received on the same host is loopback and dropped. When two events
+ * of a key both carry addresses (or ports) that disagree, the key is
+ * dropped too (#LTTSYNC_COUNTER_FLOW_MISMATCH).
+ *
+ * @param session the session.
+ * @param packet initialised with lttsync_packet_init(); copied.
+ * @return #LTTSYNC_OK, #LTTSYNC_ERROR_INVALID_ARGUMENT (NULL, bad
+ *         direction, family or timestamp), #LTTSYNC_ERROR_NOT_FOUND
+ *         (unknown trace) or #LTTSYNC_ERROR_NO_MEMORY.
+ * @since 0.1
+ */
+LTTSYNC_API lttsync_status lttsync_session_feed_packet(lttsync_session *session,
+						   const lttsync_packet *packet);
+
+/**
+ * Feed a message the caller matched itself.
+ * @param session the session.
+ * @param send_host host that sent it. @param send_ns send time.
+ * @param recv_host host that received it (not send_host).
+ * @param recv_ns receive time.
+ * @return #LTTSYNC_OK, #LTTSYNC_ERROR_INVALID_ARGUMENT (same host,
+ *         timestamp out of range), #LTTSYNC_ERROR_NOT_FOUND or
+ *         #LTTSYNC_ERROR_NO_MEMORY.
+ * @since 0.1
+ */
+LTTSYNC_API lttsync_status lttsync_session_feed_message(lttsync_session *session,
+						    lttsync_host_id send_host,
+						    int64_t send_ns,
+						    lttsync_host_id recv_host,
+						    int64_t recv_ns);
+
+/* ---- matches ---------------------------------------------------------- */
+
+/**
+ * @param out receives the counter's value.
+ * @param session the session. @param counter which counter.
+ * @return #LTTSYNC_OK or #LTTSYNC_ERROR_INVALID_ARGUMENT.
+ * @since 0.1
+ */
+LTTSYNC_API lttsync_status lttsync_session_get_counter(uint64_t *out,
+						   lttsync_session *session,
+						   lttsync_counter counter);
+
+/**
+ * Number of messages from one host to another in the hulls.
+ * @param out receives the count.
+ * @param session the session.
+ * @param send_host sender. @param recv_host receiver.
+ * @return #LTTSYNC_OK, #LTTSYNC_ERROR_INVALID_ARGUMENT or
+ *         #LTTSYNC_ERROR_NOT_FOUND.
+ * @since 0.1
+ */
+LTTSYNC_API lttsync_status lttsync_session_get_message_count(uint64_t *out,
+							 lttsync_session *session,
+							 lttsync_host_id send_host,
+							 lttsync_host_id recv_host);
+
+/**
+ * Number of kept messages between two hosts, both directions
+ * (lttsync_session_set_keep_messages()).
+ * @param out receives the count. @param session the session.
+ * @param host_a one host. @param host_b the other.
+ * @return #LTTSYNC_OK, #LTTSYNC_ERROR_INVALID_ARGUMENT or
+ *         #LTTSYNC_ERROR_NOT_FOUND.
+ * @since 0.1
+ */
+LTTSYNC_API lttsync_status lttsync_session_get_kept_message_count(size_t *out,
+							      lttsync_session *session,
+							      lttsync_host_id host_a,
+							      lttsync_host_id host_b);
+
+/**
+ * A kept message between two hosts, in the order they were matched.
+ * @param out receives the message.
+ * @param session the session. @param host_a one host.
+ * @param host_b the other. @param index 0 to count - 1.
+ * @return #LTTSYNC_OK, #LTTSYNC_ERROR_INVALID_ARGUMENT or
+ *         #LTTSYNC_ERROR_NOT_FOUND.
+ * @since 0.1
+ */
+LTTSYNC_API lttsync_status lttsync_session_get_kept_message(lttsync_message *out,
+							lttsync_session *session,
+							lttsync_host_id host_a,
+							lttsync_host_id host_b,
+							size_t index);
+
+/**
+ * Number of host pairs that exchanged at least one message.
+ * @param session the session (NULL: 0).
+ * @return the count; pairs are indexed 0 to count - 1 in the order they
+ *         first exchanged a message.
+ * @since 0.1
+ */
+LTTSYNC_API size_t lttsync_session_get_pair_count(lttsync_session *session);
+
+/**
+ * The two hosts of a pair, smaller id first.
+ * @param out_a receives one host. @param out_b receives the other.
+ * @param session the session. @param index 0 to count - 1.
+ * @return #LTTSYNC_OK, #LTTSYNC_ERROR_INVALID_ARGUMENT or
+ *         #LTTSYNC_ERROR_NOT_FOUND.
+ * @since 0.1
+ */
+LTTSYNC_API lttsync_status lttsync_session_get_pair(lttsync_host_id *out_a,
+						lttsync_host_id *out_b,
+						lttsync_session *session,
+						size_t index);
+
+/* ---- pair results ----------------------------------------------------- */
+/*
+ * A pair is queried in an orientation: (from, to) describes the relation
+ * t_to = a * t_from + b. The session itself uses from = the host nearer
+ * the reference, as DESIGN.md defines.
+ */
+
+/**
+ * @param out receives the pair's quality.
+ * @param session the session. @param from x host. @param to y host.
+ * @return #LTTSYNC_OK, #LTTSYNC_ERROR_INVALID_ARGUMENT (same host) or
+ *         #LTTSYNC_ERROR_NOT_FOUND.
+ * @since 0.1
+ */
+LTTSYNC_API lttsync_status lttsync_session_get_pair_quality(lttsync_quality *out,
+							lttsync_session *session,
+							lttsync_host_id from,
+							lttsync_host_id to);
+
+/**
+ * Bounds on the slope a of t_to = a * t_from + b.
+ * @param out_min receives a_min (-INFINITY when unbounded).
+ * @param out_max receives a_max (+INFINITY when unbounded).
+ * @param session the session. @param from x host. @param to y host.
+ * @return #LTTSYNC_OK, #LTTSYNC_ERROR_INVALID_ARGUMENT,
+ *         #LTTSYNC_ERROR_NOT_FOUND or #LTTSYNC_ERROR_NOT_AVAILABLE
+ *         (absent, incomplete).
+ * @since 0.1
+ */
+LTTSYNC_API lttsync_status lttsync_session_get_pair_slope_bounds(double *out_min,
+							     double *out_max,
+							     lttsync_session *session,
+							     lttsync_host_id from,
+							     lttsync_host_id to);
+
+/**
+ * Bounds at from-time t on to-time: every relation compatible with the
+ * messages maps t into [*out_lo, *out_hi] (rounded outwards).
+ * @param out_lo receives the lower bound (INT64_MIN when unbounded).
+ * @param out_hi receives the upper bound (INT64_MAX when unbounded).
+ * @param session the session. @param from x host. @param to y host.
+ * @param t a time of `from`'s clock.
+ * @return #LTTSYNC_OK, #LTTSYNC_ERROR_INVALID_ARGUMENT,
+ *         #LTTSYNC_ERROR_NOT_FOUND or #LTTSYNC_ERROR_NOT_AVAILABLE.
+ * @since 0.1
+ */
+LTTSYNC_API lttsync_status lttsync_session_get_pair_bounds_at(int64_t *out_lo,
+							  int64_t *out_hi,
+							  lttsync_session *session,
+							  lttsync_host_id from,
+							  lttsync_host_id to,
+							  int64_t t);
+
+/**
+ * The pair's estimate t_to = a * t_from + b as a new transform: the
+ * average of the extreme lines (accurate, fail), the finite extreme line
+ * (approximate).
+ * @param out receives a new transform, owned by the caller.
+ * @param session the session. @param from x host. @param to y host.
+ * @return #LTTSYNC_OK, #LTTSYNC_ERROR_INVALID_ARGUMENT,
+ *         #LTTSYNC_ERROR_NOT_FOUND, #LTTSYNC_ERROR_NOT_AVAILABLE or
+ *         #LTTSYNC_ERROR_NO_MEMORY.
+ * @since 0.1
+ */
+LTTSYNC_API lttsync_status lttsync_session_get_pair_estimate(lttsync_transform **out,
+							 lttsync_session *session,
+							 lttsync_host_id from,
+							 lttsync_host_id to);
+
+/**
+ * For a pair in #LTTSYNC_QUALITY_FAIL: the smallest possible violation
+ * e (ns of `to`'s clock) and how many hull points the estimate violates.
+ * Other qualities give 0 and 0.
+ * @param out_ns receives e. @param out_count receives the count.
+ * @param session the session. @param from x host. @param to y host.
+ * @return #LTTSYNC_OK, #LTTSYNC_ERROR_INVALID_ARGUMENT or
+ *         #LTTSYNC_ERROR_NOT_FOUND.
+ * @since 0.1
+ */
+LTTSYNC_API lttsync_status lttsync_session_get_pair_violation(double *out_ns,
+							  uint64_t *out_count,
+							  lttsync_session *session,
+							  lttsync_host_id from,
+							  lttsync_host_id to);
+
+/* ---- host results ----------------------------------------------------- */
+
+/**
+ * @param out receives the reference host (chosen or set).
+ * @param session the session.
+ * @return #LTTSYNC_OK, #LTTSYNC_ERROR_INVALID_ARGUMENT or
+ *         #LTTSYNC_ERROR_NOT_AVAILABLE (no host).
+ * @since 0.1
+ */
+LTTSYNC_API lttsync_status lttsync_session_get_reference(lttsync_host_id *out,
+						     lttsync_session *session);
+
+/**
+ * @param out receives the host's quality (see #lttsync_quality).
+ * @param session the session. @param host a host.
+ * @return #LTTSYNC_OK, #LTTSYNC_ERROR_INVALID_ARGUMENT or
+ *         #LTTSYNC_ERROR_NOT_FOUND.
+ * @since 0.1
+ */
+LTTSYNC_API lttsync_status lttsync_session_get_host_quality(lttsync_quality *out,
+							lttsync_session *session,
+							lttsync_host_id host);
+
+/**
+ * The next host on the path from `host` to the reference; the reference
+ * is its own parent. The path ends at the reference.
+ * @param out receives the next host.
+ * @param session the session. @param host a host.
+ * @return #LTTSYNC_OK, #LTTSYNC_ERROR_INVALID_ARGUMENT,
+ *         #LTTSYNC_ERROR_NOT_FOUND or #LTTSYNC_ERROR_NOT_AVAILABLE
+ *         (disconnected).
+ * @since 0.1
+ */
+LTTSYNC_API lttsync_status lttsync_session_get_host_parent(lttsync_host_id *out,
+						       lttsync_session *session,
+						       lttsync_host_id host);
+
+/**
+ * The host's transform onto the reference clock, composed along its path.
+ * @param out receives a new transform, owned by the caller.
+ * @param session the session. @param host a host.
+ * @return #LTTSYNC_OK, #LTTSYNC_ERROR_INVALID_ARGUMENT,
+ *         #LTTSYNC_ERROR_NOT_FOUND, #LTTSYNC_ERROR_NOT_AVAILABLE
+ *         (disconnected) or #LTTSYNC_ERROR_NO_MEMORY.
+ * @since 0.1
+ */
+LTTSYNC_API lttsync_status lttsync_session_get_host_transform(lttsync_transform **out,
+							  lttsync_session *session,
+							  lttsync_host_id host);
+
+/**
+ * Guaranteed bounds on the reference time of host-time t, carried along
+ * the host's path.
+ * @param out_lo receives the lower bound (INT64_MIN when unbounded).
+ * @param out_hi receives the upper bound (INT64_MAX when unbounded).
+ * @param session the session. @param host a host. @param t host time.
+ * @return #LTTSYNC_OK, #LTTSYNC_ERROR_INVALID_ARGUMENT,
+ *         #LTTSYNC_ERROR_NOT_FOUND or #LTTSYNC_ERROR_NOT_AVAILABLE.
+ * @since 0.1
+ */
+LTTSYNC_API lttsync_status lttsync_session_get_host_bounds_at(int64_t *out_lo,
+							  int64_t *out_hi,
+							  lttsync_session *session,
+							  lttsync_host_id host,
+							  int64_t t);
+
+/* ---- transforms ------------------------------------------------------- */
+
+/**
+ * Apply a transform, rounding to the nearest ns; within 1 ns of the exact
+ * rational result of its slope and offset.
+ * @param out receives the mapped time.
+ * @param transform the transform. @param t a time of the input clock.
+ * @return #LTTSYNC_OK, #LTTSYNC_ERROR_INVALID_ARGUMENT or
+ *         #LTTSYNC_ERROR_RANGE (result beyond int64).
+ * @since 0.1
+ */
+LTTSYNC_API lttsync_status lttsync_transform_apply(int64_t *out,
+					       const lttsync_transform *transform,
+					       int64_t t);
+
+/**
+ * @param transform the transform (NULL: NAN).
+ * @return the slope as a double (use lttsync_transform_format() for all
+ *         digits).
+ * @since 0.1
+ */
+LTTSYNC_API double lttsync_transform_get_slope(const lttsync_transform *transform);
+
+/**
+ * @param transform the transform (NULL: 0).
+ * @return the pivot: a time of the input clock near the data.
+ * @since 0.1
+ */
+LTTSYNC_API int64_t lttsync_transform_get_pivot(const lttsync_transform *transform);
+
+/**
+ * Render a field as an exact decimal string of the transform's own
+ * parameters: `t_ref = slope * t + offset`, and the pivot form
+ * `t_ref = pivot_ref + slope * (t - pivot)`.
+ * @param buf receives the NUL-terminated string.
+ * @param size size of buf; 64 always suffices.
+ * @param transform the transform. @param field which field.
+ * @return #LTTSYNC_OK, #LTTSYNC_ERROR_INVALID_ARGUMENT or
+ *         #LTTSYNC_ERROR_RANGE (buf too small).
+ * @since 0.1
+ */
+LTTSYNC_API lttsync_status lttsync_transform_format(char *buf, size_t size,
+						const lttsync_transform *transform,
+						lttsync_transform_field field);
+
+/**
+ * @param transform the transform, or NULL (no-op).
+ * @since 0.1
+ */
+LTTSYNC_API void lttsync_transform_destroy(lttsync_transform *transform);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* LTTSYNC_LTTSYNC_H */

@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: MIT */
+/* Status strings and the per-session "last error" message. */
+#ifndef LTTSYNC_ERRORS_H
+#define LTTSYNC_ERRORS_H
+
+#include <lttsync/lttsync.h>
+
+#define LSYNC_ERROR_MAX 256
+
+/*
+ * Record a message for `status` on the session (if any) and return
+ * `status`, so that error paths read `return lsync_error(s, ST, "...")`.
+ */
+lttsync_status lsync_error(lttsync_session *session, lttsync_status status,
+			   const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* Forget the last error (called at the start of each public entry). */
+void lsync_clear_error(lttsync_session *session);
+
+#endif

@@ -1,0 +1,839 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The convex-hull synchronization of one host pair (see hull.h and
+ * DESIGN.md, "The hull algorithm").
+ *
+ * Two chains: `below` is the upper hull of the O->R points, `above` the
+ * lower hull of the R->O points. Every geometric decision (is a point a
+ * vertex, which slope is smaller, which overlap is larger) is taken in
+ * exact integer arithmetic, so the stored vertices and every result are
+ * functions of the point sets alone. Floating point (long double) appears
+ * only when results are handed out: slopes, the fractional part of values,
+ * and the relaxed problem of a FAIL pair, which involves e* = D/2.
+ *
+ * Overflow budget: coordinates lie in [-2^62, 2^62], so a difference is
+ * below 2^63 in magnitude and a product of two differences below 2^126;
+ * every such quantity is computed in __int128 and products are compared,
+ * never subtracted.
+ */
+#include "hull.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef __int128 i128;
+
+/* A slope n/d with d > 0, or an infinite one (inf = -1 or +1, n, d unused). */
+typedef struct slope {
+	i128 n, d;
+	int inf;
+} slope;
+
+/* An exact rational q + r/den with 0 <= r < den. */
+typedef struct qval {
+	i128 q, r, den;
+} qval;
+
+/* i + f with f in [0, 1): exact integer part, rounded fraction. */
+typedef struct ival {
+	i128 i;
+	long double f;
+} ival;
+
+/* The line through (x, y) of slope s. */
+typedef struct line {
+	int64_t x;
+	ival y;
+	slope s;
+} line;
+
+/*
+ * What solve, bounds_at and inverse_bounds all derive from the chains:
+ * the quality, the extreme lines (exact slopes, anchored at a point), and
+ * in FAIL the relaxation (chains move by `shift` = e* towards their side).
+ */
+typedef struct extremes {
+	lttsync_quality quality;
+	bool has_min, has_max;
+	line lmin, lmax;
+	qval overlap; /* FAIL: D, the largest vertical overlap; else 0 */
+	ival shift;   /* FAIL: D / 2; else 0 */
+} extremes;
+
+/* ---- exact arithmetic ------------------------------------------------ */
+
+static int cmp_i128(i128 a, i128 b)
+{
+	return (a > b) - (a < b);
+}
+
+/* Floor division (C division truncates): q and 0 <= *r < d, for d > 0. */
+static i128 floor_div(i128 n, i128 d, i128 *r)
+{
+	i128 q = n / d, m = n % d;
+
+	if (m < 0) {
+		m += d;
+		q -= 1;
+	}
+	*r = m;
+	return q;
+}
+
+static qval qval_make(i128 n, i128 d)
+{
+	qval v;
+
+	v.den = d;
+	v.q = floor_div(n, d, &v.r);
+	return v;
+}
+
+/* Compares the integer parts first, so the cross products stay < 2^126. */
+static int qval_cmp(const qval *a, const qval *b)
+{
+	if (a->q != b->q)
+		return cmp_i128(a->q, b->q);
+	return cmp_i128(a->r * b->den, b->r * a->den);
+}
+
+/*
+ * a - b and a + b, when at most one of them has a fractional part (they
+ * are chain values at a vertex of one chain, so one is an integer).
+ */
+static qval qval_sub(const qval *a, const qval *b)
+{
+	if (b->r == 0)
+		return (qval){ a->q - b->q, a->r, a->den };
+	return (qval){ a->q - b->q - 1, b->den - b->r, b->den };
+}
+
+static qval qval_add(const qval *a, const qval *b)
+{
+	if (b->r == 0)
+		return (qval){ a->q + b->q, a->r, a->den };
+	return (qval){ a->q + b->q, b->r, b->den };
+}
+
+/* r/den rounds once (both are below 2^64, so they convert exactly). */
+static ival qval_to_ival(const qval *v)
+{
+	return (ival){ v->q, (long double)v->r / (long double)v->den };
+}
+
+/* v / 2: the integer part stays exact, the odd unit becomes 0.5. */
+static ival qval_half(const qval *v)
+{
+	i128 odd;
+	i128 i = floor_div(v->q, 2, &odd);
+
+	return (ival){ i, 0.5L * (long double)odd +
+				  (long double)v->r / (long double)v->den / 2 };
+}
+
+/* Moves whole units of f into i so that f is back in [0, 1). */
+static ival ival_norm(ival v)
+{
+	if (v.f >= 1 || v.f < 0) {
+		long double k = floorl(v.f);
+
+		v.i += (i128)k;
+		v.f -= k;
+	}
+	return v;
+}
+
+static ival ival_add(ival a, ival b, int sign)
+{
+	if (sign < 0)
+		return ival_norm((ival){ a.i - b.i, a.f - b.f });
+	return ival_norm((ival){ a.i + b.i, a.f + b.f });
+}
+
+/* ---- slopes ---------------------------------------------------------- */
+
+/* The slope from p to q, p.x < q.x. */
+static slope slope_of(lsync_point p, lsync_point q)
+{
+	return (slope){ (i128)q.y - p.y, (i128)q.x - p.x, 0 };
+}
+
+static slope slope_inf(int sign)
+{
+	return (slope){ 0, 1, sign };
+}
+
+static int slope_cmp(const slope *a, const slope *b)
+{
+	if (a->inf != b->inf)
+		return a->inf < b->inf ? -1 : 1;
+	if (a->inf)
+		return 0;
+	return cmp_i128(a->n * b->d, b->n * a->d);
+}
+
+static long double slope_ld(const slope *s)
+{
+	if (s->inf)
+		return s->inf * (long double)INFINITY;
+	return (long double)s->n / (long double)s->d;
+}
+
+static const slope *slope_min(const slope *a, const slope *b)
+{
+	return slope_cmp(a, b) <= 0 ? a : b;
+}
+
+static const slope *slope_max(const slope *a, const slope *b)
+{
+	return slope_cmp(a, b) >= 0 ? a : b;
+}
+
+/* The line's exact value at x (its anchor's fraction aside). */
+static ival line_at(const line *l, int64_t x)
+{
+	qval t = qval_make(l->s.n * ((i128)x - l->x), l->s.d);
+
+	return ival_add(l->y, qval_to_ival(&t), 1);
+}
+
+/* ---- chains ---------------------------------------------------------- */
+
+/*
+ * Orientation of (a, b, c): > 0 when they turn counter-clockwise. The two
+ * products are compared rather than subtracted: each is below 2^126, their
+ * difference might not fit.
+ */
+static int orient(lsync_point a, lsync_point b, lsync_point c)
+{
+	i128 l = ((i128)b.x - a.x) * ((i128)c.y - a.y);
+	i128 r = ((i128)b.y - a.y) * ((i128)c.x - a.x);
+
+	return cmp_i128(l, r);
+}
+
+/* b (a.x < b.x < c.x) is a strict vertex: strictly below (lower hull) or
+ * above (upper hull) the segment ac. Collinear points are not vertices. */
+static bool strictly_convex(const lsync_chain *c, lsync_point a,
+			    lsync_point b, lsync_point d)
+{
+	int o = orient(a, b, d);
+
+	return c->upper ? o < 0 : o > 0;
+}
+
+/* At equal x, the point that constrains more: lower y for the lower hull. */
+static bool better_y(const lsync_chain *c, int64_t y, int64_t than)
+{
+	return c->upper ? y > than : y < than;
+}
+
+/* First index whose x is >= x (len if none). */
+static size_t chain_find(const lsync_chain *c, int64_t x)
+{
+	size_t lo = 0, hi = c->len;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (c->pts[mid].x < x)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* Room for one more vertex; on failure nothing changed. */
+static int chain_reserve(lsync_chain *c)
+{
+	size_t cap;
+	lsync_point *p;
+
+	if (c->len < c->cap)
+		return 0;
+	cap = c->cap ? 2 * c->cap : 8;
+	if (cap > SIZE_MAX / sizeof *p)
+		return -1;
+	p = realloc(c->pts, cap * sizeof *p);
+	if (!p)
+		return -1;
+	c->pts = p;
+	c->cap = cap;
+	return 0;
+}
+
+static void chain_remove(lsync_chain *c, size_t from, size_t n)
+{
+	memmove(c->pts + from, c->pts + from + n,
+		(c->len - from - n) * sizeof *c->pts);
+	c->len -= n;
+}
+
+/*
+ * The new vertex at index i may hide neighbours: on each side, the run of
+ * vertices that are no longer strictly convex is contiguous and adjacent
+ * to i, so checking outwards until the first convex one is enough.
+ */
+static void chain_repair(lsync_chain *c, size_t i)
+{
+	size_t n = 0;
+
+	while (i >= n + 2 && !strictly_convex(c, c->pts[i - n - 2],
+					      c->pts[i - n - 1], c->pts[i]))
+		n++;
+	if (n) {
+		chain_remove(c, i - n, n);
+		i -= n;
+	}
+	n = 0;
+	while (i + n + 2 < c->len &&
+	       !strictly_convex(c, c->pts[i], c->pts[i + n + 1],
+				c->pts[i + n + 2]))
+		n++;
+	if (n)
+		chain_remove(c, i + 1, n);
+}
+
+/*
+ * Fast path: a point on or beyond the hull at its x (same x with a weaker
+ * y, or not strictly outside the segment over it) costs one binary search
+ * and at most one orientation test.
+ */
+static int chain_add(lsync_chain *c, lsync_point p)
+{
+	size_t i = chain_find(c, p.x);
+
+	if (i < c->len && c->pts[i].x == p.x) {
+		if (!better_y(c, p.y, c->pts[i].y))
+			return 0;
+		c->pts[i] = p; /* replaces the vertex: no allocation */
+	} else {
+		if (i > 0 && i < c->len &&
+		    !strictly_convex(c, c->pts[i - 1], p, c->pts[i]))
+			return 0;
+		if (chain_reserve(c) < 0)
+			return -1;
+		memmove(c->pts + i + 1, c->pts + i,
+			(c->len - i) * sizeof *c->pts);
+		c->pts[i] = p;
+		c->len++;
+	}
+	chain_repair(c, i);
+	return 1;
+}
+
+/*
+ * The chain's exact value at x (first.x <= x <= last.x) and its one-sided
+ * slopes there. Beyond an end the missing side is infinite, pointing the
+ * way a supporting line may turn freely: for the upper hull, +inf on the
+ * left and -inf on the right; the reverse for the lower hull.
+ */
+static void chain_at(const lsync_chain *c, int64_t x, qval *v, slope *left,
+		     slope *right)
+{
+	size_t i = chain_find(c, x);
+	const lsync_point *p = c->pts;
+
+	if (p[i].x == x) {
+		*v = (qval){ p[i].y, 0, 1 };
+		*left = i > 0 ? slope_of(p[i - 1], p[i])
+			      : slope_inf(c->upper ? 1 : -1);
+		*right = i + 1 < c->len ? slope_of(p[i], p[i + 1])
+					: slope_inf(c->upper ? -1 : 1);
+		return;
+	}
+	/* Weighted sum: |y| <= 2^62 and the weights sum to dx <= 2^63. */
+	*v = qval_make((i128)p[i - 1].y * ((i128)p[i].x - x) +
+			       (i128)p[i].y * ((i128)x - p[i - 1].x),
+		       (i128)p[i].x - p[i - 1].x);
+	*left = *right = slope_of(p[i - 1], p[i]);
+}
+
+/* ---- public: chains -------------------------------------------------- */
+
+void lsync_hull_init(lsync_hull *h)
+{
+	memset(h, 0, sizeof *h);
+	h->above.upper = false;
+	h->below.upper = true;
+}
+
+void lsync_hull_fini(lsync_hull *h)
+{
+	free(h->above.pts);
+	free(h->below.pts);
+	lsync_hull_init(h);
+}
+
+static bool in_range(int64_t v)
+{
+	return v >= LSYNC_TS_MIN && v <= LSYNC_TS_MAX;
+}
+
+/* Out-of-range points break the overflow budget: they are dropped. */
+static int hull_add(lsync_chain *c, uint64_t *n, int64_t x, int64_t y)
+{
+	int r;
+
+	if (!in_range(x) || !in_range(y))
+		return 0;
+	r = chain_add(c, (lsync_point){ x, y });
+	if (r >= 0)
+		(*n)++;
+	return r;
+}
+
+int lsync_hull_add_above(lsync_hull *h, int64_t x, int64_t y)
+{
+	return hull_add(&h->above, &h->n_above, x, y);
+}
+
+int lsync_hull_add_below(lsync_hull *h, int64_t x, int64_t y)
+{
+	return hull_add(&h->below, &h->n_below, x, y);
+}
+
+size_t lsync_hull_vertex_count(const lsync_hull *h)
+{
+	return h->above.len + h->below.len;
+}
+
+/* ---- extreme lines --------------------------------------------------- */
+
+static line line_through(lsync_point p, slope s)
+{
+	return (line){ p.x, { p.y, 0 }, s };
+}
+
+/*
+ * a_max = min over (l below, u above, x_u > x_l) of slope(l, u), a_min =
+ * max over x_u < x_l; equal x with y_l >= y_u is a contradiction by
+ * itself. Pairs of vertices suffice (the constraints of other points are
+ * implied). O(|below| * |above|), fine for hulls of tens of vertices; the
+ * sorted order and strict comparisons make the kept pair deterministic.
+ */
+static bool pair_scan(const lsync_hull *h, extremes *e)
+{
+	const lsync_chain *b = &h->below, *a = &h->above;
+	bool contradiction = false;
+
+	for (size_t i = 0; i < b->len; i++) {
+		for (size_t j = 0; j < a->len; j++) {
+			lsync_point l = b->pts[i], u = a->pts[j];
+			slope s;
+
+			if (u.x > l.x) {
+				s = slope_of(l, u);
+				if (!e->has_max || slope_cmp(&s, &e->lmax.s) < 0)
+					e->lmax = line_through(l, s);
+				e->has_max = true;
+			} else if (u.x < l.x) {
+				s = slope_of(u, l);
+				if (!e->has_min || slope_cmp(&s, &e->lmin.s) > 0)
+					e->lmin = line_through(l, s);
+				e->has_min = true;
+			} else if (l.y >= u.y) {
+				contradiction = true;
+			}
+		}
+	}
+	return contradiction;
+}
+
+/* upper(below)(x) - lower(above)(x), exactly, at a vertex x of a chain. */
+static qval overlap_at(const lsync_hull *h, int64_t x)
+{
+	qval vb, va;
+	slope s1, s2;
+
+	chain_at(&h->below, x, &vb, &s1, &s2);
+	chain_at(&h->above, x, &va, &s1, &s2);
+	return qval_sub(&vb, &va);
+}
+
+/*
+ * The overlap d(x) is concave on the common x range, piecewise linear with
+ * breakpoints at vertices: its maximum D is at a vertex. Ties go to the
+ * smallest x, so the choice depends on the vertex sets only.
+ */
+static bool max_overlap(const lsync_hull *h, int64_t *t, qval *d)
+{
+	const lsync_chain *b = &h->below, *a = &h->above;
+	int64_t lo = b->pts[0].x > a->pts[0].x ? b->pts[0].x : a->pts[0].x;
+	int64_t hi = b->pts[b->len - 1].x < a->pts[a->len - 1].x
+			     ? b->pts[b->len - 1].x : a->pts[a->len - 1].x;
+	bool found = false;
+
+	for (int side = 0; side < 2; side++) {
+		const lsync_chain *c = side ? a : b;
+
+		for (size_t i = chain_find(c, lo);
+		     i < c->len && c->pts[i].x <= hi; i++) {
+			int64_t x = c->pts[i].x;
+			qval v = overlap_at(h, x);
+			int k = found ? qval_cmp(&v, d) : 1;
+
+			if (k > 0 || (k == 0 && x < *t)) {
+				*d = v;
+				*t = x;
+				found = true;
+			}
+		}
+	}
+	return found;
+}
+
+/*
+ * FAIL: move below points down and above points up by e* = D/2. The two
+ * moved hulls touch at t, at P = midpoint of the overlap there; a line of
+ * the relaxed problem passes through P with a slope that supports both
+ * moved hulls at t: between max(right slope of below, left slope of above)
+ * and min(left slope of below, right slope of above). These are chain
+ * slopes, hence exact; infinite ones mean that side is unbounded.
+ */
+static void relax(const lsync_hull *h, extremes *e)
+{
+	int64_t t = 0;
+	qval d, vb, va, mid;
+	slope bl, br, al, ar;
+
+	e->has_min = e->has_max = false;
+	if (!max_overlap(h, &t, &d))
+		return; /* disjoint x ranges always separate: not reached */
+	chain_at(&h->below, t, &vb, &bl, &br);
+	chain_at(&h->above, t, &va, &al, &ar);
+	mid = qval_add(&vb, &va);
+	e->overlap = d;
+	e->shift = qval_half(&d);
+	e->lmin = (line){ t, qval_half(&mid), *slope_max(&br, &al) };
+	e->lmax = (line){ t, qval_half(&mid), *slope_min(&bl, &ar) };
+	e->has_min = !e->lmin.s.inf;
+	e->has_max = !e->lmax.s.inf;
+}
+
+/*
+ * Strict feasibility: a line passes strictly between the point sets iff
+ * every vertex pair allows some common slope, i.e. a_min < a_max and no
+ * equal-x pair contradicts. Hulls that merely touch are FAIL.
+ */
+static void extremes_compute(const lsync_hull *h, extremes *e)
+{
+	memset(e, 0, sizeof *e);
+	e->overlap.den = 1;
+	if (h->above.len == 0 || h->below.len == 0) {
+		e->quality = h->above.len || h->below.len
+				     ? LTTSYNC_QUALITY_INCOMPLETE
+				     : LTTSYNC_QUALITY_ABSENT;
+		return;
+	}
+	if (pair_scan(h, e) ||
+	    (e->has_min && e->has_max &&
+	     slope_cmp(&e->lmin.s, &e->lmax.s) >= 0)) {
+		e->quality = LTTSYNC_QUALITY_FAIL;
+		relax(h, e);
+	} else if (e->has_min && e->has_max) {
+		e->quality = LTTSYNC_QUALITY_ACCURATE;
+	} else {
+		e->quality = e->has_min || e->has_max
+				     ? LTTSYNC_QUALITY_APPROXIMATE
+				     : LTTSYNC_QUALITY_INCOMPLETE;
+	}
+}
+
+static bool has_lines(const extremes *e)
+{
+	return e->quality == LTTSYNC_QUALITY_APPROXIMATE ||
+	       e->quality == LTTSYNC_QUALITY_ACCURATE ||
+	       e->quality == LTTSYNC_QUALITY_FAIL;
+}
+
+/* ---- solve ----------------------------------------------------------- */
+
+static int64_t clamp_i64(i128 v)
+{
+	if (v > INT64_MAX)
+		return INT64_MAX;
+	if (v < INT64_MIN)
+		return INT64_MIN;
+	return (int64_t)v;
+}
+
+/* Fills *f field by field so that the caller's zeroed padding stays. */
+static void set_xform(lsync_xform *f, int64_t pivot, ival v, long double s)
+{
+	f->x0 = pivot;
+	f->y0 = clamp_i64(v.i); /* beyond int64 only for absurd slopes */
+	f->y0_frac = v.f;
+	f->slope = s;
+}
+
+static void span(const lsync_hull *h, int64_t *first, int64_t *last)
+{
+	const lsync_chain *c[2] = { &h->below, &h->above };
+
+	*first = INT64_MAX;
+	*last = INT64_MIN;
+	for (int k = 0; k < 2; k++) {
+		if (!c[k]->len)
+			continue;
+		if (c[k]->pts[0].x < *first)
+			*first = c[k]->pts[0].x;
+		if (c[k]->pts[c[k]->len - 1].x > *last)
+			*last = c[k]->pts[c[k]->len - 1].x;
+	}
+	if (*first > *last)
+		*first = *last = 0;
+}
+
+/* Point-by-point average of the two extreme lines at the pivot. */
+static void set_average(lsync_xform *f, const extremes *e, int64_t pivot)
+{
+	ival a = line_at(&e->lmin, pivot), b = line_at(&e->lmax, pivot);
+	i128 odd, i = floor_div(a.i + b.i, 2, &odd);
+	ival v = ival_norm((ival){ i, (a.f + b.f) / 2 + 0.5L * (long double)odd });
+
+	set_xform(f, pivot, v, (slope_ld(&e->lmin.s) + slope_ld(&e->lmax.s)) / 2);
+}
+
+/*
+ * Sign of estimate(p.x) - p.y in FAIL. Measured from the anchor P, so the
+ * vertex at P (on the line when the hulls merely touch) is judged exactly;
+ * when the estimate is one of the exact lines, everywhere exactly.
+ */
+static int fail_side(const extremes *e, lsync_point p)
+{
+	const line *l = NULL;
+	long double g;
+	ival v;
+
+	if (!e->has_max || (e->has_min && slope_cmp(&e->lmin.s, &e->lmax.s) == 0))
+		l = &e->lmin;
+	else if (!e->has_min)
+		l = &e->lmax;
+	if (l) {
+		line flat = { l->x, l->y, { 0, 1, 0 } };
+
+		v = line_at(l->s.inf ? &flat : l, p.x); /* no slope: any works at P */
+		if (v.i != p.y)
+			return v.i > p.y ? 1 : -1;
+		return v.f > 0;
+	}
+	g = (long double)(e->lmin.y.i - p.y) + e->lmin.y.f +
+	    (slope_ld(&e->lmin.s) + slope_ld(&e->lmax.s)) / 2 *
+		    (long double)((i128)p.x - e->lmin.x);
+	return (g > 0) - (g < 0);
+}
+
+/* Vertices not strictly on their side of the estimate (on it counts). */
+static uint64_t count_violating(const lsync_hull *h, const extremes *e)
+{
+	uint64_t n = 0;
+
+	for (size_t i = 0; i < h->below.len; i++)
+		n += fail_side(e, h->below.pts[i]) <= 0;
+	for (size_t i = 0; i < h->above.len; i++)
+		n += fail_side(e, h->above.pts[i]) >= 0;
+	return n;
+}
+
+void lsync_hull_solve(const lsync_hull *h, lsync_hull_solution *out)
+{
+	extremes e;
+	int64_t pivot;
+
+	memset(out, 0, sizeof *out); /* padding too: results compare with memcmp */
+	extremes_compute(h, &e);
+	out->quality = e.quality;
+	span(h, &out->x_first, &out->x_last);
+	pivot = (int64_t)(out->x_first +
+			  ((i128)out->x_last - out->x_first) / 2);
+	if (!has_lines(&e))
+		return;
+	out->has_min = e.has_min;
+	out->has_max = e.has_max;
+	if (e.has_min)
+		set_xform(&out->line_min, pivot, line_at(&e.lmin, pivot),
+			  slope_ld(&e.lmin.s));
+	if (e.has_max)
+		set_xform(&out->line_max, pivot, line_at(&e.lmax, pivot),
+			  slope_ld(&e.lmax.s));
+	out->has_estimate = e.has_min || e.has_max;
+	if (e.has_min && e.has_max)
+		set_average(&out->estimate, &e, pivot);
+	else if (out->has_estimate)
+		out->estimate = e.has_min ? out->line_min : out->line_max;
+	if (e.quality == LTTSYNC_QUALITY_FAIL) {
+		out->violation = ((long double)e.overlap.q +
+				  (long double)e.overlap.r / (long double)e.overlap.den) / 2;
+		out->n_violating = count_violating(h, &e);
+	}
+}
+
+/* ---- bounds ---------------------------------------------------------- */
+
+/*
+ * The envelope of the feasible lines at x on one chain's side: lo(x) for
+ * `below` (min over slopes a in [a_min, a_max] of the below chain's
+ * support at slope a), hi(x) for `above` (max of the above chain's). For
+ * the chain, the slopes whose support line touches it at x span
+ * [smin, smax]; if that meets [a_min, a_max] the chain itself is the
+ * envelope, else the extreme line on the side the interval lies. Outside
+ * the chain's x range the support is monotone in a: the virtual slopes
+ * there are both +inf or both -inf. Returns false when unbounded.
+ */
+static bool envelope_at(const lsync_chain *c, const extremes *e, int64_t x,
+			ival *out)
+{
+	int first = x < c->pts[0].x, last = x > c->pts[c->len - 1].x;
+	bool inside = !first && !last;
+	slope sl, sr, lo, hi;
+	qval v = { 0, 0, 1 };
+
+	if (inside) {
+		chain_at(c, x, &v, &sl, &sr);
+	} else {
+		int sign = (first != 0) == c->upper ? 1 : -1;
+
+		sl = sr = slope_inf(sign);
+	}
+	lo = *slope_min(&sl, &sr);
+	hi = *slope_max(&sl, &sr);
+	if (e->has_max && slope_cmp(&e->lmax.s, &lo) < 0) {
+		*out = line_at(&e->lmax, x);
+	} else if (e->has_min && slope_cmp(&e->lmin.s, &hi) > 0) {
+		*out = line_at(&e->lmin, x);
+	} else if (inside) {
+		*out = ival_add(qval_to_ival(&v), e->shift, c->upper ? -1 : 1);
+	} else {
+		return false;
+	}
+	return true;
+}
+
+/*
+ * v - x as a long double, nudged so that floor (round_down) or ceil of it
+ * is exactly floor or ceil of the exact value: adding a fraction near 1 to
+ * a large integer could otherwise round onto the next integer.
+ */
+static long double to_offset(ival v, int64_t x, bool round_down)
+{
+	long double k = (long double)(v.i - x);
+	long double off = k + v.f;
+
+	if (round_down && off >= k + 1)
+		off = nextafterl(k + 1, -INFINITY);
+	else if (!round_down && v.f > 0 && off <= k)
+		off = nextafterl(k, INFINITY);
+	return off;
+}
+
+void lsync_hull_bounds_at(const lsync_hull *h, const lsync_hull_solution *s,
+			  int64_t x, long double *lo_off, long double *hi_off)
+{
+	extremes e;
+	ival v;
+
+	(void)s; /* recomputed from h: the exact slopes are not in s */
+	*lo_off = -INFINITY;
+	*hi_off = INFINITY;
+	extremes_compute(h, &e);
+	if (!has_lines(&e))
+		return;
+	if (envelope_at(&h->below, &e, x, &v))
+		*lo_off = to_offset(v, x, true);
+	if (envelope_at(&h->above, &e, x, &v))
+		*hi_off = to_offset(v, x, false);
+}
+
+/* ---- inverse bounds -------------------------------------------------- */
+
+/* hi(x) < y: every feasible line passes below y at x (x is too early). */
+static bool too_early(const lsync_hull *h, const extremes *e, int64_t x,
+		      int64_t y)
+{
+	ival v;
+
+	return envelope_at(&h->above, e, x, &v) && v.i < y;
+}
+
+/* lo(x) > y: every feasible line passes above y at x (x is too late). */
+static bool too_late(const lsync_hull *h, const extremes *e, int64_t x,
+		     int64_t y)
+{
+	ival v;
+
+	return envelope_at(&h->below, e, x, &v) &&
+	       (v.i > y || (v.i == y && v.f > 0));
+}
+
+/* The envelope at x equals y exactly (the boundary is at an integer x). */
+static bool hits(const lsync_chain *c, const extremes *e, int64_t x, int64_t y)
+{
+	ival v;
+
+	return envelope_at(c, e, x, &v) && v.i == y && v.f == 0;
+}
+
+/*
+ * Smallest x in [LSYNC_TS_MIN, LSYNC_TS_MAX + 1] where the predicate holds
+ * (too_late, or not too_early), assuming it holds at the upper end; it is
+ * monotone because lo and hi are non-decreasing. i128 bounds: the range
+ * spans 2^63 + 1 values.
+ */
+static i128 first_true(const lsync_hull *h, const extremes *e, int64_t y,
+		       bool late)
+{
+	i128 lo = LSYNC_TS_MIN, hi = (i128)LSYNC_TS_MAX + 1;
+
+	while (lo < hi) {
+		int64_t mid = (int64_t)(lo + (hi - lo) / 2);
+		bool p = late ? too_late(h, e, mid, y) : !too_early(h, e, mid, y);
+
+		if (p)
+			hi = mid;
+		else
+			lo = (i128)mid + 1;
+	}
+	return lo;
+}
+
+/*
+ * x_lo is the last x where hi(x) < y_lo, x_hi the first where lo(x) > y_hi:
+ * the exact boundaries lie in (x_lo, x_lo + 1] and [x_hi - 1, x_hi), so
+ * the range is outward-rounded. When every slope is > 0 the envelopes are
+ * strictly increasing and an exact hit at x_lo + 1 (x_hi - 1) is itself
+ * the boundary.
+ */
+bool lsync_hull_inverse_bounds(const lsync_hull *h,
+			       const lsync_hull_solution *s, int64_t y_lo,
+			       int64_t y_hi, int64_t *x_lo, int64_t *x_hi)
+{
+	extremes e;
+	bool lo_ok, hi_ok, rising;
+
+	(void)s; /* recomputed from h, like lsync_hull_bounds_at() */
+	*x_lo = INT64_MIN;
+	*x_hi = INT64_MAX;
+	extremes_compute(h, &e);
+	/* lo(x), hi(x) are monotone only if no feasible slope is negative. */
+	if (!has_lines(&e) || !e.has_min || e.lmin.s.n < 0)
+		return false;
+	rising = e.lmin.s.n > 0;
+	lo_ok = too_early(h, &e, LSYNC_TS_MIN, y_lo);
+	if (lo_ok) {
+		*x_lo = (int64_t)(first_true(h, &e, y_lo, false) - 1);
+		if (rising && *x_lo < LSYNC_TS_MAX &&
+		    hits(&h->above, &e, *x_lo + 1, y_lo))
+			++*x_lo;
+	}
+	hi_ok = too_late(h, &e, LSYNC_TS_MAX, y_hi);
+	if (hi_ok) {
+		*x_hi = (int64_t)first_true(h, &e, y_hi, true);
+		if (rising && *x_hi > LSYNC_TS_MIN &&
+		    hits(&h->below, &e, *x_hi - 1, y_hi))
+			--*x_hi;
+	}
+	return lo_ok && hi_ok;
+}

@@ -1,0 +1,528 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Matching packet events into messages: the pending table of match.h.
+ *
+ * Layout. Each pending key lives in one 56-byte entry taken from a pool
+ * of fixed-size chunks, so entries never move (the hash table points at
+ * them) and cost no per-allocation malloc header. The entries are linked
+ * by 32-bit pool indices into a FIFO, oldest first, which is all the cap
+ * needs: entries only ever leave the table from its head. The GHashTable
+ * is used as a set whose keys are the entries themselves (keys == values,
+ * so glib keeps no separate value array): 8 bytes of key pointer plus 4
+ * of stored hash per bucket, and glib keeps between about 1.07 and 2.7
+ * buckets per entry (it grows at 15/16 full to the power of two above
+ * 4/3 of the entries).
+ *
+ * Memory per pending entry, measured with mallinfo2() around the insertion
+ * of N distinct keys (glib 2.74, x86_64): 72 to 88 bytes, about 80 on
+ * average (56 of entry, 16 to 32 of hash table), i.e. about 80 MiB for
+ * the default cap of 2^20 entries. The pool keeps its peak size until the
+ * matcher is freed; the peak is bounded by the cap.
+ *
+ * Addresses. Only the first event's addresses are kept: a key's second
+ * event is either of the same direction (the key turns ambiguous and the
+ * addresses no longer matter) or the opposite one, which is compared with
+ * the first on arrival. IPv4 addresses are kept exactly (src << 32 | dst);
+ * an IPv6 pair is reduced to a seeded 64-bit fingerprint, so two distinct
+ * IPv6 flows are mistaken for one with probability about 2^-64.
+ *
+ * Known glib limitation: GHashTable allocates with g_malloc(), which
+ * aborts on allocation failure, when it grows or shrinks its arrays (on
+ * insertion, removal, creation). Every allocation of our own is checked
+ * and reported as LTTSYNC_ERROR_NO_MEMORY with the matcher unchanged.
+ */
+#include "match.h"
+
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <glib.h>
+
+enum {
+	ST_AMBIGUOUS = 1 << 0, /* events dropped from now on */
+	ST_USED = 1 << 1,      /* handed to the sink */
+	ST_LOOPBACK = 1 << 2,  /* counted in `loopback` */
+	ST_MISMATCH = 1 << 3,  /* counted in `flow_mismatch` */
+	ST_PORTS = 1 << 4,     /* the first event carried ports */
+};
+
+#define COUNT_MAX 15u /* the 4-bit event counts saturate here */
+
+struct lsync_entry {
+	int64_t send_ns;       /* first send */
+	int64_t recv_ns;       /* first receive */
+	uint64_t flow;         /* first event's addresses, see flow_value() */
+	uint32_t seq;          /* key */
+	uint32_t ack_seq;      /* key */
+	uint32_t hash;         /* seeded hash of the key, see key_hash() */
+	uint32_t send_host;    /* first send */
+	uint32_t recv_host;    /* first receive */
+	uint32_t next;         /* FIFO or free-list link (pool index) */
+	uint16_t src_port;     /* first event's, valid with ST_PORTS */
+	uint16_t dst_port;
+	uint8_t tcp_flags;     /* key */
+	uint8_t family;        /* first event's */
+	uint8_t nsend : 4;     /* sends seen, saturating */
+	uint8_t nrecv : 4;     /* receives seen, saturating */
+	uint8_t state;         /* ST_* */
+};
+
+_Static_assert(sizeof(struct lsync_entry) == 56, "keep entries small");
+
+#define NIL UINT32_MAX
+#define CHUNK_SHIFT 10
+#define CHUNK_LEN ((uint32_t)1 << CHUNK_SHIFT)
+/* Indices must stay below NIL. */
+#define MAX_CHUNKS (((uint32_t)1 << (32 - CHUNK_SHIFT)) - 1)
+
+struct entry_pool {
+	struct lsync_entry **chunks;
+	uint32_t nchunks;   /* chunks allocated */
+	uint32_t chunk_cap; /* room in chunks[] */
+	uint32_t fresh;     /* first never-used index */
+	uint32_t free_head; /* entries given back, linked by `next` */
+};
+
+struct lsync_matcher {
+	GHashTable *table; /* set of struct lsync_entry, by key */
+	struct entry_pool pool;
+	uint32_t head;     /* oldest entry */
+	uint32_t tail;     /* newest entry */
+	size_t count;      /* entries in the table */
+	size_t ready;      /* complete entries not yet handed to the sink */
+	size_t max_pending;
+	uint64_t key_seed;
+	uint64_t key_seed2;
+	uint64_t flow_seed;
+	lsync_match_counters counters;
+};
+
+/* ---- hashing ---------------------------------------------------------- */
+
+/* A 64-bit finalizer (xor-shift-multiply rounds): every input bit
+ * reaches every output bit, and it is a bijection. */
+static uint64_t mix64(uint64_t x)
+{
+	x ^= x >> 31;
+	x *= UINT64_C(0x7fb5d329728ea185);
+	x ^= x >> 27;
+	x *= UINT64_C(0x81dadef4bc2dd44d);
+	x ^= x >> 33;
+	return x;
+}
+
+/*
+ * Two rounds, each keyed, so that bucket collisions depend on the secret
+ * seed: someone crafting traffic cannot aim many keys at one chain.
+ */
+static uint32_t key_hash(const lsync_matcher *m, uint32_t seq,
+			 uint32_t ack_seq, uint8_t tcp_flags)
+{
+	uint64_t h = mix64((((uint64_t)seq << 32) | ack_seq) ^ m->key_seed);
+
+	h = mix64(h + m->key_seed2 + tcp_flags);
+	return (uint32_t)(h ^ (h >> 32));
+}
+
+static uint32_t load32(const uint8_t *p)
+{
+	uint32_t v;
+
+	memcpy(&v, p, sizeof(v));
+	return v;
+}
+
+static uint64_t load64(const uint8_t *p)
+{
+	uint64_t v;
+
+	memcpy(&v, p, sizeof(v));
+	return v;
+}
+
+/* What is kept of a packet's addresses (see the file comment). Only
+ * compared between events of equal, non-zero family. */
+static uint64_t flow_value(const lsync_matcher *m, const lttsync_packet *p)
+{
+	uint64_t h = m->flow_seed;
+
+	if (p->family == 4)
+		return ((uint64_t)load32(p->src_addr) << 32) |
+		       load32(p->dst_addr);
+	if (p->family != 6)
+		return 0;
+	for (int i = 0; i < 16; i += 8) {
+		h = mix64(h ^ load64(p->src_addr + i)) + m->flow_seed;
+		h = mix64(h ^ load64(p->dst_addr + i)) + m->flow_seed;
+	}
+	return h;
+}
+
+/* GHashTable callbacks: both get entries, or a probe entry (lookup). The
+ * hash is computed beforehand because a GHashFunc cannot see the seed. */
+static guint entry_hash_cb(gconstpointer key)
+{
+	return ((const struct lsync_entry *)key)->hash;
+}
+
+static gboolean entry_equal_cb(gconstpointer a, gconstpointer b)
+{
+	const struct lsync_entry *x = a, *y = b;
+
+	return x->seq == y->seq && x->ack_seq == y->ack_seq &&
+	       x->tcp_flags == y->tcp_flags;
+}
+
+/* ---- entry pool ------------------------------------------------------- */
+
+static struct lsync_entry *pool_at(const struct entry_pool *pl, uint32_t i)
+{
+	return &pl->chunks[i >> CHUNK_SHIFT][i & (CHUNK_LEN - 1)];
+}
+
+/* Room for one more chunk pointer. */
+static bool pool_grow_index(struct entry_pool *pl)
+{
+	uint32_t cap;
+	struct lsync_entry **chunks;
+
+	if (pl->nchunks < pl->chunk_cap)
+		return true;
+	if (pl->chunk_cap >= MAX_CHUNKS)
+		return false;
+	cap = pl->chunk_cap ? pl->chunk_cap * 2 : 16;
+	if (cap > MAX_CHUNKS)
+		cap = MAX_CHUNKS;
+	chunks = realloc(pl->chunks, (size_t)cap * sizeof(*chunks));
+	if (!chunks)
+		return false;
+	pl->chunks = chunks;
+	pl->chunk_cap = cap;
+	return true;
+}
+
+/*
+ * Make sure pool_take() will succeed, before anything else changes: this
+ * is the only allocation of a feed, so failing here leaves the matcher
+ * as it was.
+ */
+static bool pool_reserve(struct entry_pool *pl)
+{
+	struct lsync_entry *chunk;
+
+	if (pl->free_head != NIL || pl->fresh < pl->nchunks * CHUNK_LEN)
+		return true;
+	if (!pool_grow_index(pl))
+		return false;
+	chunk = malloc((size_t)CHUNK_LEN * sizeof(*chunk));
+	if (!chunk)
+		return false;
+	pl->chunks[pl->nchunks++] = chunk;
+	return true;
+}
+
+/* Needs a successful pool_reserve(). */
+static uint32_t pool_take(struct entry_pool *pl)
+{
+	uint32_t i = pl->free_head;
+
+	if (i != NIL) {
+		pl->free_head = pool_at(pl, i)->next;
+		return i;
+	}
+	return pl->fresh++;
+}
+
+static void pool_put(struct entry_pool *pl, uint32_t i)
+{
+	pool_at(pl, i)->next = pl->free_head;
+	pl->free_head = i;
+}
+
+static void pool_release(struct entry_pool *pl)
+{
+	for (uint32_t c = 0; c < pl->nchunks; c++)
+		free(pl->chunks[c]);
+	free(pl->chunks);
+}
+
+/* ---- entry state ------------------------------------------------------ */
+
+/* A match waiting for the sink: one send, one receive, nothing wrong. */
+static bool entry_ready(const struct lsync_entry *e)
+{
+	return e->nsend == 1 && e->nrecv == 1 &&
+	       !(e->state & (ST_AMBIGUOUS | ST_USED | ST_LOOPBACK));
+}
+
+static void entry_count_event(struct lsync_entry *e, bool send)
+{
+	if (send && e->nsend < COUNT_MAX)
+		e->nsend++;
+	else if (!send && e->nrecv < COUNT_MAX)
+		e->nrecv++;
+}
+
+static void entry_set_side(struct lsync_entry *e, const lttsync_packet *p,
+			   uint32_t host)
+{
+	if (p->direction == LTTSYNC_DIRECTION_SEND) {
+		e->send_host = host;
+		e->send_ns = p->timestamp_ns;
+	} else {
+		e->recv_host = host;
+		e->recv_ns = p->timestamp_ns;
+	}
+	entry_count_event(e, p->direction == LTTSYNC_DIRECTION_SEND);
+}
+
+/* Do the entry's first event and `p` describe different flows? Only what
+ * both sides know is compared, so mixed trace layouts still match. */
+static bool entry_flow_differs(const lsync_matcher *m,
+			       const struct lsync_entry *e,
+			       const lttsync_packet *p)
+{
+	if (e->family != 0 && e->family == p->family &&
+	    e->flow != flow_value(m, p))
+		return true;
+	return (e->state & ST_PORTS) && p->has_ports &&
+	       (e->src_port != p->src_port || e->dst_port != p->dst_port);
+}
+
+/* ---- handing matches out ---------------------------------------------- */
+
+/* The entry is marked used only if the sink accepted it, so that a
+ * failed hand-over can be retried by the next settle or retirement. */
+static int entry_hand(lsync_matcher *m, struct lsync_entry *e,
+		      lsync_match_sink sink, void *user)
+{
+	int r = sink(user, e->send_host, e->send_ns, e->recv_host, e->recv_ns);
+
+	if (r < 0)
+		return r;
+	e->state |= ST_USED;
+	m->ready--;
+	m->counters.matched++;
+	return 0;
+}
+
+/*
+ * Remove the oldest entry, accounting for it first: a pending match goes
+ * to the sink (if the sink refuses, the entry stays), lone events are
+ * counted as evicted; used, ambiguous and loopback entries were already
+ * accounted for.
+ */
+static int retire_oldest(lsync_matcher *m, lsync_match_sink sink, void *user)
+{
+	uint32_t i = m->head;
+	struct lsync_entry *e = pool_at(&m->pool, i);
+
+	if (entry_ready(e)) {
+		int r = entry_hand(m, e, sink, user);
+
+		if (r < 0)
+			return r;
+	} else if (!(e->state & (ST_AMBIGUOUS | ST_USED | ST_LOOPBACK))) {
+		m->counters.evicted += e->nsend + e->nrecv;
+	}
+	g_hash_table_remove(m->table, e);
+	m->head = e->next;
+	if (m->head == NIL)
+		m->tail = NIL;
+	pool_put(&m->pool, i);
+	m->count--;
+	return 0;
+}
+
+static int retire_to(lsync_matcher *m, size_t limit, lsync_match_sink sink,
+		     void *user)
+{
+	while (m->count > limit) {
+		int r = retire_oldest(m, sink, user);
+
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+/* ---- feeding ---------------------------------------------------------- */
+
+/* A new key: its first event. Retires the oldest entries to make room,
+ * once the only allocation that can fail has succeeded. */
+static int insert_new(lsync_matcher *m, const struct lsync_entry *probe,
+		      const lttsync_packet *p, uint32_t host,
+		      lsync_match_sink sink, void *user)
+{
+	struct lsync_entry *e;
+	uint32_t i;
+	int r;
+
+	if (!pool_reserve(&m->pool))
+		return LTTSYNC_ERROR_NO_MEMORY;
+	r = retire_to(m, m->max_pending - 1, sink, user);
+	if (r < 0)
+		return r;
+	i = pool_take(&m->pool);
+	e = pool_at(&m->pool, i);
+	*e = *probe;
+	e->next = NIL;
+	e->family = p->family;
+	e->flow = flow_value(m, p);
+	e->state = p->has_ports ? ST_PORTS : 0;
+	e->src_port = p->src_port;
+	e->dst_port = p->dst_port;
+	entry_set_side(e, p, host);
+	g_hash_table_add(m->table, e);
+	if (m->tail == NIL)
+		m->head = i;
+	else
+		pool_at(&m->pool, m->tail)->next = i;
+	m->tail = i;
+	m->count++;
+	return 0;
+}
+
+/* A second event in the same direction: drop the key, counting every
+ * event it held plus this one. */
+static void entry_make_ambiguous(lsync_matcher *m, struct lsync_entry *e,
+				 bool send)
+{
+	if (entry_ready(e))
+		m->ready--;
+	entry_count_event(e, send);
+	e->state |= ST_AMBIGUOUS;
+	m->counters.ambiguous += e->nsend + e->nrecv;
+}
+
+/* The key now has one send and one receive: decide what it is. */
+static void entry_complete(lsync_matcher *m, struct lsync_entry *e,
+			   bool flow_differs)
+{
+	if (flow_differs) {
+		e->state |= ST_MISMATCH | ST_AMBIGUOUS;
+		m->counters.flow_mismatch++;
+		m->counters.ambiguous += 2;
+	} else if (e->send_host == e->recv_host) {
+		e->state |= ST_LOOPBACK;
+		m->counters.loopback++;
+	} else {
+		m->ready++;
+	}
+}
+
+static void entry_add_event(lsync_matcher *m, struct lsync_entry *e,
+			    const lttsync_packet *p, uint32_t host)
+{
+	bool send = p->direction == LTTSYNC_DIRECTION_SEND;
+	bool differs;
+
+	if (e->state & ST_USED) {
+		m->counters.late_repeats++;
+	} else if (e->state & ST_AMBIGUOUS) {
+		entry_count_event(e, send);
+		m->counters.ambiguous++;
+	} else if ((send ? e->nsend : e->nrecv) != 0) {
+		entry_make_ambiguous(m, e, send);
+	} else {
+		/* First of its direction, and the other one has exactly
+		 * one event: compare flows before the entry changes. */
+		differs = entry_flow_differs(m, e, p);
+		entry_set_side(e, p, host);
+		entry_complete(m, e, differs);
+	}
+}
+
+int lsync_matcher_feed(lsync_matcher *m, const lttsync_packet *p,
+		       uint32_t host, lsync_match_sink sink, void *user)
+{
+	struct lsync_entry probe;
+	struct lsync_entry *e;
+	int r;
+
+	memset(&probe, 0, sizeof(probe));
+	probe.seq = p->seq;
+	probe.ack_seq = p->ack_seq;
+	probe.tcp_flags = p->flags;
+	probe.hash = key_hash(m, p->seq, p->ack_seq, p->flags);
+	e = g_hash_table_lookup(m->table, &probe);
+	if (e) {
+		entry_add_event(m, e, p, host);
+	} else {
+		r = insert_new(m, &probe, p, host, sink, user);
+		if (r < 0)
+			return r;
+	}
+	m->counters.packets++;
+	return 0;
+}
+
+/* ---- matcher ---------------------------------------------------------- */
+
+lsync_matcher *lsync_matcher_new(size_t max_pending, uint64_t seed)
+{
+	lsync_matcher *m = calloc(1, sizeof(*m));
+
+	if (!m)
+		return NULL;
+	/* May abort instead of failing (see the file comment). */
+	m->table = g_hash_table_new(entry_hash_cb, entry_equal_cb);
+	m->pool.free_head = NIL;
+	m->head = NIL;
+	m->tail = NIL;
+	/* A table that cannot hold one key could never match anything. */
+	m->max_pending = max_pending ? max_pending : 1;
+	/* Distinct derived seeds keep the key hash and the flow
+	 * fingerprint independent of each other. */
+	m->key_seed = mix64(seed ^ UINT64_C(0x6b6579));
+	m->key_seed2 = mix64(m->key_seed + seed);
+	m->flow_seed = mix64(seed ^ UINT64_C(0x666c6f77));
+	return m;
+}
+
+void lsync_matcher_free(lsync_matcher *m)
+{
+	if (!m)
+		return;
+	g_hash_table_destroy(m->table);
+	pool_release(&m->pool);
+	free(m);
+}
+
+int lsync_matcher_set_max_pending(lsync_matcher *m, size_t max_pending,
+				  lsync_match_sink sink, void *user)
+{
+	m->max_pending = max_pending ? max_pending : 1;
+	return retire_to(m, m->max_pending, sink, user);
+}
+
+/* FIFO order; `ready` lets it stop after the last pending match instead
+ * of walking the whole table (or not start, when nothing completed). */
+int lsync_matcher_settle(lsync_matcher *m, lsync_match_sink sink, void *user)
+{
+	uint32_t i = m->head;
+
+	while (m->ready > 0 && i != NIL) {
+		struct lsync_entry *e = pool_at(&m->pool, i);
+
+		if (entry_ready(e)) {
+			int r = entry_hand(m, e, sink, user);
+
+			if (r < 0)
+				return r;
+		}
+		i = e->next;
+	}
+	return 0;
+}
+
+size_t lsync_matcher_pending(const lsync_matcher *m)
+{
+	return m->count;
+}
+
+const lsync_match_counters *lsync_matcher_counters(const lsync_matcher *m)
+{
+	return &m->counters;
+}

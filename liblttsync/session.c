@@ -1,0 +1,511 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Session life cycle, hosts and traces, feeding, and match statistics.
+ * Results (pairs, hosts, transforms) are in results.c.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "session.h"
+
+#define LSYNC_NAME_MAX 4096
+
+static uint64_t fresh_seed(const void *salt)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ((uint64_t)ts.tv_sec * 1000000007u) ^ (uint64_t)ts.tv_nsec ^
+	       (uint64_t)(uintptr_t)salt;
+}
+
+static void free_host(gpointer data)
+{
+	g_free(((lsync_host *)data)->name);
+}
+
+LTTSYNC_API lttsync_status lttsync_session_create(lttsync_session **out)
+{
+	lttsync_session *s;
+
+	if (!out)
+		return LTTSYNC_ERROR_INVALID_ARGUMENT;
+	s = calloc(1, sizeof(*s));
+	if (!s)
+		return LTTSYNC_ERROR_NO_MEMORY;
+	s->matcher = lsync_matcher_new(LSYNC_DEFAULT_MAX_PENDING, fresh_seed(s));
+	if (!s->matcher) {
+		free(s);
+		return LTTSYNC_ERROR_NO_MEMORY;
+	}
+	s->hosts = g_array_new(FALSE, TRUE, sizeof(lsync_host));
+	g_array_set_clear_func(s->hosts, free_host);
+	s->host_ids = g_hash_table_new(g_str_hash, g_str_equal);
+	s->trace_names = g_ptr_array_new_with_free_func(g_free);
+	s->trace_hosts = g_array_new(FALSE, FALSE, sizeof(uint32_t));
+	s->pairs = g_hash_table_new(g_int64_hash, g_int64_equal);
+	s->pair_list = g_ptr_array_new_with_free_func((GDestroyNotify)lsync_pair_free);
+	s->results = g_array_new(FALSE, TRUE, sizeof(lsync_host_result));
+	s->forced_ref = LSYNC_NO_HOST;
+	s->reference = LSYNC_NO_HOST;
+	*out = s;
+	return LTTSYNC_OK;
+}
+
+LTTSYNC_API void lttsync_session_destroy(lttsync_session *s)
+{
+	if (!s)
+		return;
+	lsync_matcher_free(s->matcher);
+	g_hash_table_destroy(s->pairs);
+	g_ptr_array_free(s->pair_list, TRUE);
+	g_hash_table_destroy(s->host_ids);
+	g_array_free(s->hosts, TRUE);
+	g_ptr_array_free(s->trace_names, TRUE);
+	g_array_free(s->trace_hosts, TRUE);
+	g_array_free(s->results, TRUE);
+	free(s);
+}
+
+LTTSYNC_API lttsync_status lttsync_session_set_max_pending(lttsync_session *s,
+							size_t max_pending)
+{
+	int rc;
+
+	if (!s)
+		return LTTSYNC_ERROR_INVALID_ARGUMENT;
+	lsync_clear_error(s);
+	if (max_pending < 1)
+		return lsync_error(s, LTTSYNC_ERROR_INVALID_ARGUMENT,
+				   "max_pending must be at least 1");
+	rc = lsync_matcher_set_max_pending(s->matcher, max_pending,
+					   lsync_session_add_message, s);
+	if (rc < 0)
+		return lsync_error(s, rc, "cannot retire pending entries: %s",
+				   lttsync_status_string(rc));
+	return LTTSYNC_OK;
+}
+
+LTTSYNC_API lttsync_status lttsync_session_set_keep_messages(lttsync_session *s,
+							 int keep)
+{
+	if (!s)
+		return LTTSYNC_ERROR_INVALID_ARGUMENT;
+	lsync_clear_error(s);
+	s->keep_messages = keep != 0;
+	return LTTSYNC_OK;
+}
+
+LTTSYNC_API lttsync_status lttsync_session_set_reference(lttsync_session *s,
+						      lttsync_host_id host)
+{
+	if (!s)
+		return LTTSYNC_ERROR_INVALID_ARGUMENT;
+	lsync_clear_error(s);
+	if (host != LTTSYNC_HOST_AUTO && host >= s->hosts->len)
+		return lsync_error(s, LTTSYNC_ERROR_NOT_FOUND,
+				   "no host with id %u", host);
+	s->forced_ref = host == LTTSYNC_HOST_AUTO ? LSYNC_NO_HOST : host;
+	s->dirty = true;
+	return LTTSYNC_OK;
+}
+
+/* ---- hosts and traces ---------------------------------------------- */
+
+lttsync_status lsync_check_host(lttsync_session *s, lttsync_host_id host,
+				const char *what)
+{
+	if (host >= s->hosts->len)
+		return lsync_error(s, LTTSYNC_ERROR_NOT_FOUND,
+				   "%s: no host with id %u (%u declared)",
+				   what, host, s->hosts->len);
+	return LTTSYNC_OK;
+}
+
+static lttsync_status check_name(lttsync_session *s, const char *name,
+				 const char *what)
+{
+	if (!name || !name[0])
+		return lsync_error(s, LTTSYNC_ERROR_INVALID_ARGUMENT,
+				   "%s name is NULL or empty", what);
+	if (strnlen(name, LSYNC_NAME_MAX + 1) > LSYNC_NAME_MAX)
+		return lsync_error(s, LTTSYNC_ERROR_INVALID_ARGUMENT,
+				   "%s name longer than %d bytes", what,
+				   LSYNC_NAME_MAX);
+	return LTTSYNC_OK;
+}
+
+LTTSYNC_API lttsync_status lttsync_session_add_host(lttsync_host_id *out,
+						lttsync_session *s,
+						const char *name)
+{
+	lsync_host host = { .ts_min = INT64_MAX, .ts_max = INT64_MIN };
+	lsync_host_result none = { .parent = LSYNC_NO_HOST };
+	lttsync_status st;
+	gpointer found;
+
+	if (!s || !out)
+		return lsync_error(s, LTTSYNC_ERROR_INVALID_ARGUMENT,
+				   "add_host: NULL argument");
+	lsync_clear_error(s);
+	if ((st = check_name(s, name, "host")))
+		return st;
+	found = g_hash_table_lookup(s->host_ids, name);
+	if (found) {
+		*out = GPOINTER_TO_UINT(found) - 1;
+		return LTTSYNC_OK;
+	}
+	if (s->hosts->len >= UINT32_MAX - 1)
+		return lsync_error(s, LTTSYNC_ERROR_RANGE, "too many hosts");
+	host.name = g_strdup(name);
+	g_array_append_val(s->hosts, host);
+	g_array_append_val(s->results, none);
+	g_hash_table_insert(s->host_ids, host.name,
+			    GUINT_TO_POINTER(s->hosts->len));
+	s->dirty = true;
+	*out = s->hosts->len - 1;
+	return LTTSYNC_OK;
+}
+
+LTTSYNC_API lttsync_status lttsync_session_find_host(lttsync_host_id *out,
+						 const lttsync_session *s,
+						 const char *name)
+{
+	gpointer found;
+
+	if (!s || !out || !name)
+		return LTTSYNC_ERROR_INVALID_ARGUMENT;
+	found = g_hash_table_lookup(s->host_ids, name);
+	if (!found)
+		return LTTSYNC_ERROR_NOT_FOUND;
+	*out = GPOINTER_TO_UINT(found) - 1;
+	return LTTSYNC_OK;
+}
+
+LTTSYNC_API size_t lttsync_session_get_host_count(const lttsync_session *s)
+{
+	return s ? s->hosts->len : 0;
+}
+
+LTTSYNC_API const char *lttsync_session_get_host_name(const lttsync_session *s,
+						  lttsync_host_id host)
+{
+	if (!s || host >= s->hosts->len)
+		return NULL;
+	return g_array_index(s->hosts, lsync_host, host).name;
+}
+
+LTTSYNC_API lttsync_status lttsync_session_add_trace(lttsync_trace_id *out,
+						 lttsync_session *s,
+						 lttsync_host_id host,
+						 const char *name)
+{
+	lttsync_status st;
+
+	if (!s || !out)
+		return lsync_error(s, LTTSYNC_ERROR_INVALID_ARGUMENT,
+				   "add_trace: NULL argument");
+	lsync_clear_error(s);
+	if ((st = check_name(s, name, "trace")) ||
+	    (st = lsync_check_host(s, host, "add_trace")))
+		return st;
+	if (s->trace_names->len >= UINT32_MAX - 1)
+		return lsync_error(s, LTTSYNC_ERROR_RANGE, "too many traces");
+	g_ptr_array_add(s->trace_names, g_strdup(name));
+	g_array_append_val(s->trace_hosts, host);
+	*out = s->trace_names->len - 1;
+	return LTTSYNC_OK;
+}
+
+LTTSYNC_API size_t lttsync_session_get_trace_count(const lttsync_session *s)
+{
+	return s ? s->trace_names->len : 0;
+}
+
+LTTSYNC_API lttsync_status lttsync_session_get_trace_host(lttsync_host_id *out,
+						      const lttsync_session *s,
+						      lttsync_trace_id trace)
+{
+	if (!s || !out)
+		return LTTSYNC_ERROR_INVALID_ARGUMENT;
+	if (trace >= s->trace_hosts->len)
+		return LTTSYNC_ERROR_NOT_FOUND;
+	*out = g_array_index(s->trace_hosts, uint32_t, trace);
+	return LTTSYNC_OK;
+}
+
+LTTSYNC_API const char *lttsync_session_get_trace_name(const lttsync_session *s,
+						   lttsync_trace_id trace)
+{
+	if (!s || trace >= s->trace_names->len)
+		return NULL;
+	return g_ptr_array_index(s->trace_names, trace);
+}
+
+/* ---- feeding ----------------------------------------------------------- */
+
+bool lsync_ts_valid(int64_t ts)
+{
+	return ts >= LSYNC_TS_MIN && ts <= LSYNC_TS_MAX;
+}
+
+static void note_timestamp(lttsync_session *s, uint32_t host, int64_t ts)
+{
+	lsync_host *h = &g_array_index(s->hosts, lsync_host, host);
+
+	if (ts < h->ts_min)
+		h->ts_min = ts;
+	if (ts > h->ts_max)
+		h->ts_max = ts;
+}
+
+lsync_pair *lsync_session_pair(lttsync_session *s, uint32_t h1, uint32_t h2)
+{
+	uint64_t key = lsync_pair_key(h1, h2);
+
+	return g_hash_table_lookup(s->pairs, &key);
+}
+
+static lsync_pair *get_or_create_pair(lttsync_session *s, uint32_t h1,
+				      uint32_t h2)
+{
+	lsync_pair *pair = lsync_session_pair(s, h1, h2);
+
+	if (pair)
+		return pair;
+	pair = lsync_pair_new(h1, h2);
+	if (!pair)
+		return NULL;
+	g_hash_table_insert(s->pairs, &pair->key, pair);
+	g_ptr_array_add(s->pair_list, pair);
+	return pair;
+}
+
+int lsync_session_add_message(void *session, uint32_t send_host,
+			      int64_t send_ns, uint32_t recv_host,
+			      int64_t recv_ns)
+{
+	lttsync_session *s = session;
+	lsync_pair *pair = get_or_create_pair(s, send_host, recv_host);
+	int rc;
+
+	if (!pair)
+		return LTTSYNC_ERROR_NO_MEMORY;
+	rc = lsync_pair_add(pair, send_host, send_ns, recv_ns, s->keep_messages);
+	if (rc < 0)
+		return LTTSYNC_ERROR_NO_MEMORY;
+	note_timestamp(s, send_host, send_ns);
+	note_timestamp(s, recv_host, recv_ns);
+	s->n_messages++;
+	if (rc > 0)
+		s->dirty = true;
+	return 0;
+}
+
+LTTSYNC_API lttsync_status lttsync_session_feed_message(lttsync_session *s,
+						    lttsync_host_id send_host,
+						    int64_t send_ns,
+						    lttsync_host_id recv_host,
+						    int64_t recv_ns)
+{
+	lttsync_status st;
+
+	if (!s)
+		return LTTSYNC_ERROR_INVALID_ARGUMENT;
+	lsync_clear_error(s);
+	if ((st = lsync_check_host(s, send_host, "feed_message sender")) ||
+	    (st = lsync_check_host(s, recv_host, "feed_message receiver")))
+		return st;
+	if (send_host == recv_host)
+		return lsync_error(s, LTTSYNC_ERROR_INVALID_ARGUMENT,
+				   "a message must join two different hosts "
+				   "(both are '%s')",
+				   lttsync_session_get_host_name(s, send_host));
+	if (!lsync_ts_valid(send_ns) || !lsync_ts_valid(recv_ns))
+		return lsync_error(s, LTTSYNC_ERROR_INVALID_ARGUMENT,
+				   "timestamp out of range [-2^62, 2^62]");
+	st = lsync_session_add_message(s, send_host, send_ns, recv_host, recv_ns);
+	if (st)
+		return lsync_error(s, st, "cannot record message: %s",
+				   lttsync_status_string(st));
+	return LTTSYNC_OK;
+}
+
+LTTSYNC_API void lttsync_packet_init(lttsync_packet *packet)
+{
+	if (!packet)
+		return;
+	memset(packet, 0, sizeof(*packet));
+	packet->struct_size = sizeof(*packet);
+}
+
+static lttsync_status check_packet(lttsync_session *s, const lttsync_packet *p)
+{
+	if (p->struct_size < sizeof(lttsync_packet))
+		return lsync_error(s, LTTSYNC_ERROR_INVALID_ARGUMENT,
+				   "packet not initialised with lttsync_packet_init()");
+	if (p->trace >= s->trace_hosts->len)
+		return lsync_error(s, LTTSYNC_ERROR_NOT_FOUND,
+				   "no trace with id %u", p->trace);
+	if (p->direction != LTTSYNC_DIRECTION_SEND &&
+	    p->direction != LTTSYNC_DIRECTION_RECEIVE)
+		return lsync_error(s, LTTSYNC_ERROR_INVALID_ARGUMENT,
+				   "bad packet direction %d", (int)p->direction);
+	if (p->family != 0 && p->family != 4 && p->family != 6)
+		return lsync_error(s, LTTSYNC_ERROR_INVALID_ARGUMENT,
+				   "bad address family %u", p->family);
+	if (!lsync_ts_valid(p->timestamp_ns))
+		return lsync_error(s, LTTSYNC_ERROR_INVALID_ARGUMENT,
+				   "timestamp out of range [-2^62, 2^62]");
+	return LTTSYNC_OK;
+}
+
+LTTSYNC_API lttsync_status lttsync_session_feed_packet(lttsync_session *s,
+						   const lttsync_packet *p)
+{
+	lttsync_status st;
+	uint32_t host;
+
+	if (!s || !p)
+		return lsync_error(s, LTTSYNC_ERROR_INVALID_ARGUMENT,
+				   "feed_packet: NULL argument");
+	lsync_clear_error(s);
+	if ((st = check_packet(s, p)))
+		return st;
+	host = g_array_index(s->trace_hosts, uint32_t, p->trace);
+	st = lsync_matcher_feed(s->matcher, p, host, lsync_session_add_message, s);
+	if (st)
+		return lsync_error(s, st, "cannot match packet: %s",
+				   lttsync_status_string(st));
+	return LTTSYNC_OK;
+}
+
+/* ---- match statistics -------------------------------------------------- */
+
+static uint64_t counter_value(lttsync_session *s, lttsync_counter c)
+{
+	const lsync_match_counters *mc = lsync_matcher_counters(s->matcher);
+
+	switch (c) {
+	case LTTSYNC_COUNTER_PACKETS: return mc->packets;
+	case LTTSYNC_COUNTER_MATCHED: return mc->matched;
+	case LTTSYNC_COUNTER_LOOPBACK: return mc->loopback;
+	case LTTSYNC_COUNTER_AMBIGUOUS: return mc->ambiguous;
+	case LTTSYNC_COUNTER_EVICTED: return mc->evicted;
+	case LTTSYNC_COUNTER_PENDING: return lsync_matcher_pending(s->matcher);
+	case LTTSYNC_COUNTER_LATE_REPEATS: return mc->late_repeats;
+	case LTTSYNC_COUNTER_MESSAGES: return s->n_messages;
+	case LTTSYNC_COUNTER_FLOW_MISMATCH: return mc->flow_mismatch;
+	}
+	return 0;
+}
+
+LTTSYNC_API lttsync_status lttsync_session_get_counter(uint64_t *out,
+						   lttsync_session *s,
+						   lttsync_counter counter)
+{
+	lttsync_status st;
+
+	if (!s || !out)
+		return lsync_error(s, LTTSYNC_ERROR_INVALID_ARGUMENT,
+				   "get_counter: NULL argument");
+	if ((unsigned)counter > LTTSYNC_COUNTER_FLOW_MISMATCH)
+		return lsync_error(s, LTTSYNC_ERROR_INVALID_ARGUMENT,
+				   "unknown counter %d", (int)counter);
+	if ((st = lsync_session_refresh(s)))
+		return st;
+	*out = counter_value(s, counter);
+	return LTTSYNC_OK;
+}
+
+LTTSYNC_API lttsync_status lttsync_session_get_message_count(uint64_t *out,
+							 lttsync_session *s,
+							 lttsync_host_id send_host,
+							 lttsync_host_id recv_host)
+{
+	lttsync_status st;
+	lsync_pair *pair;
+
+	if (!s || !out)
+		return lsync_error(s, LTTSYNC_ERROR_INVALID_ARGUMENT,
+				   "get_message_count: NULL argument");
+	if ((st = lsync_check_pair(s, send_host, recv_host)) ||
+	    (st = lsync_session_refresh(s)))
+		return st;
+	pair = lsync_session_pair(s, send_host, recv_host);
+	*out = pair ? lsync_pair_count(pair, send_host) : 0;
+	return LTTSYNC_OK;
+}
+
+LTTSYNC_API lttsync_status lttsync_session_get_kept_message_count(size_t *out,
+							      lttsync_session *s,
+							      lttsync_host_id a,
+							      lttsync_host_id b)
+{
+	lttsync_status st;
+	lsync_pair *pair;
+
+	if (!s || !out)
+		return lsync_error(s, LTTSYNC_ERROR_INVALID_ARGUMENT,
+				   "get_kept_message_count: NULL argument");
+	if ((st = lsync_check_pair(s, a, b)) || (st = lsync_session_refresh(s)))
+		return st;
+	pair = lsync_session_pair(s, a, b);
+	*out = pair && pair->kept ? pair->kept->len : 0;
+	return LTTSYNC_OK;
+}
+
+LTTSYNC_API lttsync_status lttsync_session_get_kept_message(lttsync_message *out,
+							lttsync_session *s,
+							lttsync_host_id a,
+							lttsync_host_id b,
+							size_t index)
+{
+	lttsync_status st;
+	lsync_pair *pair;
+
+	if (!s || !out)
+		return lsync_error(s, LTTSYNC_ERROR_INVALID_ARGUMENT,
+				   "get_kept_message: NULL argument");
+	if ((st = lsync_check_pair(s, a, b)) || (st = lsync_session_refresh(s)))
+		return st;
+	pair = lsync_session_pair(s, a, b);
+	if (!pair || !pair->kept || index >= pair->kept->len)
+		return lsync_error(s, LTTSYNC_ERROR_NOT_FOUND,
+				   "no kept message %zu between these hosts",
+				   index);
+	*out = g_array_index(pair->kept, lttsync_message, index);
+	return LTTSYNC_OK;
+}
+
+LTTSYNC_API size_t lttsync_session_get_pair_count(lttsync_session *s)
+{
+	if (!s || lsync_session_refresh(s))
+		return s ? s->pair_list->len : 0;
+	return s->pair_list->len;
+}
+
+LTTSYNC_API lttsync_status lttsync_session_get_pair(lttsync_host_id *out_a,
+						lttsync_host_id *out_b,
+						lttsync_session *s,
+						size_t index)
+{
+	lttsync_status st;
+	const lsync_pair *pair;
+
+	if (!s || !out_a || !out_b)
+		return lsync_error(s, LTTSYNC_ERROR_INVALID_ARGUMENT,
+				   "get_pair: NULL argument");
+	lsync_clear_error(s);
+	if ((st = lsync_session_refresh(s)))
+		return st;
+	if (index >= s->pair_list->len)
+		return lsync_error(s, LTTSYNC_ERROR_NOT_FOUND,
+				   "no pair %zu (%u pairs)", index,
+				   s->pair_list->len);
+	pair = g_ptr_array_index(s->pair_list, index);
+	*out_a = pair->a;
+	*out_b = pair->b;
+	return LTTSYNC_OK;
+}

@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: MIT */
+/* The session object behind the public handle (internal layout). */
+#ifndef LTTSYNC_SESSION_H
+#define LTTSYNC_SESSION_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <glib.h>
+
+#include <lttsync/lttsync.h>
+
+#include "errors.h"
+#include "graph.h"
+#include "match.h"
+#include "pair.h"
+#include "transform.h"
+
+/* Per-host results, recomputed when a hull changed since the last query. */
+typedef struct lsync_host_result {
+	lttsync_quality quality;
+	uint32_t parent;          /* LSYNC_NO_HOST when disconnected */
+	lsync_cost dist;
+	bool has_xform;
+	lsync_xform xform;        /* host clock -> reference clock */
+} lsync_host_result;
+
+typedef struct lsync_host {
+	char *name;
+	int64_t ts_min, ts_max;   /* range of timestamps seen, for the pivot */
+} lsync_host;
+
+struct lttsync_session {
+	GArray *hosts;            /* lsync_host, index = host id */
+	GHashTable *host_ids;     /* name -> GUINT_TO_POINTER(id + 1) */
+	GPtrArray *trace_names;   /* index = trace id */
+	GArray *trace_hosts;      /* uint32_t, index = trace id */
+	lsync_matcher *matcher;
+	GHashTable *pairs;        /* &pair->key -> lsync_pair */
+	GPtrArray *pair_list;     /* the same pairs, creation order */
+	bool keep_messages;
+	uint32_t forced_ref;      /* LSYNC_NO_HOST: choose */
+	uint64_t n_messages;
+	bool dirty;               /* results below are stale */
+	uint32_t reference;
+	GArray *results;          /* lsync_host_result, index = host id */
+	char error[LSYNC_ERROR_MAX];
+};
+
+/* Hands matched messages from the matcher to the hulls. */
+int lsync_session_add_message(void *session, uint32_t send_host,
+			      int64_t send_ns, uint32_t recv_host,
+			      int64_t recv_ns);
+
+/* Settle pending matches and recompute stale results. */
+lttsync_status lsync_session_refresh(lttsync_session *s);
+
+/* The pair of two distinct hosts, or NULL if they never exchanged. */
+lsync_pair *lsync_session_pair(lttsync_session *s, uint32_t h1, uint32_t h2);
+
+/* Argument checks shared by the entry points; they set the error. */
+lttsync_status lsync_check_host(lttsync_session *s, lttsync_host_id host,
+				const char *what);
+lttsync_status lsync_check_pair(lttsync_session *s, lttsync_host_id from,
+				lttsync_host_id to);
+bool lsync_ts_valid(int64_t ts);
+
+#endif

@@ -1,0 +1,139 @@
+#!/bin/sh
+# The lttsync command: formats, exit statuses, and each kind of bad input.
+set -u
+top_srcdir=${top_srcdir:-.}
+top_builddir=${top_builddir:-.}
+LTTSYNC="$top_builddir/lttsync"
+EX="$top_srcdir/examples/three-hosts.csv"
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+pass=0
+fail=0
+
+ok() { pass=$((pass + 1)); echo "ok: $1"; }
+ko() { fail=$((fail + 1)); echo "FAIL: $1"; }
+
+# run NAME EXPECTED_STATUS ARGS...: stdout in $work/out, stderr in $work/err
+run() {
+	name=$1 expect=$2
+	shift 2
+	"$LTTSYNC" "$@" >"$work/out" 2>"$work/err"
+	st=$?
+	if [ "$st" -eq "$expect" ]; then ok "$name (exit $st)"; else
+		ko "$name: exit $st, expected $expect"; sed 's/^/  /' "$work/err"; fi
+}
+contains() { # FILE PATTERN DESCRIPTION
+	if grep -q -- "$2" "$1"; then ok "$3"; else ko "$3: no '$2' in $1"; sed 's/^/  /' "$1" | head -20; fi
+}
+empty() {
+	if [ ! -s "$1" ]; then ok "$2"; else ko "$2: $1 not empty"; fi
+}
+csv() { printf '%b' "$1" >"$work/in.csv"; }
+
+run "--help" 0 --help
+contains "$work/out" "--messages" "help lists --messages"
+run "--version" 0 --version
+contains "$work/out" "lttsync 0.1" "version printed"
+run "no arguments" 1
+contains "$work/err" "missing --messages" "says what is missing"
+run "bad format" 1 --messages "$EX" --format xml
+contains "$work/err" "unknown format" "names the bad format"
+run "extra argument" 1 --messages "$EX" extra
+
+run "example, text" 0 --messages "$EX"
+contains "$work/out" "^reference: " "text report names the reference"
+contains "$work/out" "^reference: bravo" "the chain's middle host is the reference"
+contains "$work/out" "^alpha  *accurate" "alpha synchronized accurately"
+contains "$work/out" "^charlie  *accurate" "charlie synchronized accurately"
+cp "$work/out" "$work/text"
+
+run "example, json" 0 --messages "$EX" --format json
+contains "$work/out" '"reference": "' "json has the reference"
+contains "$work/out" '"quality": "reference", "slope": "1", "offset_ns": "0"' "reference host: slope 1 offset 0"
+contains "$work/out" '"hosts": \["alpha", "bravo"\], "messages": \[60, 60\]' "pair message counts"
+if command -v python3 >/dev/null 2>&1; then
+	if python3 - "$work/out" <<'PY'
+import json, sys
+from decimal import Decimal, getcontext
+getcontext().prec = 60
+r = json.load(open(sys.argv[1]))
+assert r["reference"] in ("alpha", "bravo", "charlie")
+hosts = {h["host"]: h for h in r["hosts"]}
+assert set(hosts) == {"alpha", "bravo", "charlie"}
+truth = {"alpha": (0, 0.0), "bravo": (1234567890, 35.0), "charlie": (-1800000000000, -80.0)}
+E = 1700000000 * 10**9
+ref = r["reference"]
+for name, h in hosts.items():
+    assert len(h["slope"].replace("-", "").replace(".", "").lstrip("0")) >= 20 or h["quality"] == "reference", h
+    slope, off = Decimal(h["slope"]), Decimal(h["offset_ns"])
+    pivot, pref = Decimal(h["pivot_ns"]), Decimal(h["pivot_ref_ns"])
+    assert abs(slope * pivot + off - pref) < Decimal(1), "pivot form agrees"
+    # truth: t = E + off_h + (1+d_h) T  ->  reference time at the same T
+    for T in (0, 300e9, 600e9):
+        t = E + truth[name][0] + int(T * (1 + truth[name][1] * 1e-6))
+        tr = E + truth[ref][0] + T * (1 + truth[ref][1] * 1e-6)
+        err = abs(float(slope * t + off) - tr)
+        assert err < 200000, (name, T, err)
+for p in r["pairs"]:
+    assert p["quality"] == "accurate", p
+    assert float(p["slope_min"]) < float(p["slope_max"])
+PY
+	then ok "json parses, pivot form consistent, transforms near the truth"
+	else ko "json content"; fi
+fi
+
+run "output file" 0 --messages "$EX" --output "$work/report.txt"
+empty "$work/out" "nothing on stdout with --output"
+if cmp -s "$work/report.txt" "$work/text"; then ok "--output holds the same report"; else ko "--output differs"; fi
+if ls "$work" | grep -q 'report.txt.tmp'; then ko "temporary file left"; else ok "no temporary file left"; fi
+run "unwritable output" 1 --messages "$EX" --output "$work/no/such/dir/r.txt"
+
+run "reference chosen" 0 --messages "$EX" --reference charlie
+contains "$work/out" "^reference: charlie" "--reference honoured"
+run "unknown reference" 1 --messages "$EX" --reference zulu
+contains "$work/err" "no such host" "unknown reference explained"
+
+run "missing file" 1 --messages "$work/nope.csv"
+contains "$work/err" "nope.csv" "missing file named"
+
+csv "# comment\n\nsend_host,send_ns,recv_host,recv_ns\n  \na,100,b,250\nb,300,a,410\na,1000,b,1150\nb,1200,a,1320\n"
+run "header, comments, blank lines" 0 --messages "$work/in.csv"
+
+csv "a,100,b,250\na,1000,b,1150\n"
+run "one direction only: unsynchronized" 2 --messages "$work/in.csv"
+contains "$work/out" "^b  *disconnected" "report still printed, b disconnected"
+contains "$work/out" "^b  *a  *0  *2  incomplete" "the pair is incomplete"
+contains "$work/err" "could not be synchronized" "says why the status is 2"
+
+csv "a,100,b,250\nb,300,a,410\nc,5,d,9\n"
+run "disconnected hosts" 2 --messages "$work/in.csv" --format json
+contains "$work/out" '"quality": "disconnected", "slope": null' "disconnected host has no transform"
+
+csv ""
+run "empty file" 2 --messages "$work/in.csv"
+
+bad() { # NAME CONTENT LINE PATTERN
+	csv "$2"
+	run "bad input: $1" 1 --messages "$work/in.csv"
+	contains "$work/err" "in.csv:$3:" "$1: names file and line $3"
+	contains "$work/err" "$4" "$1: says why"
+	empty "$work/out" "$1: no partial report"
+}
+bad "three fields" "a,1,b,2\na,1,b\n" 2 "expected 4"
+bad "five fields" "a,1,b,2,3\n" 1 "expected 4"
+bad "not a number" "a,1,b,2\nb,x,a,3\n" 2 "send_ns 'x'"
+bad "trailing garbage" "a,12ns,b,2\n" 1 "send_ns"
+bad "float" "a,1,b,2.5\n" 1 "recv_ns"
+bad "overflow" "a,99999999999999999999,b,2\n" 1 "send_ns"
+bad "beyond 2^62" "a,4611686018427387905,b,2\n" 1 "send_ns"
+bad "same host" "a,1,a,2\n" 1 "same host"
+bad "empty host" ",1,b,2\n" 1 "empty host"
+bad "header twice" "send_host,send_ns,recv_host,recv_ns\nsend_host,send_ns,recv_host,recv_ns\n" 2 "send_ns"
+printf 'a,1,b,2\na,3\000,b,4\n' >"$work/in.csv"
+run "bad input: NUL byte" 1 --messages "$work/in.csv"
+contains "$work/err" "in.csv:2: NUL" "NUL byte reported"
+head -c 3000 /dev/urandom >"$work/in.csv"
+run "bad input: random bytes" 1 --messages "$work/in.csv"
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
