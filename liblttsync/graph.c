@@ -273,18 +273,18 @@ static uint32_t largest_component(const graph *g, uint32_t *up,
 /* ---- Step 2: minimum spanning tree and its center ---------------------- */
 
 /*
- * Kruskal on the edges of the component rooted at `root` (up holds the
- * components): fills tree (at most n - 1 edges), returns their count or
- * -1 on allocation failure.
+ * Kruskal on the edges of the component rooted at `root` (comp_root[v]
+ * is v's component): fills tree (at most n - 1 edges) and *n_tree.
+ * Returns 0, or -1 on allocation failure.
  */
-static long spanning_tree(const graph *g, const uint32_t *comp_root,
-			  uint32_t root, ledge *tree)
+static int spanning_tree(const graph *g, const uint32_t *comp_root,
+			 uint32_t root, ledge *tree, size_t *n_tree)
 {
 	uint32_t *up = malloc((size_t)g->n * sizeof(*up) + 1);
 	uint32_t *size = malloc((size_t)g->n * sizeof(*size) + 1);
 	ledge *cand = malloc(g->n_edges * sizeof(*cand) + 1);
 	size_t n_cand = 0;
-	long n_tree = -1;
+	int ret = -1;
 
 	if (up && size && cand) {
 		for (size_t i = 0; i < g->n_edges; i++)
@@ -295,15 +295,16 @@ static long spanning_tree(const graph *g, const uint32_t *comp_root,
 			up[v] = v;
 			size[v] = 1;
 		}
-		n_tree = 0;
+		*n_tree = 0;
 		for (size_t i = 0; i < n_cand; i++)
 			if (uf_union(up, size, cand[i].lo, cand[i].hi))
-				tree[n_tree++] = cand[i];
+				tree[(*n_tree)++] = cand[i];
+		ret = 0;
 	}
 	free(up);
 	free(size);
 	free(cand);
-	return n_tree;
+	return ret;
 }
 
 /*
@@ -398,16 +399,15 @@ static uint32_t choose_reference(const graph *g)
 	ledge *tree = malloc((size_t)g->n * sizeof(*tree));
 	adjacency tree_adj = { 0 };
 	uint32_t root, ref = LSYNC_NO_HOST;
-	long n_tree;
+	size_t n_tree;
 
 	if (!up || !size || !scratch || !da || !db || !tree)
 		goto out;
 	root = largest_component(g, up, size);
 	for (uint32_t v = 0; v < g->n; v++)
 		up[v] = uf_find(up, v); /* up[v] is now v's component root */
-	n_tree = spanning_tree(g, up, root, tree);
-	if (n_tree < 0 ||
-	    adjacency_build(&tree_adj, g->n, tree, (size_t)n_tree) < 0)
+	if (spanning_tree(g, up, root, tree, &n_tree) < 0 ||
+	    adjacency_build(&tree_adj, g->n, tree, n_tree) < 0)
 		goto out;
 	ref = tree_center(g, &tree_adj, up, root, da, db, scratch);
 	adjacency_free(&tree_adj);

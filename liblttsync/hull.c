@@ -68,6 +68,20 @@ static int cmp_i128(i128 a, i128 b)
 	return (a > b) - (a < b);
 }
 
+/*
+ * __int128 to long double, correctly rounded. Through int64 when it fits
+ * (always, in practice): besides being cheaper, this avoids libgcc's
+ * __floattixf, which valgrind mis-emulates for negative values. Larger
+ * values: the high half scales exactly, the low half rounds once.
+ */
+static long double i128_ld(i128 v)
+{
+	if (v >= INT64_MIN && v <= INT64_MAX)
+		return (long double)(int64_t)v;
+	return (long double)(int64_t)(v >> 64) * 0x1p64L +
+	       (long double)(uint64_t)v;
+}
+
 /* Floor division (C division truncates): q and 0 <= *r < d, for d > 0. */
 static i128 floor_div(i128 n, i128 d, i128 *r)
 {
@@ -119,17 +133,7 @@ static qval qval_add(const qval *a, const qval *b)
 /* r/den rounds once (both are below 2^64, so they convert exactly). */
 static ival qval_to_ival(const qval *v)
 {
-	return (ival){ v->q, (long double)v->r / (long double)v->den };
-}
-
-/* v / 2: the integer part stays exact, the odd unit becomes 0.5. */
-static ival qval_half(const qval *v)
-{
-	i128 odd;
-	i128 i = floor_div(v->q, 2, &odd);
-
-	return (ival){ i, 0.5L * (long double)odd +
-				  (long double)v->r / (long double)v->den / 2 };
+	return (ival){ v->q, i128_ld(v->r) / i128_ld(v->den) };
 }
 
 /* Moves whole units of f into i so that f is back in [0, 1). */
@@ -138,10 +142,23 @@ static ival ival_norm(ival v)
 	if (v.f >= 1 || v.f < 0) {
 		long double k = floorl(v.f);
 
-		v.i += (i128)k;
+		/* |k| <= 2: f is a sum or difference of two fractions */
+		v.i += (int64_t)k;
 		v.f -= k;
 	}
 	return v;
+}
+
+/* v / 2: the integer part stays exact, the odd unit becomes 0.5. */
+static ival qval_half(const qval *v)
+{
+	i128 odd;
+	i128 i = floor_div(v->q, 2, &odd);
+
+	long double f = i128_ld(v->r) / i128_ld(v->den) / 2;
+
+	/* normalised: with a shorter mantissa the sum could round to 1 */
+	return ival_norm((ival){ i, 0.5L * i128_ld(odd) + f });
 }
 
 static ival ival_add(ival a, ival b, int sign)
@@ -177,7 +194,7 @@ static long double slope_ld(const slope *s)
 {
 	if (s->inf)
 		return s->inf * (long double)INFINITY;
-	return (long double)s->n / (long double)s->d;
+	return i128_ld(s->n) / i128_ld(s->d);
 }
 
 static const slope *slope_min(const slope *a, const slope *b)
@@ -426,12 +443,14 @@ static bool pair_scan(const lsync_hull *h, extremes *e)
 
 			if (u.x > l.x) {
 				s = slope_of(l, u);
-				if (!e->has_max || slope_cmp(&s, &e->lmax.s) < 0)
+				if (!e->has_max ||
+				    slope_cmp(&s, &e->lmax.s) < 0)
 					e->lmax = line_through(l, s);
 				e->has_max = true;
 			} else if (u.x < l.x) {
 				s = slope_of(u, l);
-				if (!e->has_min || slope_cmp(&s, &e->lmin.s) > 0)
+				if (!e->has_min ||
+				    slope_cmp(&s, &e->lmin.s) > 0)
 					e->lmin = line_through(l, s);
 				e->has_min = true;
 			} else if (l.y >= u.y) {
@@ -592,9 +611,10 @@ static void set_average(lsync_xform *f, const extremes *e, int64_t pivot)
 {
 	ival a = line_at(&e->lmin, pivot), b = line_at(&e->lmax, pivot);
 	i128 odd, i = floor_div(a.i + b.i, 2, &odd);
-	ival v = ival_norm((ival){ i, (a.f + b.f) / 2 + 0.5L * (long double)odd });
+	ival v = ival_norm((ival){ i, (a.f + b.f) / 2 + 0.5L * i128_ld(odd) });
 
-	set_xform(f, pivot, v, (slope_ld(&e->lmin.s) + slope_ld(&e->lmax.s)) / 2);
+	set_xform(f, pivot, v,
+		  (slope_ld(&e->lmin.s) + slope_ld(&e->lmax.s)) / 2);
 }
 
 /*
@@ -608,21 +628,23 @@ static int fail_side(const extremes *e, lsync_point p)
 	long double g;
 	ival v;
 
-	if (!e->has_max || (e->has_min && slope_cmp(&e->lmin.s, &e->lmax.s) == 0))
+	if (!e->has_max ||
+	    (e->has_min && slope_cmp(&e->lmin.s, &e->lmax.s) == 0))
 		l = &e->lmin;
 	else if (!e->has_min)
 		l = &e->lmax;
 	if (l) {
 		line flat = { l->x, l->y, { 0, 1, 0 } };
 
-		v = line_at(l->s.inf ? &flat : l, p.x); /* no slope: any works at P */
+		/* no finite slope: every line through P works, take any */
+		v = line_at(l->s.inf ? &flat : l, p.x);
 		if (v.i != p.y)
 			return v.i > p.y ? 1 : -1;
 		return v.f > 0;
 	}
-	g = (long double)(e->lmin.y.i - p.y) + e->lmin.y.f +
+	g = i128_ld(e->lmin.y.i - p.y) + e->lmin.y.f +
 	    (slope_ld(&e->lmin.s) + slope_ld(&e->lmax.s)) / 2 *
-		    (long double)((i128)p.x - e->lmin.x);
+		    i128_ld((i128)p.x - e->lmin.x);
 	return (g > 0) - (g < 0);
 }
 
@@ -638,12 +660,32 @@ static uint64_t count_violating(const lsync_hull *h, const extremes *e)
 	return n;
 }
 
+/* The extreme lines and the estimate, pivoted at x_mid. */
+static void set_lines(lsync_hull_solution *out, const extremes *e,
+		      int64_t pivot)
+{
+	out->has_min = e->has_min;
+	out->has_max = e->has_max;
+	if (e->has_min)
+		set_xform(&out->line_min, pivot, line_at(&e->lmin, pivot),
+			  slope_ld(&e->lmin.s));
+	if (e->has_max)
+		set_xform(&out->line_max, pivot, line_at(&e->lmax, pivot),
+			  slope_ld(&e->lmax.s));
+	out->has_estimate = e->has_min || e->has_max;
+	if (e->has_min && e->has_max)
+		set_average(&out->estimate, e, pivot);
+	else if (out->has_estimate)
+		out->estimate = e->has_min ? out->line_min : out->line_max;
+}
+
 void lsync_hull_solve(const lsync_hull *h, lsync_hull_solution *out)
 {
 	extremes e;
 	int64_t pivot;
 
-	memset(out, 0, sizeof *out); /* padding too: results compare with memcmp */
+	/* padding too: equal solutions compare equal with memcmp */
+	memset(out, 0, sizeof *out);
 	extremes_compute(h, &e);
 	out->quality = e.quality;
 	span(h, &out->x_first, &out->x_last);
@@ -651,22 +693,10 @@ void lsync_hull_solve(const lsync_hull *h, lsync_hull_solution *out)
 			  ((i128)out->x_last - out->x_first) / 2);
 	if (!has_lines(&e))
 		return;
-	out->has_min = e.has_min;
-	out->has_max = e.has_max;
-	if (e.has_min)
-		set_xform(&out->line_min, pivot, line_at(&e.lmin, pivot),
-			  slope_ld(&e.lmin.s));
-	if (e.has_max)
-		set_xform(&out->line_max, pivot, line_at(&e.lmax, pivot),
-			  slope_ld(&e.lmax.s));
-	out->has_estimate = e.has_min || e.has_max;
-	if (e.has_min && e.has_max)
-		set_average(&out->estimate, &e, pivot);
-	else if (out->has_estimate)
-		out->estimate = e.has_min ? out->line_min : out->line_max;
+	set_lines(out, &e, pivot);
 	if (e.quality == LTTSYNC_QUALITY_FAIL) {
-		out->violation = ((long double)e.overlap.q +
-				  (long double)e.overlap.r / (long double)e.overlap.den) / 2;
+		out->violation = (i128_ld(e.overlap.q) + i128_ld(e.overlap.r) /
+						 i128_ld(e.overlap.den)) / 2;
 		out->n_violating = count_violating(h, &e);
 	}
 }
@@ -676,19 +706,21 @@ void lsync_hull_solve(const lsync_hull *h, lsync_hull_solution *out)
 /*
  * The envelope of the feasible lines at x on one chain's side: lo(x) for
  * `below` (min over slopes a in [a_min, a_max] of the below chain's
- * support at slope a), hi(x) for `above` (max of the above chain's). For
- * the chain, the slopes whose support line touches it at x span
- * [smin, smax]; if that meets [a_min, a_max] the chain itself is the
- * envelope, else the extreme line on the side the interval lies. Outside
- * the chain's x range the support is monotone in a: the virtual slopes
- * there are both +inf or both -inf. Returns false when unbounded.
+ * support line of slope a, evaluated at x), hi(x) for `above` (max of the
+ * above chain's). The slopes whose support line touches the chain at x
+ * span [smin, smax] (its one-sided slopes there); if that meets
+ * [a_min, a_max] the chain itself is the envelope, else the extreme line
+ * on the side where the interval lies. Outside the chain's x range the
+ * support is monotone in a: both virtual slopes are +inf or both -inf.
+ * In FAIL the chain is the moved one (by e->shift). Returns false when
+ * unbounded.
  */
 static bool envelope_at(const lsync_chain *c, const extremes *e, int64_t x,
 			ival *out)
 {
 	int first = x < c->pts[0].x, last = x > c->pts[c->len - 1].x;
 	bool inside = !first && !last;
-	slope sl, sr, lo, hi;
+	slope sl, sr, smin, smax;
 	qval v = { 0, 0, 1 };
 
 	if (inside) {
@@ -698,17 +730,16 @@ static bool envelope_at(const lsync_chain *c, const extremes *e, int64_t x,
 
 		sl = sr = slope_inf(sign);
 	}
-	lo = *slope_min(&sl, &sr);
-	hi = *slope_max(&sl, &sr);
-	if (e->has_max && slope_cmp(&e->lmax.s, &lo) < 0) {
+	smin = *slope_min(&sl, &sr);
+	smax = *slope_max(&sl, &sr);
+	if (e->has_max && slope_cmp(&e->lmax.s, &smin) < 0)
 		*out = line_at(&e->lmax, x);
-	} else if (e->has_min && slope_cmp(&e->lmin.s, &hi) > 0) {
+	else if (e->has_min && slope_cmp(&e->lmin.s, &smax) > 0)
 		*out = line_at(&e->lmin, x);
-	} else if (inside) {
+	else if (inside)
 		*out = ival_add(qval_to_ival(&v), e->shift, c->upper ? -1 : 1);
-	} else {
+	else
 		return false;
-	}
 	return true;
 }
 
@@ -719,7 +750,7 @@ static bool envelope_at(const lsync_chain *c, const extremes *e, int64_t x,
  */
 static long double to_offset(ival v, int64_t x, bool round_down)
 {
-	long double k = (long double)(v.i - x);
+	long double k = i128_ld(v.i - x);
 	long double off = k + v.f;
 
 	if (round_down && off >= k + 1)
@@ -789,7 +820,8 @@ static i128 first_true(const lsync_hull *h, const extremes *e, int64_t y,
 
 	while (lo < hi) {
 		int64_t mid = (int64_t)(lo + (hi - lo) / 2);
-		bool p = late ? too_late(h, e, mid, y) : !too_early(h, e, mid, y);
+		bool p = late ? too_late(h, e, mid, y)
+			      : !too_early(h, e, mid, y);
 
 		if (p)
 			hi = mid;

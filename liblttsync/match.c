@@ -13,11 +13,13 @@
  * buckets per entry (it grows at 15/16 full to the power of two above
  * 4/3 of the entries).
  *
- * Memory per pending entry, measured with mallinfo2() around the insertion
- * of N distinct keys (glib 2.74, x86_64): 72 to 88 bytes, about 80 on
- * average (56 of entry, 16 to 32 of hash table), i.e. about 80 MiB for
- * the default cap of 2^20 entries. The pool keeps its peak size until the
- * matcher is freed; the peak is bounded by the cap.
+ * Memory per pending entry, measured with mallinfo2() around filling a
+ * matcher with N distinct keys and then pushing 3N more through it at the
+ * cap (glib 2.74, x86_64, N from 10^3 to 2^20): 72 to 88 bytes (56 of
+ * entry, 16 to 32 of hash table depending on where N falls between two
+ * table sizes); 80.0 at the default cap of 2^20, i.e. 80 MiB. The pool
+ * keeps its peak size until the matcher is freed; the peak is bounded by
+ * the cap.
  *
  * Addresses. Only the first event's addresses are kept: a key's second
  * event is either of the same direction (the key turns ambiguous and the
@@ -349,6 +351,18 @@ static int retire_to(lsync_matcher *m, size_t limit, lsync_match_sink sink,
 
 /* ---- feeding ---------------------------------------------------------- */
 
+/* Append entry `i` as the newest: the cap retires from the other end. */
+static void fifo_push(lsync_matcher *m, uint32_t i)
+{
+	pool_at(&m->pool, i)->next = NIL;
+	if (m->tail == NIL)
+		m->head = i;
+	else
+		pool_at(&m->pool, m->tail)->next = i;
+	m->tail = i;
+	m->count++;
+}
+
 /* A new key: its first event. Retires the oldest entries to make room,
  * once the only allocation that can fail has succeeded. */
 static int insert_new(lsync_matcher *m, const struct lsync_entry *probe,
@@ -367,7 +381,6 @@ static int insert_new(lsync_matcher *m, const struct lsync_entry *probe,
 	i = pool_take(&m->pool);
 	e = pool_at(&m->pool, i);
 	*e = *probe;
-	e->next = NIL;
 	e->family = p->family;
 	e->flow = flow_value(m, p);
 	e->state = p->has_ports ? ST_PORTS : 0;
@@ -375,12 +388,7 @@ static int insert_new(lsync_matcher *m, const struct lsync_entry *probe,
 	e->dst_port = p->dst_port;
 	entry_set_side(e, p, host);
 	g_hash_table_add(m->table, e);
-	if (m->tail == NIL)
-		m->head = i;
-	else
-		pool_at(&m->pool, m->tail)->next = i;
-	m->tail = i;
-	m->count++;
+	fifo_push(m, i);
 	return 0;
 }
 

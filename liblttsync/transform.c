@@ -146,10 +146,14 @@ static lsync_xform make_xform(int64_t x0, i128 yi, long double frac,
 
 	if (isfinite(frac)) {
 		fl = floorl(frac);
-		if (fabsl(fl) >= ldexpl(1, BIG_BITS))
-			fl = copysignl(ldexpl(1, BIG_BITS), fl);
-		yi += (i128)fl;
-		frac -= fl;
+		if (fabsl(fl) >= ldexpl(1, BIG_BITS)) {
+			/* far beyond int64 whatever yi is: saturate below */
+			yi = fl < 0 ? INT64_MIN : INT64_MAX;
+			frac = 0;
+		} else {
+			yi += (i128)fl;
+			frac -= fl;
+		}
 		/* -tiny - (-1) rounds to 1: carry it. */
 		if (frac >= 1) {
 			yi += 1;

@@ -17,7 +17,7 @@ ko() { fail=$((fail + 1)); echo "FAIL: $1"; }
 run() {
 	name=$1 expect=$2
 	shift 2
-	"$LTTSYNC" "$@" >"$work/out" 2>"$work/err"
+	${LTTSYNC_VALGRIND:-} "$LTTSYNC" "$@" >"$work/out" 2>"$work/err"
 	st=$?
 	if [ "$st" -eq "$expect" ]; then ok "$name (exit $st)"; else
 		ko "$name: exit $st, expected $expect"; sed 's/^/  /' "$work/err"; fi

@@ -7,8 +7,8 @@
  */
 #include <criterion/criterion.h>
 
+#include <float.h>
 #include <math.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -36,11 +36,63 @@ static int64_t rnd_in(int64_t lo, int64_t hi)
 	return lo + (int64_t)(rnd() % (uint64_t)(hi - lo + 1));
 }
 
+/*
+ * i128 to long double without libgcc's __floattixf (valgrind mis-emulates
+ * it for negative values); exact below 2^64, like the library's helper.
+ */
+static long double ld(i128 v)
+{
+	if (v >= INT64_MIN && v <= INT64_MAX)
+		return (long double)(int64_t)v;
+	return (long double)(int64_t)(v >> 64) * 0x1p64L +
+	       (long double)(uint64_t)v;
+}
+
+/*
+ * The long double epsilon in effect: 2^-63 on x86 (x87 extended), but
+ * valgrind emulates x87 at double precision. Tolerances scale with it;
+ * tests that need the full 64-bit mantissa are skipped without it.
+ */
+static long double ld_eps(void)
+{
+	static long double eps;
+	volatile long double one = 1, e = 1, sum;
+
+	if (eps == 0) {
+		for (sum = one + e / 2; sum != one; sum = one + e / 2)
+			e /= 2;
+		eps = e;
+	}
+	return eps;
+}
+
+/* a and b agree to a few ulps of the magnitude of the terms involved. */
+static bool close_to(long double a, long double b, long double mag)
+{
+	return fabsl(a - b) <= 64 * ld_eps() * fmaxl(fabsl(mag), 1);
+}
+
+/*
+ * v is +inf (sign > 0) or -inf. Compared against LDBL_MAX because
+ * valgrind stores x87 infinities as +-LDBL_MAX; on hardware only an
+ * infinity passes (no bound computed here comes near 1e4932).
+ */
+static bool is_inf(long double v, int sign)
+{
+	return sign > 0 ? v >= LDBL_MAX : v <= -LDBL_MAX;
+}
+
+/* Equal, or infinities of the same sign. */
+static bool same_ld(long double v, long double want)
+{
+	return isinf(want) ? is_inf(v, want > 0 ? 1 : -1) : v == want;
+}
+
 /* The xform's value at x minus base, in long double. */
 static long double xf_rel(const lsync_xform *f, int64_t x, int64_t base)
 {
-	return (long double)((i128)f->y0 - base) + f->y0_frac +
-	       f->slope * (long double)((i128)x - f->x0);
+	return ld((i128)f->y0 - base) + f->y0_frac +
+	       f->slope * ld((i128)x - f->x0);
 }
 
 static lsync_hull_solution solve(const lsync_hull *h)
@@ -64,9 +116,11 @@ static void build(lsync_hull *h, const lsync_point *above, size_t na,
 {
 	lsync_hull_init(h);
 	for (size_t i = 0; i < na; i++)
-		cr_assert_geq(lsync_hull_add_above(h, above[i].x, above[i].y), 0);
+		cr_assert_geq(lsync_hull_add_above(h, above[i].x, above[i].y),
+			      0);
 	for (size_t i = 0; i < nb; i++)
-		cr_assert_geq(lsync_hull_add_below(h, below[i].x, below[i].y), 0);
+		cr_assert_geq(lsync_hull_add_below(h, below[i].x, below[i].y),
+			      0);
 }
 
 static void assert_chain(const lsync_chain *c, const lsync_point *want,
@@ -80,11 +134,18 @@ static void assert_chain(const lsync_chain *c, const lsync_point *want,
 			  (long long)want[i].x, (long long)want[i].y);
 }
 
+/* Exactly; with a reduced long double (valgrind), to a few ulps. */
+static bool same_or_close(long double v, long double want)
+{
+	return v == want || (ld_eps() > 0x1p-63L && close_to(v, want, want));
+}
+
 static void assert_xform(const lsync_xform *f, int64_t x0, int64_t y0,
 			 long double frac, long double slope)
 {
-	cr_assert(f->x0 == x0 && f->y0 == y0 && f->y0_frac == frac &&
-			  f->slope == slope,
+	cr_assert(f->x0 == x0 && f->y0 == y0 &&
+			  same_or_close(f->y0_frac, frac) &&
+			  same_or_close(f->slope, slope),
 		  "xform (%lld, %lld + %.20Lg, %.20Lg), want (%lld, %lld + "
 		  "%.20Lg, %.20Lg)",
 		  (long long)f->x0, (long long)f->y0, f->y0_frac, f->slope,
@@ -97,8 +158,9 @@ static void assert_bounds(const lsync_hull *h, const lsync_hull_solution *s,
 	long double l, u;
 
 	lsync_hull_bounds_at(h, s, x, &l, &u);
-	cr_assert(l == lo && u == hi, "bounds at %lld: [%.20Lg, %.20Lg], want "
-		  "[%.20Lg, %.20Lg]", (long long)x, l, u, lo, hi);
+	cr_assert(same_ld(l, lo) && same_ld(u, hi),
+		  "bounds at %lld: [%.20Lg, %.20Lg], want [%.20Lg, %.20Lg]",
+		  (long long)x, l, u, lo, hi);
 }
 
 /* ---- chains ---------------------------------------------------------- */
@@ -110,13 +172,13 @@ Test(hull_chain, lower_hull_keeps_strict_vertices)
 	lsync_hull_init(&h);
 	cr_assert_eq(lsync_hull_add_above(&h, 0, 10), 1);
 	cr_assert_eq(lsync_hull_add_above(&h, 10, 10), 1);
-	cr_assert_eq(lsync_hull_add_above(&h, 5, 10), 0, "collinear point kept");
+	cr_assert_eq(lsync_hull_add_above(&h, 5, 10), 0, "collinear kept");
 	cr_assert_eq(lsync_hull_add_above(&h, 5, 11), 0, "point above kept");
-	cr_assert_eq(lsync_hull_add_above(&h, 10, 12), 0, "higher y at same x kept");
+	cr_assert_eq(lsync_hull_add_above(&h, 10, 12), 0, "higher y kept");
 	cr_assert_eq(lsync_hull_add_above(&h, 10, 10), 0, "duplicate kept");
 	cr_assert_eq(lsync_hull_add_above(&h, 5, 4), 1);
 	cr_assert_eq(lsync_hull_add_above(&h, 20, 30), 1);
-	/* (10, 10) now lies above the segment (5, 4)-(20, 30)? 4 + 26/3 = 12.67: no, below: stays */
+	/* (10, 10) stays: segment (5, 4)-(20, 30) is at 12.67 there */
 	assert_chain(&h.above, (lsync_point[]){ { 0, 10 }, { 5, 4 }, { 10, 10 },
 						{ 20, 30 } }, 4);
 	/* Lower y at x = 10 replaces the vertex and hides nothing else. */
@@ -146,10 +208,11 @@ Test(hull_chain, upper_hull_mirrors_lower)
 	lsync_hull_init(&h);
 	cr_assert_eq(lsync_hull_add_below(&h, 0, -10), 1);
 	cr_assert_eq(lsync_hull_add_below(&h, 10, -10), 1);
+	cr_assert_eq(lsync_hull_add_below(&h, 10, -10), 0, "duplicate kept");
 	cr_assert_eq(lsync_hull_add_below(&h, 5, -10), 0);
 	cr_assert_eq(lsync_hull_add_below(&h, 5, -11), 0);
-	cr_assert_eq(lsync_hull_add_below(&h, 10, -12), 0, "lower y at same x kept");
-	cr_assert_eq(lsync_hull_add_below(&h, 10, -8), 1, "higher y at same x dropped");
+	cr_assert_eq(lsync_hull_add_below(&h, 10, -12), 0, "lower y kept");
+	cr_assert_eq(lsync_hull_add_below(&h, 10, -8), 1, "higher y dropped");
 	cr_assert_eq(lsync_hull_add_below(&h, 5, 100), 1);
 	assert_chain(&h.below, (lsync_point[]){ { 0, -10 }, { 5, 100 },
 						{ 10, -8 } }, 3);
@@ -157,7 +220,7 @@ Test(hull_chain, upper_hull_mirrors_lower)
 	/* (5, 100)-(20, 210): at 10, 136.7 > -8: (10, -8) is hidden. */
 	assert_chain(&h.below, (lsync_point[]){ { 0, -10 }, { 5, 100 },
 						{ 20, 210 } }, 3);
-	cr_assert_eq(h.n_below, 8);
+	cr_assert_eq(h.n_below, 9);
 	cr_assert_eq(h.above.len, 0);
 	lsync_hull_fini(&h);
 }
@@ -251,8 +314,40 @@ Test(hull_bounds, chain_slope_outside_feasible_range)
 	lsync_hull_bounds_at(&h, &s, 5, &lo, &hi);
 	cr_assert_eq(lo, 99.375L - 5);
 	/* the above chain's slope -898/36 is feasible: hi = lowerA(5) */
-	cr_assert(fabsl(hi - (625 + 30.0L / 36 - 5)) < 1e-15L, "hi %.20Lg", hi);
+	cr_assert(close_to(hi, 625 + 30.0L / 36 - 5, 625), "hi %.20Lg", hi);
 	cr_assert_eq(ceill(hi), 621);
+	lsync_hull_fini(&h);
+}
+
+Test(hull_bounds, floor_and_ceil_exact_at_large_offsets)
+{
+	/* Clocks 2^43 ns (2.4 h) apart at epoch times. lo(X + 1) = X + 2^43 +
+	 * (D - 1) / D and hi(X + 1) = X + 2^43 + 1001 + 1 / D: added to
+	 * 2^43 in long double (ulp 2^-20), those fractions would round onto
+	 * the neighbouring integers and break floor / ceil. */
+	const int64_t X = 1700000000000000000LL, Y = X + ((int64_t)1 << 43);
+	const int64_t D = 1000000000;
+	lsync_hull h;
+	lsync_hull_solution s;
+	long double lo, hi;
+
+	if (ld_eps() > 0x1p-63L)
+		cr_skip_test("long double has a %d-bit mantissa here "
+			     "(valgrind?)", 1 - ilogbl(ld_eps()));
+	lsync_hull_init(&h);
+	lsync_hull_add_below(&h, X, Y);
+	lsync_hull_add_below(&h, X + D, Y + D - 1);
+	lsync_hull_add_above(&h, X, Y + 1000);
+	lsync_hull_add_above(&h, X + D, Y + D + 1001);
+	s = solve(&h);
+	cr_assert_eq(s.quality, LTTSYNC_QUALITY_ACCURATE);
+	lsync_hull_bounds_at(&h, &s, X + 1, &lo, &hi);
+	cr_assert_eq(floorl(lo), (long double)((int64_t)1 << 43) - 1,
+		     "lo %.20Lg", lo);
+	cr_assert_lt(lo, (long double)((int64_t)1 << 43));
+	cr_assert_eq(ceill(hi), (long double)((int64_t)1 << 43) + 1001,
+		     "hi %.20Lg", hi);
+	cr_assert_gt(hi, (long double)((int64_t)1 << 43) + 1000);
 	lsync_hull_fini(&h);
 }
 
@@ -340,8 +435,10 @@ Test(hull_solve, violation_with_slope_interval)
 {
 	/* A peak of below over a valley of above at x = 0: D = 10; every
 	 * line through (0, 5) with slope in [-1, 1] violates by 5 at most. */
-	static const lsync_point above[] = { { -10, 10 }, { 0, 0 }, { 10, 10 } };
-	static const lsync_point below[] = { { -10, 0 }, { 0, 10 }, { 10, 0 } };
+	static const lsync_point above[] = { { -10, 10 }, { 0, 0 },
+					     { 10, 10 } };
+	static const lsync_point below[] = { { -10, 0 }, { 0, 10 },
+					     { 10, 0 } };
 	lsync_hull h;
 	lsync_hull_solution s;
 
@@ -358,6 +455,32 @@ Test(hull_solve, violation_with_slope_interval)
 	assert_bounds(&h, &s, 4, -3, 5);     /* [5 - 4, 5 + 4] - 4 */
 	assert_bounds(&h, &s, 10, -15, 5);   /* the chains moved by 5 */
 	assert_bounds(&h, &s, 20, -35, 5);   /* the lines: [-15, 25] */
+	lsync_hull_fini(&h);
+}
+
+/* The worked example of doc/algorithm.md, number for number. */
+Test(hull_solve, documented_worked_example)
+{
+	static const lsync_point above[] = { { 0, 1100 }, { 1000, 2100 } };
+	static const lsync_point below[] = { { 0, 900 }, { 1000, 1900 } };
+	lsync_hull h;
+	lsync_hull_solution s;
+
+	build(&h, above, 2, below, 2);
+	s = solve(&h);
+	cr_assert_eq(s.quality, LTTSYNC_QUALITY_ACCURATE);
+	assert_xform(&s.line_max, 500, 1500, 0, 1200.0L / 1000);
+	assert_xform(&s.line_min, 500, 1500, 0, 800.0L / 1000);
+	assert_xform(&s.estimate, 500, 1500, 0,
+		     (1200.0L / 1000 + 800.0L / 1000) / 2);
+	assert_bounds(&h, &s, 500, 900, 1100);   /* [1400, 1600] */
+	assert_bounds(&h, &s, 2000, 700, 1300);  /* [2700, 3300] */
+	cr_assert_eq(lsync_hull_add_below(&h, 500, 1700), 1);
+	s = solve(&h);
+	cr_assert_eq(s.quality, LTTSYNC_QUALITY_FAIL);
+	cr_assert_eq(s.violation, 50);
+	assert_xform(&s.estimate, 500, 1650, 0, 1);  /* t_B = t_A + 1150 */
+	cr_assert_eq(s.n_violating, 3);
 	lsync_hull_fini(&h);
 }
 
@@ -422,21 +545,38 @@ static void add_message(lsync_hull *h, const truth *t, int64_t x,
 		cr_assert_geq(lsync_hull_add_below(h, x, y - latency), 0);
 }
 
+/* Latencies 10-100 us, a quarter of them up to 1 ms more (queueing). */
 static void random_messages(lsync_hull *h, const truth *t, int n,
 			    int64_t span)
 {
-	for (int i = 0; i < n; i++)
-		add_message(h, t, t->x0 + rnd_in(0, span),
-			    rnd_in(10000, 100000) + (int64_t)(rnd() % 4 ? 0 : rnd() % 1000000),
-			    rnd() & 1);
+	for (int i = 0; i < n; i++) {
+		int64_t lat = rnd_in(10000, 100000);
+
+		if (rnd() % 4 == 0)
+			lat += rnd_in(0, 1000000);
+		add_message(h, t, t->x0 + rnd_in(0, span), lat, rnd() & 1);
+	}
+}
+
+static void copy_hull(lsync_hull *to, const lsync_hull *from)
+{
+	lsync_hull_init(to);
+	for (size_t i = 0; i < from->above.len; i++)
+		lsync_hull_add_above(to, from->above.pts[i].x,
+				     from->above.pts[i].y);
+	for (size_t i = 0; i < from->below.len; i++)
+		lsync_hull_add_below(to, from->below.pts[i].x,
+				     from->below.pts[i].y);
 }
 
 Test(hull_solve, contradiction_at_exactly_the_point)
 {
+	int tested = 0;
+
 	rng_state = 1;
 	for (int iter = 0; iter < 300; iter++) {
 		truth t = random_truth();
-		lsync_hull h;
+		lsync_hull h, h2;
 		lsync_hull_solution s;
 		long double lo, hi;
 		int64_t x, y;
@@ -453,22 +593,15 @@ Test(hull_solve, contradiction_at_exactly_the_point)
 		cr_assert(isfinite(lo) && isfinite(hi));
 		/* a below point at y is feasible iff y < hi(x) */
 		y = x + (int64_t)ceill(hi) - 1;
-		{
-			lsync_hull h2;
-
-			lsync_hull_init(&h2);
-			for (size_t i = 0; i < h.above.len; i++)
-				lsync_hull_add_above(&h2, h.above.pts[i].x, h.above.pts[i].y);
-			for (size_t i = 0; i < h.below.len; i++)
-				lsync_hull_add_below(&h2, h.below.pts[i].x, h.below.pts[i].y);
-			lsync_hull_add_below(&h2, x, y);
-			cr_assert_neq(solve(&h2).quality, LTTSYNC_QUALITY_FAIL,
-				      "below point just under hi(x) made a FAIL");
-			lsync_hull_add_below(&h2, x, y + 1);
-			cr_assert_eq(solve(&h2).quality, LTTSYNC_QUALITY_FAIL,
-				     "below point at ceil(hi(x)) did not FAIL");
-			lsync_hull_fini(&h2);
-		}
+		copy_hull(&h2, &h);
+		lsync_hull_add_below(&h2, x, y);
+		cr_assert_neq(solve(&h2).quality, LTTSYNC_QUALITY_FAIL,
+			      "below point just under hi(x) made a FAIL");
+		lsync_hull_add_below(&h2, x, y + 1);
+		cr_assert_eq(solve(&h2).quality, LTTSYNC_QUALITY_FAIL,
+			     "below point at ceil(hi(x)) did not FAIL");
+		lsync_hull_fini(&h2);
+		tested++;
 		/* an above point at y is feasible iff y > lo(x) */
 		y = x + (int64_t)floorl(lo) + 1;
 		lsync_hull_add_above(&h, x, y);
@@ -477,80 +610,91 @@ Test(hull_solve, contradiction_at_exactly_the_point)
 		cr_assert_eq(solve(&h).quality, LTTSYNC_QUALITY_FAIL);
 		lsync_hull_fini(&h);
 	}
+	cr_assert_gt(tested, 250, "only %d accurate cases", tested);
 }
 
 /* ---- order independence ---------------------------------------------- */
 
+static void insert_order(lsync_hull *h, const lsync_point *pts,
+			 const bool *dir, const int *idx, int n)
+{
+	lsync_hull_init(h);
+	for (int i = 0; i < n; i++) {
+		const lsync_point *p = &pts[idx ? idx[i] : i];
+
+		if (dir[idx ? idx[i] : i])
+			lsync_hull_add_above(h, p->x, p->y);
+		else
+			lsync_hull_add_below(h, p->x, p->y);
+	}
+}
+
+static void shuffle(int *idx, int n)
+{
+	for (int i = 0; i < n; i++)
+		idx[i] = i;
+	for (int i = n - 1; i > 0; i--) {
+		int j = (int)(rnd() % (uint64_t)(i + 1)), tmp = idx[i];
+
+		idx[i] = idx[j];
+		idx[j] = tmp;
+	}
+}
+
+static void assert_same_chain(const lsync_chain *a, const lsync_chain *b)
+{
+	cr_assert_eq(a->len, b->len);
+	cr_assert_eq(memcmp(a->pts, b->pts, a->len * sizeof *a->pts), 0);
+}
+
+/*
+ * 400 points on a coarse grid (equal x and collinear points happen),
+ * inserted in 120 random orders; a second round adds one contradicting
+ * point so that the FAIL path is covered too.
+ */
 Test(hull_order, same_points_any_order)
 {
 	enum { N = 400 };
 	lsync_point pts[N];
 	bool dir[N];
-	lsync_hull ref;
-	lsync_hull_solution sref;
+	int idx[N];
 	truth t;
 
 	rng_state = 2;
 	t = random_truth();
 	for (int i = 0; i < N; i++) {
-		/* a coarse grid: equal x and collinear points happen */
 		pts[i].x = t.x0 + rnd_in(0, 60) * 1000000;
 		dir[i] = rnd() & 1;
 		pts[i].y = truth_floor(&t, pts[i].x) +
 			   (dir[i] ? 1 : -1) * rnd_in(1, 4) * 20000;
 	}
-	/* one contradicting point so that the FAIL path is covered too,
-	 * in half of the runs (the first half has none) */
-	lsync_hull_init(&ref);
-	for (int pass = 0; pass < 2; pass++) {
-		int nrun = pass ? N : N - 1;
+	pts[N - 1].x = t.x0 + 30000000;
+	pts[N - 1].y = truth_floor(&t, pts[N - 1].x) + 100000;
+	dir[N - 1] = false;
+	for (int n = N - 1; n <= N; n++) {
+		lsync_hull ref;
+		lsync_hull_solution sref;
 
-		if (pass) {
-			int64_t x = t.x0 + 30000000;
-
-			pts[N - 1] = (lsync_point){ x, truth_floor(&t, x) + 100000 };
-			dir[N - 1] = false;
-		}
-		lsync_hull_fini(&ref);
-		lsync_hull_init(&ref);
-		for (int i = 0; i < nrun; i++)
-			(dir[i] ? lsync_hull_add_above
-				: lsync_hull_add_below)(&ref, pts[i].x, pts[i].y);
+		insert_order(&ref, pts, dir, NULL, n);
 		lsync_hull_solve(&ref, &sref);
-		cr_assert_eq(sref.quality, pass ? LTTSYNC_QUALITY_FAIL
-					       : LTTSYNC_QUALITY_ACCURATE);
+		cr_assert_eq(sref.quality, n == N ? LTTSYNC_QUALITY_FAIL
+						  : LTTSYNC_QUALITY_ACCURATE);
 		for (int run = 0; run < 120; run++) {
-			int idx[N];
 			lsync_hull h;
 			lsync_hull_solution s;
 
-			for (int i = 0; i < nrun; i++)
-				idx[i] = i;
-			for (int i = nrun - 1; i > 0; i--) {
-				int j = (int)(rnd() % (uint64_t)(i + 1)), tmp = idx[i];
-
-				idx[i] = idx[j];
-				idx[j] = tmp;
-			}
-			lsync_hull_init(&h);
-			for (int i = 0; i < nrun; i++)
-				(dir[idx[i]] ? lsync_hull_add_above
-					     : lsync_hull_add_below)(&h, pts[idx[i]].x,
-								     pts[idx[i]].y);
-			cr_assert_eq(h.above.len, ref.above.len);
-			cr_assert_eq(h.below.len, ref.below.len);
-			cr_assert_eq(memcmp(h.above.pts, ref.above.pts,
-					    h.above.len * sizeof *h.above.pts), 0);
-			cr_assert_eq(memcmp(h.below.pts, ref.below.pts,
-					    h.below.len * sizeof *h.below.pts), 0);
-			cr_assert_eq(h.n_above + h.n_below, (uint64_t)nrun);
+			shuffle(idx, n);
+			insert_order(&h, pts, dir, idx, n);
+			assert_same_chain(&h.above, &ref.above);
+			assert_same_chain(&h.below, &ref.below);
+			cr_assert_eq(h.n_above + h.n_below, (uint64_t)n);
 			lsync_hull_solve(&h, &s);
 			cr_assert_eq(memcmp(&s, &sref, sizeof s), 0,
 				     "solution differs for run %d", run);
 			lsync_hull_fini(&h);
 		}
+		lsync_hull_fini(&ref);
 	}
-	lsync_hull_fini(&ref);
 }
 
 /* ---- brute force over all points ------------------------------------- */
@@ -583,10 +727,16 @@ static int bsl_cmp(bsl p, bsl q)
 	return (p.n * q.d > q.n * p.d) - (p.n * q.d < q.n * p.d);
 }
 
+/* The slope from p to q, p.x < q.x. */
+static bsl bsl_of(bpt p, bpt q)
+{
+	return (bsl){ (i128)q.y - p.y, (i128)q.x - p.x, 0 };
+}
+
 static long double bsl_ld(bsl s)
 {
 	return s.inf ? s.inf * (long double)INFINITY
-		     : (long double)s.n / (long double)s.d;
+		     : ld(s.n) / ld(s.d);
 }
 
 /* d * F(n/d): min_u (y_u - a x_u) - max_l (y_l - a x_l), times d. */
@@ -623,11 +773,11 @@ static size_t bf_candidates(const bcase *c, bsl *out)
 	for (size_t i = 0; i < n; i++)
 		for (size_t j = 0; j < n; j++)
 			if (all[i].x < all[j].x)
-				out[k++] = (bsl){ (i128)all[j].y - all[i].y,
-						  (i128)all[j].x - all[i].x, 0 };
+				out[k++] = bsl_of(all[i], all[j]);
 	return k;
 }
 
+/* The brute force's answer for one case. */
 typedef struct bres {
 	lttsync_quality q;
 	bool pair_feasible, F_feasible;
@@ -635,6 +785,7 @@ typedef struct bres {
 	i128 maxF, maxF_d; /* FAIL: max F = maxF / maxF_d (<= 0) */
 } bres;
 
+/* a_min, a_max over all (below, above) pairs; equal-x contradictions. */
 static void bf_pairs(const bcase *c, bres *r, bool *contra)
 {
 	r->amin = (bsl){ 0, 1, -1 };
@@ -645,12 +796,12 @@ static void bf_pairs(const bcase *c, bres *r, bool *contra)
 			bpt l = c->b[i], u = c->a[j];
 
 			if (u.x > l.x) {
-				bsl s = { (i128)u.y - l.y, (i128)u.x - l.x, 0 };
+				bsl s = bsl_of(l, u);
 
 				if (bsl_cmp(s, r->amax) < 0)
 					r->amax = s;
 			} else if (u.x < l.x) {
-				bsl s = { (i128)l.y - u.y, (i128)l.x - u.x, 0 };
+				bsl s = bsl_of(u, l);
 
 				if (bsl_cmp(s, r->amin) > 0)
 					r->amin = s;
@@ -660,11 +811,24 @@ static void bf_pairs(const bcase *c, bres *r, bool *contra)
 		}
 }
 
-/* Max of F over candidates, and the argmax interval (relaxed slopes). */
+/* Smallest and largest x of n points (n > 0). */
+static void bf_xrange(const bpt *p, size_t n, int64_t *mn, int64_t *mx)
+{
+	*mn = INT64_MAX;
+	*mx = INT64_MIN;
+	for (size_t i = 0; i < n; i++) {
+		*mn = p[i].x < *mn ? p[i].x : *mn;
+		*mx = p[i].x > *mx ? p[i].x : *mx;
+	}
+}
+
+/*
+ * FAIL: max F over the candidates (every breakpoint is one) and the
+ * argmax interval, which is the relaxed problem's slope range.
+ */
 static void bf_fail(const bcase *c, bres *r, const bsl *cand, size_t nc)
 {
-	int64_t minxl = INT64_MAX, maxxl = INT64_MIN, minxu = INT64_MAX,
-		maxxu = INT64_MIN;
+	int64_t minxl, maxxl, minxu, maxxu;
 	bsl lo = { 0, 0, 0 }, hi = { 0, 0, 0 }, cmin = cand[0], cmax = cand[0];
 	bool found = false;
 
@@ -690,15 +854,10 @@ static void bf_fail(const bcase *c, bres *r, const bsl *cand, size_t nc)
 				hi = cand[i];
 		}
 	}
-	for (size_t i = 0; i < c->nb; i++) {
-		minxl = c->b[i].x < minxl ? c->b[i].x : minxl;
-		maxxl = c->b[i].x > maxxl ? c->b[i].x : maxxl;
-	}
-	for (size_t i = 0; i < c->na; i++) {
-		minxu = c->a[i].x < minxu ? c->a[i].x : minxu;
-		maxxu = c->a[i].x > maxxu ? c->a[i].x : maxxu;
-	}
-	/* flat unbounded pieces extend the argmax to infinity */
+	bf_xrange(c->b, c->nb, &minxl, &maxxl);
+	bf_xrange(c->a, c->na, &minxu, &maxxu);
+	/* F' at +inf is minxl - maxxu, at -inf maxxl - minxu: a flat
+	 * unbounded piece at the maximum extends the argmax to infinity */
 	if (minxl == maxxu && bsl_cmp(hi, cmax) == 0)
 		hi = (bsl){ 0, 1, 1 };
 	if (maxxl == minxu && bsl_cmp(lo, cmin) == 0)
@@ -707,29 +866,31 @@ static void bf_fail(const bcase *c, bres *r, const bsl *cand, size_t nc)
 	r->amax = hi;
 }
 
+/*
+ * The definition itself: some line passes strictly between the sets iff
+ * F(a) = min_u (y_u - a x_u) - max_l (y_l - a x_l) > 0 for some a. F is
+ * concave, piecewise linear with breakpoints among the candidates, so
+ * its supremum is at a candidate or at an infinite end where it grows.
+ */
 static bool bf_F_feasible(const bcase *c, const bsl *cand, size_t nc)
 {
-	int64_t minxl = INT64_MAX, maxxl = INT64_MIN, minxu = INT64_MAX,
-		maxxu = INT64_MIN;
+	int64_t minxl, maxxl, minxu, maxxu;
 
 	for (size_t i = 0; i < nc; i++)
 		if (bf_F(c, cand[i]) > 0)
 			return true;
-	for (size_t i = 0; i < c->nb; i++) {
-		minxl = c->b[i].x < minxl ? c->b[i].x : minxl;
-		maxxl = c->b[i].x > maxxl ? c->b[i].x : maxxl;
-	}
-	for (size_t i = 0; i < c->na; i++) {
-		minxu = c->a[i].x < minxu ? c->a[i].x : minxu;
-		maxxu = c->a[i].x > maxxu ? c->a[i].x : maxxu;
-	}
-	/* F grows without bound as a -> +inf or -inf */
+	bf_xrange(c->b, c->nb, &minxl, &maxxl);
+	bf_xrange(c->a, c->na, &minxu, &maxxu);
 	return minxl - maxxu > 0 || maxxl - minxu < 0;
 }
 
+/*
+ * Quality and slope bounds from ALL points: feasibility by F, a_min and
+ * a_max by the pair definition (feasible) or the argmax of F (FAIL).
+ */
 static void bf_solve(const bcase *c, bres *r)
 {
-	static bsl cand[1024];
+	bsl cand[1024];
 	size_t nc;
 	bool contra;
 
@@ -796,8 +957,7 @@ static bool bf_envelope(const bcase *c, const bres *r, bool above, int64_t x,
 		maxx = p[i].x > maxx ? p[i].x : maxx;
 		for (size_t j = 0; j < n; j++)
 			if (p[i].x < p[j].x)
-				cand[k++] = (bsl){ (i128)p[j].y - p[i].y,
-						   (i128)p[j].x - p[i].x, 0 };
+				cand[k++] = bsl_of(p[i], p[j]);
 	}
 	/* unbounded towards an infinite end of the slope interval? below:
 	 * the support tends to -inf; above: to +inf */
@@ -809,10 +969,13 @@ static bool bf_envelope(const bcase *c, const bres *r, bool above, int64_t x,
 		cand[k++] = r->amin;
 	if (!r->amax.inf)
 		cand[k++] = r->amax;
+	if (r->amin.inf && r->amax.inf)
+		cand[k++] = (bsl){ 0, 1, 0 }; /* any slope, if no breakpoint */
 	for (size_t i = 0; i < k; i++) {
 		i128 v;
 
-		if (bsl_cmp(cand[i], r->amin) < 0 || bsl_cmp(cand[i], r->amax) > 0)
+		if (bsl_cmp(cand[i], r->amin) < 0 ||
+		    bsl_cmp(cand[i], r->amax) > 0)
 			continue;
 		v = bf_support(c, above, cand[i], x);
 		if (!found || (above ? v * *den > *num * cand[i].d
@@ -825,40 +988,45 @@ static bool bf_envelope(const bcase *c, const bres *r, bool above, int64_t x,
 	return found;
 }
 
-/* Strict hull vertices by the definition: some line through p has every
- * other point strictly on the far side. */
+/*
+ * Strict hull vertices by the definition: some line through p has every
+ * other point strictly on the far side (above for the lower hull): the
+ * slopes from points on the left must all be below (lower hull) those to
+ * points on the right, and no other point may share x with a better y.
+ * Duplicates count once.
+ */
+static bool bf_is_vertex(const bpt *p, size_t n, size_t i, bool upper)
+{
+	int sign = upper ? -1 : 1; /* mirror the upper hull */
+	bsl left = { 0, 1, -1 }, right = { 0, 1, 1 };
+
+	for (size_t j = 0; j < n; j++) {
+		bsl s;
+
+		if (p[j].x == p[i].x) {
+			if (p[j].y == p[i].y ? j < i
+					     : (p[j].y - p[i].y) * sign < 0)
+				return false;
+			continue;
+		}
+		s = p[j].x < p[i].x ? bsl_of(p[j], p[i]) : bsl_of(p[i], p[j]);
+		s.n *= sign;
+		if (p[j].x < p[i].x && bsl_cmp(s, left) > 0)
+			left = s;
+		if (p[j].x > p[i].x && bsl_cmp(s, right) < 0)
+			right = s;
+	}
+	return bsl_cmp(left, right) < 0;
+}
+
 static size_t bf_vertices(const bpt *p, size_t n, bool upper, bpt *out)
 {
 	size_t k = 0;
 
-	for (size_t i = 0; i < n; i++) {
-		bsl left = { 0, 1, upper ? 1 : -1 }, right = { 0, 1, upper ? -1 : 1 };
-		bool ok = true, dup = false;
-
-		for (size_t j = 0; j < n && ok; j++) {
-			if (p[j].x == p[i].x) {
-				if (p[j].y == p[i].y)
-					dup |= j < i; /* count a duplicate once */
-				else
-					ok = upper ? p[j].y < p[i].y : p[j].y > p[i].y;
-			} else if (p[j].x < p[i].x) {
-				bsl s = { (i128)p[i].y - p[j].y, (i128)p[i].x - p[j].x, 0 };
-
-				if (upper ? bsl_cmp(s, left) < 0 : bsl_cmp(s, left) > 0)
-					left = s;
-			} else {
-				bsl s = { (i128)p[j].y - p[i].y, (i128)p[j].x - p[i].x, 0 };
-
-				if (upper ? bsl_cmp(s, right) > 0 : bsl_cmp(s, right) < 0)
-					right = s;
-			}
-		}
-		if (ok && !dup &&
-		    (upper ? bsl_cmp(right, left) < 0 : bsl_cmp(left, right) < 0))
+	for (size_t i = 0; i < n; i++)
+		if (bf_is_vertex(p, n, i, upper))
 			out[k++] = p[i];
-	}
-	/* sort by x */
-	for (size_t i = 1; i < k; i++)
+	for (size_t i = 1; i < k; i++) /* sort by x */
 		for (size_t j = i; j > 0 && out[j - 1].x > out[j].x; j--) {
 			bpt t = out[j];
 
@@ -868,11 +1036,35 @@ static size_t bf_vertices(const bpt *p, size_t n, bool upper, bpt *out)
 	return k;
 }
 
+/*
+ * Modes 0-3: messages around a true line (slope 1 +- 200 ppm, offset up
+ * to hours, epoch timestamps), spread over 2 us (a grid: equal x and
+ * collinear points), 200 us or 1 s; a third of the cases have some
+ * negative latencies, hence contradictions. Mode 4: points anywhere in a
+ * small box, for arbitrary shapes (negative slopes, deep overlaps).
+ */
+static void random_point(const truth *t, int mode, int side, int64_t *x,
+			 int64_t *y, bool bad)
+{
+	int64_t span = mode == 1 ? 200000 : 1000000000;
+	int64_t lat;
+
+	if (mode == 4) {
+		*x = t->x0 + rnd_in(0, 12);
+		*y = truth_floor(t, t->x0) + rnd_in(0, 12);
+		return;
+	}
+	*x = t->x0 + (mode == 0 ? rnd_in(0, 8) * 250 : rnd_in(0, span));
+	lat = mode == 0 ? rnd_in(1, 3) * 100 : rnd_in(10000, 100000);
+	if (bad && rnd() % 4 == 0)
+		lat = -lat;
+	*y = truth_floor(t, *x) + (side ? -lat : lat);
+}
+
 static void random_case(bcase *c, lsync_hull *h)
 {
 	truth t = random_truth();
-	int mode = (int)(rnd() % 4);
-	int64_t span = mode == 0 ? 2000 : mode == 1 ? 200000 : 1000000000;
+	int mode = (int)(rnd() % 5);
 	bool bad = rnd() % 3 == 0;
 
 	c->na = rnd() % 8 == 0 ? 0 : 1 + rnd() % 7;
@@ -884,20 +1076,15 @@ static void random_case(bcase *c, lsync_hull *h)
 		size_t n = side ? c->nb : c->na;
 
 		for (size_t i = 0; i < n; i++) {
-			/* grid x and few latencies: collinear and equal-x cases */
-			int64_t x = t.x0 + (mode == 0 ? rnd_in(0, 8) * 250 : rnd_in(0, span));
-			int64_t lat = mode == 0 ? rnd_in(1, 3) * 100 : rnd_in(10000, 100000);
-			int64_t y;
+			int64_t x, y;
 
-			if (bad && rnd() % 4 == 0)
-				lat = -lat;
-			y = truth_floor(&t, x) + (side ? -lat : lat);
+			random_point(&t, mode, side, &x, &y, bad);
 			if (side) {
 				c->b[i] = (bpt){ x - c->bx, y - c->by };
-				lsync_hull_add_below(h, x, y);
+				cr_assert_geq(lsync_hull_add_below(h, x, y), 0);
 			} else {
 				c->a[i] = (bpt){ x - c->bx, y - c->by };
-				lsync_hull_add_above(h, x, y);
+				cr_assert_geq(lsync_hull_add_above(h, x, y), 0);
 			}
 		}
 	}
@@ -915,41 +1102,44 @@ static void check_line_exact(const bcase *c, bsl a, const lsync_xform *f,
 	cr_assert(f->slope == bsl_ld(a), "slope %.20Lg, want %.20Lg", f->slope,
 		  bsl_ld(a));
 	cr_assert((i128)f->y0 - c->by == q, "line value integer part differs");
-	cr_assert(f->y0_frac == (long double)rem / (long double)a.d,
+	cr_assert(f->y0_frac == ld(rem) / ld(a.d),
 		  "fraction %.20Lg, want %.20Lg", f->y0_frac,
-		  (long double)rem / (long double)a.d);
+		  ld(rem) / ld(a.d));
 }
 
-/* FAIL lines: support at the pivot minus e*, in long double. */
-static void check_line_fail(const bcase *c, const bres *r, bsl a,
-			    const lsync_xform *f, int64_t pivot, long double e)
+/* FAIL lines: support at the pivot minus e*, in long double; the
+ * library evaluates them from an anchor up to `span` away. */
+static void check_line_fail(const bcase *c, bsl a, const lsync_xform *f,
+			    int64_t pivot, long double e, long double span)
 {
-	long double want = (long double)bf_support(c, false, a, pivot - c->bx) /
-			   (long double)a.d - e;
+	i128 num = bf_support(c, false, a, pivot - c->bx);
+	long double want = ld(num) / ld(a.d) - e;
 
 	cr_assert(f->slope == bsl_ld(a), "relaxed slope %.20Lg, want %.20Lg",
 		  f->slope, bsl_ld(a));
-	cr_assert(fabsl(xf_rel(f, pivot, c->by) - want) < 1e-6L,
+	cr_assert(close_to(xf_rel(f, pivot, c->by), want, fabsl(want) + span),
 		  "relaxed line at pivot %.12Lg, want %.12Lg",
 		  xf_rel(f, pivot, c->by), want);
-	(void)r;
+}
+
+static void check_chain(const bcase *c, const lsync_chain *ch,
+			const bpt *p, size_t n)
+{
+	bpt v[16];
+	size_t k = bf_vertices(p, n, ch->upper, v);
+
+	cr_assert_eq(ch->len, k, "chain has %zu vertices, brute force %zu",
+		     ch->len, k);
+	for (size_t i = 0; i < k; i++)
+		cr_assert(ch->pts[i].x - c->bx == v[i].x &&
+			  ch->pts[i].y - c->by == v[i].y,
+			  "vertex %zu differs", i);
 }
 
 static void check_vertices(const bcase *c, const lsync_hull *h)
 {
-	bpt va[16], vb[16];
-	size_t ka = bf_vertices(c->a, c->na, false, va);
-	size_t kb = bf_vertices(c->b, c->nb, true, vb);
-
-	cr_assert_eq(h->above.len, ka, "above chain has %zu vertices, brute %zu",
-		     h->above.len, ka);
-	cr_assert_eq(h->below.len, kb);
-	for (size_t i = 0; i < ka; i++)
-		cr_assert(h->above.pts[i].x - c->bx == va[i].x &&
-			  h->above.pts[i].y - c->by == va[i].y);
-	for (size_t i = 0; i < kb; i++)
-		cr_assert(h->below.pts[i].x - c->bx == vb[i].x &&
-			  h->below.pts[i].y - c->by == vb[i].y);
+	check_chain(c, &h->above, c->a, c->na);
+	check_chain(c, &h->below, c->b, c->nb);
 }
 
 /* In FAIL: the estimate's largest violation over all points is e*, and
@@ -958,31 +1148,35 @@ static void check_fail_estimate(const bcase *c, const lsync_hull *h,
 				const lsync_hull_solution *s)
 {
 	long double worst = -INFINITY;
+	long double mag = fabsl(s->violation) + ld(s->x_last - s->x_first);
 	uint64_t sure = 0, maybe = 0;
 
-	for (size_t i = 0; i < c->na; i++) {
-		long double g = xf_rel(&s->estimate, c->a[i].x + c->bx, c->by) -
-				c->a[i].y;
-		worst = fmaxl(worst, g);
+	for (int side = 0; side < 2; side++) {
+		const bpt *p = side ? c->b : c->a;
+		size_t n = side ? c->nb : c->na;
+
+		for (size_t i = 0; i < n; i++) {
+			long double g = xf_rel(&s->estimate, p[i].x + c->bx,
+					       c->by) - p[i].y;
+
+			worst = fmaxl(worst, side ? -g : g);
+		}
 	}
-	for (size_t i = 0; i < c->nb; i++) {
-		long double g = c->b[i].y -
-				xf_rel(&s->estimate, c->b[i].x + c->bx, c->by);
-		worst = fmaxl(worst, g);
-	}
-	cr_assert(fabsl(worst - s->violation) < 1e-6L,
-		  "estimate violates by %.12Lg, e* = %.12Lg", worst, s->violation);
+	cr_assert(close_to(worst, s->violation, mag),
+		  "estimate violates by %.12Lg, e* = %.12Lg", worst,
+		  s->violation);
 	for (int side = 0; side < 2; side++) {
 		const lsync_chain *ch = side ? &h->below : &h->above;
 
 		for (size_t i = 0; i < ch->len; i++) {
-			long double g = xf_rel(&s->estimate, ch->pts[i].x, c->by) -
-					(long double)(ch->pts[i].y - c->by);
+			const lsync_point *v = &ch->pts[i];
+			long double g = xf_rel(&s->estimate, v->x, c->by) -
+					ld((i128)v->y - c->by);
 
 			if (side)
 				g = -g; /* below: violating when est <= y */
-			sure += g > 1e-6L;
-			maybe += fabsl(g) <= 1e-6L;
+			sure += g > 0 && !close_to(g, 0, mag);
+			maybe += close_to(g, 0, mag);
 		}
 	}
 	cr_assert(s->n_violating >= sure && s->n_violating <= sure + maybe,
@@ -991,43 +1185,86 @@ static void check_fail_estimate(const bcase *c, const lsync_hull *h,
 		  (unsigned long long)(sure + maybe));
 }
 
+/*
+ * One side of the bounds at x against the brute force: unbounded alike;
+ * else floor (lo) or ceil (hi) exact when feasible, and the value close
+ * (FAIL: the envelope moved by e*).
+ */
+static void check_side_brute(const bcase *c, const bres *r, bool above,
+			     int64_t x, long double got, long double e)
+{
+	i128 num = 0, den = 1, rounded;
+	long double want, mag;
+
+	if (!bf_envelope(c, r, above, x - c->bx, &num, &den)) {
+		cr_assert(is_inf(got, above ? 1 : -1), "%s unbounded",
+			  above ? "hi should be" : "lo should be");
+		return;
+	}
+	want = ld(num) / ld(den) + (above ? e : -e);
+	mag = fabsl(want) + fabsl(ld((i128)c->by - x)) + fabsl(e);
+	cr_assert(close_to(got, want + ld((i128)c->by - x), mag),
+		  "%s %.12Lg, brute %.12Lg", above ? "hi" : "lo", got,
+		  want + ld((i128)c->by - x));
+	/* exactness needs the 64-bit mantissa (offsets reach 2^43 ns) */
+	if (r->q == LTTSYNC_QUALITY_FAIL || ld_eps() > 0x1p-63L)
+		return;
+	rounded = above ? -floor_div(-num, den) : floor_div(num, den);
+	cr_assert((i128)(above ? ceill(got) : floorl(got)) ==
+			  rounded + c->by - x,
+		  "%s not exact: %.20Lg", above ? "ceil(hi)" : "floor(lo)",
+		  got);
+}
+
 static void check_bounds_brute(const bcase *c, const lsync_hull *h,
 			       const lsync_hull_solution *s, const bres *r,
 			       int64_t x, long double e)
 {
 	long double lo, hi;
-	i128 num = 0, den = 1;
-	bool fail = r->q == LTTSYNC_QUALITY_FAIL;
 
 	lsync_hull_bounds_at(h, s, x, &lo, &hi);
-	if (!bf_envelope(c, r, false, x - c->bx, &num, &den)) {
-		if (lo != -INFINITY) {
-			fprintf(stderr, "q=%d x=%lld lo=%Lg amin inf %d amax inf %d\n", r->q, (long long)(x - c->bx), lo, r->amin.inf, r->amax.inf);
-			for (size_t i = 0; i < c->na; i++) fprintf(stderr, "A %lld %lld\n", (long long)c->a[i].x, (long long)c->a[i].y);
-			for (size_t i = 0; i < c->nb; i++) fprintf(stderr, "B %lld %lld\n", (long long)c->b[i].x, (long long)c->b[i].y);
-		}
-		cr_assert(lo == -INFINITY, "lo should be unbounded");
-	} else if (!fail) {
-		/* exact: floor of the offset is floor of the true envelope */
-		i128 fl = floor_div(num, den) + c->by - x;
+	check_side_brute(c, r, false, x, lo, e);
+	check_side_brute(c, r, true, x, hi, e);
+}
 
-		cr_assert((i128)floorl(lo) == fl, "floor(lo) %Lg off", lo);
-		cr_assert(fabsl(lo - ((long double)num / den + (c->by - x))) < 1e-6L);
-	} else {
-		cr_assert(fabsl(lo - ((long double)num / den - e + (c->by - x))) < 1e-6L,
-			  "relaxed lo %.12Lg", lo);
-	}
-	if (!bf_envelope(c, r, true, x - c->bx, &num, &den)) {
-		cr_assert(hi == INFINITY, "hi should be unbounded");
-	} else if (!fail) {
-		i128 cl = -floor_div(-num, den) + c->by - x;
+/* x_first / x_last: the extreme x over ALL points are always vertices. */
+static void check_span(const bcase *c, const lsync_hull_solution *s)
+{
+	int64_t mn = INT64_MAX, mx = INT64_MIN;
 
-		cr_assert((i128)ceill(hi) == cl, "ceil(hi) %Lg off", hi);
-		cr_assert(fabsl(hi - ((long double)num / den + (c->by - x))) < 1e-6L);
-	} else {
-		cr_assert(fabsl(hi - ((long double)num / den + e + (c->by - x))) < 1e-6L,
-			  "relaxed hi %.12Lg", hi);
+	if (!c->na && !c->nb)
+		return;
+	for (size_t i = 0; i < c->na; i++) {
+		mn = c->a[i].x < mn ? c->a[i].x : mn;
+		mx = c->a[i].x > mx ? c->a[i].x : mx;
 	}
+	for (size_t i = 0; i < c->nb; i++) {
+		mn = c->b[i].x < mn ? c->b[i].x : mn;
+		mx = c->b[i].x > mx ? c->b[i].x : mx;
+	}
+	cr_assert(s->x_first - c->bx == mn && s->x_last - c->bx == mx);
+}
+
+/* Estimate: average of the extreme lines, or the finite one. */
+static void check_estimate(const bcase *c, const lsync_hull_solution *s,
+			   int64_t pivot)
+{
+	long double a, b;
+
+	cr_assert_eq(s->has_estimate, s->has_min || s->has_max);
+	if (!s->has_min || !s->has_max) {
+		if (s->has_estimate)
+			cr_assert_eq(memcmp(&s->estimate, s->has_min
+						? &s->line_min : &s->line_max,
+					    sizeof s->estimate), 0);
+		return;
+	}
+	cr_assert(s->estimate.slope ==
+		  (s->line_min.slope + s->line_max.slope) / 2);
+	a = xf_rel(&s->line_min, pivot, c->by);
+	b = xf_rel(&s->line_max, pivot, c->by);
+	cr_assert(close_to(xf_rel(&s->estimate, pivot, c->by), (a + b) / 2,
+			   fabsl(a) + fabsl(b)));
 }
 
 static void check_case(const bcase *c, const lsync_hull *h)
@@ -1035,83 +1272,68 @@ static void check_case(const bcase *c, const lsync_hull *h)
 	lsync_hull_solution s = solve(h);
 	bres r;
 	int64_t pivot = s.x_first + (s.x_last - s.x_first) / 2;
-	long double e = 0;
+	long double e = 0, span = ld(s.x_last - s.x_first);
 
 	bf_solve(c, &r);
 	check_vertices(c, h);
+	check_span(c, &s);
 	cr_assert_eq(s.quality, r.q, "quality %d, brute %d", s.quality, r.q);
-	if (c->na + c->nb) {
-		int64_t mn = INT64_MAX, mx = INT64_MIN;
-
-		for (size_t i = 0; i < c->na; i++) {
-			mn = c->a[i].x < mn ? c->a[i].x : mn;
-			mx = c->a[i].x > mx ? c->a[i].x : mx;
-		}
-		for (size_t i = 0; i < c->nb; i++) {
-			mn = c->b[i].x < mn ? c->b[i].x : mn;
-			mx = c->b[i].x > mx ? c->b[i].x : mx;
-		}
-		cr_assert(s.x_first - c->bx == mn && s.x_last - c->bx == mx);
-	}
-	if (r.q == LTTSYNC_QUALITY_ABSENT || r.q == LTTSYNC_QUALITY_INCOMPLETE) {
+	if (r.q == LTTSYNC_QUALITY_ABSENT ||
+	    r.q == LTTSYNC_QUALITY_INCOMPLETE) {
 		long double lo, hi;
 
 		cr_assert(!s.has_estimate && !s.has_min && !s.has_max);
 		lsync_hull_bounds_at(h, &s, c->bx, &lo, &hi);
-		cr_assert(lo == -INFINITY && hi == INFINITY);
+		cr_assert(is_inf(lo, -1) && is_inf(hi, 1));
 		return;
 	}
 	cr_assert_eq(r.pair_feasible, r.F_feasible, "definitions disagree");
 	cr_assert_eq(s.has_min, !r.amin.inf);
 	cr_assert_eq(s.has_max, !r.amax.inf);
 	if (r.q == LTTSYNC_QUALITY_FAIL) {
-		e = -(long double)r.maxF / (long double)r.maxF_d / 2;
-		cr_assert(fabsl(s.violation - e) < 1e-9L, "violation %.12Lg, brute "
-			  "%.12Lg", s.violation, e);
+		e = -ld(r.maxF) / ld(r.maxF_d) / 2;
+		cr_assert(close_to(s.violation, e, e),
+			  "violation %.12Lg, brute %.12Lg", s.violation, e);
 		if (s.has_min)
-			check_line_fail(c, &r, r.amin, &s.line_min, pivot, e);
+			check_line_fail(c, r.amin, &s.line_min, pivot, e, span);
 		if (s.has_max)
-			check_line_fail(c, &r, r.amax, &s.line_max, pivot, e);
+			check_line_fail(c, r.amax, &s.line_max, pivot, e, span);
 		if (s.has_estimate)
 			check_fail_estimate(c, h, &s);
 	} else {
-		cr_assert_eq(s.violation, 0);
-		cr_assert_eq(s.n_violating, 0);
+		cr_assert(s.violation == 0 && s.n_violating == 0);
 		/* a finite extreme slope is a root of F */
-		if (s.has_min)
-			cr_assert(bf_F(c, r.amin) == 0);
-		if (s.has_max)
-			cr_assert(bf_F(c, r.amax) == 0);
+		cr_assert(!s.has_min || bf_F(c, r.amin) == 0);
+		cr_assert(!s.has_max || bf_F(c, r.amax) == 0);
 		if (s.has_min)
 			check_line_exact(c, r.amin, &s.line_min, pivot);
 		if (s.has_max)
 			check_line_exact(c, r.amax, &s.line_max, pivot);
 	}
-	cr_assert_eq(s.has_estimate, s.has_min || s.has_max);
-	if (s.has_min && s.has_max) {
-		cr_assert(s.estimate.slope == (s.line_min.slope + s.line_max.slope) / 2);
-		cr_assert(fabsl(xf_rel(&s.estimate, pivot, c->by) -
-				(xf_rel(&s.line_min, pivot, c->by) +
-				 xf_rel(&s.line_max, pivot, c->by)) / 2) < 1e-9L);
-	} else if (s.has_estimate) {
-		cr_assert_eq(memcmp(&s.estimate, s.has_min ? &s.line_min : &s.line_max,
-				    sizeof s.estimate), 0);
-	}
+	check_estimate(c, &s, pivot);
 	for (int i = 0; i < 12; i++) {
-		int64_t lo = s.x_first - 2000, hi = s.x_last + 2000;
+		int64_t x = rnd_in(s.x_first - 2000, s.x_last + 2000);
 
-		check_bounds_brute(c, h, &s, &r, rnd_in(lo, hi), e);
+		check_bounds_brute(c, h, &s, &r, x, e);
 	}
 	check_bounds_brute(c, h, &s, &r, s.x_first, e);
 	check_bounds_brute(c, h, &s, &r, s.x_last, e);
 }
 
-Test(hull_brute, random_small_cases, .timeout = 120)
+/* Longer runs: -DHULL_BRUTE_ITERS=1000000 -DHULL_BRUTE_SEED=n */
+#ifndef HULL_BRUTE_ITERS
+#define HULL_BRUTE_ITERS 6000
+#endif
+#ifndef HULL_BRUTE_SEED
+#define HULL_BRUTE_SEED 3
+#endif
+
+Test(hull_brute, random_small_cases, .timeout = 600)
 {
 	int counts[5] = { 0 };
 
-	rng_state = 3;
-	for (int iter = 0; iter < 6000; iter++) {
+	rng_state = HULL_BRUTE_SEED;
+	for (int iter = 0; iter < HULL_BRUTE_ITERS; iter++) {
 		bcase c;
 		lsync_hull h;
 
@@ -1122,19 +1344,50 @@ Test(hull_brute, random_small_cases, .timeout = 120)
 	}
 	/* every quality must have been exercised */
 	for (int q = 0; q < 5; q++)
-		cr_assert_gt(counts[q], 20, "quality %d seen %d times", q, counts[q]);
+		cr_assert_gt(counts[q], 20, "quality %d seen %d times", q,
+			     counts[q]);
 }
 
 /* ---- ground truth ----------------------------------------------------- */
 
+/*
+ * At x: floor(x + lo) <= true(x) <= ceil(x + hi) exactly, the estimate is
+ * off by at most the width, and the inverse question contains x.
+ */
+static void check_truth_at(const lsync_hull *h, const lsync_hull_solution *s,
+			   const truth *t, int64_t x, int64_t span)
+{
+	i128 num = truth_num(t, x); /* TRUTH_D * true(x) */
+	long double lo, hi, err;
+	int64_t xl, xh, y = truth_floor(t, x);
+
+	lsync_hull_bounds_at(h, s, x, &lo, &hi);
+	cr_assert(isfinite(lo) && isfinite(hi) && lo <= hi);
+	cr_assert(((i128)x + (i128)floorl(lo)) * TRUTH_D <= num);
+	cr_assert(((i128)x + (i128)ceill(hi)) * TRUTH_D >= num);
+	err = fabsl(xf_rel(&s->estimate, x, t->y0) -
+		    ld(num - (i128)t->y0 * TRUTH_D) / TRUTH_D);
+	cr_assert(err <= hi - lo ||
+		  close_to(err, hi - lo, ld(t->y0 - x) + span),
+		  "estimate error %Lg > width %Lg", err, hi - lo);
+	cr_assert(lsync_hull_inverse_bounds(h, s, y, y + 1, &xl, &xh));
+	cr_assert(xl <= x && x <= xh, "x %lld not in [%lld, %lld]",
+		  (long long)x, (long long)xl, (long long)xh);
+}
+
+/*
+ * 2000 messages over 10 s between clocks with a known relation; bounds
+ * checked at 300 times from 10 s before the data to 10 s after.
+ */
 Test(hull_truth, true_line_within_bounds, .timeout = 120)
 {
+	const int64_t span = 10000000000LL;
+
 	rng_state = 4;
 	for (int iter = 0; iter < 60; iter++) {
 		truth t = random_truth();
 		lsync_hull h;
 		lsync_hull_solution s;
-		int64_t span = 10000000000LL; /* 10 s */
 
 		lsync_hull_init(&h);
 		random_messages(&h, &t, 2000, span);
@@ -1143,26 +1396,8 @@ Test(hull_truth, true_line_within_bounds, .timeout = 120)
 		cr_assert_lt(lsync_hull_vertex_count(&h), 200);
 		for (int i = 0; i < 300; i++) {
 			int64_t x = t.x0 + rnd_in(-span, 2 * span);
-			long double lo, hi, est, err;
-			i128 num = truth_num(&t, x);
-			int64_t xl, xh, ylo, yhi;
 
-			lsync_hull_bounds_at(&h, &s, x, &lo, &hi);
-			cr_assert(isfinite(lo) && isfinite(hi) && lo <= hi);
-			/* floor(x + lo) <= true(x) <= ceil(x + hi), exactly */
-			cr_assert(((i128)x + (i128)floorl(lo)) * TRUTH_D <= num);
-			cr_assert(((i128)x + (i128)ceill(hi)) * TRUTH_D >= num);
-			est = xf_rel(&s.estimate, x, t.y0);
-			err = fabsl(est - (long double)(num - (i128)t.y0 * TRUTH_D) /
-						  TRUTH_D);
-			cr_assert(err <= hi - lo + 1e-6L,
-				  "estimate error %Lg > width %Lg", err, hi - lo);
-			/* the inverse question contains x */
-			ylo = (int64_t)floor_div(num, TRUTH_D);
-			yhi = ylo + 1;
-			cr_assert(lsync_hull_inverse_bounds(&h, &s, ylo, yhi, &xl, &xh));
-			cr_assert(xl <= x && x <= xh, "x %lld not in [%lld, %lld]",
-				  (long long)x, (long long)xl, (long long)xh);
+			check_truth_at(&h, &s, &t, x, span);
 		}
 		lsync_hull_fini(&h);
 	}
@@ -1208,6 +1443,11 @@ Test(hull_inverse, hand_case)
 	cr_assert_eq(xl, 0);
 	cr_assert_eq(xh, 6); /* lo(6) = 8 */
 	cr_assert_eq(lo_at(&h, &s, 6), 8);
+	/* right of the data lo follows line_min: lo(68) = 69.625 <= 70 <
+	 * lo(69) = 70.53 (same integer part, a fraction beyond) */
+	cr_assert(lsync_hull_inverse_bounds(&h, &s, 70, 70, &xl, &xh));
+	cr_assert_eq(xl, 54); /* hi(54) = 69.59, hi(55) = 70.73 */
+	cr_assert_eq(xh, 69);
 	lsync_hull_fini(&h);
 }
 
@@ -1232,7 +1472,7 @@ Test(hull_inverse, unbounded_sides)
 	cr_assert(xl == 0 && xh == 100, "[%lld, %lld]", (long long)xl,
 		  (long long)xh);
 	cr_assert_lt(hi_at(&h, &s, 0), 50);
-	cr_assert_eq(hi_at(&h, &s, 1), INFINITY);
+	cr_assert(is_inf(hi_at(&h, &s, 1), 1));
 	/* lo(x) stays below INT64_MAX up to 2^62: that side is unbounded */
 	cr_assert(!lsync_hull_inverse_bounds(&h, &s, 50, INT64_MAX, &xl, &xh));
 	cr_assert(xl == 0 && xh == INT64_MAX);
@@ -1247,6 +1487,10 @@ Test(hull_inverse, unbounded_sides)
 	cr_assert_eq(s.quality, LTTSYNC_QUALITY_ACCURATE);
 	cr_assert_lt(s.line_min.slope, 0);
 	cr_assert(!lsync_hull_inverse_bounds(&h, &s, 0, 1, &xl, &xh));
+	cr_assert(xl == INT64_MIN && xh == INT64_MAX);
+	/* even where hi(-2^62) < y (no bisection may run on it) */
+	cr_assert(!lsync_hull_inverse_bounds(&h, &s, INT64_MAX - 1, INT64_MAX,
+					     &xl, &xh));
 	cr_assert(xl == INT64_MIN && xh == INT64_MAX);
 	lsync_hull_fini(&h);
 }
@@ -1265,7 +1509,7 @@ Test(hull_edge, coordinates_near_2_pow_62)
 	lsync_hull_init(&h);
 	cr_assert_eq(lsync_hull_add_above(&h, -M, -M + 100), 1);
 	cr_assert_eq(lsync_hull_add_above(&h, M - 100, M), 1);
-	cr_assert_eq(lsync_hull_add_above(&h, 0, 100), 0, "collinear at 2^62 scale");
+	cr_assert_eq(lsync_hull_add_above(&h, 0, 100), 0, "collinear kept");
 	cr_assert_eq(lsync_hull_add_below(&h, -M + 100, -M), 1);
 	cr_assert_eq(lsync_hull_add_below(&h, M, M - 100), 1);
 	cr_assert_eq(lsync_hull_add_below(&h, 0, -100), 0);
@@ -1275,9 +1519,9 @@ Test(hull_edge, coordinates_near_2_pow_62)
 	/* a_max = 2^63 / (2^63 - 200) through (-2^62 + 100, -2^62): value 0 at
 	 * the pivot 0; a_min = (2^63 - 200) / 2^63, also 0 there. */
 	assert_xform(&s.line_max, 0, 0, 0,
-		     (long double)((i128)2 * M) / (long double)((i128)2 * M - 200));
+		     ld((i128)2 * M) / ld((i128)2 * M - 200));
 	assert_xform(&s.line_min, 0, 0, 0,
-		     (long double)((i128)2 * M - 200) / (long double)((i128)2 * M));
+		     ld((i128)2 * M - 200) / ld((i128)2 * M));
 	cr_assert(s.estimate.y0 == 0 && s.estimate.y0_frac == 0);
 	lsync_hull_bounds_at(&h, &s, 0, &lo, &hi);
 	cr_assert(lo == -100 && hi == 100);

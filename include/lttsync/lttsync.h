@@ -248,7 +248,7 @@ LTTSYNC_API const char *lttsync_session_get_last_error(const lttsync_session *se
  * key is retired: a completed match is used, an unmatched event is
  * dropped and counted (#LTTSYNC_COUNTER_EVICTED).
  * @param session the session.
- * @param max_pending at least 1; default 1048576 (about 100 MiB).
+ * @param max_pending at least 1; default 1048576 (about 80 MiB).
  * @return #LTTSYNC_OK or #LTTSYNC_ERROR_INVALID_ARGUMENT.
  * @since 0.1
  */
