@@ -125,6 +125,13 @@ bool lsync_hull_inverse_bounds(const lsync_hull *h,
 			       const lsync_hull_solution *s, int64_t y_lo,
 			       int64_t y_hi, int64_t *x_lo, int64_t *x_hi);
 
+/*
+ * Make room for one more vertex in each chain, so that the next
+ * lsync_hull_add_above() and lsync_hull_add_below() cannot fail. Lets a
+ * caller update several hulls all or nothing. 0, or -1 (nothing changed).
+ */
+int lsync_hull_reserve(lsync_hull *h);
+
 /* Number of vertices in both chains (memory is proportional to it). */
 size_t lsync_hull_vertex_count(const lsync_hull *h);
 

@@ -54,12 +54,12 @@ int lsync_pair_add(lsync_pair *pair, uint32_t send_host, int64_t send_ns,
 	int side = lsync_pair_side(pair, send_host);
 	int r1, r2;
 
+	/* Both orientations or neither: reserve first, then add. */
+	if (lsync_hull_reserve(&pair->hull[0]) < 0 ||
+	    lsync_hull_reserve(&pair->hull[1]) < 0)
+		return -1;
 	r1 = lsync_hull_add_above(&pair->hull[side], send_ns, recv_ns);
-	if (r1 < 0)
-		return -1;
 	r2 = lsync_hull_add_below(&pair->hull[1 - side], recv_ns, send_ns);
-	if (r2 < 0)
-		return -1;
 	pair->count[side]++;
 	if (keep)
 		keep_message(pair, send_host, send_ns, recv_ns);

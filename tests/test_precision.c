@@ -125,9 +125,14 @@ Test(precision, report_strings_reproduce_apply_across_a_day)
 
 			cr_assert_eq(lttsync_transform_apply(&got, tf, t), LTTSYNC_OK);
 			mul_scaled(sl, t, &q, &r);
-			/* exact = q + oi + (r + of) / 1e30 */
+			/*
+			 * exact - got = q + oi - got + (r + of) / 1e30; every
+			 * conversion to floating point goes through int64 (valgrind
+			 * mis-converts negative __int128).
+			 */
 			num = r + of;
-			exact = (long double)(q + oi - got) + (long double)num / 1e30L;
+			exact = (long double)(int64_t)(q + oi - got + num / SCALE) +
+				(long double)(int64_t)(num % SCALE / 1000000000000LL) / 1e18L;
 			diff = exact < 0 ? -exact : exact;
 			cr_assert(diff <= 1.0L, "seed %lu t=%+d*5d: |%s * t + %s - apply| = %Lg ns",
 				  (unsigned long)seed, k, slope, offset, diff);
