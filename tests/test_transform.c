@@ -31,7 +31,7 @@ static void require_x87_precision(void)
 			     "(valgrind?)");
 }
 
-TestSuite(transform, .init = require_x87_precision);
+TestSuite(transform);
 
 #define T0 INT64_C(1700000000000000000)   /* an epoch timestamp, ns */
 #define DAY INT64_C(86400000000000)

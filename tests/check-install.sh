@@ -1,0 +1,61 @@
+#!/bin/sh
+# A downstream program builds against the installed library with nothing
+# but `pkg-config --cflags --libs liblttsync`, and runs.
+set -u
+top_builddir=${top_builddir:-.}
+pass=0
+fail=0
+ok() { pass=$((pass + 1)); echo "ok: $1"; }
+ko() { fail=$((fail + 1)); echo "FAIL: $1"; }
+dest=$(mktemp -d)
+trap 'rm -rf "$dest"' EXIT
+
+if ${MAKE:-make} -C "$top_builddir" install DESTDIR="$dest" >"$dest/install.log" 2>&1; then
+	ok "make install"
+else
+	ko "make install"; tail -20 "$dest/install.log"
+	echo "$pass passed, $fail failed"; exit 1
+fi
+pc=$(find "$dest" -name liblttsync.pc | head -n 1)
+export PKG_CONFIG_PATH="$(dirname "$pc")" PKG_CONFIG_SYSROOT_DIR="$dest"
+[ -n "$(find "$dest" -name lttsync.h)" ] && ok "public header installed" || ko "no header"
+[ -n "$(find "$dest" -name version.h)" ] && ok "version.h installed" || ko "no version.h"
+[ -z "$(find "$dest" -name 'hull.h' -o -name 'session.h')" ] && ok "no internal header installed" || ko "internal header installed"
+[ -n "$(find "$dest" -name lttsync.1)" ] && ok "man page installed" || ko "no man page"
+pkg-config --print-requires-private liblttsync | grep -q glib-2.0 &&
+	ok "glib under Requires.private" || ko "glib not in Requires.private"
+
+cat >"$dest/app.c" <<'C'
+#include <stdio.h>
+#include <lttsync/lttsync.h>
+int main(void)
+{
+	lttsync_session *s;
+	lttsync_host_id a, b;
+	lttsync_quality q;
+
+	if (lttsync_session_create(&s) != LTTSYNC_OK)
+		return 1;
+	lttsync_session_add_host(&a, s, "a");
+	lttsync_session_add_host(&b, s, "b");
+	lttsync_session_feed_message(s, a, 0, b, 1100);
+	lttsync_session_feed_message(s, a, 1000, b, 2100);
+	lttsync_session_feed_message(s, b, 900, a, 0);
+	lttsync_session_feed_message(s, b, 1900, a, 1000);
+	lttsync_session_get_pair_quality(&q, s, a, b);
+	printf("%s %s\n", lttsync_version_string(), lttsync_quality_string(q));
+	lttsync_session_destroy(s);
+	return q == LTTSYNC_QUALITY_ACCURATE ? 0 : 1;
+}
+C
+# shellcheck disable=SC2046
+if ${CC:-cc} -Wall -Werror -o "$dest/app" "$dest/app.c" $(pkg-config --cflags --libs liblttsync) 2>"$dest/cc.log"; then
+	ok "compiles and links with pkg-config only"
+else
+	ko "downstream build"; cat "$dest/cc.log"
+fi
+libdir=$(dirname "$(find "$dest" -name 'liblttsync.so' | head -n 1)")
+out=$(LD_LIBRARY_PATH="$libdir" "$dest/app" 2>&1)
+[ "$out" = "0.1.0 accurate" ] && ok "runs: $out" || ko "run gave '$out'"
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
