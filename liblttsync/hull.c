@@ -68,20 +68,6 @@ static int cmp_i128(i128 a, i128 b)
 	return (a > b) - (a < b);
 }
 
-/*
- * __int128 to long double, correctly rounded. Through int64 when it fits
- * (always, in practice): besides being cheaper, this avoids libgcc's
- * __floattixf, which valgrind mis-emulates for negative values. Larger
- * values: the high half scales exactly, the low half rounds once.
- */
-static long double i128_ld(i128 v)
-{
-	if (v >= INT64_MIN && v <= INT64_MAX)
-		return (long double)(int64_t)v;
-	return (long double)(int64_t)(v >> 64) * 0x1p64L +
-	       (long double)(uint64_t)v;
-}
-
 /* Floor division (C division truncates): q and 0 <= *r < d, for d > 0. */
 static i128 floor_div(i128 n, i128 d, i128 *r)
 {
@@ -133,7 +119,7 @@ static qval qval_add(const qval *a, const qval *b)
 /* r/den rounds once (both are below 2^64, so they convert exactly). */
 static ival qval_to_ival(const qval *v)
 {
-	return (ival){ v->q, i128_ld(v->r) / i128_ld(v->den) };
+	return (ival){ v->q, lsync_i128_ld(v->r) / lsync_i128_ld(v->den) };
 }
 
 /* Moves whole units of f into i so that f is back in [0, 1). */
@@ -155,10 +141,10 @@ static ival qval_half(const qval *v)
 	i128 odd;
 	i128 i = floor_div(v->q, 2, &odd);
 
-	long double f = i128_ld(v->r) / i128_ld(v->den) / 2;
+	long double f = lsync_i128_ld(v->r) / lsync_i128_ld(v->den) / 2;
 
 	/* normalised: with a shorter mantissa the sum could round to 1 */
-	return ival_norm((ival){ i, 0.5L * i128_ld(odd) + f });
+	return ival_norm((ival){ i, 0.5L * lsync_i128_ld(odd) + f });
 }
 
 static ival ival_add(ival a, ival b, int sign)
@@ -194,7 +180,7 @@ static long double slope_ld(const slope *s)
 {
 	if (s->inf)
 		return s->inf * (long double)INFINITY;
-	return i128_ld(s->n) / i128_ld(s->d);
+	return lsync_i128_ld(s->n) / lsync_i128_ld(s->d);
 }
 
 static const slope *slope_min(const slope *a, const slope *b)
@@ -618,7 +604,7 @@ static void set_average(lsync_xform *f, const extremes *e, int64_t pivot)
 {
 	ival a = line_at(&e->lmin, pivot), b = line_at(&e->lmax, pivot);
 	i128 odd, i = floor_div(a.i + b.i, 2, &odd);
-	ival v = ival_norm((ival){ i, (a.f + b.f) / 2 + 0.5L * i128_ld(odd) });
+	ival v = ival_norm((ival){ i, (a.f + b.f) / 2 + 0.5L * lsync_i128_ld(odd) });
 
 	set_xform(f, pivot, v,
 		  (slope_ld(&e->lmin.s) + slope_ld(&e->lmax.s)) / 2);
@@ -649,9 +635,9 @@ static int fail_side(const extremes *e, lsync_point p)
 			return v.i > p.y ? 1 : -1;
 		return v.f > 0;
 	}
-	g = i128_ld(e->lmin.y.i - p.y) + e->lmin.y.f +
+	g = lsync_i128_ld(e->lmin.y.i - p.y) + e->lmin.y.f +
 	    (slope_ld(&e->lmin.s) + slope_ld(&e->lmax.s)) / 2 *
-		    i128_ld((i128)p.x - e->lmin.x);
+		    lsync_i128_ld((i128)p.x - e->lmin.x);
 	return (g > 0) - (g < 0);
 }
 
@@ -702,8 +688,8 @@ void lsync_hull_solve(const lsync_hull *h, lsync_hull_solution *out)
 		return;
 	set_lines(out, &e, pivot);
 	if (e.quality == LTTSYNC_QUALITY_FAIL) {
-		out->violation = (i128_ld(e.overlap.q) + i128_ld(e.overlap.r) /
-						 i128_ld(e.overlap.den)) / 2;
+		out->violation = (lsync_i128_ld(e.overlap.q) + lsync_i128_ld(e.overlap.r) /
+						 lsync_i128_ld(e.overlap.den)) / 2;
 		out->n_violating = count_violating(h, &e);
 	}
 }
@@ -757,7 +743,7 @@ static bool envelope_at(const lsync_chain *c, const extremes *e, int64_t x,
  */
 static long double to_offset(ival v, int64_t x, bool round_down)
 {
-	long double k = i128_ld(v.i - x);
+	long double k = lsync_i128_ld(v.i - x);
 	long double off = k + v.f;
 
 	if (round_down && off >= k + 1)

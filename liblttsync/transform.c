@@ -88,7 +88,7 @@ static void signed_split(u128 ip, long double frac, bool neg, i128 *out_ip,
 /* s * d split as a long double product: only for wide long doubles. */
 static bool mul_split_ld(long double s, i128 d, i128 *ip, long double *fp)
 {
-	long double p = s * (long double)d;
+	long double p = s * lsync_i128_ld(d);
 	long double fl;
 
 	if (!(fabsl(p) < ldexpl(1, BIG_BITS)))
@@ -187,7 +187,7 @@ lsync_xform lsync_xform_repivot(const lsync_xform *f, int64_t new_x0)
 	/* Beyond the exact range the fraction carries the (huge) value and
 	 * make_xform saturates it. */
 	if (!mul_split(f->slope, d, &ip, &fp))
-		fp = f->slope * (long double)d;
+		fp = f->slope * lsync_i128_ld(d);
 	return make_xform(new_x0, (i128)f->y0 + ip, f->y0_frac + fp, f->slope);
 }
 
@@ -199,9 +199,9 @@ long double lsync_xform_offset_at(const lsync_xform *f, int64_t t)
 	/* out(t) - t = (y0 + ip - t) + (y0_frac + fp): the integer part is
 	 * exact, so nothing cancels. */
 	if (mul_split(f->slope, d, &ip, &fp))
-		return (long double)((i128)f->y0 + ip - t) + (f->y0_frac + fp);
-	return (long double)((i128)f->y0 - f->x0) + f->y0_frac +
-	       (f->slope - 1) * (long double)d;
+		return lsync_i128_ld((i128)f->y0 + ip - t) + (f->y0_frac + fp);
+	return lsync_i128_ld((i128)f->y0 - f->x0) + f->y0_frac +
+	       (f->slope - 1) * lsync_i128_ld(d);
 }
 
 bool lsync_xform_apply(const lsync_xform *f, int64_t t, int64_t *out)
@@ -234,7 +234,7 @@ lsync_xform lsync_xform_compose(const lsync_xform *outer,
 	/* outer(y0 + y0_frac) = outer.y0 + outer.frac + s*(y0 - outer.x0)
 	 * + s*y0_frac: the big step is split exactly, the rest is small. */
 	if (!mul_split(outer->slope, d, &ip, &fp))
-		fp = outer->slope * (long double)d;
+		fp = outer->slope * lsync_i128_ld(d);
 	frac = outer->y0_frac + fp + outer->slope * inner->y0_frac;
 	return make_xform(inner->x0, (i128)outer->y0 + ip, frac,
 			  outer->slope * inner->slope);

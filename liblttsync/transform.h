@@ -27,6 +27,20 @@ typedef struct lsync_xform {
 	long double slope;
 } lsync_xform;
 
+/*
+ * __int128 to long double, correctly rounded. Through int64 when it fits
+ * (always, in practice): besides being cheaper, this avoids libgcc's
+ * __floattixf, which valgrind mis-emulates for negative values. Larger
+ * values: the high half scales exactly, the low half rounds once.
+ */
+static inline long double lsync_i128_ld(__int128 v)
+{
+	if (v >= INT64_MIN && v <= INT64_MAX)
+		return (long double)(int64_t)v;
+	return (long double)(int64_t)(v >> 64) * 0x1p64L +
+	       (long double)(uint64_t)v;
+}
+
 /* The identity transform, pivoted at 0. */
 lsync_xform lsync_xform_identity(void);
 

@@ -7,6 +7,7 @@
  * and out(t) * 2^S is computed as one __int128.
  */
 #include <criterion/criterion.h>
+#include <float.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,20 +19,100 @@ __extension__ typedef __int128 i128;
 __extension__ typedef unsigned __int128 u128;
 
 /*
- * These tests check 64-bit-mantissa arithmetic. Valgrind runs x87 long
- * doubles at double precision (and stores infinity as the largest finite
- * value), so under it they are skipped instead of failing.
+ * The long double epsilon in effect: 2^-63 on x86 (x87 extended), but
+ * valgrind emulates x87 long doubles with doubles: a 53-bit mantissa, the
+ * double exponent range, and infinities stored as +-LDBL_MAX. Tolerances
+ * below are written for the 64-bit mantissa and widened by the bits that
+ * are missing at run time (so natively they are exactly as written);
+ * only tests whose point is the full mantissa skip themselves without it.
  */
-static void require_x87_precision(void)
+static long double ld_eps(void)
 {
-	volatile long double one = 1;
+	static long double eps;
+	volatile long double one = 1, e = 1, sum;
 
-	if (one + 0x1p-63L == one)
-		cr_skip_test("long double runs below 64-bit precision here "
-			     "(valgrind?)");
+	if (eps == 0) {
+		for (sum = one + e / 2; sum != one; sum = one + e / 2)
+			e /= 2;
+		eps = e;
+	}
+	return eps;
 }
 
-TestSuite(transform);
+static bool full_mantissa(void)
+{
+	return ld_eps() <= 0x1p-63L;
+}
+
+/* Mantissa bits short of 64: 0 natively, 11 under valgrind. */
+static int lost_bits(void)
+{
+	int n = 0;
+
+	for (long double e = ld_eps(); e > 0x1p-63L; e /= 2)
+		n++;
+	return n;
+}
+
+/* A tolerance set for a 64-bit mantissa, for the mantissa in effect. */
+static long double scaled(long double tol)
+{
+	return ldexpl(tol, lost_bits());
+}
+
+static void require_full_mantissa(const char *why)
+{
+	if (!full_mantissa())
+		cr_skip_test("long double has a %d-bit mantissa here "
+			     "(valgrind?): %s", 64 - lost_bits(), why);
+}
+
+/*
+ * Whether long double infinities exist at run time: valgrind turns them
+ * into +-LDBL_MAX, which isfinite() accepts, so the library cannot tell
+ * an infinite parameter from a finite one there.
+ */
+static bool ld_has_inf(void)
+{
+	volatile long double inf = INFINITY;
+	bool has = !isfinite(inf);
+
+	/* only the emulation lacks them: natively those checks always run */
+	cr_assert(has || !full_mantissa(), "long double infinity is finite");
+	return has;
+}
+
+/*
+ * What lsync_xform_offset_at() may lose on top of its (scaled) rounding:
+ * it converts its integer part I from __int128, I in (off - 2, off] for
+ * the exact offset off, and libgcc's __floattixf computes a negative I as
+ * -2^64 + (2^64 + I). With a 64-bit mantissa that is exact; with fewer
+ * bits 2^64 + I is rounded to a multiple of 2^63 * eps, so I comes back
+ * as the nearest such multiple (0 for small I): off by at most
+ * 2^62 * eps (1024 ns under valgrind) and at most |I|.
+ */
+static long double int_part_err(long double off)
+{
+	if (full_mantissa())
+		return 0;
+	return fminl(ldexpl(ld_eps(), 62), fabsl(off) + 2);
+}
+
+/* The tolerance of one offset_at() near off: tol with a 64-bit mantissa. */
+static long double offset_tol(long double tol, long double off)
+{
+	return scaled(tol) + int_part_err(off);
+}
+
+/*
+ * A small i128 as a long double, through int64_t: valgrind mis-emulates
+ * libgcc's __floattixf for negative values (see above).
+ */
+static long double ld_small(i128 v)
+{
+	cr_assert(v >= INT64_MIN && v <= INT64_MAX);
+	return (long double)(int64_t)v;
+}
 
 #define T0 INT64_C(1700000000000000000)   /* an epoch timestamp, ns */
 #define DAY INT64_C(86400000000000)
@@ -54,6 +135,17 @@ static int64_t rnd_span(uint64_t *state, int64_t span)
 static i128 pow2(int s)
 {
 	return (i128)1 << s;
+}
+
+/* floor(a / b) for b > 0 and the remainder in [0, b). */
+static i128 floor_div(i128 a, i128 b, i128 *rem)
+{
+	i128 q = a / b;
+
+	if (a % b < 0)
+		q--;
+	*rem = a - q * b;
+	return q;
 }
 
 /*
@@ -79,7 +171,23 @@ static i128 exact_scaled(const lsync_xform *f, int64_t t, int *out_s)
 	return (i128)f->y0 * pow2(s) + (i128)frac_scaled + prod;
 }
 
-/* |out - exact| <= 0.5 ns + 1e-6 ns: the rounding and nothing more. */
+/*
+ * out(t) - t exactly but for one final rounding to long double (the
+ * remainder is below 2^66, where __floattixf is fine).
+ */
+static long double exact_offset(const lsync_xform *f, int64_t t)
+{
+	int s;
+	i128 v = exact_scaled(f, t, &s) - (i128)t * pow2(s), r;
+	i128 q = floor_div(v, pow2(s), &r);
+
+	return ld_small(q) + ldexpl((long double)r, -s);
+}
+
+/*
+ * |out - exact| <= 0.5 ns + 1e-6 ns: the rounding and nothing more (the
+ * 1e-6 ns, 2^-20, grows by the mantissa bits missing at run time).
+ */
 static void assert_rounds_exact(const lsync_xform *f, int64_t t, int64_t out)
 {
 	int s;
@@ -88,7 +196,7 @@ static void assert_rounds_exact(const lsync_xform *f, int64_t t, int64_t out)
 
 	if (diff < 0)
 		diff = -diff;
-	cr_assert(2 * diff <= pow2(s) + pow2(s - 19),
+	cr_assert(2 * diff <= pow2(s) + pow2(s - 19 + lost_bits()),
 		  "apply(%lld) = %lld is not the exact value rounded",
 		  (long long)t, (long long)out);
 }
@@ -191,8 +299,10 @@ Test(transform, apply_overflow_is_false)
 	cr_assert_not(lsync_xform_apply(&f, INT64_MIN, &out));
 	f.slope = 1e30L;
 	cr_assert_not(lsync_xform_apply(&f, T0, &out));
-	f.slope = INFINITY;
-	cr_assert_not(lsync_xform_apply(&f, 0, &out));
+	if (ld_has_inf()) {
+		f.slope = INFINITY;
+		cr_assert_not(lsync_xform_apply(&f, 0, &out));
+	}
 	f.slope = NAN;
 	cr_assert_not(lsync_xform_apply(&f, 0, &out));
 
@@ -269,7 +379,9 @@ Test(transform, repivot_preserves_apply)
 			assert_rounds_exact(&f, t, b);
 			cr_assert(llabs(a - b) <= 1);
 			cr_assert(fabsl(lsync_xform_offset_at(&f, t) -
-					lsync_xform_offset_at(&g, t)) < 1e-6L);
+					lsync_xform_offset_at(&g, t)) <
+				  offset_tol(1e-6L, 0) +
+					  2 * int_part_err(exact_offset(&f, t)));
 		}
 	}
 }
@@ -292,10 +404,12 @@ Test(transform, compose_with_inverse_is_identity)
 
 			cr_assert(lsync_xform_apply(&if_, t, &out));
 			cr_assert_eq(out, t);
-			cr_assert(fabsl(lsync_xform_offset_at(&if_, t)) < 1e-4L);
+			cr_assert(fabsl(lsync_xform_offset_at(&if_, t)) <
+				  offset_tol(1e-4L, 0));
 			cr_assert(lsync_xform_apply(&fi, y, &out));
 			cr_assert_eq(out, y);
-			cr_assert(fabsl(lsync_xform_offset_at(&fi, y)) < 1e-4L);
+			cr_assert(fabsl(lsync_xform_offset_at(&fi, y)) <
+				  offset_tol(1e-4L, 0));
 		}
 	}
 }
@@ -330,8 +444,10 @@ Test(transform, invert_refuses_degenerate_slopes)
 
 	f.slope = 0;
 	cr_assert_not(lsync_xform_invert(&f, &inv));
-	f.slope = INFINITY;
-	cr_assert_not(lsync_xform_invert(&f, &inv));
+	if (ld_has_inf()) {
+		f.slope = INFINITY;
+		cr_assert_not(lsync_xform_invert(&f, &inv));
+	}
 	f.slope = NAN;
 	cr_assert_not(lsync_xform_invert(&f, &inv));
 	f = (lsync_xform){ .x0 = 10, .y0 = 20, .y0_frac = 0.5L, .slope = -2 };
@@ -361,11 +477,11 @@ Test(transform, format_slope_exact_digits)
 	lsync_xform f = lsync_xform_identity();
 	char buf[256];
 
-	/* 2^-63 has exactly 63 decimals, ending in ...125 */
-	f.slope = 1 + 0x1p-63L;
+	/* 2^-52 has exactly 52 decimals, ending in ...625 */
+	f.slope = 1 + 0x1p-52L;
 	cr_assert_gt(lsync_xform_format_slope(&f, 21, buf, sizeof(buf)), 0);
-	cr_assert_str_eq(buf, "1.00000000000000000010842021724855044340074528"
-			      "0086994171142578125");
+	cr_assert_str_eq(buf, "1.00000000000000022204460492503130808472633"
+			      "36181640625");
 	f.slope = -0.75L;
 	cr_assert_gt(lsync_xform_format_slope(&f, 21, buf, sizeof(buf)), 0);
 	cr_assert_str_eq(buf, "-0.750000000000000000000");
@@ -378,14 +494,44 @@ Test(transform, format_slope_exact_digits)
 	f.slope = 0;
 	cr_assert_gt(lsync_xform_format_slope(&f, 21, buf, sizeof(buf)), 0);
 	cr_assert_str_eq(buf, "0");
-	f.slope = -INFINITY;
-	cr_assert_gt(lsync_xform_format_slope(&f, 21, buf, sizeof(buf)), 0);
-	cr_assert_str_eq(buf, "-inf");
+	if (ld_has_inf()) {
+		f.slope = -INFINITY;
+		cr_assert_gt(lsync_xform_format_slope(&f, 21, buf, sizeof(buf)),
+			     0);
+		cr_assert_str_eq(buf, "-inf");
+	}
 	f.slope = NAN;
 	cr_assert_gt(lsync_xform_format_slope(&f, 21, buf, sizeof(buf)), 0);
 	cr_assert_str_eq(buf, "nan");
-	f.slope = 1 + 0x1p-63L;
+	f.slope = 1 + 0x1p-52L;
 	cr_assert_eq(lsync_xform_format_slope(&f, 21, buf, 10), -1);
+}
+
+Test(transform, format_slope_exact_digits_full_mantissa)
+{
+	lsync_xform f = lsync_xform_identity();
+	char buf[256];
+
+	require_full_mantissa("the slope 1 + 2^-63 is not representable");
+	/* 2^-63 has exactly 63 decimals, ending in ...125 */
+	f.slope = 1 + 0x1p-63L;
+	cr_assert_gt(lsync_xform_format_slope(&f, 21, buf, sizeof(buf)), 0);
+	cr_assert_str_eq(buf, "1.00000000000000000010842021724855044340074528"
+			      "0086994171142578125");
+	cr_assert_eq(lsync_xform_format_slope(&f, 21, buf, 10), -1);
+}
+
+/*
+ * A binary exponent over the whole long double range, subnormals
+ * included; with the emulated long double (valgrind), over the double
+ * range it actually keeps: 2^-1074 to 2^1022 times [1, 2).
+ */
+static int random_exponent(uint64_t *st)
+{
+	if (full_mantissa())
+		return (int)(rnd(st) % 32000) - 16000 - 400;
+	return (int)(rnd(st) % (DBL_MAX_EXP - DBL_MIN_EXP + DBL_MANT_DIG - 1)) -
+	       (DBL_MANT_DIG - DBL_MIN_EXP);
 }
 
 Test(transform, format_slope_round_trips)
@@ -400,7 +546,7 @@ Test(transform, format_slope_round_trips)
 		if (i % 5 == 0) /* any magnitude, subnormals included */
 			f.slope = ldexpl(1 + ldexpl((long double)(rnd(&st) >> 1),
 						    -63),
-					 (int)(rnd(&st) % 32000) - 16000 - 400);
+					 random_exponent(&st));
 		n = lsync_xform_format_slope(&f, 21, buf, sizeof(buf));
 		cr_assert_gt(n, 0);
 		cr_assert_eq((size_t)n, strlen(buf));
@@ -446,17 +592,6 @@ static i128 pow10_i128(int n)
 	return p;
 }
 
-/* floor(a / b) for b > 0 and the remainder in [0, b). */
-static i128 floor_div(i128 a, i128 b, i128 *rem)
-{
-	i128 q = a / b;
-
-	if (a % b < 0)
-		q--;
-	*rem = a - q * b;
-	return q;
-}
-
 /*
  * A reader with exact arithmetic: slope (its binary value, which the
  * slope string round-trips to) * t + the printed offset; compared with
@@ -484,10 +619,10 @@ static void check_offset_reproduces(const lsync_xform *f, int decimals,
 		q_mt = floor_div(mt, pow2(s), &r_mt);
 		q_off = floor_div(off, scale, &r_off);
 		cr_assert(lsync_xform_apply(f, t, &out));
-		diff = (long double)((i128)out - q_mt - q_off) -
+		diff = ld_small((i128)out - q_mt - q_off) -
 		       (ldexpl((long double)r_mt, -s) +
 			(long double)r_off / (long double)scale);
-		cr_assert(fabsl(diff) <= 0.5L + 2e-9L,
+		cr_assert(fabsl(diff) <= 0.5L + scaled(2e-9L),
 			  "offset %s: slope*t+offset off by %Lg ns", buf, diff);
 	}
 }
@@ -507,16 +642,39 @@ Test(transform, format_offset_reproduces_apply)
 	}
 }
 
-Test(transform, format_offset_exact_values)
+Test(transform, format_offset_exact_values_full_mantissa)
 {
 	lsync_xform f = { .x0 = 1, .y0 = 0, .y0_frac = 0, .slope = 1 + 0x1p-63L };
 	char buf[256];
 
+	require_full_mantissa("the slope 1 + 2^-63 and the fraction "
+			      "1 - 2^-64 are not representable");
 	cr_assert_eq(lsync_xform_format_offset(&f, 63, buf, sizeof(buf)), 66);
 	cr_assert_str_eq(buf, "-1.0000000000000000001084202172485504434007452"
 			      "80086994171142578125");
 	cr_assert_gt(lsync_xform_format_offset(&f, 20, buf, sizeof(buf)), 0);
 	cr_assert_str_eq(buf, "-1.00000000000000000010"); /* truncated */
+	cr_assert_eq(lsync_xform_format_offset(&f, 20, buf, 23), -1);
+	cr_assert_eq(lsync_xform_format_offset(&f, 20, buf, 24), 23);
+
+	/* -2^-64 = -5.42101086242752217...e-20 */
+	f = (lsync_xform){ .x0 = 0, .y0 = -1, .y0_frac = 1 - 0x1p-64L, .slope = 1 };
+	cr_assert_gt(lsync_xform_format_offset(&f, 9, buf, sizeof(buf)), 0);
+	cr_assert_str_eq(buf, "0.000000000");
+	cr_assert_gt(lsync_xform_format_offset(&f, 25, buf, sizeof(buf)), 0);
+	cr_assert_str_eq(buf, "-0.0000000000000000000542101");
+}
+
+Test(transform, format_offset_exact_values)
+{
+	lsync_xform f = { .x0 = 1, .y0 = 0, .y0_frac = 0, .slope = 1 + 0x1p-52L };
+	char buf[256];
+
+	cr_assert_eq(lsync_xform_format_offset(&f, 52, buf, sizeof(buf)), 55);
+	cr_assert_str_eq(buf, "-1.000000000000000222044604925031308084726333"
+			      "6181640625");
+	cr_assert_gt(lsync_xform_format_offset(&f, 20, buf, sizeof(buf)), 0);
+	cr_assert_str_eq(buf, "-1.00000000000000022204"); /* truncated */
 	cr_assert_eq(lsync_xform_format_offset(&f, 20, buf, 23), -1);
 	cr_assert_eq(lsync_xform_format_offset(&f, 20, buf, 24), 23);
 
@@ -536,12 +694,12 @@ Test(transform, format_offset_exact_values)
 	cr_assert_gt(lsync_xform_format_offset(&f, 0, buf, sizeof(buf)), 0);
 	cr_assert_str_eq(buf, "-4");
 
-	/* -2^-64 = -5.42101086242752217...e-20 */
-	f = (lsync_xform){ .x0 = 0, .y0 = -1, .y0_frac = 1 - 0x1p-64L, .slope = 1 };
+	/* -2^-53 = -1.11022302462515654...e-16 */
+	f = (lsync_xform){ .x0 = 0, .y0 = -1, .y0_frac = 1 - 0x1p-53L, .slope = 1 };
 	cr_assert_gt(lsync_xform_format_offset(&f, 9, buf, sizeof(buf)), 0);
 	cr_assert_str_eq(buf, "0.000000000");
 	cr_assert_gt(lsync_xform_format_offset(&f, 25, buf, sizeof(buf)), 0);
-	cr_assert_str_eq(buf, "-0.0000000000000000000542101");
+	cr_assert_str_eq(buf, "-0.0000000000000001110223024");
 
 	/* an epoch-sized offset, exact to the last bit of the slope */
 	f = (lsync_xform){ .x0 = T0, .y0 = 0, .y0_frac = 0, .slope = 2 };
@@ -564,7 +722,8 @@ Test(transform, format_offset_agrees_with_offset_at_zero)
 
 		cr_assert_gt(lsync_xform_format_offset(&f, 12, buf, sizeof(buf)), 0);
 		printed = strtold(buf, NULL);
-		cr_assert(fabsl(printed - ref) <= 1e-3L + fabsl(ref) * 1e-18L,
+		cr_assert(fabsl(printed - ref) <=
+				  offset_tol(1e-3L + fabsl(ref) * 1e-18L, printed),
 			  "%s vs %Lf", buf, ref);
 	}
 }
@@ -574,8 +733,11 @@ Test(transform, format_offset_fallback)
 	lsync_xform f = { .x0 = 1, .y0 = 0, .y0_frac = 0, .slope = INFINITY };
 	char buf[64];
 
-	cr_assert_gt(lsync_xform_format_offset(&f, 3, buf, sizeof(buf)), 0);
-	cr_assert_str_eq(buf, "-inf");
+	if (ld_has_inf()) {
+		cr_assert_gt(lsync_xform_format_offset(&f, 3, buf, sizeof(buf)),
+			     0);
+		cr_assert_str_eq(buf, "-inf");
+	}
 	f.slope = 0x1p100L; /* still exact */
 	cr_assert_gt(lsync_xform_format_offset(&f, 0, buf, sizeof(buf)), 0);
 	cr_assert_str_eq(buf, "-1267650600228229401496703205376");
@@ -605,12 +767,9 @@ Test(transform, offset_at_is_precise)
 	for (int i = 0; i < 5000; i++) {
 		lsync_xform f = random_xform(&st);
 		int64_t t = f.x0 + rnd_span(&st, DAY);
-		int s;
-		i128 v = exact_scaled(&f, t, &s) - (i128)t * pow2(s), r;
-		i128 q = floor_div(v, pow2(s), &r);
-		long double exact = (long double)q + ldexpl((long double)r, -s);
+		long double exact = exact_offset(&f, t);
 
 		cr_assert(fabsl(lsync_xform_offset_at(&f, t) - exact) <=
-			  1e-9L + fabsl(exact) * 1e-18L);
+			  offset_tol(1e-9L + fabsl(exact) * 1e-18L, exact));
 	}
 }
