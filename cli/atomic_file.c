@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -7,43 +8,78 @@
 
 #include "atomic_file.h"
 
+/* The permissions a plain fopen(path, "w") would have given. */
+static mode_t target_mode(const struct stat *st, bool exists)
+{
+	mode_t mask;
+
+	if (exists)
+		return st->st_mode & 07777;
+	mask = umask(0);
+	umask(mask);
+	return 0666 & ~mask;
+}
+
+/* Devices, FIFOs and the like are written in place: never replaced. */
+static int open_direct(struct atomic_file *af, const char *path)
+{
+	af->fp = fopen(path, "w");
+	return af->fp ? 0 : -1;
+}
+
+static int open_temporary(struct atomic_file *af, mode_t mode)
+{
+	int fd, saved;
+
+	af->tmp_path = malloc(strlen(af->path) + sizeof(".tmp-XXXXXX"));
+	if (!af->tmp_path)
+		return -1;
+	strcpy(af->tmp_path, af->path);
+	strcat(af->tmp_path, ".tmp-XXXXXX");
+	fd = mkstemp(af->tmp_path);
+	if (fd >= 0 && fchmod(fd, mode) == 0 && (af->fp = fdopen(fd, "w")))
+		return 0;
+	saved = errno;
+	if (fd >= 0) {
+		close(fd);
+		unlink(af->tmp_path);
+	}
+	free(af->tmp_path);
+	af->tmp_path = NULL;
+	errno = saved;
+	return -1;
+}
+
 int atomic_file_open(struct atomic_file *af, const char *path)
 {
-	int fd;
+	struct stat st;
+	bool exists;
 
 	memset(af, 0, sizeof(*af));
-	af->path = path;
 	if (!path || strcmp(path, "-") == 0) {
 		af->fp = stdout;
 		return 0;
 	}
-	af->tmp_path = malloc(strlen(path) + sizeof(".tmp-XXXXXX"));
-	if (!af->tmp_path)
-		return -1;
-	strcpy(af->tmp_path, path);
-	strcat(af->tmp_path, ".tmp-XXXXXX");
-	fd = mkstemp(af->tmp_path);
-	if (fd < 0 || fchmod(fd, 0644) < 0 || !(af->fp = fdopen(fd, "w"))) {
-		int saved = errno;
-
-		if (fd >= 0) {
-			close(fd);
-			unlink(af->tmp_path);
-		}
-		free(af->tmp_path);
-		af->tmp_path = NULL;
-		errno = saved;
-		return -1;
-	}
-	return 0;
+	exists = stat(path, &st) == 0;
+	if (exists && !S_ISREG(st.st_mode))
+		return open_direct(af, path);
+	/* Through a symbolic link: replace the file it points to. */
+	af->resolved = exists ? realpath(path, NULL) : NULL;
+	af->path = af->resolved ? af->resolved : path;
+	return open_temporary(af, target_mode(&st, exists));
 }
 
 int atomic_file_commit(struct atomic_file *af)
 {
-	int rc = 0;
+	int rc = 0, saved;
 
-	if (!af->tmp_path)
-		return fflush(af->fp) == 0 && !ferror(af->fp) ? 0 : -1;
+	if (!af->tmp_path) {
+		rc = fflush(af->fp) == 0 && !ferror(af->fp) ? 0 : -1;
+		if (af->fp != stdout && fclose(af->fp) != 0)
+			rc = -1;
+		af->fp = NULL;
+		return rc;
+	}
 	if (fflush(af->fp) != 0 || ferror(af->fp) || fsync(fileno(af->fp)) != 0)
 		rc = -1;
 	if (fclose(af->fp) != 0)
@@ -51,25 +87,12 @@ int atomic_file_commit(struct atomic_file *af)
 	af->fp = NULL;
 	if (rc == 0 && rename(af->tmp_path, af->path) != 0)
 		rc = -1;
-	if (rc != 0) {
-		int saved = errno;
-
+	saved = errno;
+	if (rc != 0)
 		unlink(af->tmp_path);
-		errno = saved;
-	}
 	free(af->tmp_path);
-	af->tmp_path = NULL;
+	free(af->resolved);
+	af->tmp_path = af->resolved = NULL;
+	errno = saved;
 	return rc;
-}
-
-void atomic_file_abort(struct atomic_file *af)
-{
-	if (!af->tmp_path)
-		return;
-	if (af->fp)
-		fclose(af->fp);
-	unlink(af->tmp_path);
-	free(af->tmp_path);
-	af->tmp_path = NULL;
-	af->fp = NULL;
 }

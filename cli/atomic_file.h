@@ -7,11 +7,18 @@
 #ifndef LTTSYNC_CLI_ATOMIC_FILE_H
 #define LTTSYNC_CLI_ATOMIC_FILE_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
+/*
+ * A regular file (or a symbolic link to one, or a new file) is replaced
+ * atomically, keeping its permissions; standard output ("-" or NULL) and
+ * other existing files (devices, FIFOs) are written in place.
+ */
 struct atomic_file {
 	FILE *fp;
-	char *tmp_path;   /* NULL when writing to stdout */
+	char *tmp_path;   /* NULL when writing in place */
+	char *resolved;   /* the symbolic link's target, owned */
 	const char *path;
 };
 
@@ -19,7 +26,5 @@ struct atomic_file {
 int atomic_file_open(struct atomic_file *af, const char *path);
 /* Flush, sync and rename into place. Returns 0, or -1 with errno set. */
 int atomic_file_commit(struct atomic_file *af);
-/* Drop the temporary file (after an error). */
-void atomic_file_abort(struct atomic_file *af);
 
 #endif

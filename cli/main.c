@@ -10,7 +10,8 @@
 #include <lttsync/lttsync.h>
 
 #include "atomic_file.h"
-#include "messages_csv.h"
+#include "inputs.h"
+#include "matches_out.h"
 #include "options.h"
 #include "report.h"
 
@@ -18,21 +19,6 @@ static int fail(const char *what, const char *detail)
 {
 	fprintf(stderr, "lttsync: %s: %s\n", what, detail);
 	return CLI_EXIT_ERROR;
-}
-
-static int load_messages(lttsync_session *s, const char *path)
-{
-	char err[512];
-	FILE *in = fopen(path, "r");
-	int rc;
-
-	if (!in)
-		return fail(path, strerror(errno));
-	rc = cli_read_messages(s, in, path, err, sizeof(err));
-	fclose(in);
-	if (rc)
-		return fail("invalid messages file", err);
-	return 0;
 }
 
 static int choose_reference(lttsync_session *s, const char *name)
@@ -62,29 +48,46 @@ static int write_report(const struct report *r, const struct cli_options *o)
 	return 0;
 }
 
-static int run(lttsync_session *s, const struct cli_options *o)
+/* Report, then the exit status: 2 when anything stayed unsynchronized. */
+static int report(lttsync_session *s, const struct cli_options *o,
+		  bool degraded)
 {
 	struct report r;
+	lttsync_status st;
 	int rc;
 
-	if ((rc = load_messages(s, o->messages)) ||
-	    (rc = choose_reference(s, o->reference)))
-		return rc;
-	if (report_build(&r, s) != LTTSYNC_OK) {
+	if ((st = report_build(&r, s)) != LTTSYNC_OK) {
+		const char *why = lttsync_session_get_last_error(s);
+
 		rc = fail("cannot compute results",
-			  lttsync_session_get_last_error(s));
+			  why[0] ? why : lttsync_status_string(st));
 		report_free(&r);
 		return rc;
 	}
 	rc = write_report(&r, o);
-	if (!rc && !report_all_synchronized(&r)) {
+	if (!rc && o->matches_out)
+		rc = cli_write_matches(s, o->matches_out);
+	if (!rc && (!report_all_synchronized(&r) || degraded)) {
 		fprintf(stderr, "lttsync: %s\n", r.n_hosts
-			? "some hosts could not be synchronized"
+			? "some hosts or traces could not be synchronized"
 			: "no message in the input");
 		rc = CLI_EXIT_UNSYNCED;
 	}
 	report_free(&r);
 	return rc;
+}
+
+static int run(lttsync_session *s, const struct cli_options *o)
+{
+	bool degraded;
+	int rc;
+
+	if (o->matches_out)
+		lttsync_session_set_keep_messages(s, 1);
+	if ((rc = cli_read_inputs(s, o, &degraded)) ||
+	    (rc = choose_reference(s, o->reference)))
+		return rc;
+	return report(s, o, degraded);
 }
 
 int main(int argc, char **argv)
@@ -93,11 +96,16 @@ int main(int argc, char **argv)
 	lttsync_session *s;
 	int rc = cli_parse_options(argc, argv, &opts);
 
-	if (rc >= 0)
+	if (rc >= 0) {
+		cli_free_options(&opts);
 		return rc;
-	if (lttsync_session_create(&s) != LTTSYNC_OK)
+	}
+	if (lttsync_session_create(&s) != LTTSYNC_OK) {
+		cli_free_options(&opts);
 		return fail("lttsync", "out of memory");
+	}
 	rc = run(s, &opts);
 	lttsync_session_destroy(s);
+	cli_free_options(&opts);
 	return rc;
 }

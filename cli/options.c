@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <lttsync/lttsync.h>
@@ -8,23 +9,31 @@
 #include "options.h"
 
 static const char usage[] =
-	"Usage: lttsync --messages FILE [--reference HOST]\n"
-	"               [--format text|json] [--output FILE]\n"
+	"Usage: lttsync [OPTIONS] PATH...\n"
+	"       lttsync [OPTIONS] --messages FILE\n"
 	"\n"
-	"Synchronize the clocks of several hosts from matched network messages\n"
-	"and print, for each host, the transform onto the reference clock.\n"
+	"Synchronize the clocks of the hosts that recorded LTTng kernel traces\n"
+	"(each PATH is a trace folder or a folder of traces, such as an LTTng\n"
+	"session output), or of hosts given by matched messages, and print for\n"
+	"each host the transform onto the reference clock.\n"
 	"\n"
-	"  -m, --messages FILE   CSV of matched messages, one per line:\n"
-	"                        send_host,send_ns,recv_host,recv_ns\n"
-	"  -r, --reference HOST  use HOST's clock as the reference\n"
-	"                        (default: the host giving the most accurate result)\n"
-	"  -f, --format FORMAT   text (default) or json\n"
-	"  -o, --output FILE     write the report to FILE (atomically)\n"
-	"  -h, --help            show this help\n"
-	"  -V, --version         show the version\n"
+	"  -m, --messages FILE      CSV of matched messages, one per line:\n"
+	"                           send_host,send_ns,recv_host,recv_ns\n"
+	"  -H, --host NAME=PATH     read the traces at PATH as host NAME (for traces\n"
+	"                           without a hostname); may be repeated\n"
+	"  -r, --reference HOST     use HOST's clock as the reference\n"
+	"                           (default: the host giving the most accurate result)\n"
+	"  -f, --format FORMAT      text (default) or json\n"
+	"  -o, --output FILE        write the report to FILE (atomically)\n"
+	"      --matches-out FILE   write every matched message to FILE, as CSV in the\n"
+	"                           --messages format\n"
+	"  -h, --help               show this help\n"
+	"  -V, --version            show the version\n"
 	"\n"
-	"Exit status: 0 every host synchronized, 2 some host could not be\n"
-	"synchronized (the report is still written), 1 usage or input error.\n";
+	"Exit status: 0 every host synchronized, 2 some host or trace could not\n"
+	"be synchronized (the report is still written), 1 usage or input error.\n";
+
+enum { OPT_MATCHES_OUT = 256 };
 
 static int usage_error(const char *fmt, const char *arg)
 {
@@ -45,12 +54,39 @@ static int parse_format(const char *arg, struct cli_options *out)
 	return -1;
 }
 
+static void add_input(struct cli_options *out, const char *path,
+		      const char *host)
+{
+	struct cli_input *in = realloc(out->inputs, (out->n_inputs + 1) * sizeof(*in));
+
+	if (!in) {
+		fprintf(stderr, "lttsync: out of memory\n");
+		exit(CLI_EXIT_ERROR);
+	}
+	out->inputs = in;
+	in[out->n_inputs++] = (struct cli_input){ path, host };
+}
+
+/* NAME=PATH: NAME non-empty; the string is split in place. */
+static int parse_host(char *arg, struct cli_options *out)
+{
+	char *eq = strchr(arg, '=');
+
+	if (!eq || eq == arg || !eq[1])
+		return usage_error("--host expects NAME=PATH, not '%s'", arg);
+	*eq = '\0';
+	add_input(out, eq + 1, arg);
+	return -1;
+}
+
 static int parse_one(int opt, struct cli_options *out)
 {
 	switch (opt) {
 	case 'm': out->messages = optarg; return -1;
 	case 'r': out->reference = optarg; return -1;
 	case 'o': out->output = optarg; return -1;
+	case OPT_MATCHES_OUT: out->matches_out = optarg; return -1;
+	case 'H': return parse_host(optarg, out);
 	case 'f': return parse_format(optarg, out);
 	case 'h': fputs(usage, stdout); return CLI_EXIT_OK;
 	case 'V':
@@ -63,13 +99,24 @@ static int parse_one(int opt, struct cli_options *out)
 	}
 }
 
+/* A PATH also named by --host is read once, with that host. */
+static void add_path(struct cli_options *out, const char *path)
+{
+	for (size_t i = 0; i < out->n_inputs; i++)
+		if (strcmp(out->inputs[i].path, path) == 0)
+			return;
+	add_input(out, path, NULL);
+}
+
 int cli_parse_options(int argc, char **argv, struct cli_options *out)
 {
 	static const struct option longopts[] = {
 		{ "messages", required_argument, NULL, 'm' },
+		{ "host", required_argument, NULL, 'H' },
 		{ "reference", required_argument, NULL, 'r' },
 		{ "format", required_argument, NULL, 'f' },
 		{ "output", required_argument, NULL, 'o' },
+		{ "matches-out", required_argument, NULL, OPT_MATCHES_OUT },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -77,12 +124,19 @@ int cli_parse_options(int argc, char **argv, struct cli_options *out)
 	int opt, rc;
 
 	memset(out, 0, sizeof(*out));
-	while ((opt = getopt_long(argc, argv, "m:r:f:o:hV", longopts, NULL)) != -1)
+	while ((opt = getopt_long(argc, argv, "m:H:r:f:o:hV", longopts, NULL)) != -1)
 		if ((rc = parse_one(opt, out)) >= 0)
 			return rc;
-	if (optind < argc)
-		return usage_error("unexpected argument '%s'", argv[optind]);
-	if (!out->messages)
-		return usage_error("%s", "missing --messages FILE");
+	for (int i = optind; i < argc; i++)
+		add_path(out, argv[i]);
+	if (!out->messages && !out->n_inputs)
+		return usage_error("%s", "give trace folders (PATH...) or --messages FILE");
 	return -1;
+}
+
+void cli_free_options(struct cli_options *opts)
+{
+	free(opts->inputs);
+	opts->inputs = NULL;
+	opts->n_inputs = 0;
 }

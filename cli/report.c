@@ -24,15 +24,19 @@ static lttsync_status format_transform(struct report_host *h,
 					LTTSYNC_FIELD_PIVOT_REF);
 }
 
+/* Host, parent, ... reference: counted first, so memory is the path's. */
 static lttsync_status build_path(struct report_host *h, lttsync_session *s)
 {
-	size_t n = lttsync_session_get_host_count(s);
-	lttsync_host_id u = h->id, next;
+	size_t n = lttsync_session_get_host_count(s), len = 1;
+	lttsync_host_id u, next;
 
-	h->path = calloc(n, sizeof(*h->path));
+	for (u = h->id; len <= n && !lttsync_session_get_host_parent(&next, s, u) &&
+			next != u; u = next)
+		len++;
+	h->path = calloc(len, sizeof(*h->path));
 	if (!h->path)
 		return LTTSYNC_ERROR_NO_MEMORY;
-	for (h->path_len = 0; h->path_len < n; u = next) {
+	for (u = h->id, h->path_len = 0; h->path_len < len; u = next) {
 		h->path[h->path_len++] = u;
 		if (lttsync_session_get_host_parent(&next, s, u) || next == u)
 			break;
@@ -150,6 +154,19 @@ static lttsync_status build_pair(struct report_pair *p, lttsync_session *s,
 	return LTTSYNC_OK;
 }
 
+static void build_trace(struct report_trace *t, lttsync_session *s,
+			lttsync_trace_id id)
+{
+	t->id = id;
+	t->path = lttsync_session_get_trace_name(s, id);
+	t->has_host = lttsync_session_get_trace_host(&t->host, s, id) == 0;
+	t->status = lttsync_session_get_trace_status(s, id);
+	t->message = lttsync_session_get_trace_message(s, id);
+	for (int k = 0; k < 7; k++)
+		lttsync_session_get_trace_stat(&t->stat[k], s, id,
+					       (lttsync_trace_stat)k);
+}
+
 static int cmp_hosts(const void *x, const void *y)
 {
 	return strcmp(((const struct report_host *)x)->name,
@@ -180,8 +197,12 @@ lttsync_status report_build(struct report *r, lttsync_session *s)
 	r->n_pairs = lttsync_session_get_pair_count(s);
 	r->hosts = calloc(r->n_hosts + 1, sizeof(*r->hosts));
 	r->pairs = calloc(r->n_pairs + 1, sizeof(*r->pairs));
-	if (!r->hosts || !r->pairs)
+	r->n_traces = lttsync_session_get_trace_count(s);
+	r->traces = calloc(r->n_traces + 1, sizeof(*r->traces));
+	if (!r->hosts || !r->pairs || !r->traces)
 		return LTTSYNC_ERROR_NO_MEMORY;
+	for (size_t i = 0; i < r->n_traces; i++)
+		build_trace(&r->traces[i], s, (lttsync_trace_id)i);
 	r->has_reference = lttsync_session_get_reference(&r->reference, s) == 0;
 	for (size_t i = 0; !st && i < r->n_hosts; i++)
 		st = build_host(&r->hosts[i], s, (lttsync_host_id)i);
@@ -201,6 +222,7 @@ void report_free(struct report *r)
 		free(r->hosts[i].path);
 	free(r->hosts);
 	free(r->pairs);
+	free(r->traces);
 	memset(r, 0, sizeof(*r));
 }
 
@@ -238,18 +260,66 @@ static void print_path(const struct report *r, const struct report_host *h,
 		fprintf(fp, "%s%s", i ? " > " : "", name_of(r, h->path[i]));
 }
 
+/* Column widths of the host tables: the widest value or heading. */
+struct text_widths {
+	int name, slope, offset, pivot;
+};
+
+static int max_int(int a, size_t b)
+{
+	return (size_t)a > b ? a : (int)b;
+}
+
+static struct text_widths measure_text(const struct report *r)
+{
+	struct text_widths w = { 4, 5, 11, 10 };
+
+	for (size_t i = 0; i < r->n_hosts; i++) {
+		const struct report_host *h = &r->hosts[i];
+
+		w.name = max_int(w.name, strlen(h->name));
+		w.slope = max_int(w.slope, strnlen(h->slope, 24));
+		w.offset = max_int(w.offset, strlen(h->offset));
+		w.pivot = max_int(w.pivot, strlen(h->pivot));
+	}
+	return w;
+}
+
 static void print_text_host(const struct report *r,
-			    const struct report_host *h, FILE *fp)
+			    const struct report_host *h,
+			    const struct text_widths *w, FILE *fp)
 {
 	char width[32] = "-";
 
 	if (h->has_width)
 		snprintf(width, sizeof(width), "%" PRIu64, h->width_ns);
-	fprintf(fp, "%-16s %-12s %-27s %-30s %-10s ", h->name,
-		lttsync_quality_string(h->quality),
-		h->has_transform ? h->slope : "-",
+	/* People read 24 characters of the slope; JSON has every digit. */
+	fprintf(fp, "%-*s  %-12s  %-*.24s  %-*s  %-10s  ", w->name, h->name,
+		lttsync_quality_string(h->quality), w->slope,
+		h->has_transform ? h->slope : "-", w->offset,
 		h->has_transform ? h->offset : "-", width);
 	print_path(r, h, fp);
+	fputc('\n', fp);
+}
+
+static void print_text_hosts(const struct report *r, FILE *fp)
+{
+	struct text_widths w = measure_text(r);
+
+	fprintf(fp, "%-*s  %-12s  %-*s  %-*s  %-10s  %s\n", w.name, "host",
+		"quality", w.slope, "slope", w.offset, "offset (ns)",
+		"width (ns)", "path");
+	for (size_t i = 0; i < r->n_hosts; i++)
+		print_text_host(r, &r->hosts[i], &w, fp);
+	fprintf(fp, "\nt_ref = slope * t + offset; width: bounds on t_ref at "
+		    "the host's pivot. Pivot form:\n"
+		    "t_ref = pivot_ref + slope * (t - pivot)\n\n");
+	fprintf(fp, "%-*s  %-*s  %s\n", w.name, "host", w.pivot, "pivot (ns)",
+		"pivot_ref (ns)");
+	for (size_t i = 0; i < r->n_hosts; i++)
+		if (r->hosts[i].has_transform)
+			fprintf(fp, "%-*s  %-*s  %s\n", w.name, r->hosts[i].name,
+				w.pivot, r->hosts[i].pivot, r->hosts[i].pivot_ref);
 	fputc('\n', fp);
 }
 
@@ -270,16 +340,31 @@ static void print_text_pair(const struct report *r,
 	fputc('\n', fp);
 }
 
+static void print_text_traces(const struct report *r, FILE *fp)
+{
+	if (!r->n_traces)
+		return;
+	fprintf(fp, "%-16s %12s %12s %10s  %s\n", "trace of host", "events",
+		"network", "tcp used", "path");
+	for (size_t i = 0; i < r->n_traces; i++) {
+		const struct report_trace *t = &r->traces[i];
+
+		fprintf(fp, "%-16s %12" PRIu64 " %12" PRIu64 " %10" PRIu64 "  %s%s%s\n",
+			t->has_host ? name_of(r, t->host) : "-",
+			t->stat[LTTSYNC_TRACE_STAT_EVENTS],
+			t->stat[LTTSYNC_TRACE_STAT_NETWORK_EVENTS],
+			t->stat[LTTSYNC_TRACE_STAT_PACKETS], t->path,
+			t->status ? ": " : "", t->status ? t->message : "");
+	}
+	fputc('\n', fp);
+}
+
 void report_print_text(const struct report *r, FILE *fp)
 {
 	fprintf(fp, "reference: %s\n\n",
 		r->has_reference ? name_of(r, r->reference) : "(none)");
-	fprintf(fp, "%-16s %-12s %-27s %-30s %-10s %s\n", "host", "quality",
-		"slope", "offset (ns)", "width (ns)", "path");
-	for (size_t i = 0; i < r->n_hosts; i++)
-		print_text_host(r, &r->hosts[i], fp);
-	fprintf(fp, "\nt_ref = slope * t + offset; width: bounds on t_ref at "
-		    "the host's pivot.\n\n");
+	print_text_hosts(r, fp);
+	print_text_traces(r, fp);
 	fprintf(fp, "%-16s %-16s %8s %8s  %-12s %s\n", "host A", "host B",
 		"A->B", "B->A", "quality", "slope bounds (t_A = a * t_B + b)");
 	for (size_t i = 0; i < r->n_pairs; i++)
@@ -288,16 +373,41 @@ void report_print_text(const struct report *r, FILE *fp)
 
 /* ---- JSON ------------------------------------------------------------- */
 
+/* Length of the valid UTF-8 sequence at p, or 0 if it is not one. */
+static int utf8_length(const unsigned char *p)
+{
+	int n = *p < 0x80 ? 1 : *p >= 0xc2 && *p < 0xe0 ? 2
+		: *p >= 0xe0 && *p < 0xf0 ? 3 : *p >= 0xf0 && *p < 0xf5 ? 4 : 0;
+
+	for (int i = 1; i < n; i++)
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+	if ((n == 3 && p[0] == 0xe0 && p[1] < 0xa0) ||   /* overlong */
+	    (n == 3 && p[0] == 0xed && p[1] >= 0xa0) ||  /* surrogates */
+	    (n == 4 && p[0] == 0xf0 && p[1] < 0x90) ||   /* overlong */
+	    (n == 4 && p[0] == 0xf4 && p[1] >= 0x90))    /* > U+10FFFF */
+		return 0;
+	return n;
+}
+
+/* A JSON string; bytes that are not UTF-8 become U+FFFD. */
 static void json_string(const char *s, FILE *fp)
 {
+	const unsigned char *p = (const unsigned char *)s;
+
 	fputc('"', fp);
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		if (*p == '"' || *p == '\\')
+	while (*p) {
+		int n = utf8_length(p);
+
+		if (n == 0)
+			fputs("\\ufffd", fp);
+		else if (*p == '"' || *p == '\\')
 			fprintf(fp, "\\%c", *p);
 		else if (*p < 0x20)
 			fprintf(fp, "\\u%04x", *p);
 		else
-			fputc(*p, fp);
+			fwrite(p, 1, (size_t)n, fp);
+		p += n ? n : 1;
 	}
 	fputc('"', fp);
 }
@@ -316,6 +426,45 @@ static void json_double(double v, FILE *fp)
 		fprintf(fp, "%.17g", v);
 	else
 		fputs("null", fp);
+}
+
+static void print_json_trace_stats(const struct report_trace *t, FILE *fp)
+{
+	static const char *const names[7] = { "streams", "events",
+		"network_events", "packets", "no_header", "not_tcp", "malformed" };
+
+	fputs("{\"path\": ", fp);
+	json_string(t->path, fp);
+	fprintf(fp, ", \"status\": \"%s\"", lttsync_status_string(t->status));
+	for (int k = 0; k < 7; k++)
+		fprintf(fp, ", \"%s\": %" PRIu64, names[k], t->stat[k]);
+	fputs(", \"error\": ", fp);
+	json_opt_string(t->status != LTTSYNC_OK, t->message, fp);
+	fputs("}", fp);
+}
+
+/* "traces": [paths], "trace_stats": [...] of the host's traces. */
+static void print_json_host_traces(const struct report *r,
+				   const struct report_host *h, FILE *fp)
+{
+	bool first = true;
+
+	fputs(", \"traces\": [", fp);
+	for (size_t i = 0; i < r->n_traces; i++)
+		if (r->traces[i].has_host && r->traces[i].host == h->id) {
+			fputs(first ? "" : ", ", fp);
+			json_string(r->traces[i].path, fp);
+			first = false;
+		}
+	fputs("], \"trace_stats\": [", fp);
+	first = true;
+	for (size_t i = 0; i < r->n_traces; i++)
+		if (r->traces[i].has_host && r->traces[i].host == h->id) {
+			fputs(first ? "" : ", ", fp);
+			print_json_trace_stats(&r->traces[i], fp);
+			first = false;
+		}
+	fputs("]", fp);
 }
 
 static void print_json_host(const struct report *r,
@@ -344,7 +493,9 @@ static void print_json_host(const struct report *r,
 		fputs(i ? ", " : "", fp);
 		json_string(name_of(r, h->path[i]), fp);
 	}
-	fputs("]}", fp);
+	fputs("]", fp);
+	print_json_host_traces(r, h, fp);
+	fputs("}", fp);
 }
 
 static void print_json_pair(const struct report *r,
@@ -376,6 +527,22 @@ static void print_json_pair(const struct report *r,
 	fputs("}", fp);
 }
 
+/* Traces that never got a host (reading failed before their identity). */
+static void print_json_orphans(const struct report *r, FILE *fp)
+{
+	bool first = true;
+
+	for (size_t i = 0; i < r->n_traces; i++) {
+		if (r->traces[i].has_host)
+			continue;
+		fputs(first ? "\n    " : ",\n    ", fp);
+		print_json_trace_stats(&r->traces[i], fp);
+		first = false;
+	}
+	if (!first)
+		fputs("\n  ", fp);
+}
+
 void report_print_json(const struct report *r, FILE *fp)
 {
 	fputs("{\n  \"reference\": ", fp);
@@ -391,5 +558,7 @@ void report_print_json(const struct report *r, FILE *fp)
 		print_json_pair(r, &r->pairs[i], fp);
 		fputs(i + 1 < r->n_pairs ? ",\n" : "\n", fp);
 	}
-	fputs("  ]\n}\n", fp);
+	fputs("  ],\n  \"unusable_traces\": [", fp);
+	print_json_orphans(r, fp);
+	fputs("]\n}\n", fp);
 }

@@ -13,7 +13,7 @@
 
 #include <lttsync/lttsync.h>
 
-#define REPORT_NUM 64
+#define REPORT_NUM LTTSYNC_FORMAT_SIZE
 
 struct report_host {
 	lttsync_host_id id;
@@ -26,6 +26,17 @@ struct report_host {
 	uint64_t width_ns;             /* reference-time bounds width at the pivot */
 	lttsync_host_id *path;         /* host ... reference */
 	size_t path_len;               /* 0 when disconnected */
+};
+
+/* A trace of the session, with what reading it gave. */
+struct report_trace {
+	lttsync_trace_id id;
+	bool has_host;
+	lttsync_host_id host;
+	const char *path;              /* borrowed */
+	lttsync_status status;
+	const char *message;           /* borrowed; "" when fine */
+	uint64_t stat[7];              /* indexed by lttsync_trace_stat */
 };
 
 struct report_pair {
@@ -47,6 +58,8 @@ struct report {
 	size_t n_hosts, n_pairs;
 	struct report_host *hosts;     /* sorted by name */
 	struct report_pair *pairs;     /* sorted by host names */
+	size_t n_traces;
+	struct report_trace *traces;   /* in reading order */
 };
 
 /* Returns LTTSYNC_OK or the first failing status (see the session's error). */

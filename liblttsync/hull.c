@@ -25,10 +25,7 @@
 typedef __int128 i128;
 
 /* A slope n/d with d > 0, or an infinite one (inf = -1 or +1, n, d unused). */
-typedef struct slope {
-	i128 n, d;
-	int inf;
-} slope;
+typedef lsync_hull_slope slope;
 
 /* An exact rational q + r/den with 0 <= r < den. */
 typedef struct qval {
@@ -36,22 +33,16 @@ typedef struct qval {
 } qval;
 
 /* i + f with f in [0, 1): exact integer part, rounded fraction. */
-typedef struct ival {
-	i128 i;
-	long double f;
-} ival;
+typedef lsync_hull_val ival;
 
 /* The line through (x, y) of slope s. */
-typedef struct line {
-	int64_t x;
-	ival y;
-	slope s;
-} line;
+typedef lsync_hull_line line;
 
 /*
- * What solve, bounds_at and inverse_bounds all derive from the chains:
- * the quality, the extreme lines (exact slopes, anchored at a point), and
- * in FAIL the relaxation (chains move by `shift` = e* towards their side).
+ * What solve derives from the chains: the quality, the extreme lines
+ * (exact slopes, anchored at a point), and in FAIL the relaxation (chains
+ * move by `shift` = e* towards their side). The solution keeps all of it
+ * but `overlap`, for bounds_at and inverse_bounds.
  */
 typedef struct extremes {
 	lttsync_quality quality;
@@ -418,11 +409,73 @@ static line line_through(lsync_point p, slope s)
 }
 
 /*
+ * For a below vertex l and the above vertices right of it, a[j0..]
+ * (j0 < len): the first index of the smallest slope(l, a[j]). That run is
+ * a lower convex chain entirely right of l. slope(l, a[j + 1]) is a
+ * mediant of slope(l, a[j]) and the edge slope e_j = slope(a[j], a[j+1]),
+ * and e_j strictly increases with j, so slope(l, a[j]) strictly decreases
+ * while e_j < slope(l, a[j]), and once e_j >= slope(l, a[j]) it never
+ * decreases again (it can stay equal for one step only, when l, a[j],
+ * a[j + 1] are collinear). The first j with e_j >= slope(l, a[j]), or the
+ * last vertex, is the first minimiser: binary search on that predicate.
+ */
+static size_t min_slope_right(const lsync_chain *a, size_t j0, lsync_point l)
+{
+	size_t lo = j0, hi = a->len - 1;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2; /* mid + 1 < len */
+		slope edge = slope_of(a->pts[mid], a->pts[mid + 1]);
+		slope to = slope_of(l, a->pts[mid]);
+
+		if (slope_cmp(&edge, &to) >= 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return lo;
+}
+
+/*
+ * The mirror image: for l and the above vertices left of it, a[0..j1)
+ * (j1 > 0), the first index of the largest slope(a[j], l). slope(a[j], l)
+ * is a mediant of e_j and slope(a[j + 1], l), so it strictly increases
+ * with j while e_j < slope(a[j + 1], l); from the first j where
+ * e_j >= slope(a[j + 1], l) on, it never increases again (equal for one
+ * step at most, then strictly decreasing). That j, or the last vertex
+ * left of l, is the first maximiser.
+ */
+static size_t max_slope_left(const lsync_chain *a, size_t j1, lsync_point l)
+{
+	size_t lo = 0, hi = j1 - 1;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2; /* mid + 1 < j1 */
+		slope edge = slope_of(a->pts[mid], a->pts[mid + 1]);
+		slope to = slope_of(a->pts[mid + 1], l);
+
+		if (slope_cmp(&edge, &to) >= 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return lo;
+}
+
+/*
  * a_max = min over (l below, u above, x_u > x_l) of slope(l, u), a_min =
  * max over x_u < x_l; equal x with y_l >= y_u is a contradiction by
  * itself. Pairs of vertices suffice (the constraints of other points are
- * implied). O(|below| * |above|), fine for hulls of tens of vertices; the
- * sorted order and strict comparisons make the kept pair deterministic.
+ * implied). For each below vertex (in x order) the best above vertex on
+ * each side is found by binary search on the above chain: O(|below| *
+ * log |above|). Exact whether the hulls intersect or not.
+ *
+ * Ties: the kept pair is the first in (below index, above index) order
+ * among those of the extreme slope: each search returns the first
+ * minimiser (maximiser) for its l, and a later l replaces the kept pair
+ * only when strictly better. The line is anchored at l, its slope the
+ * pair's unreduced differences, so the solution depends on the vertex
+ * sets only (the order in which the points came in does not matter).
  */
 static bool pair_scan(const lsync_hull *h, extremes *e)
 {
@@ -430,25 +483,27 @@ static bool pair_scan(const lsync_hull *h, extremes *e)
 	bool contradiction = false;
 
 	for (size_t i = 0; i < b->len; i++) {
-		for (size_t j = 0; j < a->len; j++) {
-			lsync_point l = b->pts[i], u = a->pts[j];
-			slope s;
+		lsync_point l = b->pts[i];
+		size_t j = chain_find(a, l.x); /* first above x >= l.x */
+		size_t k = j;                  /* first above x > l.x */
+		slope s;
 
-			if (u.x > l.x) {
-				s = slope_of(l, u);
-				if (!e->has_max ||
-				    slope_cmp(&s, &e->lmax.s) < 0)
-					e->lmax = line_through(l, s);
-				e->has_max = true;
-			} else if (u.x < l.x) {
-				s = slope_of(u, l);
-				if (!e->has_min ||
-				    slope_cmp(&s, &e->lmin.s) > 0)
-					e->lmin = line_through(l, s);
-				e->has_min = true;
-			} else if (l.y >= u.y) {
+		if (j < a->len && a->pts[j].x == l.x) {
+			if (l.y >= a->pts[j].y)
 				contradiction = true;
-			}
+			k = j + 1;
+		}
+		if (k < a->len) {
+			s = slope_of(l, a->pts[min_slope_right(a, k, l)]);
+			if (!e->has_max || slope_cmp(&s, &e->lmax.s) < 0)
+				e->lmax = line_through(l, s);
+			e->has_max = true;
+		}
+		if (j > 0) {
+			s = slope_of(a->pts[max_slope_left(a, j, l)], l);
+			if (!e->has_min || slope_cmp(&s, &e->lmin.s) > 0)
+				e->lmin = line_through(l, s);
+			e->has_min = true;
 		}
 	}
 	return contradiction;
@@ -468,7 +523,9 @@ static qval overlap_at(const lsync_hull *h, int64_t x)
 /*
  * The overlap d(x) is concave on the common x range, piecewise linear with
  * breakpoints at vertices: its maximum D is at a vertex. Ties go to the
- * smallest x, so the choice depends on the vertex sets only.
+ * smallest x, so the choice depends on the vertex sets only. Every vertex
+ * in the common range is tried, each with two binary searches:
+ * O(h log h).
  */
 static bool max_overlap(const lsync_hull *h, int64_t *t, qval *d)
 {
@@ -653,6 +710,17 @@ static uint64_t count_violating(const lsync_hull *h, const extremes *e)
 	return n;
 }
 
+/* Field by field, like set_xform(): the zeroed padding stays. */
+static void put_line(lsync_hull_line *to, const line *l)
+{
+	to->x = l->x;
+	to->y.i = l->y.i;
+	to->y.f = l->y.f;
+	to->s.n = l->s.n;
+	to->s.d = l->s.d;
+	to->s.inf = l->s.inf;
+}
+
 /* The extreme lines and the estimate, pivoted at x_mid. */
 static void set_lines(lsync_hull_solution *out, const extremes *e,
 		      int64_t pivot)
@@ -687,6 +755,10 @@ void lsync_hull_solve(const lsync_hull *h, lsync_hull_solution *out)
 	if (!has_lines(&e))
 		return;
 	set_lines(out, &e, pivot);
+	put_line(&out->exact_min, &e.lmin);
+	put_line(&out->exact_max, &e.lmax);
+	out->shift.i = e.shift.i;
+	out->shift.f = e.shift.f;
 	if (e.quality == LTTSYNC_QUALITY_FAIL) {
 		out->violation = (lsync_i128_ld(e.overlap.q) + lsync_i128_ld(e.overlap.r) /
 						 lsync_i128_ld(e.overlap.den)) / 2;
@@ -753,17 +825,32 @@ static long double to_offset(ival v, int64_t x, bool round_down)
 	return off;
 }
 
+/*
+ * The extremes as solve() found them, from the solution (O(1)); `overlap`
+ * is not kept, and nothing here needs it.
+ */
+static void extremes_of(const lsync_hull_solution *s, extremes *e)
+{
+	memset(e, 0, sizeof *e);
+	e->quality = s->quality;
+	e->has_min = s->has_min;
+	e->has_max = s->has_max;
+	e->lmin = s->exact_min;
+	e->lmax = s->exact_max;
+	e->shift = s->shift;
+	e->overlap.den = 1;
+}
+
 void lsync_hull_bounds_at(const lsync_hull *h, const lsync_hull_solution *s,
 			  int64_t x, long double *lo_off, long double *hi_off)
 {
 	extremes e;
 	ival v;
 
-	(void)s; /* recomputed from h: the exact slopes are not in s */
 	*lo_off = -INFINITY;
 	*hi_off = INFINITY;
-	extremes_compute(h, &e);
-	if (!has_lines(&e))
+	extremes_of(s, &e);
+	if (!has_lines(&e) || !h->above.len || !h->below.len)
 		return;
 	if (envelope_at(&h->below, &e, x, &v))
 		*lo_off = to_offset(v, x, true);
@@ -838,12 +925,12 @@ bool lsync_hull_inverse_bounds(const lsync_hull *h,
 	extremes e;
 	bool lo_ok, hi_ok, rising;
 
-	(void)s; /* recomputed from h, like lsync_hull_bounds_at() */
 	*x_lo = INT64_MIN;
 	*x_hi = INT64_MAX;
-	extremes_compute(h, &e);
+	extremes_of(s, &e);
 	/* lo(x), hi(x) are monotone only if no feasible slope is negative. */
-	if (!has_lines(&e) || !e.has_min || e.lmin.s.n < 0)
+	if (!has_lines(&e) || !h->above.len || !h->below.len || !e.has_min ||
+	    e.lmin.s.n < 0)
 		return false;
 	rising = e.lmin.s.n > 0;
 	lo_ok = too_early(h, &e, LSYNC_TS_MIN, y_lo);

@@ -94,7 +94,40 @@ int lsync_hull_add_below(lsync_hull *h, int64_t x, int64_t y);
  * x_first / x_last: the smallest and largest x of all vertices (both
  * chains), for callers that measure bound widths over the data range.
  * All xforms are pivoted at x_mid = x_first + (x_last - x_first) / 2.
+ *
+ * exact_min / exact_max / shift: the exact forms of line_min / line_max
+ * and of e* that lsync_hull_bounds_at() and lsync_hull_inverse_bounds()
+ * read instead of recomputing them (for those two functions only). They
+ * are set whenever the quality is APPROXIMATE, ACCURATE or FAIL, also on
+ * a side whose slope is infinite (then only the anchor x, y is
+ * meaningful; APPROXIMATE's missing side is all zeros); shift is e* in
+ * FAIL, else 0. Like every other field, a function of the vertex sets.
+ *
+ * Cost: O(h log h) for h vertices (O(h) memory); bounds_at O(log h),
+ * inverse_bounds O(log h) per bisection step (about 64 steps per side).
  */
+
+/* A slope n / d with d > 0, or an infinite one (inf = -1 or +1; n, d
+ * unused). Not reduced: n and d are the differences of the two points
+ * that define it. */
+typedef struct lsync_hull_slope {
+	__int128 n, d;
+	int inf;
+} lsync_hull_slope;
+
+/* i + f with f in [0, 1): exact integer part, rounded fraction. */
+typedef struct lsync_hull_val {
+	__int128 i;
+	long double f;
+} lsync_hull_val;
+
+/* The line through (x, y) of slope s. */
+typedef struct lsync_hull_line {
+	int64_t x;
+	lsync_hull_val y;
+	lsync_hull_slope s;
+} lsync_hull_line;
+
 typedef struct lsync_hull_solution {
 	lttsync_quality quality;
 	bool has_min, has_max, has_estimate;
@@ -102,6 +135,8 @@ typedef struct lsync_hull_solution {
 	long double violation;
 	uint64_t n_violating;
 	int64_t x_first, x_last;
+	lsync_hull_line exact_min, exact_max;
+	lsync_hull_val shift;
 } lsync_hull_solution;
 
 void lsync_hull_solve(const lsync_hull *h, lsync_hull_solution *out);
@@ -111,6 +146,11 @@ void lsync_hull_solve(const lsync_hull *h, lsync_hull_solution *out);
  * problem in FAIL), as offsets from x: every feasible line satisfies
  * x + *lo_off <= line(x) <= x + *hi_off. An unbounded side is -INFINITY /
  * +INFINITY (ABSENT and INCOMPLETE give both infinite).
+ *
+ * `s` must be what lsync_hull_solve() gave for this same hull, unchanged
+ * since (no point added in between, not a copy from another hull): the
+ * extreme lines are read from it, the chains from h. Likewise for
+ * lsync_hull_inverse_bounds().
  */
 void lsync_hull_bounds_at(const lsync_hull *h, const lsync_hull_solution *s,
 			  int64_t x, long double *lo_off, long double *hi_off);

@@ -39,21 +39,32 @@ static long double width_at(const lsync_pair *pair, int side,
 	return hi - lo;
 }
 
+/* An estimate a host transform can be composed from: finite, increasing. */
+static bool usable_estimate(const lsync_hull_solution *sol)
+{
+	return sol->has_estimate && isfinite(sol->estimate.slope) &&
+	       sol->estimate.slope > 0;
+}
+
 /*
- * An edge's cost, measured in the orientation whose x host has the
- * smaller name, so that it does not depend on host ids (declaration
- * order). The width is the widest bound over the pair's data: at its ends.
+ * An edge exists when both orientations give a usable estimate: the path
+ * search does not know yet which host of the pair will be the parent.
+ * Its cost is measured in the orientation whose x host has the smaller
+ * name, so that it does not depend on host ids (declaration order). The
+ * width is the widest bound over the pair's data: at its ends.
  */
 static bool pair_edge(lttsync_session *s, lsync_pair *pair,
 		      lsync_graph_edge *edge)
 {
 	uint32_t from = strcmp(host_name(s, pair->a), host_name(s, pair->b)) < 0
 				? pair->a : pair->b;
+	uint32_t other = from == pair->a ? pair->b : pair->a;
 	const lsync_hull_solution *sol = lsync_pair_solution(pair, from);
 	int side = lsync_pair_side(pair, from);
 	long double w1, w2;
 
-	if (!sol->has_estimate)
+	if (!usable_estimate(sol) ||
+	    !usable_estimate(lsync_pair_solution(pair, other)))
 		return false;
 	edge->a = pair->a;
 	edge->b = pair->b;
@@ -81,14 +92,23 @@ static GArray *collect_edges(lttsync_session *s)
 
 /* ---- host transforms --------------------------------------------------- */
 
+/* How bad a quality is along a path: accurate < approximate < fail < none. */
+static int badness(lttsync_quality q)
+{
+	switch (q) {
+	case LTTSYNC_QUALITY_REFERENCE:
+	case LTTSYNC_QUALITY_ACCURATE: return 0;
+	case LTTSYNC_QUALITY_APPROXIMATE: return 1;
+	case LTTSYNC_QUALITY_FAIL: return 2;
+	default: return 3;
+	}
+}
+
 static lttsync_quality worse(lttsync_quality path, lttsync_quality edge)
 {
-	if (path == LTTSYNC_QUALITY_FAIL || edge == LTTSYNC_QUALITY_FAIL)
-		return LTTSYNC_QUALITY_FAIL;
-	if (path == LTTSYNC_QUALITY_APPROXIMATE ||
-	    edge == LTTSYNC_QUALITY_APPROXIMATE)
-		return LTTSYNC_QUALITY_APPROXIMATE;
-	return LTTSYNC_QUALITY_ACCURATE;
+	lttsync_quality q = badness(edge) > badness(path) ? edge : path;
+
+	return q == LTTSYNC_QUALITY_REFERENCE ? LTTSYNC_QUALITY_ACCURATE : q;
 }
 
 /* Pivot each host's transform in the middle of the data seen on it. */
@@ -98,7 +118,8 @@ static int64_t host_pivot(const lttsync_session *s, uint32_t h)
 
 	if (host->ts_min > host->ts_max)
 		return 0;
-	return host->ts_min + (host->ts_max - host->ts_min) / 2;
+	/* In 128 bits: the range may span 2^63. */
+	return (int64_t)(((__int128)host->ts_min + host->ts_max) / 2);
 }
 
 /*
@@ -111,15 +132,16 @@ static void derive_child(lttsync_session *s, uint32_t h)
 	const lsync_host_result *pr = host_result(s, r->parent);
 	lsync_pair *pair = lsync_session_pair(s, r->parent, h);
 	const lsync_hull_solution *sol = lsync_pair_solution(pair, r->parent);
-	lttsync_quality base = pr->quality == LTTSYNC_QUALITY_REFERENCE
-				       ? LTTSYNC_QUALITY_ACCURATE : pr->quality;
 	lsync_xform inv, composed;
 
-	r->quality = worse(base, sol->quality);
+	r->quality = worse(pr->quality, sol->quality);
 	r->has_xform = false;
-	if (!pr->has_xform || !sol->has_estimate ||
-	    !lsync_xform_invert(&sol->estimate, &inv))
+	if (!pr->has_xform || !usable_estimate(sol) ||
+	    !lsync_xform_invert(&sol->estimate, &inv)) {
+		r->quality = LTTSYNC_QUALITY_DISCONNECTED;
+		r->parent = LSYNC_NO_HOST;
 		return;
+	}
 	composed = lsync_xform_compose(&pr->xform, &inv);
 	r->xform = lsync_xform_repivot(&composed, host_pivot(s, h));
 	r->has_xform = true;
@@ -257,10 +279,12 @@ static lttsync_status pair_solution(lttsync_session *s, uint32_t from,
 static lttsync_status need_bounds(lttsync_session *s,
 				  const lsync_hull_solution *sol)
 {
+	/* FAIL: no relation satisfies the messages, so nothing is bounded. */
 	if (!sol || sol->quality == LTTSYNC_QUALITY_ABSENT ||
-	    sol->quality == LTTSYNC_QUALITY_INCOMPLETE)
+	    sol->quality == LTTSYNC_QUALITY_INCOMPLETE ||
+	    sol->quality == LTTSYNC_QUALITY_FAIL)
 		return lsync_error(s, LTTSYNC_ERROR_NOT_AVAILABLE,
-				   "the pair has no bounded result (%s)",
+				   "the pair has no bounds (%s)",
 				   lttsync_quality_string(
 					   sol ? sol->quality
 					       : LTTSYNC_QUALITY_ABSENT));
@@ -317,7 +341,8 @@ static int64_t shift_outward(int64_t t, long double off, bool down)
 		return INT64_MAX;
 	if (whole < -0x1p63L - (long double)t + 1)
 		return INT64_MIN;
-	return t + (int64_t)whole;
+	/* whole alone may exceed int64 while t + whole fits. */
+	return (int64_t)((__int128)t + (__int128)whole);
 }
 
 LTTSYNC_API lttsync_status lttsync_session_get_pair_bounds_at(int64_t *out_lo,
@@ -530,10 +555,10 @@ LTTSYNC_API lttsync_status lttsync_session_get_host_bounds_at(int64_t *out_lo,
 				   "get_host_bounds_at: NULL argument");
 	if ((st = host_prologue(s, host, &r)))
 		return st;
-	if (r->parent == LSYNC_NO_HOST)
+	if (!r->has_xform || r->quality == LTTSYNC_QUALITY_FAIL)
 		return lsync_error(s, LTTSYNC_ERROR_NOT_AVAILABLE,
-				   "host '%s' is not connected to the reference",
-				   host_name(s, host));
+				   "host '%s' has no bounds (%s)", host_name(s, host),
+				   lttsync_quality_string(r->quality));
 	for (uint32_t u = host; u != s->reference && !(lo_inf && hi_inf);
 	     u = host_result(s, u)->parent)
 		step_bounds(s, u, &lo, &hi, &lo_inf, &hi_inf);
@@ -588,13 +613,7 @@ LTTSYNC_API lttsync_status lttsync_transform_format(char *buf, size_t size,
 		return LTTSYNC_ERROR_INVALID_ARGUMENT;
 	switch (field) {
 	case LTTSYNC_FIELD_SLOPE:
-		/*
-		 * 25 significant digits: a relative error below 5e-25, so
-		 * under 1e-6 ns at 1.7e18 ns, where the exact expansion of
-		 * the binary slope would need over 60 digits.
-		 */
-		n = snprintf(buf, size, "%.25Lg", tf->f.slope);
-		n = n >= 0 && (size_t)n < size ? n : -1;
+		n = lsync_xform_format_slope(&tf->f, 21, buf, size);
 		break;
 	case LTTSYNC_FIELD_OFFSET:
 		n = lsync_xform_format_offset(&tf->f, 12, buf, size);

@@ -25,6 +25,14 @@ static void free_host(gpointer data)
 	g_free(((lsync_host *)data)->name);
 }
 
+static void free_trace(gpointer data)
+{
+	lsync_trace *t = data;
+
+	g_free(t->name);
+	g_free(t->message);
+}
+
 LTTSYNC_API lttsync_status lttsync_session_create(lttsync_session **out)
 {
 	lttsync_session *s;
@@ -42,8 +50,8 @@ LTTSYNC_API lttsync_status lttsync_session_create(lttsync_session **out)
 	s->hosts = g_array_new(FALSE, TRUE, sizeof(lsync_host));
 	g_array_set_clear_func(s->hosts, free_host);
 	s->host_ids = g_hash_table_new(g_str_hash, g_str_equal);
-	s->trace_names = g_ptr_array_new_with_free_func(g_free);
-	s->trace_hosts = g_array_new(FALSE, FALSE, sizeof(uint32_t));
+	s->traces = g_array_new(FALSE, TRUE, sizeof(lsync_trace));
+	g_array_set_clear_func(s->traces, free_trace);
 	s->pairs = g_hash_table_new(g_int64_hash, g_int64_equal);
 	s->pair_list = g_ptr_array_new_with_free_func((GDestroyNotify)lsync_pair_free);
 	s->results = g_array_new(FALSE, TRUE, sizeof(lsync_host_result));
@@ -62,8 +70,7 @@ LTTSYNC_API void lttsync_session_destroy(lttsync_session *s)
 	g_ptr_array_free(s->pair_list, TRUE);
 	g_hash_table_destroy(s->host_ids);
 	g_array_free(s->hosts, TRUE);
-	g_ptr_array_free(s->trace_names, TRUE);
-	g_array_free(s->trace_hosts, TRUE);
+	g_array_free(s->traces, TRUE);
 	g_array_free(s->results, TRUE);
 	free(s);
 }
@@ -196,12 +203,25 @@ LTTSYNC_API const char *lttsync_session_get_host_name(const lttsync_session *s,
 	return g_array_index(s->hosts, lsync_host, host).name;
 }
 
+uint32_t lsync_session_new_trace(lttsync_session *s, uint32_t host,
+				 const char *name)
+{
+	lsync_trace t = { .host = host, .status = LTTSYNC_OK };
+
+	if (s->traces->len >= UINT32_MAX - 1)
+		return LSYNC_NO_HOST;
+	t.name = g_strdup(name);
+	g_array_append_val(s->traces, t);
+	return s->traces->len - 1;
+}
+
 LTTSYNC_API lttsync_status lttsync_session_add_trace(lttsync_trace_id *out,
 						 lttsync_session *s,
 						 lttsync_host_id host,
 						 const char *name)
 {
 	lttsync_status st;
+	uint32_t id;
 
 	if (!s || !out)
 		return lsync_error(s, LTTSYNC_ERROR_INVALID_ARGUMENT,
@@ -210,37 +230,41 @@ LTTSYNC_API lttsync_status lttsync_session_add_trace(lttsync_trace_id *out,
 	if ((st = check_name(s, name, "trace")) ||
 	    (st = lsync_check_host(s, host, "add_trace")))
 		return st;
-	if (s->trace_names->len >= UINT32_MAX - 1)
+	id = lsync_session_new_trace(s, host, name);
+	if (id == LSYNC_NO_HOST)
 		return lsync_error(s, LTTSYNC_ERROR_RANGE, "too many traces");
-	g_ptr_array_add(s->trace_names, g_strdup(name));
-	g_array_append_val(s->trace_hosts, host);
-	*out = s->trace_names->len - 1;
+	*out = id;
 	return LTTSYNC_OK;
 }
 
 LTTSYNC_API size_t lttsync_session_get_trace_count(const lttsync_session *s)
 {
-	return s ? s->trace_names->len : 0;
+	return s ? s->traces->len : 0;
 }
 
 LTTSYNC_API lttsync_status lttsync_session_get_trace_host(lttsync_host_id *out,
 						      const lttsync_session *s,
 						      lttsync_trace_id trace)
 {
+	uint32_t host;
+
 	if (!s || !out)
 		return LTTSYNC_ERROR_INVALID_ARGUMENT;
-	if (trace >= s->trace_hosts->len)
+	if (trace >= s->traces->len)
 		return LTTSYNC_ERROR_NOT_FOUND;
-	*out = g_array_index(s->trace_hosts, uint32_t, trace);
+	host = g_array_index(s->traces, lsync_trace, trace).host;
+	if (host == LSYNC_NO_HOST)
+		return LTTSYNC_ERROR_NOT_AVAILABLE;
+	*out = host;
 	return LTTSYNC_OK;
 }
 
 LTTSYNC_API const char *lttsync_session_get_trace_name(const lttsync_session *s,
 						   lttsync_trace_id trace)
 {
-	if (!s || trace >= s->trace_names->len)
+	if (!s || trace >= s->traces->len)
 		return NULL;
-	return g_ptr_array_index(s->trace_names, trace);
+	return g_array_index(s->traces, lsync_trace, trace).name;
 }
 
 /* ---- feeding ----------------------------------------------------------- */
@@ -332,22 +356,19 @@ LTTSYNC_API lttsync_status lttsync_session_feed_message(lttsync_session *s,
 	return LTTSYNC_OK;
 }
 
-LTTSYNC_API void lttsync_packet_init(lttsync_packet *packet)
-{
-	if (!packet)
-		return;
-	memset(packet, 0, sizeof(*packet));
-	packet->struct_size = sizeof(*packet);
-}
-
 static lttsync_status check_packet(lttsync_session *s, const lttsync_packet *p)
 {
+	/*
+	 * 0.1's struct is the smallest there will ever be; later releases
+	 * read their added fields only when struct_size covers them.
+	 */
 	if (p->struct_size < sizeof(lttsync_packet))
 		return lsync_error(s, LTTSYNC_ERROR_INVALID_ARGUMENT,
 				   "packet not initialised with lttsync_packet_init()");
-	if (p->trace >= s->trace_hosts->len)
+	if (p->trace >= s->traces->len ||
+	    lsync_session_trace(s, p->trace)->host == LSYNC_NO_HOST)
 		return lsync_error(s, LTTSYNC_ERROR_NOT_FOUND,
-				   "no trace with id %u", p->trace);
+				   "no trace with id %u and a host", p->trace);
 	if (p->direction != LTTSYNC_DIRECTION_SEND &&
 	    p->direction != LTTSYNC_DIRECTION_RECEIVE)
 		return lsync_error(s, LTTSYNC_ERROR_INVALID_ARGUMENT,
@@ -373,7 +394,7 @@ LTTSYNC_API lttsync_status lttsync_session_feed_packet(lttsync_session *s,
 	lsync_clear_error(s);
 	if ((st = check_packet(s, p)))
 		return st;
-	host = g_array_index(s->trace_hosts, uint32_t, p->trace);
+	host = lsync_session_trace(s, p->trace)->host;
 	st = lsync_matcher_feed(s->matcher, p, host, lsync_session_add_message, s);
 	if (st)
 		return lsync_error(s, st, "cannot match packet: %s",

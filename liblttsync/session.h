@@ -10,6 +10,7 @@
 
 #include <lttsync/lttsync.h>
 
+#include "decode.h"
 #include "errors.h"
 #include "graph.h"
 #include "match.h"
@@ -25,6 +26,15 @@ typedef struct lsync_host_result {
 	lsync_xform xform;        /* host clock -> reference clock */
 } lsync_host_result;
 
+/* A trace: declared by the caller, or read from disk (then with stats). */
+typedef struct lsync_trace {
+	char *name;               /* label or path */
+	uint32_t host;            /* LSYNC_NO_HOST when reading failed before identity */
+	lttsync_status status;    /* how reading it went (LTTSYNC_OK if fed by the caller) */
+	char *message;            /* NULL, or why reading failed */
+	lsync_decode_stats stats; /* zero for caller-fed traces */
+} lsync_trace;
+
 typedef struct lsync_host {
 	char *name;
 	int64_t ts_min, ts_max;   /* range of timestamps seen, for the pivot */
@@ -33,8 +43,7 @@ typedef struct lsync_host {
 struct lttsync_session {
 	GArray *hosts;            /* lsync_host, index = host id */
 	GHashTable *host_ids;     /* name -> GUINT_TO_POINTER(id + 1) */
-	GPtrArray *trace_names;   /* index = trace id */
-	GArray *trace_hosts;      /* uint32_t, index = trace id */
+	GArray *traces;           /* lsync_trace, index = trace id */
 	lsync_matcher *matcher;
 	GHashTable *pairs;        /* &pair->key -> lsync_pair */
 	GPtrArray *pair_list;     /* the same pairs, creation order */
@@ -57,6 +66,15 @@ lttsync_status lsync_session_refresh(lttsync_session *s);
 
 /* The pair of two distinct hosts, or NULL if they never exchanged. */
 lsync_pair *lsync_session_pair(lttsync_session *s, uint32_t h1, uint32_t h2);
+
+/* Append a trace (name copied); returns its id or LSYNC_NO_HOST if full. */
+uint32_t lsync_session_new_trace(lttsync_session *s, uint32_t host,
+				 const char *name);
+
+static inline lsync_trace *lsync_session_trace(lttsync_session *s, uint32_t id)
+{
+	return &g_array_index(s->traces, lsync_trace, id);
+}
 
 /* Argument checks shared by the entry points; they set the error. */
 lttsync_status lsync_check_host(lttsync_session *s, lttsync_host_id host,

@@ -35,10 +35,11 @@ contains "$work/out" "--messages" "help lists --messages"
 run "--version" 0 --version
 contains "$work/out" "lttsync 0.1" "version printed"
 run "no arguments" 1
-contains "$work/err" "missing --messages" "says what is missing"
+contains "$work/err" "give trace folders" "says what is missing"
 run "bad format" 1 --messages "$EX" --format xml
 contains "$work/err" "unknown format" "names the bad format"
-run "extra argument" 1 --messages "$EX" extra
+run "a path that is not a trace" 2 --messages "$EX" "$work"
+contains "$work/err" "no CTF trace" "names the path that is not a trace"
 
 run "example, text" 0 --messages "$EX"
 contains "$work/out" "^reference: " "text report names the reference"

@@ -270,7 +270,7 @@ Test(groundtruth, feed_order_gives_identical_bits)
 	enum { N = 4, M = 600 };
 	sim_world sim;
 	sim_message msgs[M];
-	char first[N][4][64];
+	char first[N][4][LTTSYNC_FORMAT_SIZE];
 
 	sim_init(&sim, N, 77, 3 * HOUR_NS, 200);
 	for (int i = 0; i < M; i++) {
@@ -305,14 +305,14 @@ Test(groundtruth, feed_order_gives_identical_bits)
 		}
 		for (int h = 0; h < N; h++) {
 			lttsync_transform *tf;
-			char buf[4][64];
+			char buf[4][LTTSYNC_FORMAT_SIZE];
 
 			snprintf(name, sizeof(name), "h%d", h);
 			lttsync_session_find_host(&id, s, name);
 			cr_assert_eq(lttsync_session_get_host_transform(&tf, s, id),
 				     LTTSYNC_OK);
 			for (int f = 0; f < 4; f++)
-				cr_assert_eq(lttsync_transform_format(buf[f], 64, tf,
+				cr_assert_eq(lttsync_transform_format(buf[f], LTTSYNC_FORMAT_SIZE, tf,
 								      (lttsync_transform_field)f),
 					     LTTSYNC_OK);
 			lttsync_transform_destroy(tf);

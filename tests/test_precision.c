@@ -97,7 +97,7 @@ Test(precision, report_strings_reproduce_apply_across_a_day)
 		lttsync_session *s;
 		lttsync_host_id h[2];
 		lttsync_transform *tf;
-		char slope[64], offset[64];
+		char slope[LTTSYNC_FORMAT_SIZE], offset[LTTSYNC_FORMAT_SIZE];
 		i128 sl, oi, of;
 
 		sim_init(&w, 2, seed, (int64_t)3600 * 1000000000 * 5, 200);
@@ -113,8 +113,8 @@ Test(precision, report_strings_reproduce_apply_across_a_day)
 						     h[m.recv_host], m.recv_ns);
 		}
 		cr_assert_eq(lttsync_session_get_host_transform(&tf, s, h[1]), LTTSYNC_OK);
-		cr_assert_eq(lttsync_transform_format(slope, 64, tf, LTTSYNC_FIELD_SLOPE), 0);
-		cr_assert_eq(lttsync_transform_format(offset, 64, tf, LTTSYNC_FIELD_OFFSET), 0);
+		cr_assert_eq(lttsync_transform_format(slope, sizeof(slope), tf, LTTSYNC_FIELD_SLOPE), 0);
+		cr_assert_eq(lttsync_transform_format(offset, sizeof(offset), tf, LTTSYNC_FIELD_OFFSET), 0);
 		sl = parse_scaled(slope);
 		parse_split(offset, &oi, &of);
 		for (int k = -100; k <= 100; k++) {

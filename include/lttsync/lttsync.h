@@ -44,6 +44,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include <lttsync/version.h>
 
@@ -237,8 +238,9 @@ LTTSYNC_API void lttsync_session_destroy(lttsync_session *session);
 
 /**
  * @param session the session (NULL gives a fixed message).
- * @return a borrowed description of the last error on this session, or ""
- *         if none; valid until the next call on the session.
+ * @return a borrowed description of the last failed call on this
+ *         session ("" if none yet); valid until the next call on the
+ *         session. Only meaningful right after a call returned an error.
  * @since 0.1
  */
 LTTSYNC_API const char *lttsync_session_get_last_error(const lttsync_session *session);
@@ -365,14 +367,120 @@ LTTSYNC_API lttsync_status lttsync_session_get_trace_host(lttsync_host_id *out,
 LTTSYNC_API const char *lttsync_session_get_trace_name(const lttsync_session *session,
 						   lttsync_trace_id trace);
 
+/* ---- reading traces --------------------------------------------------- */
+
+/**
+ * Statistics of a trace read from disk, for lttsync_session_get_trace_stat().
+ * New statistics may be added at the end.
+ * @since 0.1
+ */
+typedef enum lttsync_trace_stat {
+	LTTSYNC_TRACE_STAT_STREAMS = 0,        /**< Stream files read. */
+	LTTSYNC_TRACE_STAT_EVENTS = 1,         /**< Events read, all kinds. */
+	LTTSYNC_TRACE_STAT_NETWORK_EVENTS = 2, /**< Packet send/receive events. */
+	LTTSYNC_TRACE_STAT_PACKETS = 3,        /**< TCP packets fed to matching. */
+	LTTSYNC_TRACE_STAT_NO_HEADER = 4,      /**< Network events without IP/TCP header data (old layouts). */
+	LTTSYNC_TRACE_STAT_NOT_TCP = 5,        /**< IP packets of another protocol. */
+	LTTSYNC_TRACE_STAT_MALFORMED = 6,      /**< Network events missing a needed field. */
+} lttsync_trace_stat;
+
+/**
+ * Progress of lttsync_session_read_traces(), called every few tens of
+ * thousands of events.
+ * @param user_data as given. @param trace_path the trace being read.
+ * @param events events read so far in that trace.
+ * @since 0.1
+ */
+typedef void (*lttsync_progress_fn)(void *user_data, const char *trace_path,
+				    uint64_t events);
+
+/**
+ * Read every LTTng kernel trace (CTF 1.8) found at or below `path` (a
+ * trace folder, or an LTTng session output holding one trace per
+ * subfolder) and feed its TCP packet events to the session. Each trace
+ * found becomes a trace of the session, named by its folder, on the host
+ * named by `host` or else by the trace's `hostname` environment entry.
+ *
+ * Traces are read one after another, each stream independently. A trace
+ * that cannot be read (unreadable, corrupt, truncated, no hostname and no
+ * `host`) does not stop the others: its status and message are kept
+ * (lttsync_session_get_trace_status()); packets decoded before a failure
+ * are used.
+ *
+ * @param out_count receives the number of traces found (their ids are the
+ *        last *out_count ids); may be NULL.
+ * @param session the session.
+ * @param path a folder.
+ * @param host host name for every trace found, or NULL.
+ * @param progress called during reading, or NULL.
+ * @param user_data passed to progress.
+ * @return #LTTSYNC_OK when at least one trace was found (check each
+ *         trace's status), #LTTSYNC_ERROR_NOT_FOUND when there is none,
+ *         #LTTSYNC_ERROR_IO when path cannot be read,
+ *         #LTTSYNC_ERROR_INVALID_ARGUMENT or #LTTSYNC_ERROR_NO_MEMORY.
+ * @since 0.1
+ */
+LTTSYNC_API lttsync_status lttsync_session_read_traces(size_t *out_count,
+						   lttsync_session *session,
+						   const char *path,
+						   const char *host,
+						   lttsync_progress_fn progress,
+						   void *user_data);
+
+/**
+ * How reading a trace went.
+ * @param session the session. @param trace a trace id.
+ * @return #LTTSYNC_OK (also for traces the caller feeds itself), the
+ *         error that stopped reading it (#LTTSYNC_ERROR_IO,
+ *         #LTTSYNC_ERROR_FORMAT, #LTTSYNC_ERROR_INVALID_ARGUMENT when it
+ *         has no hostname), or #LTTSYNC_ERROR_NOT_FOUND for an unknown
+ *         trace.
+ * @since 0.1
+ */
+LTTSYNC_API lttsync_status lttsync_session_get_trace_status(const lttsync_session *session,
+							lttsync_trace_id trace);
+
+/**
+ * @param session the session. @param trace a trace id.
+ * @return why reading the trace failed (borrowed, lives as long as the
+ *         session), "" when it did not, NULL for an unknown trace.
+ * @since 0.1
+ */
+LTTSYNC_API const char *lttsync_session_get_trace_message(const lttsync_session *session,
+						      lttsync_trace_id trace);
+
+/**
+ * A statistic of a trace read with lttsync_session_read_traces() (0 for
+ * traces the caller feeds).
+ * @param out receives the value.
+ * @param session the session. @param trace a trace id.
+ * @param stat which statistic.
+ * @return #LTTSYNC_OK, #LTTSYNC_ERROR_INVALID_ARGUMENT or
+ *         #LTTSYNC_ERROR_NOT_FOUND.
+ * @since 0.1
+ */
+LTTSYNC_API lttsync_status lttsync_session_get_trace_stat(uint64_t *out,
+						      const lttsync_session *session,
+						      lttsync_trace_id trace,
+						      lttsync_trace_stat stat);
+
 /* ---- feeding ---------------------------------------------------------- */
 
 /**
- * Reset a packet to "nothing known" and set its struct_size.
+ * Reset a packet to "nothing known" and set its struct_size to the size
+ * of the struct this program was compiled with. Inline on purpose: a
+ * library built with a larger, later struct must never clear more bytes
+ * than the caller's struct holds.
  * @param packet the packet to initialise (NULL: no-op).
  * @since 0.1
  */
-LTTSYNC_API void lttsync_packet_init(lttsync_packet *packet);
+static inline void lttsync_packet_init(lttsync_packet *packet)
+{
+	if (!packet)
+		return;
+	memset(packet, 0, sizeof(*packet));
+	packet->struct_size = (uint32_t)sizeof(*packet);
+}
 
 /**
  * Feed one packet event. Events of any trace may come in any order.
@@ -670,12 +778,21 @@ LTTSYNC_API double lttsync_transform_get_slope(const lttsync_transform *transfor
  */
 LTTSYNC_API int64_t lttsync_transform_get_pivot(const lttsync_transform *transform);
 
+/** A buffer size that lttsync_transform_format() always fits in. @since 0.1 */
+#define LTTSYNC_FORMAT_SIZE 128
+
 /**
- * Render a field as an exact decimal string of the transform's own
- * parameters: `t_ref = slope * t + offset`, and the pivot form
- * `t_ref = pivot_ref + slope * (t - pivot)`.
+ * Render a field of `t_ref = slope * t + offset` and of the pivot form
+ * `t_ref = pivot_ref + slope * (t - pivot)` as a decimal string: the
+ * slope is the exact decimal expansion of the transform's binary slope
+ * (at least 21 significant digits; about 66 characters for slopes near 1),
+ * the offset and pivot_ref are the exact values of its own parameters
+ * truncated after 12 decimals, the pivot is an integer. Trailing zeros
+ * after the point are removed. So `slope * t + offset` reproduces
+ * lttsync_transform_apply() within 1 ns anywhere a trace can be.
  * @param buf receives the NUL-terminated string.
- * @param size size of buf; 64 always suffices.
+ * @param size size of buf; #LTTSYNC_FORMAT_SIZE always suffices for
+ *        transforms the library computes from timestamps within +-2^62.
  * @param transform the transform. @param field which field.
  * @return #LTTSYNC_OK, #LTTSYNC_ERROR_INVALID_ARGUMENT or
  *         #LTTSYNC_ERROR_RANGE (buf too small).

@@ -1,0 +1,112 @@
+/* SPDX-License-Identifier: MIT */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "inputs.h"
+#include "messages_csv.h"
+
+/* One progress line on a terminal, rewritten in place. */
+static void show_progress(void *user, const char *path, uint64_t events)
+{
+	(void)user;
+	fprintf(stderr, "\r\033[Kreading %s: %" PRIu64 " events", path, events);
+}
+
+static uint64_t stat_of(lttsync_session *s, lttsync_trace_id t,
+			lttsync_trace_stat which)
+{
+	uint64_t v = 0;
+
+	lttsync_session_get_trace_stat(&v, s, t, which);
+	return v;
+}
+
+/* Say what is wrong with a trace, if anything; true when it is usable. */
+static bool check_trace(lttsync_session *s, lttsync_trace_id t)
+{
+	const char *path = lttsync_session_get_trace_name(s, t);
+
+	if (lttsync_session_get_trace_status(s, t) != LTTSYNC_OK) {
+		fprintf(stderr, "lttsync: %s\n",
+			lttsync_session_get_trace_message(s, t));
+		return false;
+	}
+	if (stat_of(s, t, LTTSYNC_TRACE_STAT_PACKETS) > 0)
+		return true;
+	fprintf(stderr, "lttsync: %s: no usable network events (%" PRIu64
+		" events, %" PRIu64 " network events: %" PRIu64
+		" without IP/TCP headers, %" PRIu64 " not TCP, %" PRIu64
+		" malformed)\n", path, stat_of(s, t, LTTSYNC_TRACE_STAT_EVENTS),
+		stat_of(s, t, LTTSYNC_TRACE_STAT_NETWORK_EVENTS),
+		stat_of(s, t, LTTSYNC_TRACE_STAT_NO_HEADER),
+		stat_of(s, t, LTTSYNC_TRACE_STAT_NOT_TCP),
+		stat_of(s, t, LTTSYNC_TRACE_STAT_MALFORMED));
+	return false;
+}
+
+/*
+ * Read one input. Returns how many of its traces were read (even without
+ * usable events); *degraded is set when anything is wrong with it.
+ */
+static size_t read_input(lttsync_session *s, const struct cli_input *in,
+			 bool tty, bool *degraded)
+{
+	size_t first = lttsync_session_get_trace_count(s), n = 0, read = 0;
+	lttsync_status st;
+
+	st = lttsync_session_read_traces(&n, s, in->path, in->host,
+					 tty ? show_progress : NULL, NULL);
+	if (tty)
+		fprintf(stderr, "\r\033[K");
+	if (st != LTTSYNC_OK) {
+		fprintf(stderr, "lttsync: %s\n", lttsync_session_get_last_error(s));
+		*degraded = true;
+		return 0;
+	}
+	for (size_t t = first; t < first + n; t++) {
+		*degraded |= !check_trace(s, (lttsync_trace_id)t);
+		read += lttsync_session_get_trace_status(s, (lttsync_trace_id)t) ==
+			LTTSYNC_OK;
+	}
+	return read;
+}
+
+static int read_messages(lttsync_session *s, const char *path)
+{
+	char err[512];
+	FILE *in = fopen(path, "r");
+	int rc;
+
+	if (!in) {
+		fprintf(stderr, "lttsync: %s: %s\n", path, strerror(errno));
+		return CLI_EXIT_ERROR;
+	}
+	rc = cli_read_messages(s, in, path, err, sizeof(err));
+	fclose(in);
+	if (rc) {
+		fprintf(stderr, "lttsync: invalid messages file: %s\n", err);
+		return CLI_EXIT_ERROR;
+	}
+	return 0;
+}
+
+int cli_read_inputs(lttsync_session *s, const struct cli_options *o,
+		    bool *degraded)
+{
+	bool tty = isatty(STDERR_FILENO);
+	size_t read = 0;
+
+	*degraded = false;
+	if (o->messages && read_messages(s, o->messages))
+		return CLI_EXIT_ERROR;
+	for (size_t i = 0; i < o->n_inputs; i++)
+		read += read_input(s, &o->inputs[i], tty, degraded);
+	if (o->n_inputs && !read && !o->messages) {
+		fprintf(stderr, "lttsync: no readable trace in the inputs\n");
+		return CLI_EXIT_ERROR;
+	}
+	return 0;
+}

@@ -1,0 +1,607 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Reading one trace folder with libbabeltrace2 (decode.h).
+ *
+ * Graph: one source.ctf.fs component, and one simple sink per output port
+ * (one port per stream), so every stream is read on its own and in its
+ * own order: no muxer, which rejects real traces whose packets overlap.
+ * All sinks share one per-trace context.
+ *
+ * Cost per event: one hash lookup keyed by the event class pointer says
+ * whether the class is a network one (decided once per class, in
+ * decode_fields.c); only network events have their payload read.
+ *
+ * addons flags come in two encodings told apart by the trace's own
+ * values, so the first ADDONS_DECIDE_AFTER addons packets of a trace are
+ * held back, the encoding is chosen on them, then they and every later
+ * one are emitted converted. Memory stays bounded by that buffer.
+ *
+ * babeltrace2 state: its logging is silenced per component (never with
+ * the global level, which would be global mutable state); its errors are
+ * per thread, taken into our message and released before returning.
+ */
+#include "decode_internal.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <glib.h>
+
+#define ADDONS_DECIDE_AFTER 1024
+#define PROGRESS_EVERY 65536 /* a power of two: a mask test per event */
+#define MODULE_NAME "lttsync-decode"
+
+typedef struct addons_item {
+	lttsync_packet packet; /* flags still 0 */
+	uint16_t raw;          /* the trace's flags value */
+} addons_item;
+
+/* addons packets held back until the trace's flags encoding is known. */
+typedef struct addons_buffer {
+	addons_item *items; /* ADDONS_DECIDE_AFTER, allocated on first use */
+	size_t len;
+	size_t plausible[2]; /* per lsync_addons_encoding */
+	bool decided;
+	lsync_addons_encoding enc;
+} addons_buffer;
+
+typedef struct trace_ctx {
+	const lsync_decode_callbacks *cb;
+	lsync_decode_stats *stats;
+	GHashTable *kinds;    /* event class -> kind_pack() of its kind */
+	addons_buffer addons;
+	bool opened;          /* babeltrace2 accepted the trace */
+	bool begun;           /* cb->begin was called */
+	int stop;             /* non-zero: the status that stops reading */
+} trace_ctx;
+
+/* ---- messages ---------------------------------------------------------- */
+
+lttsync_status lsync_decode_fail(char *err, size_t size, lttsync_status status,
+				 const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err && size) {
+		va_start(ap, fmt);
+		vsnprintf(err, size, fmt, ap);
+		va_end(ap);
+	}
+	return status;
+}
+
+/* Append "<sep><msg>" to err, which already holds `*used` characters. */
+static void append_text(char *err, size_t size, size_t *used, const char *sep,
+			const char *msg)
+{
+	int w;
+
+	if (*used + 1 >= size)
+		return;
+	w = snprintf(err + *used, size - *used, "%s%s", sep, msg ? msg : "?");
+	*used = w < 0 || *used + (size_t)w >= size ? size - 1 : *used + (size_t)w;
+}
+
+/*
+ * Append babeltrace2's current error, if any, to err, then release it.
+ * Causes come innermost first (index 0: the actual reason, e.g. "Failed
+ * to index CTF stream file"). Only the components' causes are shown: the
+ * library's own ("Component initialization method failed: status=ERROR,
+ * comp-addr=...") repeat them with addresses; one is shown only when
+ * there is nothing else.
+ */
+static void append_bt_error(char *err, size_t size)
+{
+	const bt_error *e = bt_current_thread_take_error();
+	size_t used, shown = 0;
+	uint64_t n;
+
+	if (!e)
+		return;
+	n = bt_error_get_cause_count(e);
+	if (err && size) {
+		used = strlen(err);
+		for (uint64_t i = 0; i < n; i++) {
+			const bt_error_cause *c = bt_error_borrow_cause_by_index(e, i);
+
+			if (bt_error_cause_get_actor_type(c) != BT_ERROR_CAUSE_ACTOR_TYPE_UNKNOWN)
+				append_text(err, size, &used, shown++ ? "; " : ": ",
+					    bt_error_cause_get_message(c));
+		}
+		if (!shown && n)
+			append_text(err, size, &used, ": ", bt_error_cause_get_message(
+						bt_error_borrow_cause_by_index(e, 0)));
+	}
+	bt_error_release(e);
+}
+
+/* ---- emitting ---------------------------------------------------------- */
+
+static void stop_on(trace_ctx *ctx, int status)
+{
+	if (status < 0 && !ctx->stop)
+		ctx->stop = status;
+}
+
+/* Call cb->begin once, with the hostname of `stream`'s trace if any. */
+static void begin_trace(trace_ctx *ctx, const bt_stream *stream)
+{
+	const char *host = NULL;
+
+	if (ctx->begun)
+		return;
+	ctx->begun = true;
+	if (stream) {
+		const bt_value *v = bt_trace_borrow_environment_entry_value_by_name_const(
+			bt_stream_borrow_trace_const(stream), "hostname");
+
+		if (v && bt_value_is_string(v))
+			host = bt_value_string_get(v);
+	}
+	/* An empty name identifies nothing: the caller must supply one. */
+	if (host && !*host)
+		host = NULL;
+	stop_on(ctx, ctx->cb->begin(ctx->cb->user, host));
+}
+
+static void emit(trace_ctx *ctx, const lttsync_packet *p)
+{
+	if (ctx->stop)
+		return;
+	ctx->stats->packets++;
+	stop_on(ctx, ctx->cb->packet(ctx->cb->user, p));
+}
+
+/* Choose the trace's addons encoding and emit the held-back packets. */
+static void addons_flush(trace_ctx *ctx)
+{
+	addons_buffer *b = &ctx->addons;
+
+	if (!b->decided) {
+		b->decided = true;
+		/* Ties go to A, the encoding of the only real traces known. */
+		b->enc = b->plausible[LSYNC_ADDONS_B] > b->plausible[LSYNC_ADDONS_A]
+				 ? LSYNC_ADDONS_B : LSYNC_ADDONS_A;
+	}
+	for (size_t i = 0; i < b->len; i++) {
+		addons_item *it = &b->items[i];
+
+		it->packet.flags = lsync_addons_canonical(it->raw, b->enc);
+		emit(ctx, &it->packet);
+	}
+	free(b->items);
+	b->items = NULL;
+	b->len = 0;
+}
+
+static void addons_add(trace_ctx *ctx, lttsync_packet *p, uint16_t raw)
+{
+	addons_buffer *b = &ctx->addons;
+
+	if (b->decided) {
+		p->flags = lsync_addons_canonical(raw, b->enc);
+		emit(ctx, p);
+		return;
+	}
+	if (!b->items) {
+		b->items = malloc(ADDONS_DECIDE_AFTER * sizeof(*b->items));
+		if (!b->items) {
+			stop_on(ctx, LTTSYNC_ERROR_NO_MEMORY);
+			return;
+		}
+	}
+	b->items[b->len].packet = *p;
+	b->items[b->len].raw = raw;
+	b->len++;
+	b->plausible[LSYNC_ADDONS_A] += lsync_addons_plausible(raw, LSYNC_ADDONS_A);
+	b->plausible[LSYNC_ADDONS_B] += lsync_addons_plausible(raw, LSYNC_ADDONS_B);
+	if (b->len == ADDONS_DECIDE_AFTER)
+		addons_flush(ctx);
+}
+
+/* ---- events ------------------------------------------------------------ */
+
+/* Kinds are stored in the hash table as non-NULL pointers. */
+static gpointer kind_pack(lsync_event_kind k)
+{
+	return GUINT_TO_POINTER(0x100u | (unsigned)k.layout << 1 |
+				(unsigned)k.direction);
+}
+
+static lsync_event_kind kind_unpack(gpointer v)
+{
+	unsigned u = GPOINTER_TO_UINT(v);
+	lsync_event_kind k = { (lsync_layout)((u & 0xff) >> 1),
+			       (lttsync_direction)(u & 1) };
+
+	return k;
+}
+
+static lsync_event_kind event_kind(trace_ctx *ctx, const bt_event_class *ec)
+{
+	gpointer v = g_hash_table_lookup(ctx->kinds, ec);
+	lsync_event_kind k;
+
+	if (v)
+		return kind_unpack(v);
+	k = lsync_classify_event_class(ec);
+	g_hash_table_insert(ctx->kinds, (gpointer)ec, kind_pack(k));
+	return k;
+}
+
+/* The event's time, ns from its clock's origin; false if it has none. */
+static bool event_time(const bt_message *msg, int64_t *ns)
+{
+	if (!bt_message_event_borrow_stream_class_default_clock_class_const(msg))
+		return false;
+	return bt_clock_snapshot_get_ns_from_origin(
+		       bt_message_event_borrow_default_clock_snapshot_const(msg), ns) ==
+	       BT_CLOCK_SNAPSHOT_GET_NS_FROM_ORIGIN_STATUS_OK;
+}
+
+/* Same as lttsync_packet_init(): kept here so the decoder links alone. */
+static void packet_reset(lttsync_packet *p)
+{
+	memset(p, 0, sizeof(*p));
+	p->struct_size = sizeof(*p);
+}
+
+static void count_result(lsync_decode_stats *s, lsync_field_result r)
+{
+	switch (r) {
+	case LSYNC_FIELDS_NO_HEADER: s->no_header++; break;
+	case LSYNC_FIELDS_NOT_TCP: s->not_tcp++; break;
+	case LSYNC_FIELDS_MALFORMED: s->malformed++; break;
+	case LSYNC_FIELDS_PACKET: break;
+	}
+}
+
+static void network_event(trace_ctx *ctx, const bt_message *msg,
+			  const bt_event *ev, lsync_event_kind k)
+{
+	lttsync_packet p;
+	uint16_t raw = 0;
+	lsync_field_result r;
+
+	ctx->stats->network_events++;
+	packet_reset(&p);
+	p.direction = k.direction;
+	r = lsync_decode_payload(k.layout, bt_event_borrow_payload_field_const(ev),
+				 &p, &raw);
+	if (r == LSYNC_FIELDS_PACKET && !event_time(msg, &p.timestamp_ns))
+		r = LSYNC_FIELDS_MALFORMED;
+	count_result(ctx->stats, r);
+	if (r != LSYNC_FIELDS_PACKET)
+		return;
+	if (k.layout == LSYNC_LAYOUT_ADDONS)
+		addons_add(ctx, &p, raw);
+	else
+		emit(ctx, &p);
+}
+
+static void handle_event(trace_ctx *ctx, const bt_message *msg)
+{
+	const bt_event *ev = bt_message_event_borrow_event_const(msg);
+	lsync_event_kind k;
+
+	if (!ctx->begun)
+		begin_trace(ctx, bt_event_borrow_stream_const(ev));
+	ctx->stats->events++;
+	if ((ctx->stats->events & (PROGRESS_EVERY - 1)) == 0 && ctx->cb->progress)
+		ctx->cb->progress(ctx->cb->user, ctx->stats->events);
+	k = event_kind(ctx, bt_event_borrow_class_const(ev));
+	if (k.layout != LSYNC_LAYOUT_NONE)
+		network_event(ctx, msg, ev, k);
+}
+
+static void handle_message(trace_ctx *ctx, const bt_message *msg)
+{
+	switch (bt_message_get_type(msg)) {
+	case BT_MESSAGE_TYPE_EVENT:
+		handle_event(ctx, msg);
+		break;
+	case BT_MESSAGE_TYPE_STREAM_BEGINNING:
+		ctx->stats->streams++;
+		begin_trace(ctx, bt_message_stream_beginning_borrow_stream_const(msg));
+		break;
+	default:
+		break;
+	}
+}
+
+static bt_graph_simple_sink_component_consume_func_status
+consume(bt_message_iterator *it, void *user)
+{
+	trace_ctx *ctx = user;
+	bt_message_array_const msgs;
+	uint64_t n = 0;
+
+	switch (bt_message_iterator_next(it, &msgs, &n)) {
+	case BT_MESSAGE_ITERATOR_NEXT_STATUS_OK:
+		break;
+	case BT_MESSAGE_ITERATOR_NEXT_STATUS_END:
+		return BT_GRAPH_SIMPLE_SINK_COMPONENT_CONSUME_FUNC_STATUS_END;
+	case BT_MESSAGE_ITERATOR_NEXT_STATUS_AGAIN:
+		return BT_GRAPH_SIMPLE_SINK_COMPONENT_CONSUME_FUNC_STATUS_AGAIN;
+	case BT_MESSAGE_ITERATOR_NEXT_STATUS_MEMORY_ERROR:
+		return BT_GRAPH_SIMPLE_SINK_COMPONENT_CONSUME_FUNC_STATUS_MEMORY_ERROR;
+	default:
+		return BT_GRAPH_SIMPLE_SINK_COMPONENT_CONSUME_FUNC_STATUS_ERROR;
+	}
+	for (uint64_t i = 0; i < n; i++) {
+		if (!ctx->stop)
+			handle_message(ctx, msgs[i]);
+		bt_message_put_ref(msgs[i]);
+	}
+	if (!ctx->stop)
+		return BT_GRAPH_SIMPLE_SINK_COMPONENT_CONSUME_FUNC_STATUS_OK;
+	/* babeltrace2 expects an error cause with an ERROR status. */
+	bt_current_thread_error_append_cause_from_unknown(
+		MODULE_NAME, __FILE__, __LINE__, "stopped by a callback");
+	return BT_GRAPH_SIMPLE_SINK_COMPONENT_CONSUME_FUNC_STATUS_ERROR;
+}
+
+/* ---- the graph --------------------------------------------------------- */
+
+/* The source.ctf.fs class, from the "ctf" plugin (kept in *plugin). */
+static lttsync_status find_ctf_fs(const bt_plugin **plugin,
+				  const bt_component_class_source **cls,
+				  char *err, size_t size)
+{
+	bt_plugin_find_status st = bt_plugin_find("ctf", BT_TRUE, BT_TRUE, BT_TRUE,
+						  BT_TRUE, BT_FALSE, plugin);
+
+	if (st == BT_PLUGIN_FIND_STATUS_MEMORY_ERROR)
+		return lsync_decode_fail(err, size, LTTSYNC_ERROR_NO_MEMORY, "out of memory");
+	if (st != BT_PLUGIN_FIND_STATUS_OK) {
+		lsync_decode_fail(err, size, LTTSYNC_ERROR_NOT_AVAILABLE,
+		     "babeltrace2 plugin \"ctf\" not found");
+		append_bt_error(err, size);
+		return LTTSYNC_ERROR_NOT_AVAILABLE;
+	}
+	*cls = bt_plugin_borrow_source_component_class_by_name_const(*plugin, "fs");
+	if (!*cls)
+		return lsync_decode_fail(err, size, LTTSYNC_ERROR_NOT_AVAILABLE,
+			    "babeltrace2 component class source.ctf.fs not found");
+	return LTTSYNC_OK;
+}
+
+/* The source's parameters: {"inputs": [path]}. */
+static bt_value *source_params(const char *path)
+{
+	bt_value *params = bt_value_map_create();
+	bt_value *inputs = bt_value_array_create();
+	bool ok = params && inputs &&
+		  bt_value_array_append_string_element(inputs, path) ==
+			  BT_VALUE_ARRAY_APPEND_ELEMENT_STATUS_OK &&
+		  bt_value_map_insert_entry(params, "inputs", inputs) ==
+			  BT_VALUE_MAP_INSERT_ENTRY_STATUS_OK;
+
+	bt_value_put_ref(inputs);
+	if (!ok) {
+		bt_value_put_ref(params);
+		return NULL;
+	}
+	return params;
+}
+
+/*
+ * Add the source. It opens the trace here: a bad metadata file or stream
+ * file fails now, reported as FORMAT with babeltrace2's reason.
+ */
+static lttsync_status add_source(bt_graph *graph,
+				 const bt_component_class_source *cls,
+				 const char *path, const bt_component_source **src,
+				 char *err, size_t size)
+{
+	bt_value *params = source_params(path);
+	bt_graph_add_component_status st;
+
+	if (!params)
+		return lsync_decode_fail(err, size, LTTSYNC_ERROR_NO_MEMORY, "out of memory");
+	st = bt_graph_add_source_component(graph, cls, "source", params,
+					   BT_LOGGING_LEVEL_NONE, src);
+	bt_value_put_ref(params);
+	if (st == BT_GRAPH_ADD_COMPONENT_STATUS_OK)
+		return LTTSYNC_OK;
+	if (st == BT_GRAPH_ADD_COMPONENT_STATUS_MEMORY_ERROR) {
+		bt_current_thread_clear_error();
+		return lsync_decode_fail(err, size, LTTSYNC_ERROR_NO_MEMORY, "out of memory");
+	}
+	lsync_decode_fail(err, size, LTTSYNC_ERROR_FORMAT,
+			  "%s: cannot open as a CTF trace", path);
+	append_bt_error(err, size);
+	return LTTSYNC_ERROR_FORMAT;
+}
+
+/* A simple sink reading the source's output port `i`. */
+static bool add_sink(bt_graph *graph, const bt_component_source *src,
+		     uint64_t i, trace_ctx *ctx)
+{
+	const bt_component_sink *sink;
+	char name[32];
+
+	snprintf(name, sizeof(name), "sink-%" PRIu64, i);
+	if (bt_graph_add_simple_sink_component(graph, name, NULL, consume, NULL,
+					       ctx, &sink) !=
+	    BT_GRAPH_ADD_COMPONENT_STATUS_OK)
+		return false;
+	return bt_graph_connect_ports(
+		       graph,
+		       bt_component_source_borrow_output_port_by_index_const(src, i),
+		       bt_component_sink_borrow_input_port_by_index_const(sink, 0),
+		       NULL) == BT_GRAPH_CONNECT_PORTS_STATUS_OK;
+}
+
+/* One sink per output port (per stream): streams are read independently. */
+static lttsync_status add_sinks(bt_graph *graph, const bt_component_source *src,
+				trace_ctx *ctx, uint64_t *nports,
+				const char *path, char *err, size_t size)
+{
+	*nports = bt_component_source_get_output_port_count(src);
+	for (uint64_t i = 0; i < *nports; i++) {
+		if (!add_sink(graph, src, i, ctx)) {
+			/* Only allocations can fail in a graph this simple. */
+			bt_current_thread_clear_error();
+			return lsync_decode_fail(err, size, LTTSYNC_ERROR_NO_MEMORY,
+						 "%s: cannot build the babeltrace2 graph",
+						 path);
+		}
+	}
+	return LTTSYNC_OK;
+}
+
+/* Run until every stream ended, a callback stopped us, or an error. */
+static lttsync_status run_graph(bt_graph *graph, trace_ctx *ctx,
+				const char *path, char *err, size_t size)
+{
+	bt_graph_run_status st;
+	const struct timespec delay = { 0, 1000000 };
+
+	/* source.ctf.fs never says AGAIN; a delay keeps a retry loop polite. */
+	while ((st = bt_graph_run(graph)) == BT_GRAPH_RUN_STATUS_AGAIN)
+		nanosleep(&delay, NULL);
+	if (st == BT_GRAPH_RUN_STATUS_OK)
+		return LTTSYNC_OK;
+	if (ctx->stop) {
+		bt_current_thread_clear_error();
+		return lsync_decode_fail(err, size, (lttsync_status)ctx->stop,
+			    "%s: reading stopped: %s", path,
+			    ctx->stop == LTTSYNC_ERROR_NO_MEMORY ? "out of memory"
+								: "by a callback");
+	}
+	if (st == BT_GRAPH_RUN_STATUS_MEMORY_ERROR) {
+		bt_current_thread_clear_error();
+		return lsync_decode_fail(err, size, LTTSYNC_ERROR_NO_MEMORY,
+					 "%s: out of memory", path);
+	}
+	lsync_decode_fail(err, size, LTTSYNC_ERROR_FORMAT,
+			  "%s: corrupt or truncated stream", path);
+	append_bt_error(err, size);
+	return LTTSYNC_ERROR_FORMAT;
+}
+
+/*
+ * Build the graph for `path` and run it. ctx->opened tells whether
+ * babeltrace2 accepted the trace (its metadata at least).
+ */
+static lttsync_status read_trace(const char *path, trace_ctx *ctx,
+				 char *err, size_t size)
+{
+	const bt_plugin *plugin = NULL;
+	const bt_component_class_source *cls;
+	const bt_component_source *src;
+	bt_graph *graph = NULL;
+	uint64_t nports = 0;
+	lttsync_status st = find_ctf_fs(&plugin, &cls, err, size);
+
+	if (st == LTTSYNC_OK && !(graph = bt_graph_create(0)))
+		st = lsync_decode_fail(err, size, LTTSYNC_ERROR_NO_MEMORY, "out of memory");
+	if (st == LTTSYNC_OK)
+		st = add_source(graph, cls, path, &src, err, size);
+	ctx->opened = st == LTTSYNC_OK;
+	if (st == LTTSYNC_OK)
+		st = add_sinks(graph, src, ctx, &nports, path, err, size);
+	/* A trace with no stream file has nothing to run (and no sink). */
+	if (st == LTTSYNC_OK && nports > 0)
+		st = run_graph(graph, ctx, path, err, size);
+	bt_graph_put_ref(graph);
+	bt_plugin_put_ref(plugin);
+	return st;
+}
+
+/* ---- entry point ------------------------------------------------------- */
+
+/*
+ * What can be told before babeltrace2 opens the folder: a path that does
+ * not exist or cannot be read is IO; a folder without a `metadata` file
+ * is not a trace (FORMAT).
+ */
+static lttsync_status check_folder(const char *path, char *err, size_t size)
+{
+	struct stat st;
+	char *meta;
+	int fd;
+
+	if (stat(path, &st) != 0)
+		return lsync_decode_fail(err, size, LTTSYNC_ERROR_IO, "%s: %s",
+					 path, strerror(errno));
+	if (!S_ISDIR(st.st_mode))
+		return lsync_decode_fail(err, size, LTTSYNC_ERROR_FORMAT,
+					 "%s: not a trace folder", path);
+	if (access(path, R_OK | X_OK) != 0)
+		return lsync_decode_fail(err, size, LTTSYNC_ERROR_IO, "%s: %s",
+					 path, strerror(errno));
+	meta = g_build_filename(path, "metadata", NULL);
+	if (stat(meta, &st) != 0 || !S_ISREG(st.st_mode)) {
+		g_free(meta);
+		return lsync_decode_fail(err, size, LTTSYNC_ERROR_FORMAT,
+			    "%s: not a CTF trace (no metadata file)", path);
+	}
+	fd = open(meta, O_RDONLY);
+	g_free(meta);
+	if (fd < 0)
+		return lsync_decode_fail(err, size, LTTSYNC_ERROR_IO, "%s/metadata: %s", path,
+			    strerror(errno));
+	close(fd);
+	return LTTSYNC_OK;
+}
+
+/*
+ * After the graph: the trace's identity if no stream gave it, then the
+ * addons packets still held back (also after a FORMAT error: what was
+ * decoded before it is delivered). Returns the first failure.
+ */
+static lttsync_status finish_trace(trace_ctx *ctx, lttsync_status st,
+				   const char *path, char *err, size_t size)
+{
+	if (ctx->opened && !ctx->stop) {
+		begin_trace(ctx, NULL);
+		if (ctx->addons.len)
+			addons_flush(ctx);
+		if (ctx->stop && (st == LTTSYNC_OK || st == LTTSYNC_ERROR_FORMAT))
+			st = lsync_decode_fail(err, size, (lttsync_status)ctx->stop,
+				  "%s: reading stopped by a callback", path);
+	}
+	free(ctx->addons.items);
+	ctx->addons.items = NULL;
+	return st;
+}
+
+lttsync_status lsync_decode_trace(const char *path,
+				  const lsync_decode_callbacks *cb,
+				  lsync_decode_stats *stats, char *err,
+				  size_t err_size)
+{
+	lsync_decode_stats local;
+	trace_ctx ctx;
+	lttsync_status st;
+
+	if (!stats)
+		stats = &local;
+	memset(stats, 0, sizeof(*stats));
+	if (err && err_size)
+		err[0] = '\0';
+	if (!path || !cb || !cb->begin || !cb->packet)
+		return lsync_decode_fail(err, err_size, LTTSYNC_ERROR_INVALID_ARGUMENT,
+			    "lsync_decode_trace: NULL path or callback");
+	st = check_folder(path, err, err_size);
+	if (st != LTTSYNC_OK)
+		return st;
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.cb = cb;
+	ctx.stats = stats;
+	ctx.kinds = g_hash_table_new(g_direct_hash, g_direct_equal);
+	st = read_trace(path, &ctx, err, err_size);
+	st = finish_trace(&ctx, st, path, err, err_size);
+	g_hash_table_destroy(ctx.kinds);
+	return st;
+}

@@ -1,0 +1,446 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * lttsync-gen: clocks, ordering, and the main loop.
+ *
+ * Time advances in windows of W = 2^shift ns of true time. In each
+ * window every flow and every host's noise generator produces its events
+ * up to the window's end. An event lands in the bucket of the window of
+ * its own time: receptions and retransmissions usually fall in later
+ * windows, which a ring of buckets holds until their turn. When a window
+ * is complete its bucket is sorted by time (LSD radix sort, stable, so
+ * equal times keep their generation order) and written out. Memory is
+ * the events of the windows still open (about the events of the longest
+ * delay, a retransmission timeout) plus one packet per stream, whatever
+ * the duration.
+ *
+ * Host clocks are monotonic functions of true time, so writing in true
+ * time order writes every stream in timestamp order.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "gen.h"
+#include "layout.h"
+
+enum { STREAM_HOST = 1, STREAM_NOISE = 3 };
+
+/* 2023-11-14T22:13:20Z: the true time origin, in ns from the epoch. */
+#define EPOCH_NS 1700000000000000000ULL
+#define TARGET_PER_WINDOW 8192.0
+
+struct bucket {
+	struct rec *r;
+	uint32_t n, cap;
+	uint64_t win;
+};
+
+struct ring {
+	struct bucket *b;
+	uint64_t size;         /* power of two */
+	uint64_t cur;          /* the window being filled and written next */
+	unsigned shift;
+	uint64_t *keys, *tmp;  /* sort buffers */
+	uint32_t keys_cap;
+};
+
+/* ---- hosts -------------------------------------------------------------- */
+
+static void random_uuid(struct gen_rng *r, uint8_t u[16])
+{
+	uint64_t a = gen_next(r), b = gen_next(r);
+
+	memcpy(u, &a, 8);
+	memcpy(u + 8, &b, 8);
+	u[6] = (uint8_t)(0x40 | (u[6] & 0x0F));   /* version 4 */
+	u[8] = (uint8_t)(0x80 | (u[8] & 0x3F));   /* RFC 4122 variant */
+}
+
+static void host_addresses(struct host *h, unsigned i)
+{
+	uint8_t hi = (uint8_t)(i / 200), lo = (uint8_t)(10 + i % 200);
+
+	h->addr4[0] = 10, h->addr4[1] = 0, h->addr4[2] = hi, h->addr4[3] = lo;
+	h->peer4[0] = 192, h->peer4[1] = 168, h->peer4[2] = hi, h->peer4[3] = lo;
+	memset(h->addr6, 0, sizeof h->addr6);
+	memset(h->peer6, 0, sizeof h->peer6);
+	h->addr6[0] = h->peer6[0] = 0xFD00;
+	h->peer6[6] = 1;
+	h->addr6[7] = h->peer6[7] = (uint16_t)(i + 1);
+}
+
+static void host_clock_params(struct gen *g, struct host *h,
+			      struct gen_rng *r)
+{
+	const struct gen_options *o = &g->o;
+	double ppm = (2 * gen_uniform(r) - 1) * o->max_drift_ppm;
+	double drift = ppm * 1e-6 * (double)(1ULL << DRIFT_SHIFT);
+	/* uptime at true time 0: the monotonic clock counts from boot */
+	uint64_t uptime = 600000000000ULL + gen_below(r, 30 * 86400000000000ULL);
+
+	h->offset_ns = o->max_offset_ns ?
+		(int64_t)gen_below(r, 2 * o->max_offset_ns + 1) -
+		(int64_t)o->max_offset_ns : 0;
+	h->drift_num = (int64_t)(drift < 0 ? drift - 0.5 : drift + 0.5);
+	h->base_ns = (int64_t)(EPOCH_NS + (uint64_t)h->offset_ns);
+	h->clock_offset = (uint64_t)h->base_ns - uptime;
+}
+
+void gen_setup_hosts(struct gen *g)
+{
+	unsigned width = 1;
+
+	for (unsigned n = g->o.hosts - 1; n >= 10; n /= 10)
+		width++;
+	g->n_hosts = g->o.hosts;
+	g->epoch_ns = EPOCH_NS;
+	g->hosts = gen_xcalloc(g->n_hosts, sizeof *g->hosts);
+	for (unsigned i = 0; i < g->n_hosts; i++) {
+		struct host *h = &g->hosts[i];
+		struct gen_rng r;
+
+		gen_rng_init(&r, g->o.seed, STREAM_HOST, i);
+		snprintf(h->name, sizeof h->name, "host%0*u", (int)width, i);
+		h->layout = g->o.layouts[i % g->o.n_layouts];
+		host_clock_params(g, h, &r);
+		random_uuid(&r, h->uuid);
+		random_uuid(&r, h->clock_uuid);
+		host_addresses(h, i);
+		gen_rng_init(&h->rng, g->o.seed, STREAM_NOISE, i);
+	}
+}
+
+/* ---- the ring of windows ---------------------------------------------------- */
+
+static void ring_grow(struct ring *q, uint64_t need)
+{
+	uint64_t size = q->size;
+	struct bucket *b;
+
+	while (size <= need)
+		size *= 2;
+	b = gen_xcalloc(size, sizeof *b);
+	for (uint64_t i = 0; i < q->size; i++) {
+		if (q->b[i].n)
+			b[q->b[i].win & (size - 1)] = q->b[i];
+		else    /* a past window's room: its index may now be taken */
+			free(q->b[i].r);
+	}
+	free(q->b);
+	q->b = b;
+	q->size = size;
+}
+
+void gen_push(struct gen *g, const struct rec *r)
+{
+	struct ring *q = g->ring;
+	uint64_t w = r->t >> q->shift;
+	struct bucket *b;
+
+	if (r->t >= g->o.duration_ns)
+		return;                       /* tracing has stopped */
+	if (w < q->cur)
+		gen_die(GEN_EXIT_IO, "internal error: event in a past window");
+	if (w - q->cur >= q->size)
+		ring_grow(q, w - q->cur);
+	b = &q->b[w & (q->size - 1)];
+	if (b->n == b->cap) {
+		b->cap = b->cap ? b->cap * 2 : 64;
+		b->r = gen_xrealloc(b->r, (size_t)b->cap * sizeof *b->r);
+	}
+	b->win = w;
+	b->r[b->n++] = *r;
+}
+
+/* ---- sorting a window ------------------------------------------------------- */
+
+#define RADIX_BITS 11
+#define RADIX (1u << RADIX_BITS)
+
+/*
+ * Keys: (time in window << 32) | index. Sorts on the time bits only (at
+ * most 3 digits: shift <= 33), the histograms of every digit in one pass.
+ */
+static void radix_sort(uint64_t *k, uint64_t *tmp, uint32_t n, unsigned bits)
+{
+	static uint32_t count[3][RADIX];
+	unsigned digits = (bits + RADIX_BITS - 1) / RADIX_BITS;
+
+	memset(count, 0, sizeof count);
+	for (uint32_t i = 0; i < n; i++)
+		for (unsigned d = 0; d < digits; d++)
+			count[d][(k[i] >> (32 + d * RADIX_BITS)) & (RADIX - 1)]++;
+	for (unsigned d = 0; d < digits; d++) {
+		unsigned sh = 32 + d * RADIX_BITS;
+		uint32_t sum = 0;
+		uint64_t *swap;
+
+		for (uint32_t v = 0; v < RADIX; v++) {
+			uint32_t c = count[d][v];
+
+			count[d][v] = sum;
+			sum += c;
+		}
+		for (uint32_t i = 0; i < n; i++)
+			tmp[count[d][(k[i] >> sh) & (RADIX - 1)]++] = k[i];
+		swap = k, k = tmp, tmp = swap;
+	}
+	if (digits % 2)
+		memcpy(tmp, k, (size_t)n * sizeof *k); /* back into the caller's */
+}
+
+static void insertion_sort(uint64_t *k, uint32_t n)
+{
+	for (uint32_t i = 1; i < n; i++) {
+		uint64_t x = k[i];
+		uint32_t j = i;
+
+		for (; j > 0 && (k[j - 1] >> 32) > (x >> 32); j--)
+			k[j] = k[j - 1];
+		k[j] = x;
+	}
+}
+
+static void sort_bucket(struct ring *q, struct bucket *b, uint64_t start)
+{
+	if (b->n > q->keys_cap) {
+		q->keys_cap = b->n;
+		q->keys = gen_xrealloc(q->keys, (size_t)b->n * sizeof *q->keys);
+		q->tmp = gen_xrealloc(q->tmp, (size_t)b->n * sizeof *q->tmp);
+	}
+	for (uint32_t i = 0; i < b->n; i++)
+		q->keys[i] = (b->r[i].t - start) << 32 | i;
+	if (b->n < 64)
+		insertion_sort(q->keys, b->n);
+	else
+		radix_sort(q->keys, q->tmp, b->n, q->shift);
+}
+
+static void noise_until(struct gen *g, struct host *h, uint64_t limit);
+
+/*
+ * Writes the current window and moves to the next one. Noise never goes
+ * through the buckets: each host's noise is generated in time order, so
+ * it is merged in as the window's sorted network events are written
+ * (order matters within a host only).
+ */
+static void flush_window(struct gen *g, uint64_t limit)
+{
+	struct ring *q = g->ring;
+	struct bucket *b = &q->b[q->cur & (q->size - 1)];
+
+	if (b->n) {
+		sort_bucket(q, b, q->cur << q->shift);
+		for (uint32_t i = 0; i < b->n; i++) {
+			const struct rec *r = &b->r[q->keys[i] & 0xFFFFFFFFu];
+
+			if (i + 8 < b->n) /* records are read in time order */
+				__builtin_prefetch(&b->r[q->keys[i + 8] & 0xFFFFFFFFu]);
+
+			noise_until(g, &g->hosts[r->host], r->t);
+			ctf_write_rec(g, r);
+		}
+	}
+	for (unsigned i = 0; i < g->n_hosts; i++)
+		noise_until(g, &g->hosts[i], limit);
+	b->n = 0;
+	/* a future window rarely needs the room of a current one */
+	if (b->cap > 4096) {
+		free(b->r);
+		b->r = NULL;
+		b->cap = 0;
+	}
+	q->cur++;
+}
+
+/* ---- noise -------------------------------------------------------------- */
+
+/* x scaled to [0, n): a multiply, not a division (this is the hot path). */
+static inline uint32_t scale32(uint32_t x, uint32_t n)
+{
+	return (uint32_t)(((uint64_t)x * n) >> 32);
+}
+
+static void noise_event(struct gen *g, struct host *h)
+{
+	struct rec r;
+	uint64_t x = gen_next(&h->rng);
+	unsigned pick = scale32((uint32_t)x, 100);
+	bool arp_ok = h->l->family != NET_ADDONS;
+
+	memset(&r, 0, sizeof r);
+	r.t = h->noise_next;
+	r.host = (uint16_t)(h - g->hosts);
+	r.cpu = (uint8_t)scale32((uint32_t)(x >> 32), g->o.cpus);
+	r.seq = (uint32_t)(x >> 20);
+	r.ack = (uint32_t)(x >> 40) ^ (uint32_t)(x >> 7);
+	r.flow = NO_FLOW;
+	if (pick < 50)
+		r.kind = RK_SCHED_SWITCH;
+	else if (pick < 74)
+		r.kind = RK_SYS_ENTRY;
+	else if (pick < 98 || !arp_ok)
+		r.kind = RK_SYS_EXIT;
+	else
+		r.kind = pick == 98 ? RK_ARP_SEND : RK_ARP_RECV;
+	ctf_write_rec(g, &r);
+}
+
+/*
+ * Gaps between noise events are uniform in [1, 2 * mean]: noise needs the
+ * right rate, not Poisson arrivals, and this is the path most events take.
+ */
+static inline uint64_t noise_gap(struct host *h)
+{
+	uint32_t x = (uint32_t)gen_next(&h->rng);
+
+	return 1 + (uint64_t)(((unsigned __int128)x * h->noise_span) >> 32);
+}
+
+/* Writes the host's noise events before true time limit. */
+static void noise_until(struct gen *g, struct host *h, uint64_t limit)
+{
+	while (h->noise_next < limit) {
+		noise_event(g, h);
+		h->noise_next += noise_gap(h);
+	}
+}
+
+static void noise_setup(struct gen *g)
+{
+	for (unsigned i = 0; i < g->n_hosts; i++) {
+		struct host *h = &g->hosts[i];
+		double net = h->net_rate > 0 ? h->net_rate : g->o.rate;
+
+		h->noise_rate = g->o.noise_per_segment * net;
+		h->noise_next = UINT64_MAX;
+		if (h->noise_rate <= 0)
+			continue;
+		h->noise_span = (uint64_t)(2e9 / h->noise_rate);
+		h->noise_next = noise_gap(h);
+	}
+}
+
+/* ---- output folders ------------------------------------------------------- */
+
+static bool dir_is_empty(const char *path)
+{
+	DIR *d = opendir(path);
+	struct dirent *e;
+	bool empty = true;
+
+	if (!d)
+		return true;
+	while (empty && (e = readdir(d)))
+		empty = strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0;
+	closedir(d);
+	return empty;
+}
+
+/* --force: stream files of CPUs we no longer write would be read too. */
+static void remove_stale_streams(const struct gen *g, const char *dir)
+{
+	for (unsigned c = g->o.cpus; c < 1024; c++) {
+		char name[32];
+		char *p;
+
+		snprintf(name, sizeof name, "channel0_%u", c);
+		p = gen_path(dir, name);
+		if (unlink(p) != 0 && errno != ENOENT)
+			gen_die(GEN_EXIT_IO, "cannot remove %s: %s", p,
+				strerror(errno));
+		free(p);
+	}
+}
+
+static void prepare_output(struct gen *g)
+{
+	if (!dir_is_empty(g->o.outdir) && !g->o.force)
+		gen_die(GEN_EXIT_USAGE, "%s is not empty (use --force to "
+			"write over it)", g->o.outdir);
+	gen_mkdir_p(g->o.outdir);
+	for (unsigned i = 0; i < g->n_hosts; i++) {
+		char *hd = gen_path(g->o.outdir, g->hosts[i].name);
+		char *kd = gen_path(hd, "kernel");
+
+		gen_mkdir_p(kd);
+		if (g->o.force)
+			remove_stale_streams(g, kd);
+		ctf_write_metadata(g, &g->hosts[i], kd);
+		ctf_open_streams(g, &g->hosts[i], kd);
+		free(kd);
+		free(hd);
+	}
+}
+
+/* ---- the main loop -------------------------------------------------------- */
+
+/* Windows of about TARGET_PER_WINDOW network events: cache-sized sorts. */
+static unsigned window_shift(const struct gen *g)
+{
+	double rate = 0;
+	unsigned shift = 12;
+
+	for (unsigned i = 0; i < g->n_hosts; i++)
+		rate += g->hosts[i].net_rate;    /* noise skips the buckets */
+	if (rate <= 0)
+		return 30;
+	while (shift < 33 && (double)(2ULL << shift) * rate / 1e9 <
+			     TARGET_PER_WINDOW)
+		shift++;
+	return shift;
+}
+
+static void ring_setup(struct gen *g)
+{
+	struct ring *q = gen_xcalloc(1, sizeof *q);
+
+	q->shift = window_shift(g);
+	q->size = 64;
+	q->b = gen_xcalloc(q->size, sizeof *q->b);
+	g->ring = q;
+}
+
+static void ring_free(struct ring *q)
+{
+	for (uint64_t i = 0; i < q->size; i++)
+		free(q->b[i].r);
+	free(q->b);
+	free(q->keys);
+	free(q->tmp);
+	free(q);
+}
+
+/* Flows, noise rates, the ring, the output folders and metadata. */
+void gen_prepare(struct gen *g)
+{
+	net_setup_flows(g);
+	noise_setup(g);
+	ring_setup(g);
+	prepare_output(g);
+}
+
+void gen_run(struct gen *g)
+{
+	uint64_t end = g->o.duration_ns;
+
+	for (;;) {
+		uint64_t start = g->ring->cur << g->ring->shift;
+		uint64_t limit = start + (1ULL << g->ring->shift);
+
+		if (start >= end)
+			break;
+		if (limit > end)
+			limit = end;
+		for (unsigned i = 0; i < g->n_flows; i++)
+			while (g->flows[i].next_t < limit)
+				net_flow_step(g, &g->flows[i]);
+		flush_window(g, limit);
+	}
+	for (unsigned i = 0; i < g->n_hosts; i++)
+		ctf_close_streams(g, &g->hosts[i], end);
+	ring_free(g->ring);
+	g->ring = NULL;
+}
