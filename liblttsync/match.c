@@ -420,6 +420,27 @@ static void entry_complete(lsync_matcher *m, struct lsync_entry *e,
 	}
 }
 
+/*
+ * An ambiguous key still counts as loopback once both directions have
+ * been seen on one host, whatever the order its events came in.
+ */
+static void note_loopback(lsync_matcher *m, struct lsync_entry *e,
+			  const lttsync_packet *p, uint32_t host)
+{
+	bool send = p->direction == LTTSYNC_DIRECTION_SEND;
+
+	if ((send ? e->nsend : e->nrecv) != 0 || (e->state & ST_LOOPBACK))
+		return;
+	if (send)
+		e->send_host = host;
+	else
+		e->recv_host = host;
+	if (e->send_host == e->recv_host) {
+		e->state |= ST_LOOPBACK;
+		m->counters.loopback++;
+	}
+}
+
 static void entry_add_event(lsync_matcher *m, struct lsync_entry *e,
 			    const lttsync_packet *p, uint32_t host)
 {
@@ -429,6 +450,7 @@ static void entry_add_event(lsync_matcher *m, struct lsync_entry *e,
 	if (e->state & ST_USED) {
 		m->counters.late_repeats++;
 	} else if (e->state & ST_AMBIGUOUS) {
+		note_loopback(m, e, p, host);
 		entry_count_event(e, send);
 		m->counters.ambiguous++;
 	} else if ((send ? e->nsend : e->nrecv) != 0) {

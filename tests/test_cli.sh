@@ -89,6 +89,24 @@ if cmp -s "$work/report.txt" "$work/text"; then ok "--output holds the same repo
 if ls "$work" | grep -q 'report.txt.tmp'; then ko "temporary file left"; else ok "no temporary file left"; fi
 run "unwritable output" 1 --messages "$EX" --output "$work/no/such/dir/r.txt"
 
+ln -s report.txt "$work/link.txt"
+run "output through a symbolic link" 0 --messages "$EX" --output "$work/link.txt"
+if [ -L "$work/link.txt" ] && cmp -s "$work/report.txt" "$work/text"; then ok "link kept, target rewritten"; else ko "symlink output"; fi
+mkfifo "$work/fifo"
+cat "$work/fifo" >"$work/from-fifo" &
+reader=$!
+run "output to a FIFO" 0 --messages "$EX" --output "$work/fifo"
+wait "$reader"
+if [ -p "$work/fifo" ] && cmp -s "$work/from-fifo" "$work/text"; then ok "FIFO written in place, not replaced"; else ko "FIFO output"; fi
+
+printf 'caf\303\251,100,b\377,250\nb\377,300,caf\303\251,410\ncaf\303\251,1000,b\377,1150\nb\377,1200,caf\303\251,1320\n' >"$work/in.csv"
+run "host names not UTF-8" 0 --messages "$work/in.csv" --format json
+contains "$work/out" 'b\\ufffd' "invalid bytes become U+FFFD"
+contains "$work/out" 'café' "valid UTF-8 kept"
+if command -v python3 >/dev/null 2>&1; then
+	if python3 -c 'import json,sys; json.load(open(sys.argv[1], encoding="utf-8"))' "$work/out"; then ok "valid JSON"; else ko "invalid JSON"; fi
+fi
+
 run "reference chosen" 0 --messages "$EX" --reference charlie
 contains "$work/out" "^reference: charlie" "--reference honoured"
 run "unknown reference" 1 --messages "$EX" --reference zulu
@@ -135,6 +153,34 @@ run "bad input: NUL byte" 1 --messages "$work/in.csv"
 contains "$work/err" "in.csv:2: NUL" "NUL byte reported"
 head -c 3000 /dev/urandom >"$work/in.csv"
 run "bad input: random bytes" 1 --messages "$work/in.csv"
+
+# ---- trace folders ------------------------------------------------------
+SHARED=${LTTSYNC_SHARED_TRACES:-$top_srcdir/../shared/traces}
+if [ -d "$SHARED/scp" ]; then
+	run "real scp traces" 0 "$SHARED/scp" --format json --matches-out "$work/m.csv"
+	contains "$work/out" '"hosts": \["VM3", "VM1"\], "messages": \[22, 24\], "quality": "accurate"' "scp: 46 messages, 24 VM1->VM3, 22 VM3->VM1, accurate"
+	if [ "$(grep -c , "$work/m.csv")" -eq 47 ]; then ok "--matches-out: header and 46 messages"; else ko "--matches-out has $(grep -c , "$work/m.csv") lines"; fi
+	run "replay of --matches-out" 0 --messages "$work/m.csv" --format json
+	contains "$work/out" '"messages": \[22, 24\], "quality": "accurate"' "replay gives the same pair"
+	run "scp with two traces without network events" 2 "$SHARED/scp" "$SHARED/bug446190" "$SHARED/lttng-2.10-no-net" --format json
+	contains "$work/out" '"host": "VM3", "quality": "accurate"' "VM3 still synchronized"
+	contains "$work/out" '"host": "lager", "quality": "disconnected"' "lager not synchronized"
+	contains "$work/out" '"host": "calista", "quality": "disconnected"' "calista not synchronized"
+	contains "$work/err" "bug446190: no usable network events" "lager's trace named, reason given"
+	contains "$work/err" "lttng-2.10-no-net: no usable network events" "calista's trace named, reason given"
+	run "--host overrides the hostname" 0 --host left="$SHARED/scp/scp_src" "$SHARED/scp/scp_dest"
+	contains "$work/out" "^left  *reference\|^left  *accurate" "host named by --host"
+else
+	echo "skip: $SHARED not found (real traces are not part of a clone)"
+fi
+run "not a trace folder" 1 "$work"
+contains "$work/err" "no CTF trace" "names the folder"
+mkdir -p "$work/bad"
+head -c 2000 /dev/urandom >"$work/bad/metadata"
+run "random bytes as a trace" 1 "$work/bad"
+contains "$work/err" "$work/bad" "names the broken trace"
+run "bad --host" 1 --host "=x" "$work"
+run "missing trace folder" 1 "$work/does-not-exist"
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -801,3 +801,39 @@ Test(match, free_null_is_harmless)
 	lsync_matcher_free(NULL);
 	lsync_matcher_free(m);
 }
+
+static int loopback_sink(void *user, uint32_t send_host, int64_t send_ns,
+			 uint32_t recv_host, int64_t recv_ns)
+{
+	cr_assert_fail("a loopback key must not become a message");
+	return 0;
+}
+
+/* A loopback key is counted once whatever the order of its three events. */
+Test(match, loopback_count_is_order_independent)
+{
+	static const int orders[6][3] = { { 0, 1, 2 }, { 0, 2, 1 }, { 1, 0, 2 },
+					  { 1, 2, 0 }, { 2, 0, 1 }, { 2, 1, 0 } };
+
+	for (int o = 0; o < 6; o++) {
+		lsync_matcher *m = lsync_matcher_new(16, 1);
+		lttsync_packet p[3];
+
+		for (int k = 0; k < 3; k++) {
+			memset(&p[k], 0, sizeof(p[k]));
+			p[k].struct_size = sizeof(p[k]);
+			p[k].seq = 5;
+			p[k].ack_seq = 6;
+			p[k].flags = 0x18;
+			p[k].timestamp_ns = 100 + k;
+			p[k].direction = k == 1 ? LTTSYNC_DIRECTION_RECEIVE
+						: LTTSYNC_DIRECTION_SEND;
+		}
+		for (int k = 0; k < 3; k++)
+			cr_assert_eq(lsync_matcher_feed(m, &p[orders[o][k]], 0,
+							loopback_sink, NULL), 0);
+		cr_assert_eq(lsync_matcher_counters(m)->loopback, 1, "order %d", o);
+		cr_assert_eq(lsync_matcher_counters(m)->ambiguous, 3, "order %d", o);
+		lsync_matcher_free(m);
+	}
+}

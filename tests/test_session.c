@@ -394,3 +394,89 @@ Test(api, pair_queries_check_hosts)
 	cr_assert_eq(lttsync_session_get_pair_quality(&q, s, A, A), LTTSYNC_ERROR_INVALID_ARGUMENT);
 	cr_assert_eq(lttsync_session_get_pair_quality(&q, s, A, 17), LTTSYNC_ERROR_NOT_FOUND);
 }
+
+/* Review findings: results that must stay consistent on degenerate data. */
+
+Test(api, degenerate_pair_gives_no_transform_and_says_so)
+{
+	lttsync_transform *tf;
+	lttsync_quality q;
+
+	/* One message each way at the same B time: incomplete from B. */
+	cr_assert_eq(lttsync_session_feed_message(s, A, 0, B, 10), LTTSYNC_OK);
+	cr_assert_eq(lttsync_session_feed_message(s, B, 10, A, 100), LTTSYNC_OK);
+	cr_assert_eq(lttsync_session_set_reference(s, B), LTTSYNC_OK);
+	cr_assert_eq(lttsync_session_get_host_quality(&q, s, A), LTTSYNC_OK);
+	cr_assert_eq(q, LTTSYNC_QUALITY_DISCONNECTED);
+	cr_assert_eq(lttsync_session_get_host_transform(&tf, s, A),
+		     LTTSYNC_ERROR_NOT_AVAILABLE);
+}
+
+Test(api, decreasing_estimate_is_not_used)
+{
+	lttsync_transform *tf;
+	lttsync_quality q;
+	uint32_t n = 0;
+
+	/* The only finite bound here has slope -100: no clock runs backwards. */
+	cr_assert_eq(lttsync_session_feed_message(s, A, 0, B, 50000), LTTSYNC_OK);
+	cr_assert_eq(lttsync_session_feed_message(s, B, 49000, A, 100000), LTTSYNC_OK);
+	for (lttsync_host_id h = A; h <= B; h++) {
+		cr_assert_eq(lttsync_session_get_host_quality(&q, s, h), LTTSYNC_OK);
+		if (q == LTTSYNC_QUALITY_REFERENCE)
+			continue;
+		n++;
+		cr_assert_eq(q, LTTSYNC_QUALITY_DISCONNECTED);
+		cr_assert_eq(lttsync_session_get_host_transform(&tf, s, h),
+			     LTTSYNC_ERROR_NOT_AVAILABLE);
+	}
+	cr_assert_eq(n, 1);
+}
+
+Test(api, timestamps_spanning_the_whole_range)
+{
+	const int64_t e = (int64_t)1 << 62;
+	lttsync_quality q;
+	int64_t lo, hi;
+
+	cr_assert_eq(lttsync_session_feed_message(s, A, -e, B, e), LTTSYNC_OK);
+	cr_assert_eq(lttsync_session_feed_message(s, B, e, A, -e + 1), LTTSYNC_OK);
+	cr_assert_eq(lttsync_session_feed_message(s, A, e, B, e), LTTSYNC_OK);
+	cr_assert_eq(lttsync_session_get_host_quality(&q, s, A), LTTSYNC_OK);
+	cr_assert_eq(lttsync_session_get_pair_quality(&q, s, A, B), LTTSYNC_OK);
+	/* Far from the data the bounds may be unbounded, never nonsense. */
+	if (lttsync_session_get_pair_bounds_at(&lo, &hi, s, A, B, -e) == LTTSYNC_OK)
+		cr_assert_leq(lo, hi);
+}
+
+Test(api, bounds_far_from_the_data)
+{
+	int64_t lo, hi;
+
+	feed_square();
+	cr_assert_eq(lttsync_session_get_pair_bounds_at(&lo, &hi, s, A, B,
+							(int64_t)1 << 62), LTTSYNC_OK);
+	cr_assert_leq(lo, hi);
+	cr_assert_eq(lttsync_session_get_pair_bounds_at(&lo, &hi, s, A, B,
+							-((int64_t)1 << 62)), LTTSYNC_OK);
+	cr_assert_leq(lo, hi);
+	cr_assert_eq(lttsync_session_get_pair_bounds_at(&lo, &hi, s, A, B, INT64_MIN),
+		     LTTSYNC_OK);
+	cr_assert_eq(lo, INT64_MIN, "saturates instead of overflowing");
+}
+
+Test(api, failed_pair_has_no_bounds)
+{
+	double smin, smax;
+	int64_t lo, hi;
+
+	feed_square();
+	b_to_a(500, 1700);
+	cr_assert_eq(lttsync_session_get_pair_slope_bounds(&smin, &smax, s, A, B),
+		     LTTSYNC_ERROR_NOT_AVAILABLE);
+	cr_assert_eq(lttsync_session_get_pair_bounds_at(&lo, &hi, s, A, B, T0),
+		     LTTSYNC_ERROR_NOT_AVAILABLE);
+	cr_assert_eq(lttsync_session_set_reference(s, A), LTTSYNC_OK);
+	cr_assert_eq(lttsync_session_get_host_bounds_at(&lo, &hi, s, B, T0),
+		     LTTSYNC_ERROR_NOT_AVAILABLE);
+}
