@@ -1612,9 +1612,38 @@ static void assert_exact_line(const lsync_hull_line *got, lsync_point at,
 }
 
 /*
- * Up to 300 points a side, on coarse grids (equal x, collinear points,
- * equal slopes from different pairs), around a line, or in a small box:
- * the extreme pairs and FAIL are exactly those of the reference scan.
+ * Mode 3 of the test below: ties by construction. Two lines through
+ * (xc, yc), of slopes (q + r) / q and (q - r) / q; below points on the
+ * steeper one left of xc and on the other right of it, above points the
+ * other way round, and more points strictly beyond both lines. Both
+ * extreme slopes are then reached by up to 2 x 2 vertex pairs.
+ */
+static void tie_point(const truth *t, int64_t r, bool up, int64_t *x,
+		      int64_t *y)
+{
+	const int64_t q = 1000, xc = t->x0, yc = t->y0;
+	int64_t k = rnd_in(1, 20) * (rnd() & 1 ? 1 : -1);
+	bool steep = (k < 0) != up; /* below-left / above-right: steep */
+
+	if (rnd() % 3) { /* on a line */
+		*x = xc + k * q;
+		*y = yc + k * (steep ? q + r : q - r);
+		return;
+	}
+	*x = xc + rnd_in(-30 * q, 30 * q);
+	if (*x == xc)
+		*x += 1;
+	/* beyond both lines: y -+ r |x - xc| / q, one more ns for safety */
+	*y = yc + (*x - xc) +
+	     (up ? 1 : -1) * (r * (*x > xc ? *x - xc : xc - *x) / q + 1 +
+			      rnd_in(0, 3000));
+}
+
+/*
+ * Up to 300 points a side, on coarse grids (equal x, collinear points),
+ * around a line, in a small box, or on two lines (ties): the extreme
+ * pairs, ties included, and FAIL are exactly those of the reference
+ * scan.
  */
 Test(hull_large, binary_searches_match_pair_scan, .timeout = 300)
 {
@@ -1623,7 +1652,8 @@ Test(hull_large, binary_searches_match_pair_scan, .timeout = 300)
 	rng_state = 5;
 	for (int iter = 0; iter < 400; iter++) {
 		truth t = random_truth();
-		int mode = (int)(rnd() % 3);
+		int mode = (int)(rnd() % 4);
+		int64_t rot = rnd_in(1, 50);
 		int n = 1 + (int)(rnd() % 300);
 		lsync_hull h;
 		lsync_hull_solution s;
@@ -1644,9 +1674,11 @@ Test(hull_large, binary_searches_match_pair_scan, .timeout = 300)
 				y = truth_floor(&t, x) +
 				    (up ? 1 : -1) * rnd_in(10000, 100000) *
 					    (rnd() % 500 ? 1 : -1);
-			} else { /* small box: deep overlaps, any slope */
+			} else if (mode == 2) { /* small box: any slope */
 				x = t.x0 + rnd_in(0, 30);
 				y = t.y0 + rnd_in(0, 30) + (up ? 6 : -6);
+			} else {
+				tie_point(&t, rot, up, &x, &y);
 			}
 			if (up)
 				lsync_hull_add_above(&h, x, y);
@@ -1782,6 +1814,8 @@ static void assert_line_offset(long double got, int64_t x, int sign,
 Test(hull_large, convex_50k_per_side, .timeout = 300)
 {
 	const int64_t pivot = BIG_X0 + (BIG_N - 1) * BIG_K / 2;
+	const int64_t right[] = { big_x(30000) + 3, big_x(BIG_N - 1),
+				  big_x(BIG_N - 1) + 5000000007LL };
 	lsync_hull h;
 	lsync_hull_solution s;
 	long double lo, hi;
@@ -1833,8 +1867,6 @@ Test(hull_large, convex_50k_per_side, .timeout = 300)
 	assert_bounds(&h, &s, big_x(1414), -BIG_C - 1414 * 1414,
 		      BIG_C + 1414 * 1414);
 	/* beyond vertex 1414 and right of the data: the extreme lines */
-	const int64_t right[] = { big_x(30000) + 3, big_x(BIG_N - 1),
-				  big_x(BIG_N - 1) + 5000000007LL };
 	for (size_t k = 0; k < sizeof right / sizeof *right; k++) {
 		lsync_hull_bounds_at(&h, &s, right[k], &lo, &hi);
 		assert_line_offset(lo, right[k], 1, true);   /* line_min */
