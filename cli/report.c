@@ -55,6 +55,8 @@ static void measure_width(struct report_host *h, lttsync_session *s,
 		return;
 	h->has_width = true;
 	h->width_ns = (uint64_t)hi - (uint64_t)lo;
+	h->bound_lo = lo;
+	h->bound_hi = hi;
 }
 
 static lttsync_status build_host(struct report_host *h, lttsync_session *s,
@@ -485,9 +487,10 @@ static void print_json_host(const struct report *r,
 	json_opt_string(t, h->pivot_ref, fp);
 	fputs(", \"bounds_width_ns\": ", fp);
 	if (h->has_width)
-		fprintf(fp, "%" PRIu64, h->width_ns);
+		fprintf(fp, "%" PRIu64 ", \"bounds_ns\": [%" PRId64 ", %" PRId64 "]",
+			h->width_ns, h->bound_lo, h->bound_hi);
 	else
-		fputs("null", fp);
+		fputs("null, \"bounds_ns\": null", fp);
 	fputs(", \"path\": [", fp);
 	for (size_t i = 0; i < h->path_len; i++) {
 		fputs(i ? ", " : "", fp);

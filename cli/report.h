@@ -24,6 +24,7 @@ struct report_host {
 	char pivot[REPORT_NUM], pivot_ref[REPORT_NUM];
 	bool has_width;
 	uint64_t width_ns;             /* reference-time bounds width at the pivot */
+	int64_t bound_lo, bound_hi;    /* those bounds */
 	lttsync_host_id *path;         /* host ... reference */
 	size_t path_len;               /* 0 when disconnected */
 };

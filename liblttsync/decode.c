@@ -131,25 +131,28 @@ static void stop_on(trace_ctx *ctx, int status)
 		ctx->stop = status;
 }
 
-/* Call cb->begin once, with the hostname of `stream`'s trace if any. */
-static void begin_trace(trace_ctx *ctx, const bt_stream *stream)
+/* Call cb->begin, once. */
+static void begin_named(trace_ctx *ctx, const char *host)
 {
-	const char *host = NULL;
-
 	if (ctx->begun)
 		return;
 	ctx->begun = true;
-	if (stream) {
-		const bt_value *v = bt_trace_borrow_environment_entry_value_by_name_const(
-			bt_stream_borrow_trace_const(stream), "hostname");
-
-		if (v && bt_value_is_string(v))
-			host = bt_value_string_get(v);
-	}
 	/* An empty name identifies nothing: the caller must supply one. */
 	if (host && !*host)
 		host = NULL;
 	stop_on(ctx, ctx->cb->begin(ctx->cb->user, host));
+}
+
+/* Call cb->begin once, with the hostname of `stream`'s trace if any. */
+static void begin_trace(trace_ctx *ctx, const bt_stream *stream)
+{
+	const bt_value *v;
+
+	if (ctx->begun)
+		return;
+	v = bt_trace_borrow_environment_entry_value_by_name_const(
+		bt_stream_borrow_trace_const(stream), "hostname");
+	begin_named(ctx, v && bt_value_is_string(v) ? bt_value_string_get(v) : NULL);
 }
 
 static void emit(trace_ctx *ctx, const lttsync_packet *p)
@@ -292,7 +295,7 @@ static void handle_event(trace_ctx *ctx, const bt_message *msg)
 	const bt_event *ev = bt_message_event_borrow_event_const(msg);
 	lsync_event_kind k;
 
-	if (!ctx->begun)
+	if (!ctx->begun) /* a stream's beginning comes first: never, in fact */
 		begin_trace(ctx, bt_event_borrow_stream_const(ev));
 	ctx->stats->events++;
 	if ((ctx->stats->events & (PROGRESS_EVERY - 1)) == 0 && ctx->cb->progress)
@@ -490,6 +493,68 @@ static lttsync_status run_graph(bt_graph *graph, trace_ctx *ctx,
 }
 
 /*
+ * The value of `hostname` in the env block of TSDL text, or NULL: "env {
+ * ... hostname = "VM1"; ... };" as LTTng writes it (the block holds no
+ * nested braces).
+ */
+static char *tsdl_env_hostname(const char *text)
+{
+	const char *env = text, *end, *at;
+
+	while ((env = strstr(env, "env")) != NULL) {
+		bool word = env == text || !(g_ascii_isalnum(env[-1]) || env[-1] == '_');
+
+		env += 3;
+		while (g_ascii_isspace(*env))
+			env++;
+		if (word && *env == '{')
+			break;
+	}
+	if (!env || !(end = strchr(env, '}')) || !(at = strstr(env, "hostname")) ||
+	    at > end)
+		return NULL;
+	at += strlen("hostname");
+	at += strspn(at, " \t\r\n");
+	if (*at++ != '=')
+		return NULL;
+	at += strspn(at, " \t\r\n");
+	if (*at++ != '"' || !(end = strchr(at, '"')))
+		return NULL;
+	return g_strndup(at, (gsize)(end - at));
+}
+
+/*
+ * A trace without any stream has no message to carry its environment:
+ * read the hostname from the metadata text (babeltrace2's "metadata-info"
+ * query, which also decodes packetized metadata). NULL if none.
+ */
+static char *metadata_hostname(const bt_component_class_source *cls,
+			       const char *path)
+{
+	bt_value *params = bt_value_map_create();
+	bt_query_executor *q = NULL;
+	const bt_value *result = NULL, *text;
+	char *host = NULL;
+
+	if (params && bt_value_map_insert_string_entry(params, "path", path) ==
+			      BT_VALUE_MAP_INSERT_ENTRY_STATUS_OK)
+		q = bt_query_executor_create(
+			bt_component_class_source_as_component_class_const(cls),
+			"metadata-info", params);
+	if (q && bt_query_executor_set_logging_level(q, BT_LOGGING_LEVEL_NONE) ==
+			 BT_QUERY_EXECUTOR_SET_LOGGING_LEVEL_STATUS_OK &&
+	    bt_query_executor_query(q, &result) == BT_QUERY_EXECUTOR_QUERY_STATUS_OK &&
+	    (text = bt_value_map_borrow_entry_value_const(result, "text")) &&
+	    bt_value_is_string(text))
+		host = tsdl_env_hostname(bt_value_string_get(text));
+	bt_value_put_ref(result);
+	bt_query_executor_put_ref(q);
+	bt_value_put_ref(params);
+	bt_current_thread_clear_error();
+	return host;
+}
+
+/*
  * Build the graph for `path` and run it. ctx->opened tells whether
  * babeltrace2 accepted the trace (its metadata at least).
  */
@@ -513,6 +578,12 @@ static lttsync_status read_trace(const char *path, trace_ctx *ctx,
 	/* A trace with no stream file has nothing to run (and no sink). */
 	if (st == LTTSYNC_OK && nports > 0)
 		st = run_graph(graph, ctx, path, err, size);
+	if (st == LTTSYNC_OK && !ctx->begun) {
+		char *host = metadata_hostname(cls, path);
+
+		begin_named(ctx, host);
+		g_free(host);
+	}
 	bt_graph_put_ref(graph);
 	bt_plugin_put_ref(plugin);
 	return st;
@@ -564,7 +635,7 @@ static lttsync_status finish_trace(trace_ctx *ctx, lttsync_status st,
 				   const char *path, char *err, size_t size)
 {
 	if (ctx->opened && !ctx->stop) {
-		begin_trace(ctx, NULL);
+		begin_named(ctx, NULL);
 		if (ctx->addons.len)
 			addons_flush(ctx);
 		if (ctx->stop && (st == LTTSYNC_OK || st == LTTSYNC_ERROR_FORMAT))

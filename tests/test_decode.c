@@ -1053,25 +1053,38 @@ Test(bad_input, unreadable_trace_is_io)
 	g_free(dir);
 }
 
-/* Metadata without any stream file: a valid, empty trace (OK, 0 events). */
-Test(bad_input, metadata_only_is_ok_and_empty)
+/*
+ * Metadata without any stream file: a valid, empty trace (OK, 0 events).
+ * No stream carries the environment, so the hostname is read from the
+ * metadata text; without one, begin(NULL).
+ */
+static void check_metadata_only(const char *hostname)
 {
 	char *dir = make_tmpdir();
-	GString *m = meta_begin("lonely", NULL);
+	GString *m = meta_begin(hostname, NULL);
 	collect c;
 	lsync_decode_stats s;
 
 	meta_event(m, 0, "inet_sock_local_out", ADDONS_FIELDS);
+	meta_event(m, 1, "env", "uint32_t _hostname;"); /* misleading words */
 	meta_write(m, dir);
 	collect_init(&c);
 	decode_ok(dir, &c, &s);
 	cr_assert_eq(s.streams, 0);
 	cr_assert_eq(s.events, 0);
-	/* No stream gives the trace's environment: the caller names it. */
-	cr_assert_null(c.hostname);
+	if (hostname)
+		cr_assert_str_eq(c.hostname, hostname);
+	else
+		cr_assert_null(c.hostname);
 	collect_fini(&c);
 	rm_rf(dir);
 	g_free(dir);
+}
+
+Test(bad_input, metadata_only_is_ok_and_empty)
+{
+	check_metadata_only("lonely");
+	check_metadata_only(NULL);
 }
 
 /*
@@ -1867,6 +1880,29 @@ Test(real_traces, no_network_events)
 	cr_assert_eq(s.packets, 0);
 	collect_fini(&c);
 	g_free(path);
+}
+
+/* The same for packetized metadata (scp_src's, copied without streams). */
+Test(real_traces, packetized_metadata_only_gives_hostname)
+{
+	char *src = shared_trace("scp/scp_src"), *dir = make_tmpdir();
+	char *meta_path = g_build_filename(src, "metadata", NULL), *meta;
+	gsize len;
+	collect c;
+	lsync_decode_stats s;
+
+	cr_assert(g_file_get_contents(meta_path, &meta, &len, NULL));
+	write_file(dir, "metadata", meta, len);
+	collect_init(&c);
+	decode_ok(dir, &c, &s);
+	cr_assert_str_eq(c.hostname, "VM1");
+	cr_assert_eq(s.events, 0);
+	collect_fini(&c);
+	rm_rf(dir);
+	g_free(meta);
+	g_free(meta_path);
+	g_free(dir);
+	g_free(src);
 }
 
 Test(real_traces, find_all_four)

@@ -5,10 +5,11 @@
  * (content, then zero padding), starts with the packet header and context
  * of the layout, and holds events in timestamp order.
  *
- * Packet times: a packet ends when the next event does not fit; its
+ * Packet times: a packet ends when the next event might not fit; its
  * timestamp_end is that event's timestamp, which is also the next packet's
  * timestamp_begin (LTTng's switch semantics), so packets never overlap and
- * babeltrace2's muxer accepts the streams. The first packet begins at the
+ * babeltrace2's muxer accepts the streams (unlike the real scp traces,
+ * whose packets overlap by a microsecond). The first packet begins at the
  * host's clock at true time 0, the last one ends at the end of the run.
  *
  * Event headers follow LTTng's rule: the short form (27-bit, or 32-bit for
@@ -32,7 +33,7 @@
 #define TSDL_MAGIC 0x75D11D57u
 #define METADATA_PACKET 4096
 
-/* ---- byte writers ------------------------------------------------------ */
+/* ---- byte writers -------------------------------------------------------- */
 
 static inline uint8_t *put8(uint8_t *p, unsigned v)
 {
@@ -47,16 +48,21 @@ static inline uint8_t *le16(uint8_t *p, unsigned v)
 	return p + 2;
 }
 
+/* Byte by byte, so that any host writes the same little-endian trace;
+ * compilers turn these into single stores on little-endian machines. */
 static inline uint8_t *le32(uint8_t *p, uint32_t v)
 {
-	memcpy(p, &v, 4); /* the trace is little-endian, like the host */
+	p[0] = (uint8_t)v;
+	p[1] = (uint8_t)(v >> 8);
+	p[2] = (uint8_t)(v >> 16);
+	p[3] = (uint8_t)(v >> 24);
 	return p + 4;
 }
 
 static inline uint8_t *le64(uint8_t *p, uint64_t v)
 {
-	memcpy(p, &v, 8);
-	return p + 8;
+	le32(p, (uint32_t)v);
+	return le32(p + 4, (uint32_t)(v >> 32));
 }
 
 static inline uint8_t *be16(uint8_t *p, unsigned v)
@@ -68,8 +74,10 @@ static inline uint8_t *be16(uint8_t *p, unsigned v)
 
 static inline uint8_t *be32(uint8_t *p, uint32_t v)
 {
-	v = __builtin_bswap32(v);
-	memcpy(p, &v, 4);
+	p[0] = (uint8_t)(v >> 24);
+	p[1] = (uint8_t)(v >> 16);
+	p[2] = (uint8_t)(v >> 8);
+	p[3] = (uint8_t)v;
 	return p + 4;
 }
 
@@ -79,21 +87,23 @@ static inline uint8_t *putstr(uint8_t *p, const char *s, size_t n_with_nul)
 	return p + n_with_nul;
 }
 
-/* ---- files -------------------------------------------------------------- */
+/* ---- files --------------------------------------------------------------- */
 
-/* Too many streams for the descriptor limit: close them all, reopen lazily. */
+static void stream_close_fd(struct stream *s)
+{
+	if (s->fd >= 0 && close(s->fd) != 0)
+		gen_die(GEN_EXIT_IO, "cannot write %s: %s", s->path,
+			strerror(errno));
+	s->fd = -1;
+}
+
+/* Too many streams for the descriptor limit: close them all, reopen lazily
+ * (in append mode) when their next packet is written. */
 static void close_all_fds(struct gen *g)
 {
 	for (unsigned i = 0; i < g->n_hosts; i++)
-		for (unsigned c = 0; c < g->o.cpus; c++) {
-			struct stream *s = &g->hosts[i].streams[c];
-
-			if (s->fd >= 0) {
-				close(s->fd);
-				s->fd = -1;
-			}
-		}
-	g->open_fds = 0;
+		for (unsigned c = 0; c < g->o.cpus; c++)
+			stream_close_fd(&g->hosts[i].streams[c]);
 }
 
 static void stream_fd(struct gen *g, struct stream *s)
@@ -111,7 +121,6 @@ static void stream_fd(struct gen *g, struct stream *s)
 			strerror(errno));
 	}
 	s->created = true;
-	g->open_fds++;
 }
 
 static void write_all(int fd, const char *path, const uint8_t *buf, size_t n)
@@ -129,7 +138,7 @@ static void write_all(int fd, const char *path, const uint8_t *buf, size_t n)
 	}
 }
 
-/* ---- packets -------------------------------------------------------------- */
+/* ---- packets ------------------------------------------------------------- */
 
 static uint64_t raw_clock(const struct host *h, uint64_t t)
 {
@@ -148,7 +157,7 @@ static void packet_open(const struct host *h, struct stream *s,
 static void packet_header(const struct gen *g, const struct host *h,
 			  const struct stream *s, uint64_t end)
 {
-	const struct layout *l = layout_get(h->layout);
+	const struct layout *l = h->l;
 	unsigned cpu = (unsigned)(s - h->streams);
 	uint8_t *p = s->buf;
 
@@ -461,7 +470,7 @@ static uint8_t *enc_network(const struct gen *g, const struct layout *l,
 	}
 }
 
-/* ---- payloads: noise ---------------------------------------------------- */
+/* ---- payloads: noise ----------------------------------------------------- */
 
 #define N_TASKS 12
 static const char task_comm[N_TASKS][16] = {
@@ -510,7 +519,7 @@ static uint8_t *enc_syscall(const struct layout *l, const struct rec *r,
 	return l->new_syscalls ? le64(p, buf) : p;
 }
 
-/* ---- one record ----------------------------------------------------------- */
+/* ---- one record ---------------------------------------------------------- */
 
 static void event_ids(struct host *h, const struct layout *l)
 {
@@ -574,11 +583,10 @@ void ctf_write_rec(struct gen *g, const struct rec *r)
 	count(h, h->l, r);
 }
 
-/* ---- setup and teardown ----------------------------------------------------- */
+/* ---- setup and teardown -------------------------------------------------- */
 
 void ctf_open_streams(struct gen *g, struct host *h, const char *dir)
 {
-	h->l = layout_get(h->layout);
 	event_ids(h, h->l);
 	h->streams = gen_xcalloc(g->o.cpus, sizeof *h->streams);
 	for (unsigned c = 0; c < g->o.cpus; c++) {
@@ -604,10 +612,7 @@ void ctf_close_streams(struct gen *g, struct host *h, uint64_t end_t)
 			packet_open(h, s, raw_clock(h, 0));
 		if (s->open)
 			packet_close(g, h, s, raw_clock(h, end_t));
-		if (s->fd >= 0 && close(s->fd) != 0)
-			gen_die(GEN_EXIT_IO, "cannot write %s: %s", s->path,
-				strerror(errno));
-		s->fd = -1;
+		stream_close_fd(s);
 		free(s->buf);
 		free(s->path);
 	}
@@ -616,8 +621,7 @@ void ctf_close_streams(struct gen *g, struct host *h, uint64_t end_t)
 }
 
 /* The metadata stream, packetized as LTTng writes it. */
-void ctf_write_metadata(const struct gen *g, const struct host *h,
-			const char *dir)
+void ctf_write_metadata(const struct host *h, const char *dir)
 {
 	struct sbuf text = { 0 };
 	const size_t hdr = 37, room = METADATA_PACKET - hdr;
@@ -628,7 +632,7 @@ void ctf_write_metadata(const struct gen *g, const struct host *h,
 	if (fd < 0)
 		gen_die(GEN_EXIT_IO, "cannot create %s: %s", path,
 			strerror(errno));
-	layout_metadata(&text, g, h);
+	layout_metadata(&text, h);
 	for (size_t off = 0; off < text.len; off += room) {
 		size_t n = text.len - off < room ? text.len - off : room;
 		uint8_t *p = le32(pkt, TSDL_MAGIC);

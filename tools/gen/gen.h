@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * lttsync-gen: shared types. The program has four parts, each in its own
- * file:
+ * lttsync-gen: shared types. The parts:
+ *   main.c     usage, the run's steps
  *   options.c  command line -> struct gen_options
  *   layout.c   the trace layouts (which lttng-modules release writes what)
  *              and their TSDL metadata text
@@ -9,6 +9,7 @@
  *   net.c      the network simulation: flows, TCP segments -> records
  *   sim.c      clocks, time windows, ordering, driving everything
  *   truth.c    truth.json, the matched-messages CSV, the summary line
+ *   rng.h/.c   random numbers; util.c errors, memory, paths, text
  */
 #ifndef LTTSYNC_GEN_H
 #define LTTSYNC_GEN_H
@@ -45,14 +46,14 @@ enum gen_layout_id {
 #define GEN_MAX_LAYOUT_LIST 64
 
 struct gen_options {
-	unsigned hosts;
+	uint32_t hosts;
 	int layouts[GEN_MAX_LAYOUT_LIST];
 	unsigned n_layouts;
 	enum gen_topology topology;
 	uint64_t seed;
 	uint64_t duration_ns;
 	double rate;                 /* segments per second per flow */
-	unsigned flows_per_pair;
+	uint32_t flows_per_pair;
 	uint64_t max_offset_ns;
 	double max_drift_ppm;
 	uint64_t min_latency_ns;
@@ -64,7 +65,7 @@ struct gen_options {
 	double udp_fraction;
 	double icmp_fraction;
 	double segmentation_fraction;
-	unsigned cpus;
+	uint32_t cpus;
 	double noise_per_segment;
 	uint32_t packet_size;
 	const char *outdir;
@@ -76,7 +77,7 @@ struct gen_options {
 /* Parses argv; on --help/--version prints and exits 0, on error exits 1. */
 void gen_parse_options(struct gen_options *o, int argc, char **argv);
 
-/* ---- records: one per event to write, ordered by true time ---------- */
+/* ---- records: one per event to write, ordered by true time --------------- */
 
 enum rec_kind {
 	RK_SEND,          /* network send event (layout's send class) */
@@ -121,7 +122,7 @@ struct rec {
 	uint8_t proto;     /* PROTO_* */
 };
 
-/* ---- flows --------------------------------------------------------- */
+/* ---- flows --------------------------------------------------------------- */
 
 enum flow_kind { FLOW_TCP, FLOW_UDP, FLOW_ICMP };
 
@@ -138,7 +139,6 @@ struct inflight_q {
 
 /* One direction of a TCP connection, seen from its sender. */
 struct tcp_side {
-	uint32_t isn;
 	uint32_t snd_nxt;
 	uint32_t rcv_nxt;       /* what this side has received, i.e. acks */
 	uint32_t last_ack_sent;
@@ -185,7 +185,7 @@ struct flow {
 	uint16_t icmp_id, icmp_seq;
 };
 
-/* ---- hosts and streams ---------------------------------------------- */
+/* ---- hosts and streams --------------------------------------------------- */
 
 struct layout;
 
@@ -234,6 +234,8 @@ struct host {
 	double noise_rate;     /* events per second */
 	uint64_t noise_span;   /* twice their mean interval, ns */
 	uint64_t noise_next;
+	uint32_t noise_phase;  /* position in the noise cycle */
+	uint8_t noise_cpu;
 	double net_rate;       /* expected network events per second */
 };
 
@@ -246,13 +248,11 @@ static inline uint64_t host_clock(const struct host *h, uint64_t t)
 	return (uint64_t)(h->base_ns + (int64_t)t + (int64_t)(p >> DRIFT_SHIFT));
 }
 
-/* ---- segment accounting (truth.json "segments") ---------------------- */
+/* ---- segment accounting (truth.json "segments") -------------------------- */
 
 struct seg_counts {
-	uint64_t sent;             /* TCP send events carrying a key */
-	uint64_t received;         /* TCP receive events carrying a key */
 	uint64_t matched_possible; /* unique key, one send, one receive, 2 hosts */
-	uint64_t retransmitted;    /* keys sent twice */
+	uint64_t retransmitted;    /* keys the traces hold more than once */
 	uint64_t rtx_original_lost;
 	uint64_t rtx_both_received;
 	uint64_t rtx_copy_lost;
@@ -268,7 +268,7 @@ struct seg_counts {
 	uint64_t icmp;
 };
 
-/* ---- the whole run --------------------------------------------------- */
+/* ---- the whole run ------------------------------------------------------- */
 
 struct ring;
 
@@ -284,7 +284,6 @@ struct gen {
 	uint32_t isn_counter;  /* ISNs are a permutation of a counter */
 	uint64_t isn_key;
 	uint64_t epoch_ns;
-	uint64_t open_fds;
 };
 
 /* sim.c */
@@ -303,8 +302,7 @@ bool net_host_has_key(const struct gen *g, int host);
 void ctf_open_streams(struct gen *g, struct host *h, const char *dir);
 void ctf_write_rec(struct gen *g, const struct rec *r);
 void ctf_close_streams(struct gen *g, struct host *h, uint64_t end_t);
-void ctf_write_metadata(const struct gen *g, const struct host *h,
-			const char *dir);
+void ctf_write_metadata(const struct host *h, const char *dir);
 
 /* truth.c */
 void truth_write(const struct gen *g);

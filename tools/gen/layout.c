@@ -129,7 +129,7 @@ unsigned layout_packet_header_size(const struct layout *l)
 	return l->seq_num ? 32 + 52 : 24 + 44;
 }
 
-/* ---- TSDL pieces ------------------------------------------------------ */
+/* ---- TSDL pieces --------------------------------------------------------- */
 
 static void indent(struct sbuf *b, int n)
 {
@@ -203,7 +203,7 @@ static void block_end(struct sbuf *b, int ind, const char *name)
 	sb_printf(b, "}%s;\n", name);
 }
 
-/* ---- modules layouts: network_header / transport_header --------------- */
+/* ---- modules layouts: network_header / transport_header ------------------ */
 
 /* The protocol / nexthdr enum (proto_transport_header_type). */
 static void proto_enum(struct sbuf *b, int ind, const struct layout *l,
@@ -391,7 +391,7 @@ static void layout_addons(struct sbuf *b)
 	tsdl_int(b, 2, 16, 0, 16, true, "flags");
 }
 
-/* ---- events and the trace block ---------------------------------------- */
+/* ---- events and the trace block ------------------------------------------ */
 
 static void event_begin(struct sbuf *b, const struct layout *l,
 			const char *name, unsigned id)
@@ -564,11 +564,10 @@ static void stream_block(struct sbuf *b, const struct layout *l)
 				      "event_header_large");
 }
 
-void layout_metadata(struct sbuf *b, const struct gen *g, const struct host *h)
+void layout_metadata(struct sbuf *b, const struct host *h)
 {
-	const struct layout *l = layout_get(h->layout);
+	const struct layout *l = h->l;
 
-	(void)g;
 	trace_block(b, l, h);
 	clock_block(b, l, h);
 	stream_block(b, l);

@@ -56,7 +56,7 @@ int layout_by_name(const char *name);     /* -1 when unknown */
 const char *layout_names(void);           /* "a, b, c" for messages */
 
 /* The TSDL text of a host's trace. */
-void layout_metadata(struct sbuf *b, const struct gen *g, const struct host *h);
+void layout_metadata(struct sbuf *b, const struct host *h);
 
 /* Bytes of the packet header + context, by header form. */
 unsigned layout_packet_header_size(const struct layout *l);

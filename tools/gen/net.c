@@ -64,7 +64,7 @@ bool net_host_writes(const struct gen *g, int host, int proto)
 	       layout_get(g->hosts[host].layout)->family != NET_ADDONS;
 }
 
-/* ---- in-flight queues ----------------------------------------------------- */
+/* ---- in-flight queues ---------------------------------------------------- */
 
 static void q_push(struct inflight_q *q, uint64_t recv_t, uint32_t end_seq)
 {
@@ -95,7 +95,7 @@ static void drain(struct flow *f, int s, uint64_t t)
 	}
 }
 
-/* ---- connections ------------------------------------------------------------ */
+/* ---- connections --------------------------------------------------------- */
 
 static uint32_t next_isn(struct gen *g)
 {
@@ -112,7 +112,6 @@ static void side_reset(struct flow *f, int s, uint32_t isn)
 {
 	struct tcp_side *d = &f->side[s];
 
-	d->isn = isn;
 	d->snd_nxt = isn;
 	d->rcv_nxt = 0;
 	d->last_ack_sent = 0;
@@ -147,7 +146,7 @@ static void new_connection(struct gen *g, struct flow *f, bool established)
 	f->state = ST_ESTABLISHED;
 }
 
-/* ---- one segment: times, records, accounting ------------------------------ */
+/* ---- one segment: times, records, accounting ----------------------------- */
 
 struct segment {
 	int dir;
@@ -331,7 +330,7 @@ static void send_segment(struct gen *g, struct flow *f, struct segment *sg,
 	f->wait_t = orig_lost ? copy_recv : recv;
 }
 
-/* ---- the TCP state machine ---------------------------------------------------- */
+/* ---- the TCP state machine ----------------------------------------------- */
 
 static void control(struct gen *g, struct flow *f, uint64_t t, int from,
 		    uint8_t flags, enum tcp_state next)
@@ -411,7 +410,7 @@ static void tcp_step(struct gen *g, struct flow *f, uint64_t t)
 	}
 }
 
-/* ---- UDP and ICMP ------------------------------------------------------------ */
+/* ---- UDP and ICMP -------------------------------------------------------- */
 
 static void push_dgram(struct gen *g, struct flow *f, int dir, int proto,
 		       uint8_t type, uint16_t paylen, uint64_t t, uint64_t recv)
@@ -488,7 +487,7 @@ void net_flow_step(struct gen *g, struct flow *f)
 		f->next_t = f->wait_t + PROCESSING_NS;
 }
 
-/* ---- building the flows ------------------------------------------------------- */
+/* ---- building the flows -------------------------------------------------- */
 
 static void endpoint_address(struct gen *g, struct flow *f, int e, int host,
 			     int peer_of)

@@ -2,6 +2,7 @@
 /* lttsync-gen: the command line. */
 #include <errno.h>
 #include <getopt.h>
+#include <stddef.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,7 +29,8 @@ static const char help_text[] =
 "    Segments are delayed by a minimum latency plus an exponential delay;\n"
 "    some are retransmitted, some large sends are received as several\n"
 "    segments, some go through loopback, some to or from untraced hosts.\n"
-"    Scheduling and syscall events are interleaved as noise.\n"
+"    Scheduling and syscall events, and ARP packets (network events with\n"
+"    no IP header), are interleaved as noise.\n"
 "\n"
 "OPTIONS\n"
 "    -n, --hosts N              number of traced hosts (default 3)\n"
@@ -80,7 +82,12 @@ static const char help_text[] =
 "\n"
 "FILES\n"
 "    OUTDIR/<host>/kernel/metadata, channel0_0 ... channel0_<cpus-1>\n"
-"    OUTDIR/truth.json\n"
+"    OUTDIR/truth.json: per host \"base_ns\" (integer), \"rate\" (exact\n"
+"        decimal string), offset and drift, and what its trace holds;\n"
+"        \"segments\": \"matched_possible\" counts the TCP keys (seq,\n"
+"        ack_seq, flags) the traces hold exactly once sent and once\n"
+"        received, on two hosts whose layouts carry keys: what a matcher\n"
+"        that drops repeated keys pairs.\n"
 "\n"
 "EXIT STATUS\n"
 "    0 success, 1 bad usage, 2 a file could not be written.\n";
@@ -100,10 +107,8 @@ static uint64_t parse_u64(const char *opt, const char *s, uint64_t min,
 	unsigned long long v;
 
 	errno = 0;
-	if (*s == '-' || *s == '\0')
-		usage_error("invalid value for %s", opt);
-	v = strtoull(s, &end, 0);
-	if (errno || *end || v < min || v > max) {
+	v = strtoull(s, &end, 0);     /* which would take "-1" for 2^64 - 1 */
+	if (*s == '-' || end == s || errno || *end || v < min || v > max) {
 		fprintf(stderr, GEN_NAME ": invalid value for %s: '%s' "
 			"(expected an integer in [%llu, %llu])\n", opt, s,
 			(unsigned long long)min, (unsigned long long)max);
@@ -126,11 +131,6 @@ static double parse_double(const char *opt, const char *s, double min,
 		exit(GEN_EXIT_USAGE);
 	}
 	return v;
-}
-
-static double parse_fraction(const char *opt, const char *s)
-{
-	return parse_double(opt, s, 0, 1);
 }
 
 static void parse_layouts(struct gen_options *o, const char *arg)
@@ -231,41 +231,86 @@ static const struct option long_options[] = {
 	{ NULL, 0, NULL, 0 }
 };
 
-/* Options whose value is a number, by option code. */
-static bool numeric_option(struct gen_options *o, int c, const char *a)
+/* Options whose value is a number: where it goes and its range. */
+enum num_type { NUM_UINT, NUM_U64, NUM_DOUBLE, NUM_SECONDS };
+
+struct num_option {
+	int code;
+	const char *name;
+	enum num_type type;
+	size_t offset;          /* in struct gen_options */
+	double min, max;
+};
+
+#define OPT(c, n, t, field, lo, hi) \
+	{ c, n, t, offsetof(struct gen_options, field), lo, hi }
+
+static const struct num_option num_options[] = {
+	OPT('n', "--hosts", NUM_UINT, hosts, 1, 10000),
+	OPT('s', "--seed", NUM_U64, seed, 0, 18446744073709551615.0),
+	OPT('d', "--duration", NUM_SECONDS, duration_ns, 1e-6, 1e6),
+	OPT('r', "--rate", NUM_DOUBLE, rate, 1e-3, 1e8),
+	OPT('f', "--flows-per-pair", NUM_UINT, flows_per_pair, 0, 1000),
+	OPT('c', "--cpus", NUM_UINT, cpus, 1, 256),
+	OPT(OPT_MAX_OFFSET, "--max-offset-ns", NUM_U64, max_offset_ns, 0, 1e14),
+	OPT(OPT_MAX_DRIFT, "--max-drift-ppm", NUM_DOUBLE, max_drift_ppm, 0, 1000),
+	OPT(OPT_MIN_LATENCY, "--min-latency-ns", NUM_U64, min_latency_ns, 0, 1e10),
+	OPT(OPT_MEAN_DELAY, "--mean-delay-ns", NUM_U64, mean_delay_ns, 0, 1e10),
+	OPT(OPT_RETRANSMIT, "--retransmit-fraction", NUM_DOUBLE,
+	    retransmit_fraction, 0, 1),
+	OPT(OPT_SEGMENTATION, "--segmentation-fraction", NUM_DOUBLE,
+	    segmentation_fraction, 0, 1),
+	OPT(OPT_LOOPBACK, "--loopback-fraction", NUM_DOUBLE, loopback_fraction,
+	    0, 1),
+	OPT(OPT_ONE_SIDED, "--one-sided-fraction", NUM_DOUBLE,
+	    one_sided_fraction, 0, 1),
+	OPT(OPT_IPV6, "--ipv6-fraction", NUM_DOUBLE, ipv6_fraction, 0, 1),
+	OPT(OPT_UDP, "--udp-fraction", NUM_DOUBLE, udp_fraction, 0, 100),
+	OPT(OPT_ICMP, "--icmp-fraction", NUM_DOUBLE, icmp_fraction, 0, 100),
+	OPT(OPT_NOISE, "--noise-per-segment", NUM_DOUBLE, noise_per_segment,
+	    0, 1e4),
+	OPT(OPT_PACKET_SIZE, "--packet-size", NUM_UINT, packet_size, 512,
+	    1 << 30),
+};
+
+static void store_number(struct gen_options *o, const struct num_option *n,
+			 const char *arg)
 {
-	switch (c) {
-	case 'n': o->hosts = (unsigned)parse_u64("--hosts", a, 1, 10000); break;
-	case 's': o->seed = parse_u64("--seed", a, 0, UINT64_MAX); break;
-	case 'd':
-		o->duration_ns = (uint64_t)llround(
-			parse_double("--duration", a, 1e-6, 1e6) * 1e9);
+	char *field = (char *)o + n->offset;
+
+	switch (n->type) {
+	case NUM_UINT:
+		*(uint32_t *)(void *)field = (uint32_t)parse_u64(n->name, arg,
+			(uint64_t)n->min, (uint64_t)n->max);
 		break;
-	case 'r': o->rate = parse_double("--rate", a, 1e-3, 1e8); break;
-	case 'f': o->flows_per_pair = (unsigned)parse_u64("--flows-per-pair", a, 0, 1000); break;
-	case 'c': o->cpus = (unsigned)parse_u64("--cpus", a, 1, 256); break;
-	case OPT_MAX_OFFSET: o->max_offset_ns = parse_u64("--max-offset-ns", a, 0, 100000000000000ULL); break;
-	case OPT_MAX_DRIFT: o->max_drift_ppm = parse_double("--max-drift-ppm", a, 0, 1000); break;
-	case OPT_MIN_LATENCY: o->min_latency_ns = parse_u64("--min-latency-ns", a, 0, 10000000000ULL); break;
-	case OPT_MEAN_DELAY: o->mean_delay_ns = parse_u64("--mean-delay-ns", a, 0, 10000000000ULL); break;
-	case OPT_RETRANSMIT: o->retransmit_fraction = parse_fraction("--retransmit-fraction", a); break;
-	case OPT_SEGMENTATION: o->segmentation_fraction = parse_fraction("--segmentation-fraction", a); break;
-	case OPT_LOOPBACK: o->loopback_fraction = parse_fraction("--loopback-fraction", a); break;
-	case OPT_ONE_SIDED: o->one_sided_fraction = parse_fraction("--one-sided-fraction", a); break;
-	case OPT_IPV6: o->ipv6_fraction = parse_fraction("--ipv6-fraction", a); break;
-	case OPT_UDP: o->udp_fraction = parse_double("--udp-fraction", a, 0, 100); break;
-	case OPT_ICMP: o->icmp_fraction = parse_double("--icmp-fraction", a, 0, 100); break;
-	case OPT_NOISE: o->noise_per_segment = parse_double("--noise-per-segment", a, 0, 1e4); break;
-	case OPT_PACKET_SIZE:
-		o->packet_size = (uint32_t)parse_u64("--packet-size", a, 512, 1ULL << 30);
-		if (o->packet_size % 8)
-			usage_error("invalid value for --packet-size: '%s' "
-				    "(not a multiple of 8)", a);
+	case NUM_U64:
+		*(uint64_t *)(void *)field = parse_u64(n->name, arg,
+			(uint64_t)n->min, n->max >= 1.8e19 ? UINT64_MAX :
+			(uint64_t)n->max);
 		break;
-	default:
-		return false;
+	case NUM_DOUBLE:
+		*(double *)(void *)field = parse_double(n->name, arg, n->min,
+							 n->max);
+		break;
+	case NUM_SECONDS:
+		*(uint64_t *)(void *)field = (uint64_t)llround(
+			parse_double(n->name, arg, n->min, n->max) * 1e9);
+		break;
 	}
-	return true;
+}
+
+/* Stores a numeric option's value; false when c is not one. */
+static bool numeric_option(struct gen_options *o, int c, const char *arg)
+{
+	for (size_t i = 0; i < sizeof num_options / sizeof *num_options; i++)
+		if (num_options[i].code == c) {
+			store_number(o, &num_options[i], arg);
+			if (c == OPT_PACKET_SIZE && o->packet_size % 8)
+				usage_error("invalid value for --packet-size: "
+					    "'%s' (not a multiple of 8)", arg);
+			return true;
+		}
+	return false;
 }
 
 /* getopt's optopt names a bad short option; a long one is argv's. */

@@ -2,19 +2,20 @@
 /*
  * lttsync-gen: clocks, ordering, and the main loop.
  *
- * Time advances in windows of W = 2^shift ns of true time. In each
- * window every flow and every host's noise generator produces its events
- * up to the window's end. An event lands in the bucket of the window of
- * its own time: receptions and retransmissions usually fall in later
- * windows, which a ring of buckets holds until their turn. When a window
- * is complete its bucket is sorted by time (LSD radix sort, stable, so
- * equal times keep their generation order) and written out. Memory is
- * the events of the windows still open (about the events of the longest
- * delay, a retransmission timeout) plus one packet per stream, whatever
- * the duration.
+ * Time advances in windows of W = 2^shift ns of true time (about 8192
+ * network events each). In each window every flow produces its segments
+ * up to the window's end. A network event lands in the bucket of the
+ * window of its own time: receptions and retransmissions often fall in
+ * later windows, which a ring of buckets holds until their turn. When a
+ * window is complete its bucket is sorted by time (LSD radix sort, stable,
+ * so equal times keep their generation order) and written out, each
+ * host's noise (generated in time order, never stored) merged in on the
+ * way. Memory: the events still in flight (receptions within the largest
+ * delay, retransmissions within the retransmission timeout) plus one
+ * packet per stream, whatever the duration.
  *
- * Host clocks are monotonic functions of true time, so writing in true
- * time order writes every stream in timestamp order.
+ * Host clocks are monotonic functions of true time, so writing each host's
+ * events in true time order writes every stream in timestamp order.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -30,6 +31,8 @@ enum { STREAM_HOST = 1, STREAM_NOISE = 3 };
 /* 2023-11-14T22:13:20Z: the true time origin, in ns from the epoch. */
 #define EPOCH_NS 1700000000000000000ULL
 #define TARGET_PER_WINDOW 8192.0
+#define RADIX_BITS 11
+#define RADIX (1u << RADIX_BITS)
 
 struct bucket {
 	struct rec *r;
@@ -44,16 +47,19 @@ struct ring {
 	unsigned shift;
 	uint64_t *keys, *tmp;  /* sort buffers */
 	uint32_t keys_cap;
+	uint32_t count[3][RADIX]; /* radix histograms */
 };
 
-/* ---- hosts -------------------------------------------------------------- */
+/* ---- hosts --------------------------------------------------------------- */
 
 static void random_uuid(struct gen_rng *r, uint8_t u[16])
 {
 	uint64_t a = gen_next(r), b = gen_next(r);
 
-	memcpy(u, &a, 8);
-	memcpy(u + 8, &b, 8);
+	for (int i = 0; i < 8; i++) {
+		u[i] = (uint8_t)(a >> (8 * i));
+		u[8 + i] = (uint8_t)(b >> (8 * i));
+	}
 	u[6] = (uint8_t)(0x40 | (u[6] & 0x0F));   /* version 4 */
 	u[8] = (uint8_t)(0x80 | (u[8] & 0x3F));   /* RFC 4122 variant */
 }
@@ -104,6 +110,7 @@ void gen_setup_hosts(struct gen *g)
 		gen_rng_init(&r, g->o.seed, STREAM_HOST, i);
 		snprintf(h->name, sizeof h->name, "host%0*u", (int)width, i);
 		h->layout = g->o.layouts[i % g->o.n_layouts];
+		h->l = layout_get(h->layout);
 		host_clock_params(g, h, &r);
 		random_uuid(&r, h->uuid);
 		random_uuid(&r, h->clock_uuid);
@@ -112,7 +119,7 @@ void gen_setup_hosts(struct gen *g)
 	}
 }
 
-/* ---- the ring of windows ---------------------------------------------------- */
+/* ---- the ring of windows ------------------------------------------------- */
 
 static void ring_grow(struct ring *q, uint64_t need)
 {
@@ -154,21 +161,18 @@ void gen_push(struct gen *g, const struct rec *r)
 	b->r[b->n++] = *r;
 }
 
-/* ---- sorting a window ------------------------------------------------------- */
-
-#define RADIX_BITS 11
-#define RADIX (1u << RADIX_BITS)
+/* ---- sorting a window ---------------------------------------------------- */
 
 /*
  * Keys: (time in window << 32) | index. Sorts on the time bits only (at
  * most 3 digits: shift <= 33), the histograms of every digit in one pass.
  */
-static void radix_sort(uint64_t *k, uint64_t *tmp, uint32_t n, unsigned bits)
+static void radix_sort(uint32_t count[][RADIX], uint64_t *k, uint64_t *tmp,
+		       uint32_t n, unsigned bits)
 {
-	static uint32_t count[3][RADIX];
 	unsigned digits = (bits + RADIX_BITS - 1) / RADIX_BITS;
 
-	memset(count, 0, sizeof count);
+	memset(count, 0, 3 * sizeof *count);
 	for (uint32_t i = 0; i < n; i++)
 		for (unsigned d = 0; d < digits; d++)
 			count[d][(k[i] >> (32 + d * RADIX_BITS)) & (RADIX - 1)]++;
@@ -215,7 +219,7 @@ static void sort_bucket(struct ring *q, struct bucket *b, uint64_t start)
 	if (b->n < 64)
 		insertion_sort(q->keys, b->n);
 	else
-		radix_sort(q->keys, q->tmp, b->n, q->shift);
+		radix_sort(q->count, q->keys, q->tmp, b->n, q->shift);
 }
 
 static void noise_until(struct gen *g, struct host *h, uint64_t limit);
@@ -255,7 +259,7 @@ static void flush_window(struct gen *g, uint64_t limit)
 	q->cur++;
 }
 
-/* ---- noise -------------------------------------------------------------- */
+/* ---- noise --------------------------------------------------------------- */
 
 /* x scaled to [0, n): a multiply, not a division (this is the hot path). */
 static inline uint32_t scale32(uint32_t x, uint32_t n)
@@ -263,28 +267,41 @@ static inline uint32_t scale32(uint32_t x, uint32_t n)
 	return (uint32_t)(((uint64_t)x * n) >> 32);
 }
 
+/*
+ * A host's noise repeats read syscall entry, its exit on the same CPU,
+ * the task switched out there, then a switch on some CPU (every 16th
+ * time an ARP packet instead, when the layout traces it). A fixed cycle
+ * rather than random kinds: branch prediction keeps the writer fast.
+ */
 static void noise_event(struct gen *g, struct host *h)
 {
 	struct rec r;
 	uint64_t x = gen_next(&h->rng);
-	unsigned pick = scale32((uint32_t)x, 100);
-	bool arp_ok = h->l->family != NET_ADDONS;
+	unsigned phase = h->noise_phase++;
 
 	memset(&r, 0, sizeof r);
 	r.t = h->noise_next;
 	r.host = (uint16_t)(h - g->hosts);
-	r.cpu = (uint8_t)scale32((uint32_t)(x >> 32), g->o.cpus);
 	r.seq = (uint32_t)(x >> 20);
 	r.ack = (uint32_t)(x >> 40) ^ (uint32_t)(x >> 7);
 	r.flow = NO_FLOW;
-	if (pick < 50)
-		r.kind = RK_SCHED_SWITCH;
-	else if (pick < 74)
+	if ((phase & 3) == 0 || (phase & 3) == 3)
+		h->noise_cpu = (uint8_t)scale32((uint32_t)(x >> 32), g->o.cpus);
+	r.cpu = h->noise_cpu;
+	switch (phase & 3) {
+	case 0:
 		r.kind = RK_SYS_ENTRY;
-	else if (pick < 98 || !arp_ok)
+		break;
+	case 1:
 		r.kind = RK_SYS_EXIT;
-	else
-		r.kind = pick == 98 ? RK_ARP_SEND : RK_ARP_RECV;
+		break;
+	case 2:
+		r.kind = RK_SCHED_SWITCH;
+		break;
+	default:
+		r.kind = (phase & 63) == 63 && h->l->family != NET_ADDONS ?
+			 (x & 1 ? RK_ARP_SEND : RK_ARP_RECV) : RK_SCHED_SWITCH;
+	}
 	ctf_write_rec(g, &r);
 }
 
@@ -323,7 +340,7 @@ static void noise_setup(struct gen *g)
 	}
 }
 
-/* ---- output folders ------------------------------------------------------- */
+/* ---- output folders ------------------------------------------------------ */
 
 static bool dir_is_empty(const char *path)
 {
@@ -368,14 +385,14 @@ static void prepare_output(struct gen *g)
 		gen_mkdir_p(kd);
 		if (g->o.force)
 			remove_stale_streams(g, kd);
-		ctf_write_metadata(g, &g->hosts[i], kd);
+		ctf_write_metadata(&g->hosts[i], kd);
 		ctf_open_streams(g, &g->hosts[i], kd);
 		free(kd);
 		free(hd);
 	}
 }
 
-/* ---- the main loop -------------------------------------------------------- */
+/* ---- the main loop ------------------------------------------------------- */
 
 /* Windows of about TARGET_PER_WINDOW network events: cache-sized sorts. */
 static unsigned window_shift(const struct gen *g)

@@ -101,7 +101,7 @@ static void json_run(struct sbuf *b, const struct gen *g)
 		  "  \"seed\": %" PRIu64 ", \"duration_ns\": %" PRIu64
 		  ", \"start_epoch_ns\": %" PRIu64 ",\n", o->seed,
 		  o->duration_ns, g->epoch_ns);
-	sb_printf(b, "  \"topology\": \"%s\", \"flows\": %u, \"rate\": %.17g, "
+	sb_printf(b, "  \"topology\": \"%s\", \"flows\": %u, \"flow_rate\": %.17g, "
 		  "\"min_latency_ns\": %" PRIu64 ", \"mean_delay_ns\": %" PRIu64
 		  ",\n", topology_name(o->topology), g->n_flows, o->rate,
 		  o->min_latency_ns, o->mean_delay_ns);
