@@ -49,7 +49,9 @@ int main(void)
 }
 C
 # shellcheck disable=SC2046
-if ${CC:-cc} -Wall -Werror -o "$dest/app" "$dest/app.c" $(pkg-config --cflags --libs liblttsync) 2>"$dest/cc.log"; then
+# A library built with sanitizers needs a program built with them too.
+# shellcheck disable=SC2086
+if ${CC:-cc} -Wall -Werror ${SANITIZER_FLAGS:-} -o "$dest/app" "$dest/app.c" $(pkg-config --cflags --libs liblttsync) 2>"$dest/cc.log"; then
 	ok "compiles and links with pkg-config only"
 else
 	ko "downstream build"; cat "$dest/cc.log"
