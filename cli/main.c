@@ -84,6 +84,8 @@ static int run(lttsync_session *s, const struct cli_options *o)
 
 	if (o->matches_out)
 		lttsync_session_set_keep_messages(s, 1);
+	if (o->max_pending)
+		lttsync_session_set_max_pending(s, o->max_pending);
 	if ((rc = cli_read_inputs(s, o, &degraded)) ||
 	    (rc = choose_reference(s, o->reference)))
 		return rc;

@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: MIT */
+#include <errno.h>
 #include <getopt.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,13 +29,15 @@ static const char usage[] =
 	"  -o, --output FILE        write the report to FILE (atomically)\n"
 	"      --matches-out FILE   write every matched message to FILE, as CSV in the\n"
 	"                           --messages format\n"
+	"      --max-pending N      keep at most N unmatched packet keys (default\n"
+	"                           1048576, about 80 MiB); the oldest are dropped\n"
 	"  -h, --help               show this help\n"
 	"  -V, --version            show the version\n"
 	"\n"
 	"Exit status: 0 every host synchronized, 2 some host or trace could not\n"
 	"be synchronized (the report is still written), 1 usage or input error.\n";
 
-enum { OPT_MATCHES_OUT = 256 };
+enum { OPT_MATCHES_OUT = 256, OPT_MAX_PENDING };
 
 static int usage_error(const char *fmt, const char *arg)
 {
@@ -79,6 +83,19 @@ static int parse_host(char *arg, struct cli_options *out)
 	return -1;
 }
 
+static int parse_count(const char *arg, size_t *out)
+{
+	char *end;
+	unsigned long long v;
+
+	errno = 0;
+	v = strtoull(arg, &end, 10);
+	if (errno || *end || !*arg || *arg == '-' || v == 0 || v > SIZE_MAX)
+		return usage_error("--max-pending expects a positive integer, not '%s'", arg);
+	*out = (size_t)v;
+	return -1;
+}
+
 static int parse_one(int opt, struct cli_options *out)
 {
 	switch (opt) {
@@ -86,6 +103,7 @@ static int parse_one(int opt, struct cli_options *out)
 	case 'r': out->reference = optarg; return -1;
 	case 'o': out->output = optarg; return -1;
 	case OPT_MATCHES_OUT: out->matches_out = optarg; return -1;
+	case OPT_MAX_PENDING: return parse_count(optarg, &out->max_pending);
 	case 'H': return parse_host(optarg, out);
 	case 'f': return parse_format(optarg, out);
 	case 'h': fputs(usage, stdout); return CLI_EXIT_OK;
@@ -117,6 +135,7 @@ int cli_parse_options(int argc, char **argv, struct cli_options *out)
 		{ "format", required_argument, NULL, 'f' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "matches-out", required_argument, NULL, OPT_MATCHES_OUT },
+		{ "max-pending", required_argument, NULL, OPT_MAX_PENDING },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },

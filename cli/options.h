@@ -20,6 +20,7 @@ struct cli_options {
 	const char *output;      /* --output FILE, or NULL for stdout */
 	const char *matches_out; /* --matches-out FILE, or NULL */
 	enum cli_format format;
+	size_t max_pending;      /* --max-pending N, 0 for the default */
 	struct cli_input *inputs;  /* PATH arguments and --host NAME=PATH */
 	size_t n_inputs;
 };

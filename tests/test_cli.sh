@@ -176,6 +176,9 @@ if [ -d "$SHARED/scp" ]; then
 else
 	echo "skip: $SHARED not found (real traces are not part of a clone)"
 fi
+run "bad --max-pending" 1 --max-pending 0 --messages "$EX"
+contains "$work/err" "positive integer" "--max-pending explained"
+run "--max-pending accepted" 0 --max-pending 10 --messages "$EX"
 run "not a trace folder" 1 "$work"
 contains "$work/err" "no CTF trace" "names the folder"
 mkdir -p "$work/bad"

@@ -1,0 +1,564 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * libFuzzer harness: the input bytes drive a sequence of public API calls
+ * on a session (hosts, traces, packets, messages, reference, pending cap,
+ * kept messages, every query, destroy and recreate). After queries it
+ * checks invariants and abort()s on a violation:
+ *
+ *  - every status returned is a valid lttsync_status (0 .. -7);
+ *  - pair quality is a pair quality (ABSENT..FAIL), the same in both
+ *    orientations, and consistent with the message counts: ABSENT iff no
+ *    message either way, INCOMPLETE when only one direction has messages;
+ *  - slope bounds: a_min <= a_max;
+ *  - pair bounds_at succeeds only for APPROXIMATE/ACCURATE, and then
+ *    lo <= hi and the pair estimate applied at t lies in [lo-1, hi+1];
+ *  - a host with a transform has quality REFERENCE, ACCURATE, APPROXIMATE
+ *    or FAIL; the reference (and only it) has quality REFERENCE and is its
+ *    own parent; following parents from any connected host reaches the
+ *    reference in fewer than host_count steps (no cycle), and a host has a
+ *    parent iff it has a transform;
+ *  - host bounds_at: lo <= hi, and the host transform applied at t lies in
+ *    [lo-1, hi+1];
+ *  - counters: PENDING <= max_pending; MESSAGES equals the sum of the
+ *    per-direction message counts; kept messages are between the hosts
+ *    asked and in range, and indexes past the count give NOT_FOUND.
+ */
+#include <math.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <lttsync/lttsync.h>
+
+#define CHECK(c) do { if (!(c)) { fprintf(stderr, "invariant failed: %s (%s:%d)\n", #c, __FILE__, __LINE__); abort(); } } while (0)
+#define ST(expr) check_status(expr, #expr, __LINE__)
+
+#define MAX_HOSTS 8
+#define MAX_OPS 400
+#define TS_LIMIT ((int64_t)1 << 62)
+
+static lttsync_status check_status(lttsync_status st, const char *what, int line)
+{
+	if (!(st <= 0 && st >= LTTSYNC_ERROR_RANGE)) {
+		fprintf(stderr, "invalid status %d from %s (line %d)\n", (int)st, what, line);
+		abort();
+	}
+	return st;
+}
+
+/* ---- input reader ------------------------------------------------------ */
+
+struct in {
+	const uint8_t *p;
+	size_t n;
+};
+
+static uint8_t u8(struct in *in)
+{
+	uint8_t v;
+
+	if (!in->n)
+		return 0;
+	v = *in->p++;
+	in->n--;
+	return v;
+}
+
+static uint16_t u16(struct in *in)
+{
+	return (uint16_t)(u8(in) | (uint16_t)u8(in) << 8);
+}
+
+static uint32_t u32(struct in *in)
+{
+	return (uint32_t)u16(in) | (uint32_t)u16(in) << 16;
+}
+
+static uint64_t u64(struct in *in)
+{
+	return (uint64_t)u32(in) | (uint64_t)u32(in) << 32;
+}
+
+/* A timestamp: edges of int64 and of the accepted range, or near an epoch. */
+static int64_t ts(struct in *in)
+{
+	static const int64_t base = INT64_C(1700000000000000000);
+	uint8_t k = u8(in);
+
+	switch (k % 16) {
+	case 0: return INT64_MIN;
+	case 1: return INT64_MAX;
+	case 2: return TS_LIMIT;
+	case 3: return -TS_LIMIT;
+	case 4: return TS_LIMIT + 1;
+	case 5: return -TS_LIMIT - 1;
+	case 6: return 0;
+	case 7: return (int64_t)u64(in);
+	case 8: return TS_LIMIT - (int64_t)u16(in);
+	case 9: return -TS_LIMIT + (int64_t)u16(in);
+	case 10: return (int64_t)(int16_t)u16(in);
+	default: /* realistic: an epoch time, microsecond-ish steps */
+		return base + (int64_t)(int32_t)u32(in) * (int64_t)(1 + (k >> 4));
+	}
+}
+
+/* A host id: mostly existing ones, sometimes invalid or AUTO. */
+static lttsync_host_id host_arg(struct in *in, lttsync_session *s)
+{
+	uint8_t k = u8(in);
+	size_t n = lttsync_session_get_host_count(s);
+
+	if (k == 0xff)
+		return LTTSYNC_HOST_AUTO;
+	if (k == 0xfe)
+		return (lttsync_host_id)n;
+	return (lttsync_host_id)(k % (n ? n + (k >= 0xf0) : 1));
+}
+
+static lttsync_trace_id trace_arg(struct in *in, lttsync_session *s)
+{
+	uint8_t k = u8(in);
+	size_t n = lttsync_session_get_trace_count(s);
+
+	if (k == 0xff)
+		return UINT32_MAX;
+	return (lttsync_trace_id)(k % (n ? n + (k >= 0xf0) : 1));
+}
+
+/* ---- session state the harness tracks -------------------------------- */
+
+struct state {
+	lttsync_session *s;
+	size_t max_pending;
+};
+
+static void recreate(struct state *st)
+{
+	lttsync_session_destroy(st->s);
+	st->s = NULL;
+	CHECK(ST(lttsync_session_create(&st->s)) == LTTSYNC_OK);
+	st->max_pending = 1048576;
+}
+
+/* ---- invariants -------------------------------------------------------- */
+
+static void check_pair(lttsync_session *s, lttsync_host_id a, lttsync_host_id b,
+		       int64_t t)
+{
+	lttsync_quality q, qr;
+	uint64_t nab, nba;
+	double amin, amax, vns;
+	uint64_t vcount;
+	int64_t lo, hi;
+	lttsync_transform *tf = NULL;
+	lttsync_status st, sb, se;
+	size_t hosts = lttsync_session_get_host_count(s);
+	bool valid = a < hosts && b < hosts && a != b;
+
+	st = ST(lttsync_session_get_pair_quality(&q, s, a, b));
+	CHECK((st == LTTSYNC_OK) == valid);
+	if (st != LTTSYNC_OK) {
+		/* The other queries must fail in the same way, writing nothing. */
+		CHECK(ST(lttsync_session_get_pair_bounds_at(&lo, &hi, s, a, b, t)) != LTTSYNC_OK);
+		CHECK(ST(lttsync_session_get_pair_estimate(&tf, s, a, b)) != LTTSYNC_OK);
+		CHECK(tf == NULL);
+		CHECK(ST(lttsync_session_get_pair_slope_bounds(&amin, &amax, s, a, b)) != LTTSYNC_OK);
+		CHECK(ST(lttsync_session_get_pair_violation(&vns, &vcount, s, a, b)) != LTTSYNC_OK);
+		return;
+	}
+	CHECK(q >= LTTSYNC_QUALITY_ABSENT && q <= LTTSYNC_QUALITY_FAIL);
+	CHECK(ST(lttsync_session_get_pair_quality(&qr, s, b, a)) == LTTSYNC_OK);
+	CHECK(qr == q);
+	CHECK(ST(lttsync_session_get_message_count(&nab, s, a, b)) == LTTSYNC_OK);
+	CHECK(ST(lttsync_session_get_message_count(&nba, s, b, a)) == LTTSYNC_OK);
+	CHECK((q == LTTSYNC_QUALITY_ABSENT) == (nab == 0 && nba == 0));
+	if ((nab == 0) != (nba == 0))
+		CHECK(q == LTTSYNC_QUALITY_INCOMPLETE);
+
+	st = ST(lttsync_session_get_pair_slope_bounds(&amin, &amax, s, a, b));
+	CHECK((st == LTTSYNC_OK) == (q == LTTSYNC_QUALITY_APPROXIMATE ||
+				     q == LTTSYNC_QUALITY_ACCURATE));
+	if (st == LTTSYNC_OK) {
+		CHECK(!isnan(amin) && !isnan(amax));
+		CHECK(amin <= amax);
+		if (q == LTTSYNC_QUALITY_ACCURATE)
+			CHECK(isfinite(amin) && isfinite(amax));
+		else
+			CHECK(isfinite(amin) != isfinite(amax));
+	}
+
+	st = ST(lttsync_session_get_pair_violation(&vns, &vcount, s, a, b));
+	CHECK(st == LTTSYNC_OK);
+	CHECK(!isnan(vns) && vns >= 0);
+	if (q != LTTSYNC_QUALITY_FAIL)
+		CHECK(vns == 0 && vcount == 0);
+
+	se = ST(lttsync_session_get_pair_estimate(&tf, s, a, b));
+	if (q == LTTSYNC_QUALITY_ABSENT || q == LTTSYNC_QUALITY_INCOMPLETE)
+		CHECK(se != LTTSYNC_OK);
+	if (q == LTTSYNC_QUALITY_APPROXIMATE || q == LTTSYNC_QUALITY_ACCURATE ||
+	    q == LTTSYNC_QUALITY_FAIL)
+		CHECK(se == LTTSYNC_OK);
+
+	sb = ST(lttsync_session_get_pair_bounds_at(&lo, &hi, s, a, b, t));
+	CHECK((sb == LTTSYNC_OK) == (q == LTTSYNC_QUALITY_APPROXIMATE ||
+				     q == LTTSYNC_QUALITY_ACCURATE));
+	if (sb == LTTSYNC_OK) {
+		CHECK(lo <= hi);
+		if (q == LTTSYNC_QUALITY_ACCURATE && t >= -TS_LIMIT && t <= TS_LIMIT) {
+			/* both slopes finite: bounded on both sides... unless saturated */
+		}
+		if (se == LTTSYNC_OK) {
+			int64_t y;
+
+			if (ST(lttsync_transform_apply(&y, tf, t)) == LTTSYNC_OK) {
+				if (!((lo == INT64_MIN || y >= lo - 1) &&
+				      (hi == INT64_MAX || y <= hi + 1))) {
+					fprintf(stderr, "pair %u->%u q=%d t=%lld estimate %lld not in [%lld, %lld]\n",
+						a, b, (int)q, (long long)t, (long long)y,
+						(long long)lo, (long long)hi);
+					abort();
+				}
+			}
+		}
+	}
+	if (se == LTTSYNC_OK) {
+		char buf[LTTSYNC_FORMAT_SIZE];
+		int64_t y;
+
+		CHECK(!isnan(lttsync_transform_get_slope(tf)));
+		ST(lttsync_transform_apply(&y, tf, lttsync_transform_get_pivot(tf)));
+		for (int f = 0; f <= LTTSYNC_FIELD_PIVOT_REF; f++)
+			CHECK(ST(lttsync_transform_format(buf, sizeof(buf), tf,
+					(lttsync_transform_field)f)) == LTTSYNC_OK);
+		CHECK(ST(lttsync_transform_format(buf, 4, tf, LTTSYNC_FIELD_SLOPE)) ==
+		      LTTSYNC_ERROR_RANGE);
+		lttsync_transform_destroy(tf);
+	}
+}
+
+static void check_hosts(lttsync_session *s, int64_t t)
+{
+	size_t n = lttsync_session_get_host_count(s);
+	lttsync_host_id ref;
+	lttsync_status st;
+
+	st = ST(lttsync_session_get_reference(&ref, s));
+	CHECK((st == LTTSYNC_OK) == (n > 0));
+	if (st != LTTSYNC_OK)
+		return;
+	CHECK(ref < n);
+	for (lttsync_host_id h = 0; h < n; h++) {
+		lttsync_quality q;
+		lttsync_host_id parent, u;
+		lttsync_transform *tf = NULL;
+		lttsync_status sp, sx, sb;
+		int64_t lo, hi;
+		size_t steps;
+
+		CHECK(ST(lttsync_session_get_host_quality(&q, s, h)) == LTTSYNC_OK);
+		CHECK(q != LTTSYNC_QUALITY_ABSENT && q <= LTTSYNC_QUALITY_DISCONNECTED);
+		CHECK((q == LTTSYNC_QUALITY_REFERENCE) == (h == ref));
+		sp = ST(lttsync_session_get_host_parent(&parent, s, h));
+		sx = ST(lttsync_session_get_host_transform(&tf, s, h));
+		CHECK((sp == LTTSYNC_OK) == (sx == LTTSYNC_OK));
+		CHECK((q == LTTSYNC_QUALITY_DISCONNECTED) == (sp != LTTSYNC_OK));
+		if (sx == LTTSYNC_OK)
+			CHECK(q == LTTSYNC_QUALITY_REFERENCE || q == LTTSYNC_QUALITY_ACCURATE ||
+			      q == LTTSYNC_QUALITY_APPROXIMATE || q == LTTSYNC_QUALITY_FAIL);
+		if (sp == LTTSYNC_OK) {
+			CHECK(parent < n);
+			if (h == ref)
+				CHECK(parent == ref);
+			/* Parents lead to the reference without a cycle. */
+			u = h;
+			for (steps = 0; u != ref; steps++) {
+				CHECK(steps < n);
+				CHECK(ST(lttsync_session_get_host_parent(&u, s, u)) == LTTSYNC_OK);
+				CHECK(u < n);
+			}
+		}
+		sb = ST(lttsync_session_get_host_bounds_at(&lo, &hi, s, h, t));
+		if (sx != LTTSYNC_OK || q == LTTSYNC_QUALITY_FAIL)
+			CHECK(sb != LTTSYNC_OK);
+		if (sb == LTTSYNC_OK) {
+			CHECK(lo <= hi);
+			if (h == ref)
+				CHECK(lo == t && hi == t);
+			if (sx == LTTSYNC_OK) {
+				int64_t y;
+
+				if (ST(lttsync_transform_apply(&y, tf, t)) == LTTSYNC_OK &&
+				    !((lo == INT64_MIN || y >= lo - 1) &&
+				      (hi == INT64_MAX || y <= hi + 1))) {
+					fprintf(stderr, "host %u q=%d t=%lld transform %lld not in [%lld, %lld]\n",
+						h, (int)q, (long long)t, (long long)y,
+						(long long)lo, (long long)hi);
+					abort();
+				}
+			}
+		}
+		if (sx == LTTSYNC_OK) {
+			char buf[LTTSYNC_FORMAT_SIZE];
+
+			for (int f = 0; f <= LTTSYNC_FIELD_PIVOT_REF; f++)
+				CHECK(ST(lttsync_transform_format(buf, sizeof(buf), tf,
+						(lttsync_transform_field)f)) == LTTSYNC_OK);
+			lttsync_transform_destroy(tf);
+		}
+	}
+	/* Invalid host ids. */
+	{
+		lttsync_quality q;
+		lttsync_host_id p;
+
+		CHECK(ST(lttsync_session_get_host_quality(&q, s, (lttsync_host_id)n)) == LTTSYNC_ERROR_NOT_FOUND);
+		CHECK(ST(lttsync_session_get_host_parent(&p, s, LTTSYNC_HOST_AUTO)) != LTTSYNC_OK);
+	}
+}
+
+static void check_counters(struct state *stt)
+{
+	lttsync_session *s = stt->s;
+	uint64_t c[9], sum = 0;
+	size_t n = lttsync_session_get_host_count(s);
+
+	for (int i = 0; i <= LTTSYNC_COUNTER_FLOW_MISMATCH; i++)
+		CHECK(ST(lttsync_session_get_counter(&c[i], s, (lttsync_counter)i)) == LTTSYNC_OK);
+	CHECK(ST(lttsync_session_get_counter(&c[0], s, (lttsync_counter)99)) == LTTSYNC_ERROR_INVALID_ARGUMENT);
+	CHECK(c[LTTSYNC_COUNTER_PENDING] <= stt->max_pending);
+	CHECK(c[LTTSYNC_COUNTER_MATCHED] <= c[LTTSYNC_COUNTER_PACKETS]);
+	for (lttsync_host_id a = 0; a < n; a++)
+		for (lttsync_host_id b = 0; b < n; b++) {
+			uint64_t m;
+
+			if (a == b)
+				continue;
+			CHECK(ST(lttsync_session_get_message_count(&m, s, a, b)) == LTTSYNC_OK);
+			sum += m;
+		}
+	CHECK(sum == c[LTTSYNC_COUNTER_MESSAGES]);
+	/* Pairs: distinct, ordered, with messages. */
+	for (size_t i = 0; i < lttsync_session_get_pair_count(s); i++) {
+		lttsync_host_id a, b;
+		uint64_t m1, m2;
+
+		CHECK(ST(lttsync_session_get_pair(&a, &b, s, i)) == LTTSYNC_OK);
+		CHECK(a < b && b < n);
+		CHECK(ST(lttsync_session_get_message_count(&m1, s, a, b)) == LTTSYNC_OK);
+		CHECK(ST(lttsync_session_get_message_count(&m2, s, b, a)) == LTTSYNC_OK);
+		CHECK(m1 + m2 > 0);
+	}
+	{
+		lttsync_host_id a, b;
+
+		CHECK(ST(lttsync_session_get_pair(&a, &b, s, lttsync_session_get_pair_count(s))) == LTTSYNC_ERROR_NOT_FOUND);
+	}
+}
+
+static void check_kept(lttsync_session *s, lttsync_host_id a, lttsync_host_id b)
+{
+	size_t count;
+	lttsync_message m;
+	lttsync_status st;
+
+	st = ST(lttsync_session_get_kept_message_count(&count, s, a, b));
+	if (st != LTTSYNC_OK)
+		return;
+	for (size_t i = 0; i < count && i < 32; i++) {
+		CHECK(ST(lttsync_session_get_kept_message(&m, s, a, b, i)) == LTTSYNC_OK);
+		CHECK((m.send_host == a && m.recv_host == b) ||
+		      (m.send_host == b && m.recv_host == a));
+		CHECK(m.send_ns >= -TS_LIMIT && m.send_ns <= TS_LIMIT);
+		CHECK(m.recv_ns >= -TS_LIMIT && m.recv_ns <= TS_LIMIT);
+	}
+	CHECK(ST(lttsync_session_get_kept_message(&m, s, a, b, count)) != LTTSYNC_OK);
+}
+
+/* ---- operations -------------------------------------------------------- */
+
+static const char *const names[] = { "h0", "h1", "h2", "h3", "h4", "h5", "h6", "h7" };
+
+static void op_feed_packet(struct state *stt, struct in *in)
+{
+	lttsync_packet p;
+	uint8_t shape = u8(in);
+
+	lttsync_packet_init(&p);
+	p.trace = trace_arg(in, stt->s);
+	p.direction = (shape & 0x40) ? (lttsync_direction)u8(in) : (lttsync_direction)(shape & 1);
+	p.timestamp_ns = ts(in);
+	/* Small keys so that sends and receives collide. */
+	p.seq = (shape & 0x80) ? u32(in) : u8(in) % 8;
+	p.ack_seq = (shape & 0x20) ? u32(in) : 0;
+	p.flags = (shape & 0x10) ? u8(in) : LTTSYNC_TCP_ACK;
+	switch ((shape >> 1) & 7) {
+	case 0: break;
+	case 1: p.family = 4; p.src_addr[0] = u8(in) & 3; p.dst_addr[0] = u8(in) & 3; break;
+	case 2: p.family = 6; p.src_addr[15] = u8(in) & 3; p.dst_addr[15] = u8(in) & 3; break;
+	case 3: p.family = u8(in); break;
+	case 4: p.has_ports = 1; p.src_port = u8(in) & 3; p.dst_port = u8(in) & 3; break;
+	case 5: p.reserved = u8(in); break;
+	case 6: p.struct_size = u8(in) % 2 ? 0 : (uint32_t)sizeof(p) + 8; break;
+	default: break;
+	}
+	ST(lttsync_session_feed_packet(stt->s, &p));
+}
+
+/* A burst of consistent messages between two hosts: clocks y = x*(1+d)+o. */
+static void op_burst(struct state *stt, struct in *in)
+{
+	lttsync_host_id a = host_arg(in, stt->s), b = host_arg(in, stt->s);
+	int64_t x = INT64_C(1700000000000000000) + (int64_t)(int32_t)u32(in) * 1000;
+	int64_t off = (int64_t)(int32_t)u32(in) * 1000;
+	int ppm = (int8_t)u8(in);
+	unsigned count = 1 + u8(in) % 64;
+	uint8_t lat = u8(in);
+	uint8_t dirs = u8(in);
+
+	for (unsigned i = 0; i < count; i++) {
+		int64_t y = x + off + (x / 1000000) % 1000000 * ppm / 1000;
+		int64_t l = 1000 + (int64_t)((lat * (i + 7)) % 251) * 100;
+		lttsync_status st;
+
+		if ((dirs >> (i % 8)) & 1)
+			st = lttsync_session_feed_message(stt->s, a, x, b, y + l);
+		else
+			st = lttsync_session_feed_message(stt->s, b, y, a, x + l);
+		ST(st);
+		if (st == LTTSYNC_ERROR_INVALID_ARGUMENT || st == LTTSYNC_ERROR_NOT_FOUND)
+			break;
+		x += 1000000 + (int64_t)lat * 997;
+	}
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct in in = { data, size };
+	struct state stt = { NULL, 1048576 };
+	int ops = 0;
+
+	if (size > 8192)
+		return 0;
+	recreate(&stt);
+	while (in.n && ops++ < MAX_OPS) {
+		uint8_t op = u8(&in);
+		lttsync_session *s = stt.s;
+
+		switch (op % 20) {
+		case 0: case 1: {
+			lttsync_host_id h;
+			uint8_t k = u8(&in);
+			const char *name = k == 0xff ? NULL : k == 0xfe ? "" : names[k % MAX_HOSTS];
+			lttsync_status st = ST(lttsync_session_add_host(&h, s, name));
+
+			if (st == LTTSYNC_OK) {
+				lttsync_host_id f;
+
+				CHECK(h < lttsync_session_get_host_count(s));
+				CHECK(strcmp(lttsync_session_get_host_name(s, h), name) == 0);
+				CHECK(ST(lttsync_session_find_host(&f, s, name)) == LTTSYNC_OK && f == h);
+			} else {
+				CHECK(name == NULL || !*name);
+				CHECK(lttsync_session_get_last_error(s) != NULL);
+			}
+			break;
+		}
+		case 2: {
+			lttsync_trace_id t;
+			lttsync_host_id h = host_arg(&in, s), th;
+			lttsync_status st = ST(lttsync_session_add_trace(&t, s, h, (u8(&in) & 1) ? "trace" : ""));
+
+			if (st == LTTSYNC_OK) {
+				CHECK(ST(lttsync_session_get_trace_host(&th, s, t)) == LTTSYNC_OK && th == h);
+				CHECK(ST(lttsync_session_get_trace_status(s, t)) == LTTSYNC_OK);
+				CHECK(lttsync_session_get_trace_name(s, t) != NULL);
+			}
+			break;
+		}
+		case 3: case 4: case 5: case 6:
+			op_feed_packet(&stt, &in);
+			break;
+		case 7: case 8: {
+			lttsync_host_id a = host_arg(&in, s), b = host_arg(&in, s);
+			int64_t x = ts(&in), y = ts(&in);
+
+			ST(lttsync_session_feed_message(s, a, x, b, y));
+			break;
+		}
+		case 9:
+			op_burst(&stt, &in);
+			break;
+		case 10: {
+			lttsync_host_id h = host_arg(&in, s);
+			lttsync_status st = ST(lttsync_session_set_reference(s, h));
+
+			if (st == LTTSYNC_OK && h != LTTSYNC_HOST_AUTO) {
+				lttsync_host_id r;
+
+				CHECK(ST(lttsync_session_get_reference(&r, s)) == LTTSYNC_OK && r == h);
+			}
+			break;
+		}
+		case 11: {
+			uint8_t k = u8(&in);
+			size_t m = k == 0xff ? SIZE_MAX : k % 16;
+
+			if (ST(lttsync_session_set_max_pending(s, m)) == LTTSYNC_OK)
+				stt.max_pending = m;
+			else
+				CHECK(m == 0);
+			break;
+		}
+		case 12:
+			CHECK(ST(lttsync_session_set_keep_messages(s, u8(&in) & 1)) == LTTSYNC_OK);
+			break;
+		case 13: case 14: {
+			lttsync_host_id a = host_arg(&in, s), b = host_arg(&in, s);
+
+			check_pair(s, a, b, ts(&in));
+			break;
+		}
+		case 15:
+			check_hosts(s, ts(&in));
+			break;
+		case 16:
+			check_counters(&stt);
+			break;
+		case 17: {
+			lttsync_host_id a = host_arg(&in, s), b = host_arg(&in, s);
+
+			check_kept(s, a, b);
+			break;
+		}
+		case 18: {
+			lttsync_trace_id t = trace_arg(&in, s);
+			uint64_t v;
+			uint8_t which = u8(&in);
+
+			ST(lttsync_session_get_trace_stat(&v, s, t, (lttsync_trace_stat)(which % 9)));
+			(void)lttsync_session_get_trace_message(s, t);
+			ST(lttsync_session_get_trace_status(s, t));
+			break;
+		}
+		case 19:
+			if (u8(&in) % 4 == 0)
+				recreate(&stt);
+			break;
+		}
+	}
+	/* Final full check. */
+	{
+		size_t n = lttsync_session_get_host_count(stt.s);
+
+		for (lttsync_host_id a = 0; a < n; a++)
+			for (lttsync_host_id b = a + 1; b < n; b++)
+				check_pair(stt.s, a, b, INT64_C(1700000000000000000));
+		check_hosts(stt.s, INT64_C(1700000000000000000));
+		check_counters(&stt);
+	}
+	lttsync_session_destroy(stt.s);
+	return 0;
+}

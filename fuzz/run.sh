@@ -1,0 +1,132 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+#
+# Build the libFuzzer harnesses of fuzz/ with clang and run each one.
+#
+#   fuzz/run.sh [SECONDS] [HARNESS...]
+#
+# SECONDS   time per harness (default 60; 0 = build and replay regressions only)
+# HARNESS   csv, api, trace (default: all three)
+#
+# Environment:
+#   BUILD_DIR   configured build tree holding include/lttsync/version.h
+#               (default _build, relative to the source tree)
+#   FUZZ_OUT    where objects, binaries and working corpora go
+#               (default ${TMPDIR:-/tmp}/lttsync-fuzz)
+#   CC          clang (default clang)
+#   FUZZ_JOBS   libFuzzer -jobs/-workers (default 1)
+#
+# Prints one line per harness, "fuzz_NAME: N runs, M crashes, C coverage",
+# keeps every crashing/leaking/timing-out input under fuzz/crashes/, and
+# exits 1 if any harness found something (or a regression input fails),
+# 2 on a build error.
+set -u
+
+FUZZ_DIR=$(cd "$(dirname "$0")" && pwd)
+SRC=$(cd "$FUZZ_DIR/.." && pwd)
+SECONDS_PER=${1:-60}
+[ $# -gt 0 ] && shift
+HARNESSES=${*:-csv api trace}
+BUILD_DIR=${BUILD_DIR:-_build}
+case $BUILD_DIR in /*) ;; *) BUILD_DIR=$SRC/$BUILD_DIR ;; esac
+OUT=${FUZZ_OUT:-${TMPDIR:-/tmp}/lttsync-fuzz}
+CC=${CC:-clang}
+JOBS=${FUZZ_JOBS:-1}
+
+if [ ! -f "$BUILD_DIR/include/lttsync/version.h" ]; then
+	echo "run.sh: $BUILD_DIR/include/lttsync/version.h not found: configure first (BUILD_DIR=...)" >&2
+	exit 2
+fi
+if ! command -v "$CC" >/dev/null 2>&1; then
+	echo "run.sh: $CC not found (libFuzzer needs clang)" >&2
+	exit 2
+fi
+DEPS_CFLAGS=$(pkg-config --cflags glib-2.0 babeltrace2) || exit 2
+DEPS_LIBS=$(pkg-config --libs glib-2.0 babeltrace2) || exit 2
+
+SAN="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer"
+CFLAGS="-std=gnu11 -g -O1 $SAN -I$SRC/include -I$BUILD_DIR/include -I$SRC/liblttsync -I$SRC/cli -DLTTSYNC_BUILDING $DEPS_CFLAGS"
+
+mkdir -p "$OUT/obj" "$OUT/bin" || exit 2
+
+# ---- build ---------------------------------------------------------------
+objs=""
+for src in "$SRC"/liblttsync/*.c "$SRC/cli/messages_csv.c"; do
+	o="$OUT/obj/$(basename "$(dirname "$src")")_$(basename "$src" .c).o"
+	if [ ! -f "$o" ] || [ "$src" -nt "$o" ] || [ -n "$(find "$SRC/liblttsync" "$SRC/include" "$SRC/cli/messages_csv.h" -newer "$o" -name '*.h' 2>/dev/null | head -n 1)" ]; then
+		# shellcheck disable=SC2086
+		$CC $CFLAGS -fsanitize=fuzzer-no-link -c "$src" -o "$o" || exit 2
+	fi
+	objs="$objs $o"
+done
+for h in $HARNESSES; do
+	# shellcheck disable=SC2086
+	$CC $CFLAGS -fsanitize=fuzzer "$FUZZ_DIR/fuzz_$h.c" $objs $DEPS_LIBS -lm \
+		-o "$OUT/bin/fuzz_$h" || exit 2
+done
+
+# ---- run -----------------------------------------------------------------
+export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0:allocator_may_return_null=1}"
+export UBSAN_OPTIONS="${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}"
+[ -f "$FUZZ_DIR/lsan.supp" ] && export LSAN_OPTIONS="${LSAN_OPTIONS:-suppressions=$FUZZ_DIR/lsan.supp:print_suppressions=0}"
+
+max_len() {
+	case $1 in
+	csv) echo 8192 ;;
+	api) echo 4096 ;;
+	trace) echo 16384 ;;
+	*) echo 4096 ;;
+	esac
+}
+
+status=0
+summary=""
+mkdir -p "$FUZZ_DIR/crashes"
+for h in $HARNESSES; do
+	bin=$OUT/bin/fuzz_$h
+	log=$OUT/fuzz_$h.log
+	work=$OUT/corpus/$h
+	mkdir -p "$work"
+	regr_fail=0
+	# Regression inputs: each must run clean.
+	if [ -d "$FUZZ_DIR/regressions/$h" ] && [ -n "$(ls -A "$FUZZ_DIR/regressions/$h" 2>/dev/null)" ]; then
+		for f in "$FUZZ_DIR/regressions/$h"/*; do
+			[ -f "$f" ] || continue
+			if ! "$bin" -timeout=10 -rss_limit_mb=2048 "$f" >"$OUT/regression.log" 2>&1; then
+				echo "fuzz_$h: regression input FAILS: $f" >&2
+				grep -m 5 'ERROR\|runtime error\|invariant' "$OUT/regression.log" >&2
+				regr_fail=$((regr_fail + 1))
+			fi
+		done
+	fi
+	if [ "$SECONDS_PER" -gt 0 ]; then
+		before=$(ls "$FUZZ_DIR/crashes" | grep -c "^fuzz_$h-")
+		seeds=""
+		[ -d "$FUZZ_DIR/corpus/$h" ] && seeds="$FUZZ_DIR/corpus/$h"
+		if [ "$JOBS" -gt 1 ]; then par="-jobs=$JOBS -workers=$JOBS"; else par=""; fi
+		# shellcheck disable=SC2086
+		"$bin" $par -max_total_time="$SECONDS_PER" -max_len="$(max_len "$h")" \
+			-timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+			-artifact_prefix="$FUZZ_DIR/crashes/fuzz_$h-" \
+			"$work" $seeds >"$log" 2>&1
+		rc=$?
+		after=$(ls "$FUZZ_DIR/crashes" | grep -c "^fuzz_$h-")
+		crashes=$((after - before))
+		[ $rc -ne 0 ] && [ $crashes -eq 0 ] && crashes=1
+		runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | awk '{s+=$1} END {print s+0}')
+		cov=$(grep -o 'cov: [0-9]*' "$log" | tail -n 1 | sed 's/cov: //')
+		line="fuzz_$h: ${runs} runs, ${crashes} crashes, ${cov:-0} coverage (log: $log)"
+		if [ $crashes -gt 0 ]; then
+			status=1
+			grep -m 3 'ERROR: \|runtime error\|invariant failed\|deadly signal\|timeout' "$log" >&2
+		fi
+	else
+		line="fuzz_$h: 0 runs (regressions only)"
+	fi
+	[ $regr_fail -gt 0 ] && { line="$line, $regr_fail failing regression inputs"; status=1; }
+	echo "$line"
+	summary="$summary$line
+"
+done
+rmdir "$FUZZ_DIR/crashes" 2>/dev/null
+exit $status
