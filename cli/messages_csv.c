@@ -152,10 +152,17 @@ int cli_read_messages(lttsync_session *s, FILE *in, const char *name,
 	int rc = 0;
 
 	while (!rc && (len = getline(&buf, &cap, in)) >= 0) {
+		char *line = buf;
+
 		l.number++;
 		if (len > 0 && buf[len - 1] == '\n')
 			buf[--len] = '\0';
-		rc = read_line(s, buf, (size_t)len, &first, &l);
+		/* A UTF-8 byte order mark, as some editors write, is no data. */
+		if (l.number == 1 && len >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0) {
+			line += 3;
+			len -= 3;
+		}
+		rc = read_line(s, line, (size_t)len, &first, &l);
 	}
 	if (!rc && ferror(in))
 		rc = line_error(&l, "read error: %s", strerror(errno));

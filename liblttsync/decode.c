@@ -245,9 +245,14 @@ static bool event_time(const bt_message *msg, int64_t *ns)
 {
 	if (!bt_message_event_borrow_stream_class_default_clock_class_const(msg))
 		return false;
-	return bt_clock_snapshot_get_ns_from_origin(
-		       bt_message_event_borrow_default_clock_snapshot_const(msg), ns) ==
-	       BT_CLOCK_SNAPSHOT_GET_NS_FROM_ORIGIN_STATUS_OK;
+	if (bt_clock_snapshot_get_ns_from_origin(
+		    bt_message_event_borrow_default_clock_snapshot_const(msg), ns) ==
+	    BT_CLOCK_SNAPSHOT_GET_NS_FROM_ORIGIN_STATUS_OK)
+		return true;
+	/* It overflowed int64 and left an error on this thread: any later
+	 * babeltrace2 call would abort() while it is set. */
+	bt_current_thread_clear_error();
+	return false;
 }
 
 /* Same as lttsync_packet_init(): kept here so the decoder links alone. */

@@ -52,6 +52,8 @@ LTTSYNC_API lttsync_status lttsync_session_create(lttsync_session **out)
 	s->host_ids = g_hash_table_new(g_str_hash, g_str_equal);
 	s->traces = g_array_new(FALSE, TRUE, sizeof(lsync_trace));
 	g_array_set_clear_func(s->traces, free_trace);
+	s->trace_folders = g_hash_table_new_full(g_str_hash, g_str_equal,
+						 g_free, NULL);
 	s->pairs = g_hash_table_new(g_int64_hash, g_int64_equal);
 	s->pair_list = g_ptr_array_new_with_free_func((GDestroyNotify)lsync_pair_free);
 	s->results = g_array_new(FALSE, TRUE, sizeof(lsync_host_result));
@@ -71,6 +73,7 @@ LTTSYNC_API void lttsync_session_destroy(lttsync_session *s)
 	g_hash_table_destroy(s->host_ids);
 	g_array_free(s->hosts, TRUE);
 	g_array_free(s->traces, TRUE);
+	g_hash_table_destroy(s->trace_folders);
 	g_array_free(s->results, TRUE);
 	free(s);
 }
@@ -143,6 +146,17 @@ static lttsync_status check_name(lttsync_session *s, const char *name,
 	return LTTSYNC_OK;
 }
 
+/* Control characters in a host name would reach terminals raw. */
+static lttsync_status check_printable(lttsync_session *s, const char *name)
+{
+	for (const unsigned char *p = (const unsigned char *)name; *p; p++)
+		if (*p < 0x20 || *p == 0x7f)
+			return lsync_error(s, LTTSYNC_ERROR_INVALID_ARGUMENT,
+					   "host name with control character 0x%02x",
+					   *p);
+	return LTTSYNC_OK;
+}
+
 LTTSYNC_API lttsync_status lttsync_session_add_host(lttsync_host_id *out,
 						lttsync_session *s,
 						const char *name)
@@ -156,7 +170,8 @@ LTTSYNC_API lttsync_status lttsync_session_add_host(lttsync_host_id *out,
 		return lsync_error(s, LTTSYNC_ERROR_INVALID_ARGUMENT,
 				   "add_host: NULL argument");
 	lsync_clear_error(s);
-	if ((st = check_name(s, name, "host")))
+	if ((st = check_name(s, name, "host")) ||
+	    (st = check_printable(s, name)))
 		return st;
 	found = g_hash_table_lookup(s->host_ids, name);
 	if (found) {

@@ -44,6 +44,7 @@ struct lttsync_session {
 	GArray *hosts;            /* lsync_host, index = host id */
 	GHashTable *host_ids;     /* name -> GUINT_TO_POINTER(id + 1) */
 	GArray *traces;           /* lsync_trace, index = trace id */
+	GHashTable *trace_folders; /* "dev:ino" of the trace folders read */
 	lsync_matcher *matcher;
 	GHashTable *pairs;        /* &pair->key -> lsync_pair */
 	GPtrArray *pair_list;     /* the same pairs, creation order */

@@ -6,6 +6,7 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "session.h"
 
@@ -18,6 +19,7 @@ struct reading {
 	lttsync_progress_fn progress;
 	void *user_data;
 	size_t found;
+	size_t repeated;              /* trace folders already read */
 };
 
 static int begin_trace(void *user, const char *hostname)
@@ -60,13 +62,39 @@ static void settle_trace(struct reading *r, lttsync_status st,
 {
 	lsync_trace *t = lsync_session_trace(r->s, r->trace);
 
+	const char *why = r->s->error[0] ? r->s->error
+			  : err[0] ? err : lttsync_status_string(st);
+
 	t->status = st;
 	if (st == LTTSYNC_OK)
 		return;
-	if (r->s->error[0])
-		t->message = g_strdup(r->s->error);
+	/* Messages from the decoder name the path already. */
+	if (strstr(why, r->path))
+		t->message = g_strdup(why);
 	else
-		t->message = g_strdup(err[0] ? err : lttsync_status_string(st));
+		t->message = g_strdup_printf("%s: %s", r->path, why);
+}
+
+/*
+ * A trace folder reached twice (two paths, "DIR" and "DIR/host0", two
+ * calls) would feed every packet twice and make every key ambiguous: it
+ * is read once per session, recognised by device and inode.
+ */
+static bool already_read(lttsync_session *s, const char *folder)
+{
+	struct stat st;
+	char *key;
+
+	if (stat(folder, &st) != 0)
+		return false;
+	key = g_strdup_printf("%ju:%ju", (uintmax_t)st.st_dev,
+			      (uintmax_t)st.st_ino);
+	if (g_hash_table_contains(s->trace_folders, key)) {
+		g_free(key);
+		return true;
+	}
+	g_hash_table_add(s->trace_folders, key);
+	return false;
 }
 
 static int read_one(void *user, const char *folder)
@@ -78,6 +106,10 @@ static int read_one(void *user, const char *folder)
 	lttsync_status st;
 
 	r->path = folder;
+	if (already_read(r->s, folder)) {
+		r->repeated++;
+		return 0;
+	}
 	r->trace = lsync_session_new_trace(r->s, LSYNC_NO_HOST, folder);
 	if (r->trace == LSYNC_NO_HOST)
 		return lsync_error(r->s, LTTSYNC_ERROR_RANGE, "too many traces");
@@ -114,7 +146,7 @@ LTTSYNC_API lttsync_status lttsync_session_read_traces(size_t *out_count,
 		*out_count = r.found;
 	if (st)
 		return lsync_error(s, st, "%s", err[0] ? err : lttsync_status_string(st));
-	if (!r.found)
+	if (!r.found && !r.repeated)
 		return lsync_error(s, LTTSYNC_ERROR_NOT_FOUND,
 				   "%s: no CTF trace (no folder with a metadata file)",
 				   path);

@@ -289,7 +289,8 @@ LTTSYNC_API lttsync_status lttsync_session_set_reference(lttsync_session *sessio
  * Declare a host, or find the one already declared with that name.
  * @param out receives the host's id.
  * @param session the session.
- * @param name non-empty, NUL-terminated; copied.
+ * @param name non-empty, NUL-terminated, at most 4096 bytes, no control
+ *        character (bytes below 0x20, 0x7f); copied.
  * @return #LTTSYNC_OK, #LTTSYNC_ERROR_INVALID_ARGUMENT or
  *         #LTTSYNC_ERROR_NO_MEMORY.
  * @since 0.1
@@ -401,21 +402,25 @@ typedef void (*lttsync_progress_fn)(void *user_data, const char *trace_path,
  * found becomes a trace of the session, named by its folder, on the host
  * named by `host` or else by the trace's `hostname` environment entry.
  *
- * Traces are read one after another, each stream independently. A trace
+ * Traces are read one after another, each stream independently; a trace
+ * folder already read by this session (under any path) is not read
+ * again. A trace
  * that cannot be read (unreadable, corrupt, truncated, no hostname and no
  * `host`) does not stop the others: its status and message are kept
  * (lttsync_session_get_trace_status()); packets decoded before a failure
  * are used.
  *
- * @param out_count receives the number of traces found (their ids are the
- *        last *out_count ids); may be NULL.
+ * @param out_count receives the number of traces added (their ids are the
+ *        last *out_count ids; folders read before are not counted); may be
+ *        NULL.
  * @param session the session.
  * @param path a folder.
  * @param host host name for every trace found, or NULL.
  * @param progress called during reading, or NULL.
  * @param user_data passed to progress.
  * @return #LTTSYNC_OK when at least one trace was found (check each
- *         trace's status), #LTTSYNC_ERROR_NOT_FOUND when there is none,
+ *         trace's status; all may have been read before),
+ *         #LTTSYNC_ERROR_NOT_FOUND when there is none,
  *         #LTTSYNC_ERROR_IO when path cannot be read,
  *         #LTTSYNC_ERROR_INVALID_ARGUMENT or #LTTSYNC_ERROR_NO_MEMORY.
  * @since 0.1
