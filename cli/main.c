@@ -86,6 +86,8 @@ static int run(lttsync_session *s, const struct cli_options *o)
 		lttsync_session_set_keep_messages(s, 1);
 	if (o->max_pending)
 		lttsync_session_set_max_pending(s, o->max_pending);
+	if (o->memory_limit)
+		lttsync_session_set_memory_limit(s, o->memory_limit);
 	if ((rc = cli_read_inputs(s, o, &degraded)) ||
 	    (rc = choose_reference(s, o->reference)))
 		return rc;

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,13 +32,15 @@ static const char usage[] =
 	"                           --messages format\n"
 	"      --max-pending N      keep at most N unmatched packet keys (default\n"
 	"                           1048576, about 80 MiB); the oldest are dropped\n"
+	"      --memory-limit SIZE  bound the session's memory (bytes, or with a\n"
+	"                           K, M or G suffix); see the man page\n"
 	"  -h, --help               show this help\n"
 	"  -V, --version            show the version\n"
 	"\n"
 	"Exit status: 0 every host synchronized, 2 some host or trace could not\n"
 	"be synchronized (the report is still written), 1 usage or input error.\n";
 
-enum { OPT_MATCHES_OUT = 256, OPT_MAX_PENDING };
+enum { OPT_MATCHES_OUT = 256, OPT_MAX_PENDING, OPT_MEMORY_LIMIT };
 
 static int usage_error(const char *fmt, const char *arg)
 {
@@ -96,6 +99,29 @@ static int parse_count(const char *arg, size_t *out)
 	return -1;
 }
 
+/* "64M" -> 67108864; K, M, G are powers of 1024. */
+static int parse_size(const char *arg, size_t *out)
+{
+	static const char units[] = "KMG";
+	char *end;
+	unsigned long long v;
+	const char *u;
+
+	errno = 0;
+	v = strtoull(arg, &end, 10);
+	u = *end ? strchr(units, *end) : NULL;
+	if (u && end[1] == '\0')
+		for (const char *k = units; k <= u; k++)
+			v = v > ULLONG_MAX / 1024 ? ULLONG_MAX : v * 1024;
+	else if (*end)
+		v = 0;
+	if (errno || !*arg || *arg == '-' || v < 4096 || v > SIZE_MAX)
+		return usage_error("--memory-limit expects a size of at least 4096 "
+				   "bytes (e.g. 64M), not '%s'", arg);
+	*out = (size_t)v;
+	return -1;
+}
+
 static int parse_one(int opt, struct cli_options *out)
 {
 	switch (opt) {
@@ -104,6 +130,7 @@ static int parse_one(int opt, struct cli_options *out)
 	case 'o': out->output = optarg; return -1;
 	case OPT_MATCHES_OUT: out->matches_out = optarg; return -1;
 	case OPT_MAX_PENDING: return parse_count(optarg, &out->max_pending);
+	case OPT_MEMORY_LIMIT: return parse_size(optarg, &out->memory_limit);
 	case 'H': return parse_host(optarg, out);
 	case 'f': return parse_format(optarg, out);
 	case 'h': fputs(usage, stdout); return CLI_EXIT_OK;
@@ -136,6 +163,7 @@ int cli_parse_options(int argc, char **argv, struct cli_options *out)
 		{ "output", required_argument, NULL, 'o' },
 		{ "matches-out", required_argument, NULL, OPT_MATCHES_OUT },
 		{ "max-pending", required_argument, NULL, OPT_MAX_PENDING },
+		{ "memory-limit", required_argument, NULL, OPT_MEMORY_LIMIT },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },

@@ -21,6 +21,7 @@ struct cli_options {
 	const char *matches_out; /* --matches-out FILE, or NULL */
 	enum cli_format format;
 	size_t max_pending;      /* --max-pending N, 0 for the default */
+	size_t memory_limit;     /* --memory-limit SIZE, 0 for none */
 	struct cli_input *inputs;  /* PATH arguments and --host NAME=PATH */
 	size_t n_inputs;
 };

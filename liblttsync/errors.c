@@ -16,6 +16,7 @@ LTTSYNC_API const char *lttsync_status_string(lttsync_status status)
 	case LTTSYNC_ERROR_IO: return "input/output error";
 	case LTTSYNC_ERROR_FORMAT: return "malformed input";
 	case LTTSYNC_ERROR_RANGE: return "result out of range";
+	case LTTSYNC_ERROR_LIMIT: return "memory limit reached";
 	}
 	return "unknown status";
 }

@@ -225,7 +225,7 @@ static lttsync_status solve_hosts(lttsync_session *s)
 
 lttsync_status lsync_session_refresh(lttsync_session *s)
 {
-	int rc = lsync_matcher_settle(s->matcher, lsync_session_add_message, s);
+	int rc = lsync_matcher_settle(s->matcher, lsync_session_add_matched, s);
 
 	if (rc < 0)
 		return lsync_error(s, rc, "cannot settle matches: %s",

@@ -59,6 +59,7 @@ LTTSYNC_API lttsync_status lttsync_session_create(lttsync_session **out)
 	s->results = g_array_new(FALSE, TRUE, sizeof(lsync_host_result));
 	s->forced_ref = LSYNC_NO_HOST;
 	s->reference = LSYNC_NO_HOST;
+	s->max_pending = LSYNC_DEFAULT_MAX_PENDING;
 	*out = s;
 	return LTTSYNC_OK;
 }
@@ -78,23 +79,64 @@ LTTSYNC_API void lttsync_session_destroy(lttsync_session *s)
 	free(s);
 }
 
+/* About what one pending key costs (match.c measures 72 to 88 bytes). */
+#define LSYNC_PENDING_KEY_BYTES 80
+
+/* The matcher's cap: the caller's, lowered to fit half the memory limit. */
+static lttsync_status apply_pending_cap(lttsync_session *s)
+{
+	size_t cap = s->max_pending;
+	int rc;
+
+	if (s->memory_limit && cap > s->memory_limit / 2 / LSYNC_PENDING_KEY_BYTES)
+		cap = s->memory_limit / 2 / LSYNC_PENDING_KEY_BYTES;
+	rc = lsync_matcher_set_max_pending(s->matcher, cap ? cap : 1,
+					   lsync_session_add_matched, s);
+	if (rc < 0)
+		return lsync_error(s, rc, "cannot retire pending entries: %s",
+				   lttsync_status_string(rc));
+	return LTTSYNC_OK;
+}
+
 LTTSYNC_API lttsync_status lttsync_session_set_max_pending(lttsync_session *s,
 							size_t max_pending)
 {
-	int rc;
-
 	if (!s)
 		return LTTSYNC_ERROR_INVALID_ARGUMENT;
 	lsync_clear_error(s);
 	if (max_pending < 1)
 		return lsync_error(s, LTTSYNC_ERROR_INVALID_ARGUMENT,
 				   "max_pending must be at least 1");
-	rc = lsync_matcher_set_max_pending(s->matcher, max_pending,
-					   lsync_session_add_message, s);
-	if (rc < 0)
-		return lsync_error(s, rc, "cannot retire pending entries: %s",
-				   lttsync_status_string(rc));
-	return LTTSYNC_OK;
+	s->max_pending = max_pending;
+	return apply_pending_cap(s);
+}
+
+LTTSYNC_API lttsync_status lttsync_session_set_memory_limit(lttsync_session *s,
+							size_t bytes)
+{
+	if (!s)
+		return LTTSYNC_ERROR_INVALID_ARGUMENT;
+	lsync_clear_error(s);
+	if (bytes != 0 && bytes < 4096)
+		return lsync_error(s, LTTSYNC_ERROR_INVALID_ARGUMENT,
+				   "memory limit below 4096 bytes");
+	s->memory_limit = bytes;
+	return apply_pending_cap(s);
+}
+
+/* What the session holds besides the pending table, in bytes (estimate). */
+static size_t held_bytes(const lttsync_session *s)
+{
+	return s->n_vertices * sizeof(lsync_point) +
+	       s->n_kept * sizeof(lttsync_message) +
+	       s->pair_list->len * (sizeof(lsync_pair) + 64) +
+	       s->hosts->len * (sizeof(lsync_host) + sizeof(lsync_host_result) + 64) +
+	       s->traces->len * (sizeof(lsync_trace) + 64);
+}
+
+static bool over_limit(const lttsync_session *s)
+{
+	return s->memory_limit && held_bytes(s) >= s->memory_limit / 2;
 }
 
 LTTSYNC_API lttsync_status lttsync_session_set_keep_messages(lttsync_session *s,
@@ -321,25 +363,50 @@ static lsync_pair *get_or_create_pair(lttsync_session *s, uint32_t h1,
 	return pair;
 }
 
+static size_t pair_vertices(const lsync_pair *pair)
+{
+	return lsync_hull_vertex_count(&pair->hull[0]) +
+	       lsync_hull_vertex_count(&pair->hull[1]);
+}
+
 int lsync_session_add_message(void *session, uint32_t send_host,
 			      int64_t send_ns, uint32_t recv_host,
 			      int64_t recv_ns)
 {
 	lttsync_session *s = session;
-	lsync_pair *pair = get_or_create_pair(s, send_host, recv_host);
+	lsync_pair *pair;
+	size_t before;
 	int rc;
 
+	if (over_limit(s)) {
+		s->over_limit++;
+		return LTTSYNC_ERROR_LIMIT;
+	}
+	pair = get_or_create_pair(s, send_host, recv_host);
 	if (!pair)
 		return LTTSYNC_ERROR_NO_MEMORY;
+	before = pair_vertices(pair);
 	rc = lsync_pair_add(pair, send_host, send_ns, recv_ns, s->keep_messages);
 	if (rc < 0)
 		return LTTSYNC_ERROR_NO_MEMORY;
+	s->n_vertices += pair_vertices(pair) - before;
+	s->n_kept += s->keep_messages;
 	note_timestamp(s, send_host, send_ns);
 	note_timestamp(s, recv_host, recv_ns);
 	s->n_messages++;
 	if (rc > 0)
 		s->dirty = true;
 	return 0;
+}
+
+/* Matched packets over the limit are counted, not an error of the feed. */
+int lsync_session_add_matched(void *session, uint32_t send_host, int64_t send_ns,
+		       uint32_t recv_host, int64_t recv_ns)
+{
+	int rc = lsync_session_add_message(session, send_host, send_ns,
+					   recv_host, recv_ns);
+
+	return rc == LTTSYNC_ERROR_LIMIT ? 0 : rc;
 }
 
 LTTSYNC_API lttsync_status lttsync_session_feed_message(lttsync_session *s,
@@ -410,7 +477,7 @@ LTTSYNC_API lttsync_status lttsync_session_feed_packet(lttsync_session *s,
 	if ((st = check_packet(s, p)))
 		return st;
 	host = lsync_session_trace(s, p->trace)->host;
-	st = lsync_matcher_feed(s->matcher, p, host, lsync_session_add_message, s);
+	st = lsync_matcher_feed(s->matcher, p, host, lsync_session_add_matched, s);
 	if (st)
 		return lsync_error(s, st, "cannot match packet: %s",
 				   lttsync_status_string(st));
@@ -433,6 +500,7 @@ static uint64_t counter_value(lttsync_session *s, lttsync_counter c)
 	case LTTSYNC_COUNTER_LATE_REPEATS: return mc->late_repeats;
 	case LTTSYNC_COUNTER_MESSAGES: return s->n_messages;
 	case LTTSYNC_COUNTER_FLOW_MISMATCH: return mc->flow_mismatch;
+	case LTTSYNC_COUNTER_OVER_LIMIT: return s->over_limit;
 	}
 	return 0;
 }
@@ -446,7 +514,7 @@ LTTSYNC_API lttsync_status lttsync_session_get_counter(uint64_t *out,
 	if (!s || !out)
 		return lsync_error(s, LTTSYNC_ERROR_INVALID_ARGUMENT,
 				   "get_counter: NULL argument");
-	if ((unsigned)counter > LTTSYNC_COUNTER_FLOW_MISMATCH)
+	if ((unsigned)counter > LTTSYNC_COUNTER_OVER_LIMIT)
 		return lsync_error(s, LTTSYNC_ERROR_INVALID_ARGUMENT,
 				   "unknown counter %d", (int)counter);
 	if ((st = lsync_session_refresh(s)))

@@ -49,6 +49,11 @@ struct lttsync_session {
 	GHashTable *pairs;        /* &pair->key -> lsync_pair */
 	GPtrArray *pair_list;     /* the same pairs, creation order */
 	bool keep_messages;
+	size_t max_pending;       /* as set; the matcher's cap may be lower */
+	size_t memory_limit;      /* 0: none */
+	size_t n_vertices;        /* hull vertices over all pairs */
+	size_t n_kept;            /* kept messages over all pairs */
+	uint64_t over_limit;      /* messages refused by the memory limit */
 	uint32_t forced_ref;      /* LSYNC_NO_HOST: choose */
 	uint64_t n_messages;
 	bool dirty;               /* results below are stale */
@@ -59,6 +64,12 @@ struct lttsync_session {
 
 /* Hands matched messages from the matcher to the hulls. */
 int lsync_session_add_message(void *session, uint32_t send_host,
+			      int64_t send_ns, uint32_t recv_host,
+			      int64_t recv_ns);
+
+/* The matcher's sink: lsync_session_add_message(), except that messages
+ * refused by the memory limit are only counted. */
+int lsync_session_add_matched(void *session, uint32_t send_host,
 			      int64_t send_ns, uint32_t recv_host,
 			      int64_t recv_ns);
 

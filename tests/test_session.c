@@ -480,3 +480,41 @@ Test(api, failed_pair_has_no_bounds)
 	cr_assert_eq(lttsync_session_get_host_bounds_at(&lo, &hi, s, B, T0),
 		     LTTSYNC_ERROR_NOT_AVAILABLE);
 }
+
+Test(api, memory_limit_bounds_the_pending_table)
+{
+	lttsync_trace_id ta;
+	uint64_t pending, evicted;
+
+	cr_assert_eq(lttsync_session_set_memory_limit(s, 100), LTTSYNC_ERROR_INVALID_ARGUMENT);
+	cr_assert_eq(lttsync_session_set_memory_limit(s, 8000), LTTSYNC_OK);
+	cr_assert_eq(lttsync_session_add_trace(&ta, s, A, "a"), LTTSYNC_OK);
+	for (uint32_t i = 0; i < 1000; i++)   /* one-sided: never matched */
+		packet(ta, LTTSYNC_DIRECTION_SEND, T0 + i, 1000 + i);
+	cr_assert_eq(lttsync_session_get_counter(&pending, s, LTTSYNC_COUNTER_PENDING), LTTSYNC_OK);
+	cr_assert_eq(lttsync_session_get_counter(&evicted, s, LTTSYNC_COUNTER_EVICTED), LTTSYNC_OK);
+	cr_assert_leq(pending, 8000 / 2 / 80, "pending %lu", (unsigned long)pending);
+	cr_assert_eq(pending + evicted, 1000, "every event pending or counted");
+}
+
+Test(api, memory_limit_refuses_messages_and_counts_them)
+{
+	lttsync_status st = LTTSYNC_OK;
+	uint64_t over = 0, msgs = 0;
+	int64_t i;
+
+	cr_assert_eq(lttsync_session_set_memory_limit(s, 4096), LTTSYNC_OK);
+	cr_assert_eq(lttsync_session_set_keep_messages(s, 1), LTTSYNC_OK);
+	/* Every message kept: the half for messages fills up. */
+	for (i = 0; i < 10000 && st == LTTSYNC_OK; i++)
+		st = lttsync_session_feed_message(s, A, T0 + 2 * i, B, T0 + 2 * i + 1000);
+	cr_assert_eq(st, LTTSYNC_ERROR_LIMIT, "the limit is reached");
+	cr_assert(strstr(lttsync_session_get_last_error(s), "memory limit"));
+	cr_assert_eq(lttsync_session_get_counter(&over, s, LTTSYNC_COUNTER_OVER_LIMIT), LTTSYNC_OK);
+	cr_assert_eq(lttsync_session_get_counter(&msgs, s, LTTSYNC_COUNTER_MESSAGES), LTTSYNC_OK);
+	cr_assert_eq(over, 1);
+	cr_assert_eq(msgs, (uint64_t)i - 1);
+	cr_assert_lt(msgs * sizeof(lttsync_message), 4096 / 2);
+	cr_assert_eq(lttsync_session_set_memory_limit(s, 0), LTTSYNC_OK, "0 lifts it");
+	cr_assert_eq(lttsync_session_feed_message(s, A, T0, B, T0 + 5000), LTTSYNC_OK);
+}

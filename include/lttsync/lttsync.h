@@ -73,6 +73,7 @@ typedef enum lttsync_status {
 	LTTSYNC_ERROR_IO = -5,               /**< A file could not be read or written. */
 	LTTSYNC_ERROR_FORMAT = -6,           /**< Malformed input data (trace, CSV...). */
 	LTTSYNC_ERROR_RANGE = -7,            /**< A result does not fit the output type. */
+	LTTSYNC_ERROR_LIMIT = -8,            /**< The session's memory limit is reached (lttsync_session_set_memory_limit()). */
 } lttsync_status;
 
 /**
@@ -120,6 +121,7 @@ typedef enum lttsync_counter {
 	LTTSYNC_COUNTER_LATE_REPEATS = 6,   /**< Repeats of a key after its match was used. */
 	LTTSYNC_COUNTER_MESSAGES = 7,       /**< Messages in the hulls (matched plus fed). */
 	LTTSYNC_COUNTER_FLOW_MISMATCH = 8,  /**< Same key, conflicting addresses or ports. */
+	LTTSYNC_COUNTER_OVER_LIMIT = 9,     /**< Messages not used, or not kept, because of the memory limit. */
 } lttsync_counter;
 
 /** A host handle: a small integer, valid for the session's lifetime. @since 0.1 */
@@ -256,6 +258,24 @@ LTTSYNC_API const char *lttsync_session_get_last_error(const lttsync_session *se
  */
 LTTSYNC_API lttsync_status lttsync_session_set_max_pending(lttsync_session *session,
 						       size_t max_pending);
+
+/**
+ * Bound the memory the session itself uses. Half of it goes to the
+ * pending table (the cap of lttsync_session_set_max_pending() is lowered
+ * to fit, at about 80 bytes a key: the oldest keys are evicted and
+ * counted); the other half to hull vertices, kept messages, pairs and
+ * hosts. When that half is full, further messages are not used (nor kept)
+ * and are counted in #LTTSYNC_COUNTER_OVER_LIMIT, and
+ * lttsync_session_feed_message() returns #LTTSYNC_ERROR_LIMIT. Under
+ * normal traffic hulls stay small, so the limit only bites on crafted or
+ * pathological input, or when kept messages fill it.
+ * @param session the session.
+ * @param bytes the limit; 0 (default) for none; otherwise at least 4096.
+ * @return #LTTSYNC_OK or #LTTSYNC_ERROR_INVALID_ARGUMENT.
+ * @since 0.1
+ */
+LTTSYNC_API lttsync_status lttsync_session_set_memory_limit(lttsync_session *session,
+							size_t bytes);
 
 /**
  * Keep every matched message so that lttsync_session_get_message() can
