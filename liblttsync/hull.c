@@ -197,14 +197,27 @@ static ival line_at(const line *l, int64_t x)
 /*
  * Orientation of (a, b, c): > 0 when they turn counter-clockwise. The two
  * products are compared rather than subtracted: each is below 2^126, their
- * difference might not fit.
+ * difference might not fit. A difference can reach 2^63 (just beyond
+ * int64), so the cheap path (64-bit differences, one 64x64->128 multiply
+ * each) is taken only when all four fit; the result is the same exact one.
  */
+static int orient_xy(int64_t ax, int64_t ay, int64_t bx, int64_t by,
+		     int64_t cx, int64_t cy)
+{
+	int64_t dbx, dby, dcx, dcy;
+
+	if (!__builtin_sub_overflow(bx, ax, &dbx) &&
+	    !__builtin_sub_overflow(by, ay, &dby) &&
+	    !__builtin_sub_overflow(cx, ax, &dcx) &&
+	    !__builtin_sub_overflow(cy, ay, &dcy))
+		return cmp_i128((i128)dbx * dcy, (i128)dby * dcx);
+	return cmp_i128(((i128)bx - ax) * ((i128)cy - ay),
+			((i128)by - ay) * ((i128)cx - ax));
+}
+
 static int orient(lsync_point a, lsync_point b, lsync_point c)
 {
-	i128 l = ((i128)b.x - a.x) * ((i128)c.y - a.y);
-	i128 r = ((i128)b.y - a.y) * ((i128)c.x - a.x);
-
-	return cmp_i128(l, r);
+	return orient_xy(a.x, a.y, b.x, b.y, c.x, c.y);
 }
 
 /* b (a.x < b.x < c.x) is a strict vertex: strictly below (lower hull) or
@@ -291,6 +304,33 @@ static void chain_repair(lsync_chain *c, size_t i)
 }
 
 /*
+ * Messages mostly arrive in time order, so most points lie right of the
+ * chain. Such a point is always a vertex (the last one): no search, no
+ * move, and only the left side can need repair, usually popping the
+ * previous last vertex. The result is the same as the general path's.
+ * Coordinates come separately: a point passed by value was spilled and
+ * reloaded through the stack, a store-forwarding stall on every message.
+ */
+static int chain_append(lsync_chain *c, int64_t x, int64_t y)
+{
+	lsync_point *pts;
+	size_t n;
+	int want = c->upper ? -1 : 1; /* strictly_convex()'s orientation */
+
+	if (chain_reserve(c) < 0)
+		return -1;
+	pts = c->pts;
+	n = c->len;
+	while (n >= 2 && orient_xy(pts[n - 2].x, pts[n - 2].y, pts[n - 1].x,
+				   pts[n - 1].y, x, y) != want)
+		n--;
+	pts[n].x = x;
+	pts[n].y = y;
+	c->len = n + 1;
+	return 1;
+}
+
+/*
  * Fast path: a point on or beyond the hull at its x (same x with a weaker
  * y, or not strictly outside the segment over it) costs one binary search
  * and at most one orientation test.
@@ -373,7 +413,10 @@ static int hull_add(lsync_chain *c, uint64_t *n, int64_t x, int64_t y)
 
 	if (!in_range(x) || !in_range(y))
 		return 0;
-	r = chain_add(c, (lsync_point){ x, y });
+	if (c->len == 0 || x > c->pts[c->len - 1].x)
+		r = chain_append(c, x, y);
+	else
+		r = chain_add(c, (lsync_point){ x, y });
 	if (r >= 0)
 		(*n)++;
 	return r;

@@ -38,6 +38,7 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 enum {
 	ST_AMBIGUOUS = 1 << 0, /* events dropped from now on */
@@ -275,6 +276,29 @@ static void index_put(struct slot *sl, size_t mask, uint32_t idx, uint32_t h)
 	sl[i].hash = h;
 }
 
+#define HUGE_PAGE ((size_t)2 << 20)
+
+/*
+ * Lookups of new keys land on random slots: with 4 KiB pages nearly each
+ * one also misses the TLB (a page walk, costlier still under a
+ * hypervisor). A large table is therefore aligned for, and advised to
+ * use, transparent huge pages; the advice is only a hint.
+ */
+static struct slot *slots_alloc(size_t n)
+{
+	size_t bytes = n * sizeof(struct slot);
+	void *p;
+
+	if (bytes < HUGE_PAGE)
+		return malloc(bytes);
+	if (posix_memalign(&p, HUGE_PAGE, bytes))
+		return NULL;
+#ifdef MADV_HUGEPAGE
+	madvise(p, bytes, MADV_HUGEPAGE);
+#endif
+	return p;
+}
+
 /*
  * Room for `n` entries at most 3/4 full (linear probing degrades quickly
  * beyond). Slots are addressed by the 32-bit hash, hence at most 2^32.
@@ -289,7 +313,7 @@ static bool index_reserve(lsync_matcher *m, size_t n)
 		size *= 2;
 	if (size == old)
 		return true;
-	sl = malloc(size * sizeof(*sl));
+	sl = slots_alloc(size);
 	if (!sl)
 		return false;
 	memset(sl, 0xff, size * sizeof(*sl)); /* idx NIL: empty */
@@ -545,6 +569,20 @@ static void entry_add_event(lsync_matcher *m, struct lsync_entry *e,
 	}
 }
 
+/*
+ * At the cap, the next new key retires the head, whose slot is a random
+ * cache line: the feed starts loading it early, so that the miss overlaps
+ * with the caller's work and the next lookup instead of adding to them.
+ * (Returned rather than prefetched here: gcc drops calls to a function
+ * whose only effect is a prefetch.)
+ */
+static const struct slot *next_retirement(const lsync_matcher *m)
+{
+	if (m->count < m->max_pending || m->head == NIL)
+		return NULL;
+	return &m->slots[pool_at(&m->pool, m->head)->hash & m->mask];
+}
+
 int lsync_matcher_feed(lsync_matcher *m, const lttsync_packet *p,
 		       uint32_t host, lsync_match_sink sink, void *user)
 {
@@ -558,6 +596,7 @@ int lsync_matcher_feed(lsync_matcher *m, const lttsync_packet *p,
 		r = insert_new(m, p, h, host, sink, user);
 		if (r < 0)
 			return r;
+		__builtin_prefetch(next_retirement(m));
 	}
 	m->counters.packets++;
 	return 0;

@@ -345,7 +345,11 @@ lsync_pair *lsync_session_pair(lttsync_session *s, uint32_t h1, uint32_t h2)
 {
 	uint64_t key = lsync_pair_key(h1, h2);
 
-	return g_hash_table_lookup(s->pairs, &key);
+	/* Consecutive messages mostly join the same two hosts. */
+	if (s->last_pair && s->last_pair->key == key)
+		return s->last_pair;
+	s->last_pair = g_hash_table_lookup(s->pairs, &key);
+	return s->last_pair;
 }
 
 static lsync_pair *get_or_create_pair(lttsync_session *s, uint32_t h1,

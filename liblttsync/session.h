@@ -48,6 +48,7 @@ struct lttsync_session {
 	lsync_matcher *matcher;
 	GHashTable *pairs;        /* &pair->key -> lsync_pair */
 	GPtrArray *pair_list;     /* the same pairs, creation order */
+	lsync_pair *last_pair;    /* the pair looked up last, or NULL */
 	bool keep_messages;
 	size_t max_pending;       /* as set; the matcher's cap may be lower */
 	size_t memory_limit;      /* 0: none */
