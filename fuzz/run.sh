@@ -66,7 +66,7 @@ for h in $HARNESSES; do
 done
 
 # ---- run -----------------------------------------------------------------
-export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0:allocator_may_return_null=1}"
+ASAN_BASE="${ASAN_OPTIONS:-detect_leaks=1:allocator_may_return_null=1}"
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}"
 [ -f "$FUZZ_DIR/lsan.supp" ] && export LSAN_OPTIONS="${LSAN_OPTIONS:-suppressions=$FUZZ_DIR/lsan.supp:print_suppressions=0}"
 
@@ -74,16 +74,25 @@ max_len() {
 	case $1 in
 	csv) echo 8192 ;;
 	api) echo 4096 ;;
-	trace) echo 16384 ;;
+	trace) echo 65536 ;;
 	*) echo 4096 ;;
 	esac
 }
 
 status=0
 summary=""
-mkdir -p "$FUZZ_DIR/crashes"
+
 for h in $HARNESSES; do
 	bin=$OUT/bin/fuzz_$h
+	# Leaks inside babeltrace2's plugins (loaded at run time, built without
+	# frame pointers) are only attributed, hence suppressible, with the
+	# slow unwinder.
+	if [ "$h" = trace ]; then
+		ASAN_OPTIONS="$ASAN_BASE:fast_unwind_on_malloc=0"
+	else
+		ASAN_OPTIONS="$ASAN_BASE"
+	fi
+	export ASAN_OPTIONS
 	log=$OUT/fuzz_$h.log
 	work=$OUT/corpus/$h
 	mkdir -p "$work"
@@ -92,7 +101,7 @@ for h in $HARNESSES; do
 	if [ -d "$FUZZ_DIR/regressions/$h" ] && [ -n "$(ls -A "$FUZZ_DIR/regressions/$h" 2>/dev/null)" ]; then
 		for f in "$FUZZ_DIR/regressions/$h"/*; do
 			[ -f "$f" ] || continue
-			if ! "$bin" -timeout=10 -rss_limit_mb=2048 "$f" >"$OUT/regression.log" 2>&1; then
+			if ! env -u FUZZ_LENIENT "$bin" -timeout=10 -rss_limit_mb=2048 "$f" >"$OUT/regression.log" 2>&1; then
 				echo "fuzz_$h: regression input FAILS: $f" >&2
 				grep -m 5 'ERROR\|runtime error\|invariant' "$OUT/regression.log" >&2
 				regr_fail=$((regr_fail + 1))
@@ -100,10 +109,16 @@ for h in $HARNESSES; do
 		done
 	fi
 	if [ "$SECONDS_PER" -gt 0 ]; then
+		mkdir -p "$FUZZ_DIR/crashes"
 		before=$(ls "$FUZZ_DIR/crashes" | grep -c "^fuzz_$h-")
 		seeds=""
 		[ -d "$FUZZ_DIR/corpus/$h" ] && seeds="$FUZZ_DIR/corpus/$h"
 		if [ "$JOBS" -gt 1 ]; then par="-jobs=$JOBS -workers=$JOBS"; else par=""; fi
+		# babeltrace2 itself aborts on some malformed metadata (README.md):
+		# with FUZZ_LENIENT, fuzz_trace runs in fork mode and goes on.
+		if [ "$h" = trace ] && [ -n "${FUZZ_LENIENT:-}" ]; then
+			par="$par -fork=1 -ignore_crashes=1"
+		fi
 		# shellcheck disable=SC2086
 		"$bin" $par -max_total_time="$SECONDS_PER" -max_len="$(max_len "$h")" \
 			-timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
@@ -114,6 +129,7 @@ for h in $HARNESSES; do
 		crashes=$((after - before))
 		[ $rc -ne 0 ] && [ $crashes -eq 0 ] && crashes=1
 		runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | awk '{s+=$1} END {print s+0}')
+		[ "$runs" -eq 0 ] && runs=$(grep -ao '^#[0-9]*' "$log" | tail -n 1 | tr -d '#')
 		cov=$(grep -o 'cov: [0-9]*' "$log" | tail -n 1 | sed 's/cov: //')
 		line="fuzz_$h: ${runs} runs, ${crashes} crashes, ${cov:-0} coverage (log: $log)"
 		if [ $crashes -gt 0 ]; then

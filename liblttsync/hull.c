@@ -672,13 +672,18 @@ static int64_t clamp_i64(i128 v)
 	return (int64_t)v;
 }
 
-/* Fills *f field by field so that the caller's zeroed padding stays. */
-static void set_xform(lsync_xform *f, int64_t pivot, ival v, long double s)
+/*
+ * Fills *f field by field so that the caller's zeroed padding stays.
+ * False when the value at the pivot is beyond int64 (absurd slopes, or
+ * data spanning +-2^62): *f is then clamped and must not be used.
+ */
+static bool set_xform(lsync_xform *f, int64_t pivot, ival v, long double s)
 {
 	f->x0 = pivot;
-	f->y0 = clamp_i64(v.i); /* beyond int64 only for absurd slopes */
+	f->y0 = clamp_i64(v.i);
 	f->y0_frac = v.f;
 	f->slope = s;
+	return f->y0 == v.i;
 }
 
 static void span(const lsync_hull *h, int64_t *first, int64_t *last)
@@ -700,14 +705,14 @@ static void span(const lsync_hull *h, int64_t *first, int64_t *last)
 }
 
 /* Point-by-point average of the two extreme lines at the pivot. */
-static void set_average(lsync_xform *f, const extremes *e, int64_t pivot)
+static bool set_average(lsync_xform *f, const extremes *e, int64_t pivot)
 {
 	ival a = line_at(&e->lmin, pivot), b = line_at(&e->lmax, pivot);
 	i128 odd, i = floor_div(a.i + b.i, 2, &odd);
 	ival v = ival_norm((ival){ i, (a.f + b.f) / 2 + 0.5L * lsync_i128_ld(odd) });
 
-	set_xform(f, pivot, v,
-		  (slope_ld(&e->lmin.s) + slope_ld(&e->lmax.s)) / 2);
+	return set_xform(f, pivot, v,
+			 (slope_ld(&e->lmin.s) + slope_ld(&e->lmax.s)) / 2);
 }
 
 /*
@@ -768,19 +773,25 @@ static void put_line(lsync_hull_line *to, const line *l)
 static void set_lines(lsync_hull_solution *out, const extremes *e,
 		      int64_t pivot)
 {
+	bool fit_min = true, fit_max = true, fit;
+
 	out->has_min = e->has_min;
 	out->has_max = e->has_max;
 	if (e->has_min)
-		set_xform(&out->line_min, pivot, line_at(&e->lmin, pivot),
-			  slope_ld(&e->lmin.s));
+		fit_min = set_xform(&out->line_min, pivot,
+				    line_at(&e->lmin, pivot), slope_ld(&e->lmin.s));
 	if (e->has_max)
-		set_xform(&out->line_max, pivot, line_at(&e->lmax, pivot),
-			  slope_ld(&e->lmax.s));
-	out->has_estimate = e->has_min || e->has_max;
+		fit_max = set_xform(&out->line_max, pivot,
+				    line_at(&e->lmax, pivot), slope_ld(&e->lmax.s));
 	if (e->has_min && e->has_max)
-		set_average(&out->estimate, e, pivot);
-	else if (out->has_estimate)
+		fit = set_average(&out->estimate, e, pivot);
+	else if (e->has_min || e->has_max) {
 		out->estimate = e->has_min ? out->line_min : out->line_max;
+		fit = e->has_min ? fit_min : fit_max;
+	} else
+		fit = false;
+	/* An estimate clamped at the pivot would be a different line. */
+	out->has_estimate = fit;
 }
 
 void lsync_hull_solve(const lsync_hull *h, lsync_hull_solution *out)

@@ -122,6 +122,11 @@ static int64_t host_pivot(const lttsync_session *s, uint32_t h)
 	return (int64_t)(((__int128)host->ts_min + host->ts_max) / 2);
 }
 
+static bool saturated(const lsync_xform *f)
+{
+	return f->y0 == INT64_MAX || f->y0 == INT64_MIN;
+}
+
 /*
  * Child h of parent p: the pair's estimate in orientation x = p is
  * t_h = E(t_p); h's transform is T_p(E^-1(t_h)).
@@ -144,6 +149,13 @@ static void derive_child(lttsync_session *s, uint32_t h)
 	}
 	composed = lsync_xform_compose(&pr->xform, &inv);
 	r->xform = lsync_xform_repivot(&composed, host_pivot(s, h));
+	/* Saturated at a pivot (data spanning +-2^62 with slopes far from
+	 * 1): the transform would be a different line. */
+	if (saturated(&inv) || saturated(&composed) || saturated(&r->xform)) {
+		r->quality = LTTSYNC_QUALITY_DISCONNECTED;
+		r->parent = LSYNC_NO_HOST;
+		return;
+	}
 	r->has_xform = true;
 }
 
@@ -614,6 +626,10 @@ LTTSYNC_API lttsync_status lttsync_transform_format(char *buf, size_t size,
 	switch (field) {
 	case LTTSYNC_FIELD_SLOPE:
 		n = lsync_xform_format_slope(&tf->f, 21, buf, size);
+		/* Absurd slopes (1e-26...) have longer exact expansions. */
+		if (n < 0)
+			n = snprintf(buf, size, "%.25Lg", tf->f.slope);
+		n = n >= 0 && (size_t)n < size ? n : -1;
 		break;
 	case LTTSYNC_FIELD_OFFSET:
 		n = lsync_xform_format_offset(&tf->f, 12, buf, size);

@@ -678,7 +678,9 @@ LTTSYNC_API lttsync_status lttsync_session_get_pair_bounds_at(int64_t *out_lo,
 /**
  * The pair's estimate t_to = a * t_from + b as a new transform: the
  * average of the extreme lines (accurate, fail), the finite extreme line
- * (approximate).
+ * (approximate). None (#LTTSYNC_ERROR_NOT_AVAILABLE) when no line is
+ * bounded (absent, incomplete, a fail with one point a side) or when the
+ * estimate's value in the middle of the data is beyond int64.
  * @param out receives a new transform, owned by the caller.
  * @param session the session. @param from x host. @param to y host.
  * @return #LTTSYNC_OK, #LTTSYNC_ERROR_INVALID_ARGUMENT,
@@ -810,7 +812,9 @@ LTTSYNC_API int64_t lttsync_transform_get_pivot(const lttsync_transform *transfo
  * Render a field of `t_ref = slope * t + offset` and of the pivot form
  * `t_ref = pivot_ref + slope * (t - pivot)` as a decimal string: the
  * slope is the exact decimal expansion of the transform's binary slope
- * (at least 21 significant digits; about 66 characters for slopes near 1),
+ * (at least 21 significant digits; about 66 characters for slopes near 1;
+ * an absurd slope whose expansion would not fit #LTTSYNC_FORMAT_SIZE is
+ * given with 25 significant digits, in exponent form if needed),
  * the offset and pivot_ref are the exact values of its own parameters
  * truncated after 12 decimals, the pivot is an integer. Trailing zeros
  * after the point are removed. So `slope * t + offset` reproduces

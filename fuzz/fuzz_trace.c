@@ -1,0 +1,158 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * libFuzzer harness: the trace reader, lttsync_session_read_traces(), on
+ * a trace folder written from the input into a private temporary folder.
+ *
+ * Input: byte 0 = flags (bit 0: pass host NULL so that the trace's
+ * `hostname` environment entry names the host; else "fuzzhost"),
+ * bytes 1-2 = metadata length L (little endian), then L bytes of
+ * `metadata`, then the rest as the one stream file `channel0_0`.
+ * fuzz/make_trace_seeds.py builds such inputs from trace folders.
+ *
+ * Checks: valid statuses; exactly one trace found; the trace's status is
+ * OK, IO, FORMAT or INVALID_ARGUMENT (no hostname) with a non-empty
+ * message when not OK; statistics are consistent (packets <= network
+ * events <= events; no_header + not_tcp + malformed + packets <=
+ * network events); the session can then be queried.
+ */
+#define _GNU_SOURCE
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <lttsync/lttsync.h>
+
+#define CHECK(c) do { if (!(c)) { fprintf(stderr, "invariant failed: %s (%s:%d)\n", #c, __FILE__, __LINE__); abort(); } } while (0)
+#define MAX_INPUT (128 * 1024)
+
+static char dir[64];
+static char meta_path[128];
+static char stream_path[128];
+
+/* A declared status: OK or an error lttsync_status_string() knows. */
+static int valid_status(lttsync_status st)
+{
+	return st == LTTSYNC_OK ||
+	       (st < 0 && strcmp(lttsync_status_string(st), "unknown status") != 0);
+}
+
+static void cleanup(void)
+{
+	if (!dir[0])
+		return;
+	unlink(meta_path);
+	unlink(stream_path);
+	rmdir(dir);
+}
+
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	const char *tmp = getenv("TMPDIR");
+
+	(void)argc;
+	(void)argv;
+	snprintf(dir, sizeof(dir), "%s/lttsync-fuzz-XXXXXX", tmp && strlen(tmp) < 30 ? tmp : "/tmp");
+	if (!mkdtemp(dir)) {
+		perror("mkdtemp");
+		abort();
+	}
+	snprintf(meta_path, sizeof(meta_path), "%s/metadata", dir);
+	snprintf(stream_path, sizeof(stream_path), "%s/channel0_0", dir);
+	atexit(cleanup);
+	return 0;
+}
+
+static void write_file(const char *path, const uint8_t *p, size_t n)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+
+	if (fd < 0) {
+		perror(path);
+		abort();
+	}
+	while (n) {
+		ssize_t w = write(fd, p, n);
+
+		if (w <= 0) {
+			perror(path);
+			abort();
+		}
+		p += w;
+		n -= (size_t)w;
+	}
+	close(fd);
+}
+
+static void progress(void *user, const char *path, uint64_t events)
+{
+	(void)user;
+	(void)events;
+	CHECK(path != NULL);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	lttsync_session *s;
+	lttsync_status st, ts;
+	size_t count = 0, meta_len;
+	uint8_t flags;
+	uint64_t stat[7];
+
+	if (size < 3 || size > MAX_INPUT)
+		return 0;
+	flags = data[0];
+	meta_len = (size_t)data[1] | (size_t)data[2] << 8;
+	data += 3;
+	size -= 3;
+	if (meta_len > size)
+		meta_len = size;
+	write_file(meta_path, data, meta_len);
+	write_file(stream_path, data + meta_len, size - meta_len);
+
+	CHECK(lttsync_session_create(&s) == LTTSYNC_OK);
+	st = lttsync_session_read_traces(&count, s, dir, (flags & 1) ? NULL : "fuzzhost",
+					 progress, NULL);
+	CHECK(valid_status(st));
+	CHECK(st == LTTSYNC_OK);
+	CHECK(count == 1);
+	CHECK(lttsync_session_get_trace_count(s) == 1);
+	ts = lttsync_session_get_trace_status(s, 0);
+	CHECK(ts == LTTSYNC_OK || ts == LTTSYNC_ERROR_IO || ts == LTTSYNC_ERROR_FORMAT ||
+	      ts == LTTSYNC_ERROR_INVALID_ARGUMENT);
+	CHECK(lttsync_session_get_trace_message(s, 0) != NULL);
+	if (ts != LTTSYNC_OK)
+		CHECK(lttsync_session_get_trace_message(s, 0)[0] != '\0');
+	for (int i = 0; i < 7; i++)
+		CHECK(lttsync_session_get_trace_stat(&stat[i], s, 0, (lttsync_trace_stat)i) == LTTSYNC_OK);
+	if (getenv("FUZZ_TRACE"))
+		fprintf(stderr, "status %d '%s': streams %llu events %llu network %llu packets %llu "
+			"no_header %llu not_tcp %llu malformed %llu\n", (int)ts,
+			lttsync_session_get_trace_message(s, 0),
+			(unsigned long long)stat[0], (unsigned long long)stat[1],
+			(unsigned long long)stat[2], (unsigned long long)stat[3],
+			(unsigned long long)stat[4], (unsigned long long)stat[5],
+			(unsigned long long)stat[6]);
+	CHECK(stat[LTTSYNC_TRACE_STAT_NETWORK_EVENTS] <= stat[LTTSYNC_TRACE_STAT_EVENTS]);
+	CHECK(stat[LTTSYNC_TRACE_STAT_PACKETS] <= stat[LTTSYNC_TRACE_STAT_NETWORK_EVENTS]);
+	CHECK(stat[LTTSYNC_TRACE_STAT_NO_HEADER] + stat[LTTSYNC_TRACE_STAT_NOT_TCP] +
+	      stat[LTTSYNC_TRACE_STAT_MALFORMED] + stat[LTTSYNC_TRACE_STAT_PACKETS] <=
+	      stat[LTTSYNC_TRACE_STAT_NETWORK_EVENTS]);
+	{
+		uint64_t packets;
+		lttsync_host_id h, r;
+
+		CHECK(lttsync_session_get_counter(&packets, s, LTTSYNC_COUNTER_PACKETS) == LTTSYNC_OK);
+		CHECK(packets == stat[LTTSYNC_TRACE_STAT_PACKETS]);
+		if (lttsync_session_get_trace_host(&h, s, 0) == LTTSYNC_OK) {
+			CHECK(h < lttsync_session_get_host_count(s));
+			CHECK(lttsync_session_get_reference(&r, s) == LTTSYNC_OK);
+		}
+	}
+	lttsync_session_destroy(s);
+	unlink(meta_path);
+	unlink(stream_path);
+	return 0;
+}
