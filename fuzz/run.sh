@@ -116,13 +116,17 @@ for h in $HARNESSES; do
 		if [ "$JOBS" -gt 1 ]; then par="-jobs=$JOBS -workers=$JOBS"; else par=""; fi
 		# babeltrace2 itself aborts on some malformed metadata (README.md):
 		# with FUZZ_LENIENT, fuzz_trace runs in fork mode and goes on.
+		# Tolerated findings are kept apart, in $OUT/tolerated/.
+		prefix="$FUZZ_DIR/crashes/fuzz_$h-"
 		if [ "$h" = trace ] && [ -n "${FUZZ_LENIENT:-}" ]; then
-			par="$par -fork=1 -ignore_crashes=1"
+			par="$par -fork=1 -ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1"
+			mkdir -p "$OUT/tolerated"
+			prefix="$OUT/tolerated/fuzz_$h-"
 		fi
 		# shellcheck disable=SC2086
 		"$bin" $par -max_total_time="$SECONDS_PER" -max_len="$(max_len "$h")" \
 			-timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
-			-artifact_prefix="$FUZZ_DIR/crashes/fuzz_$h-" \
+			-artifact_prefix="$prefix" \
 			"$work" $seeds >"$log" 2>&1
 		rc=$?
 		after=$(ls "$FUZZ_DIR/crashes" | grep -c "^fuzz_$h-")

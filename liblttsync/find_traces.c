@@ -5,7 +5,9 @@
  * source.ctf.fs reads one trace folder and does not look into subfolders,
  * while an LTTng session folder holds one trace per subfolder (kernel/,
  * ust/uid/1000/64-bit/...). A folder holding a regular file named
- * `metadata` is a trace; the walk does not descend into it.
+ * `metadata` is a trace; the walk does not descend into it. A folder of
+ * stream files without `metadata` is listed too, so that reading it fails
+ * with a message naming it.
  *
  * Symbolic links to folders are followed (people gather traces with
  * links), so a folder is recognised by its (st_dev, st_ino): one already
@@ -67,6 +69,46 @@ static bool first_visit(GHashTable *set, const struct stat *st)
 	return true;
 }
 
+/* Does the file start with a CTF packet header's magic, either order? */
+static bool is_stream_file(const char *dir, const char *name)
+{
+	char *path = g_build_filename(dir, name, NULL);
+	unsigned char m[4];
+	struct stat st;
+	FILE *f = NULL;
+	bool yes = false;
+
+	/* Regular files only: opening a FIFO would block for ever. */
+	if (lstat(path, &st) == 0 && S_ISREG(st.st_mode))
+		f = fopen(path, "rb");
+
+	if (f && fread(m, 1, 4, f) == 4)
+		yes = (m[0] == 0xc1 && m[1] == 0x1f && m[2] == 0xfc && m[3] == 0xc1) ||
+		      (m[0] == 0xc1 && m[1] == 0xfc && m[2] == 0x1f && m[3] == 0xc1);
+	if (f)
+		fclose(f);
+	g_free(path);
+	return yes;
+}
+
+/*
+ * Stream files without their metadata: still reported as a trace, so
+ * that reading it fails with a message naming the folder, instead of the
+ * host vanishing silently from the results.
+ */
+static bool has_orphan_streams(const char *dir)
+{
+	GDir *d = g_dir_open(dir, 0, NULL);
+	const char *name;
+	bool yes = false;
+
+	while (d && !yes && (name = g_dir_read_name(d)))
+		yes = is_stream_file(dir, name);
+	if (d)
+		g_dir_close(d);
+	return yes;
+}
+
 static bool is_trace_folder(const char *dir)
 {
 	char *meta = g_build_filename(dir, "metadata", NULL);
@@ -74,7 +116,7 @@ static bool is_trace_folder(const char *dir)
 	bool yes = stat(meta, &st) == 0 && S_ISREG(st.st_mode);
 
 	g_free(meta);
-	return yes;
+	return yes || has_orphan_streams(dir);
 }
 
 static gint compare_names(gconstpointer a, gconstpointer b)

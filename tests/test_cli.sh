@@ -17,7 +17,8 @@ ko() { fail=$((fail + 1)); echo "FAIL: $1"; }
 run() {
 	name=$1 expect=$2
 	shift 2
-	${LTTSYNC_VALGRIND:-} "$LTTSYNC" "$@" >"$work/out" 2>"$work/err"
+	# A hang is a failure too (exit 124), not a stuck suite.
+	timeout 300 ${LTTSYNC_VALGRIND:-} "$LTTSYNC" "$@" >"$work/out" 2>"$work/err"
 	st=$?
 	if [ "$st" -eq "$expect" ]; then ok "$name (exit $st)"; else
 		ko "$name: exit $st, expected $expect"; sed 's/^/  /' "$work/err"; fi

@@ -457,8 +457,12 @@ Test(traces, missing_metadata)
 	size_t n;
 
 	cr_assert_eq(unlink(meta), 0);
-	cr_assert_eq(read_at(s, dir, NULL, &n), LTTSYNC_ERROR_NOT_FOUND);
-	cr_assert_eq(lttsync_session_get_trace_count(s), 0);
+	/* Listed, so that its failure names it instead of vanishing. */
+	cr_assert_eq(read_at(s, dir, NULL, &n), LTTSYNC_OK);
+	cr_assert_eq(n, 1);
+	cr_assert_eq(lttsync_session_get_trace_status(s, 0), LTTSYNC_ERROR_FORMAT);
+	cr_assert(strstr(lttsync_session_get_trace_message(s, 0), "no metadata"),
+		  "%s", lttsync_session_get_trace_message(s, 0));
 	lttsync_session_destroy(s);
 	rm_rf(root);
 	g_free(meta);
