@@ -14,6 +14,7 @@
 #include "matches_out.h"
 #include "options.h"
 #include "report.h"
+#include "write.h"
 
 static int fail(const char *what, const char *detail)
 {
@@ -67,6 +68,12 @@ static int report(lttsync_session *s, const struct cli_options *o,
 	rc = write_report(&r, o);
 	if (!rc && o->matches_out)
 		rc = cli_write_matches(s, o->matches_out);
+	if (!rc && o->write_dir) {
+		int written = cli_write_traces(s, o->write_dir);
+
+		rc = written == CLI_EXIT_ERROR ? written : 0;
+		degraded |= written == CLI_EXIT_UNSYNCED;
+	}
 	if (!rc && (!report_all_synchronized(&r) || degraded)) {
 		fprintf(stderr, "lttsync: %s\n", r.n_hosts
 			? "some hosts or traces could not be synchronized"

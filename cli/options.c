@@ -30,6 +30,9 @@ static const char usage[] =
 	"  -o, --output FILE        write the report to FILE (atomically)\n"
 	"      --matches-out FILE   write every matched message to FILE, as CSV in the\n"
 	"                           --messages format\n"
+	"  -w, --write OUTDIR       also write a corrected copy of every synchronized\n"
+	"                           trace, on the reference clock, as OUTDIR/HOST\n"
+	"                           (CTF 1.8; `babeltrace2 OUTDIR/*` reads them merged)\n"
 	"      --max-pending N      keep at most N unmatched packet keys (default\n"
 	"                           1048576, about 80 MiB); the oldest are dropped\n"
 	"      --memory-limit SIZE  bound the session's memory (bytes, or with a\n"
@@ -128,6 +131,7 @@ static int parse_one(int opt, struct cli_options *out)
 	case 'm': out->messages = optarg; return -1;
 	case 'r': out->reference = optarg; return -1;
 	case 'o': out->output = optarg; return -1;
+	case 'w': out->write_dir = optarg; return -1;
 	case OPT_MATCHES_OUT: out->matches_out = optarg; return -1;
 	case OPT_MAX_PENDING: return parse_count(optarg, &out->max_pending);
 	case OPT_MEMORY_LIMIT: return parse_size(optarg, &out->memory_limit);
@@ -162,6 +166,7 @@ int cli_parse_options(int argc, char **argv, struct cli_options *out)
 		{ "format", required_argument, NULL, 'f' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "matches-out", required_argument, NULL, OPT_MATCHES_OUT },
+		{ "write", required_argument, NULL, 'w' },
 		{ "max-pending", required_argument, NULL, OPT_MAX_PENDING },
 		{ "memory-limit", required_argument, NULL, OPT_MEMORY_LIMIT },
 		{ "help", no_argument, NULL, 'h' },
@@ -171,13 +176,15 @@ int cli_parse_options(int argc, char **argv, struct cli_options *out)
 	int opt, rc;
 
 	memset(out, 0, sizeof(*out));
-	while ((opt = getopt_long(argc, argv, "m:H:r:f:o:hV", longopts, NULL)) != -1)
+	while ((opt = getopt_long(argc, argv, "m:H:r:f:o:w:hV", longopts, NULL)) != -1)
 		if ((rc = parse_one(opt, out)) >= 0)
 			return rc;
 	for (int i = optind; i < argc; i++)
 		add_path(out, argv[i]);
 	if (!out->messages && !out->n_inputs)
 		return usage_error("%s", "give trace folders (PATH...) or --messages FILE");
+	if (out->write_dir && !out->n_inputs)
+		return usage_error("%s", "--write needs trace folders (PATH...)");
 	return -1;
 }
 

@@ -19,6 +19,7 @@ struct cli_options {
 	const char *reference;   /* --reference HOST, or NULL */
 	const char *output;      /* --output FILE, or NULL for stdout */
 	const char *matches_out; /* --matches-out FILE, or NULL */
+	const char *write_dir;   /* --write OUTDIR, or NULL */
 	enum cli_format format;
 	size_t max_pending;      /* --max-pending N, 0 for the default */
 	size_t memory_limit;     /* --memory-limit SIZE, 0 for none */

@@ -11,10 +11,8 @@
 #include <string.h>
 
 #include "session.h"
+#include "transform_api.h"
 
-struct lttsync_transform {
-	lsync_xform f;
-};
 
 static lsync_host_result *host_result(lttsync_session *s, uint32_t h)
 {
@@ -385,12 +383,11 @@ LTTSYNC_API lttsync_status lttsync_session_get_pair_bounds_at(int64_t *out_lo,
 static lttsync_status new_transform(lttsync_session *s, lttsync_transform **out,
 				    const lsync_xform *f)
 {
-	lttsync_transform *tf = malloc(sizeof(*tf));
+	lttsync_transform *tf = lsync_transform_new(f);
 
 	if (!tf)
 		return lsync_error(s, LTTSYNC_ERROR_NO_MEMORY,
 				   "cannot allocate a transform");
-	tf->f = *f;
 	*out = tf;
 	return LTTSYNC_OK;
 }
@@ -577,80 +574,4 @@ LTTSYNC_API lttsync_status lttsync_session_get_host_bounds_at(int64_t *out_lo,
 	*out_lo = lo_inf ? INT64_MIN : lo;
 	*out_hi = hi_inf ? INT64_MAX : hi;
 	return LTTSYNC_OK;
-}
-
-/* ---- transforms -------------------------------------------------------- */
-
-LTTSYNC_API lttsync_status lttsync_transform_apply(int64_t *out,
-					       const lttsync_transform *tf,
-					       int64_t t)
-{
-	if (!out || !tf)
-		return LTTSYNC_ERROR_INVALID_ARGUMENT;
-	return lsync_xform_apply(&tf->f, t, out) ? LTTSYNC_OK
-						 : LTTSYNC_ERROR_RANGE;
-}
-
-LTTSYNC_API double lttsync_transform_get_slope(const lttsync_transform *tf)
-{
-	return tf ? (double)tf->f.slope : NAN;
-}
-
-LTTSYNC_API int64_t lttsync_transform_get_pivot(const lttsync_transform *tf)
-{
-	return tf ? tf->f.x0 : 0;
-}
-
-/* "12.500000" -> "12.5", "3.000" -> "3": exact values need no padding. */
-static void trim_zeros(char *buf)
-{
-	char *end;
-
-	if (!strchr(buf, '.') || strpbrk(buf, "eE"))
-		return;
-	end = buf + strlen(buf) - 1;
-	while (*end == '0')
-		*end-- = '\0';
-	if (*end == '.')
-		*end = '\0';
-}
-
-LTTSYNC_API lttsync_status lttsync_transform_format(char *buf, size_t size,
-						const lttsync_transform *tf,
-						lttsync_transform_field field)
-{
-	int n = -1;
-
-	if (!buf || !tf || size == 0)
-		return LTTSYNC_ERROR_INVALID_ARGUMENT;
-	switch (field) {
-	case LTTSYNC_FIELD_SLOPE:
-		n = lsync_xform_format_slope(&tf->f, 21, buf, size);
-		/* Absurd slopes (1e-26...) have longer exact expansions. */
-		if (n < 0)
-			n = snprintf(buf, size, "%.25Lg", tf->f.slope);
-		n = n >= 0 && (size_t)n < size ? n : -1;
-		break;
-	case LTTSYNC_FIELD_OFFSET:
-		n = lsync_xform_format_offset(&tf->f, 12, buf, size);
-		break;
-	case LTTSYNC_FIELD_PIVOT:
-		n = snprintf(buf, size, "%" PRId64, tf->f.x0);
-		n = (size_t)n < size ? n : -1;
-		break;
-	case LTTSYNC_FIELD_PIVOT_REF:
-		n = lsync_xform_format_pivot_value(&tf->f, 12, buf, size);
-		break;
-	default:
-		return LTTSYNC_ERROR_INVALID_ARGUMENT;
-	}
-	if (n < 0)
-		return LTTSYNC_ERROR_RANGE;
-	trim_zeros(buf);
-	return LTTSYNC_OK;
-}
-
-LTTSYNC_API void lttsync_transform_destroy(lttsync_transform *tf)
-{
-	free(tf);
 }

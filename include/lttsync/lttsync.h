@@ -832,6 +832,31 @@ LTTSYNC_API lttsync_status lttsync_transform_format(char *buf, size_t size,
 						lttsync_transform_field field);
 
 /**
+ * A transform from its decimal text, as lttsync_transform_format() writes
+ * it and as `lttsync --format json` reports it: `t_ref = pivot_ref +
+ * slope * (t - pivot)`. Lets a program apply the transforms of a saved
+ * report. A transform read back from its own formatted fields applies
+ * within 1 ns of the original (the offset's 12 decimals are truncated).
+ * To give `t_ref = slope * t + offset`, pass pivot "0" and the offset as
+ * pivot_ref (exact too, within the long double slope's 64-bit precision).
+ * @param out receives a new transform, owned by the caller.
+ * @param slope decimal, optionally with an exponent ("1.0000513",
+ *        "9.9e-1"); must be finite and positive.
+ * @param pivot decimal integer (ns, input clock), within int64.
+ * @param pivot_ref decimal ("1361214092915325985.771434943186",
+ *        "-12.5"; no exponent), its integer part within int64.
+ * @return #LTTSYNC_OK; #LTTSYNC_ERROR_INVALID_ARGUMENT for NULL or text
+ *         that is not such a number, or a slope <= 0;
+ *         #LTTSYNC_ERROR_RANGE for a number out of range;
+ *         #LTTSYNC_ERROR_NO_MEMORY.
+ * @since 0.1
+ */
+LTTSYNC_API lttsync_status lttsync_transform_parse(lttsync_transform **out,
+					       const char *slope,
+					       const char *pivot,
+					       const char *pivot_ref);
+
+/**
  * @param transform the transform, or NULL (no-op).
  * @since 0.1
  */

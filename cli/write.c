@@ -1,0 +1,303 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * `lttsync --write OUTDIR`: a corrected copy of every synchronized trace,
+ * each through its own babeltrace2 graph:
+ *
+ *     source.ctf.fs (every stream port) -> correct (plugin/) -> sink.ctf.fs
+ *
+ * The filter class is created in-process from the plugin's code and given
+ * the trace's host transform directly, so no report file and no plugin
+ * path are involved. Each trace is written into a temporary folder inside
+ * OUTDIR, then renamed to OUTDIR/HOST (OUTDIR/HOST-N when a host has
+ * several traces): an interrupted run leaves no half-written trace under
+ * its final name.
+ */
+#define _GNU_SOURCE /* nftw */
+#include <errno.h>
+#include <ftw.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <babeltrace2/babeltrace.h>
+#include <glib.h>
+#include <glib/gstdio.h>
+
+#include "../plugin/correct.h"
+#include "options.h"
+#include "write.h"
+
+typedef struct writer {
+	lttsync_session *s;
+	const char *outdir;
+	const bt_plugin *ctf;
+	const bt_component_class_source *src_cls;
+	const bt_component_class_sink *sink_cls;
+	bt_component_class_filter *correct_cls;
+} writer;
+
+/* babeltrace2's error causes, innermost last, on one line. */
+static void print_bt_error(const char *what)
+{
+	const bt_error *e = bt_current_thread_take_error();
+
+	fprintf(stderr, "lttsync: %s", what);
+	for (uint64_t i = 0; e && i < bt_error_get_cause_count(e); i++)
+		fprintf(stderr, ": %s",
+			bt_error_cause_get_message(bt_error_borrow_cause_by_index(e, i)));
+	fputc('\n', stderr);
+	if (e)
+		bt_error_release(e);
+}
+
+static int writer_init(writer *w)
+{
+	if (bt_plugin_find("ctf", BT_TRUE, BT_TRUE, BT_TRUE, BT_TRUE, BT_FALSE,
+			   &w->ctf) != BT_PLUGIN_FIND_STATUS_OK) {
+		print_bt_error("--write: babeltrace2 plugin \"ctf\" not found");
+		return CLI_EXIT_ERROR;
+	}
+	w->src_cls = bt_plugin_borrow_source_component_class_by_name_const(w->ctf, "fs");
+	w->sink_cls = bt_plugin_borrow_sink_component_class_by_name_const(w->ctf, "fs");
+	w->correct_cls = lsync_correct_class_create();
+	if (!w->src_cls || !w->sink_cls || !w->correct_cls) {
+		fprintf(stderr, "lttsync: --write: source.ctf.fs, sink.ctf.fs or "
+				"the correcting filter is unavailable\n");
+		return CLI_EXIT_ERROR;
+	}
+	return 0;
+}
+
+static void writer_fini(writer *w)
+{
+	bt_component_class_filter_put_ref(w->correct_cls);
+	bt_plugin_put_ref(w->ctf);
+}
+
+/* {"inputs": [path]} or {"path": path, "assume-single-trace": true}. */
+static bt_value *component_params(const char *path, bool sink)
+{
+	bt_value *p = bt_value_map_create();
+	bt_value *inputs = NULL;
+	bool ok = p != NULL;
+
+	if (ok && sink)
+		ok = !bt_value_map_insert_string_entry(p, "path", path) &&
+		     !bt_value_map_insert_bool_entry(p, "assume-single-trace", BT_TRUE);
+	else if (ok)
+		ok = !bt_value_map_insert_empty_array_entry(p, "inputs", &inputs) &&
+		     !bt_value_array_append_string_element(inputs, path);
+	if (!ok) {
+		bt_value_put_ref(p);
+		return NULL;
+	}
+	return p;
+}
+
+/* Every output port of the source to a free input port of the filter. */
+static bool connect_source(bt_graph *g, const bt_component_source *src,
+			   const bt_component_filter *flt)
+{
+	for (uint64_t i = 0; i < bt_component_source_get_output_port_count(src); i++) {
+		uint64_t free_port = bt_component_filter_get_input_port_count(flt) - 1;
+
+		if (bt_graph_connect_ports(
+			    g, bt_component_source_borrow_output_port_by_index_const(src, i),
+			    bt_component_filter_borrow_input_port_by_index_const(flt, free_port),
+			    NULL) != BT_GRAPH_CONNECT_PORTS_STATUS_OK)
+			return false;
+	}
+	return true;
+}
+
+static bool build_graph(const writer *w, bt_graph *g, const char *in,
+			const char *out, const lsync_correct_config *cfg)
+{
+	bt_value *src_params = component_params(in, false);
+	bt_value *sink_params = component_params(out, true);
+	const bt_component_source *src = NULL;
+	const bt_component_filter *flt = NULL;
+	const bt_component_sink *sink = NULL;
+	bool ok = src_params && sink_params &&
+		  !bt_graph_add_source_component(g, w->src_cls, "source", src_params,
+						 BT_LOGGING_LEVEL_NONE, &src) &&
+		  !bt_graph_add_filter_component_with_initialize_method_data(
+			  g, w->correct_cls, "correct", NULL, (void *)cfg, BT_LOGGING_LEVEL_NONE, &flt) &&
+		  !bt_graph_add_sink_component(g, w->sink_cls, "sink", sink_params,
+					       BT_LOGGING_LEVEL_NONE, &sink) &&
+		  connect_source(g, src, flt) &&
+		  !bt_graph_connect_ports(
+			  g, bt_component_filter_borrow_output_port_by_index_const(flt, 0),
+			  bt_component_sink_borrow_input_port_by_index_const(sink, 0), NULL);
+
+	bt_value_put_ref(src_params);
+	bt_value_put_ref(sink_params);
+	return ok;
+}
+
+static bool run_graph(bt_graph *g)
+{
+	bt_graph_run_status st;
+
+	while ((st = bt_graph_run(g)) == BT_GRAPH_RUN_STATUS_AGAIN)
+		g_usleep(1000);
+	return st == BT_GRAPH_RUN_STATUS_OK;
+}
+
+/* Correct one trace into `out` (which must not exist yet). */
+static bool write_one(const writer *w, const char *in, const char *out,
+		      lttsync_transform *tf)
+{
+	lsync_correct_config cfg = { .fixed = tf };
+	bt_graph *g = bt_graph_create(0);
+	char *what;
+	bool ok;
+
+	ok = g && build_graph(w, g, in, out, &cfg) && run_graph(g);
+	bt_graph_put_ref(g);
+	if (ok)
+		return true;
+	what = g_strdup_printf("--write: %s", in);
+	print_bt_error(what);
+	g_free(what);
+	return false;
+}
+
+/* ---- names and folders ----------------------------------------------------- */
+
+static int remove_entry(const char *path, const struct stat *st, int flag,
+			struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	return remove(path);
+}
+
+/* Remove a partly written trace folder (depth first, links not followed). */
+static void remove_tree(const char *path)
+{
+	nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+/* A host name as a folder name: no '/', no leading '.'. */
+static char *folder_name(const char *host, size_t index, size_t count)
+{
+	char *name = count > 1 ? g_strdup_printf("%s-%zu", host, index + 1)
+			       : g_strdup(host);
+
+	g_strdelimit(name, "/", '_');
+	if (name[0] == '.')
+		name[0] = '_';
+	return name;
+}
+
+static size_t host_trace_count(lttsync_session *s, lttsync_host_id h)
+{
+	size_t n = 0;
+
+	for (lttsync_trace_id t = 0; t < lttsync_session_get_trace_count(s); t++) {
+		lttsync_host_id th;
+
+		n += lttsync_session_get_trace_host(&th, s, t) == LTTSYNC_OK && th == h;
+	}
+	return n;
+}
+
+static size_t host_trace_index(lttsync_session *s, lttsync_host_id h,
+			       lttsync_trace_id trace)
+{
+	size_t n = 0;
+
+	for (lttsync_trace_id t = 0; t < trace; t++) {
+		lttsync_host_id th;
+
+		n += lttsync_session_get_trace_host(&th, s, t) == LTTSYNC_OK && th == h;
+	}
+	return n;
+}
+
+/* Write into a temporary folder in OUTDIR, then rename it into place. */
+static bool write_into_place(const writer *w, const char *in, const char *final,
+			     lttsync_transform *tf)
+{
+	char *tmp = g_build_filename(w->outdir, ".lttsync-write-XXXXXX", NULL);
+	char *trace = NULL;
+	bool ok = false;
+
+	if (!g_mkdtemp(tmp)) {
+		fprintf(stderr, "lttsync: --write: %s: %s\n", w->outdir, strerror(errno));
+		g_free(tmp);
+		return false;
+	}
+	trace = g_build_filename(tmp, "trace", NULL);
+	if (write_one(w, in, trace, tf)) {
+		ok = rename(trace, final) == 0;
+		if (!ok)
+			fprintf(stderr, "lttsync: --write: %s: %s\n", final, strerror(errno));
+	}
+	if (!ok)
+		remove_tree(trace);
+	g_rmdir(tmp);
+	g_free(trace);
+	g_free(tmp);
+	return ok;
+}
+
+/* 0: written; 1: an error; 2: skipped (no transform). */
+static int write_trace(const writer *w, lttsync_trace_id t)
+{
+	lttsync_session *s = w->s;
+	const char *in = lttsync_session_get_trace_name(s, t);
+	lttsync_transform *tf = NULL;
+	lttsync_host_id h;
+	char *name, *final;
+	int rc = 0;
+
+	if (lttsync_session_get_trace_host(&h, s, t) != LTTSYNC_OK ||
+	    lttsync_session_get_host_transform(&tf, s, h) != LTTSYNC_OK) {
+		fprintf(stderr, "lttsync: --write: %s: not synchronized, not written\n", in);
+		return CLI_EXIT_UNSYNCED;
+	}
+	name = folder_name(lttsync_session_get_host_name(s, h),
+			   host_trace_index(s, h, t), host_trace_count(s, h));
+	final = g_build_filename(w->outdir, name, NULL);
+	if (g_file_test(final, G_FILE_TEST_EXISTS)) {
+		fprintf(stderr, "lttsync: --write: %s exists; not overwritten\n", final);
+		rc = CLI_EXIT_ERROR;
+	} else if (!write_into_place(w, in, final, tf)) {
+		rc = CLI_EXIT_ERROR;
+	}
+	lttsync_transform_destroy(tf);
+	g_free(final);
+	g_free(name);
+	return rc;
+}
+
+int cli_write_traces(lttsync_session *s, const char *outdir)
+{
+	writer w = { .s = s, .outdir = outdir };
+	int rc = 0;
+
+	if (g_mkdir_with_parents(outdir, 0777) != 0) {
+		fprintf(stderr, "lttsync: --write: %s: %s\n", outdir, strerror(errno));
+		return CLI_EXIT_ERROR;
+	}
+	if ((rc = writer_init(&w)) == 0) {
+		for (lttsync_trace_id t = 0; t < lttsync_session_get_trace_count(s); t++) {
+			int one;
+
+			/* Unreadable or corrupt: the report says so already. */
+			if (lttsync_session_get_trace_status(s, t) != LTTSYNC_OK)
+				continue;
+			one = write_trace(&w, t);
+			rc = one == CLI_EXIT_ERROR || rc == CLI_EXIT_ERROR ? CLI_EXIT_ERROR
+									   : rc | one;
+		}
+	}
+	writer_fini(&w);
+	return rc;
+}

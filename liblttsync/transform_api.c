@@ -1,0 +1,191 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The public transform object: applying, reading, formatting it as
+ * decimal text, and parsing that text back (so that a report's transforms
+ * can be applied later, by another program: filter.lttsync.correct).
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "transform_api.h"
+
+lttsync_transform *lsync_transform_new(const lsync_xform *f)
+{
+	lttsync_transform *tf = malloc(sizeof(*tf));
+
+	if (tf)
+		tf->f = *f;
+	return tf;
+}
+
+LTTSYNC_API lttsync_status lttsync_transform_apply(int64_t *out,
+					       const lttsync_transform *tf,
+					       int64_t t)
+{
+	if (!out || !tf)
+		return LTTSYNC_ERROR_INVALID_ARGUMENT;
+	return lsync_xform_apply(&tf->f, t, out) ? LTTSYNC_OK
+						 : LTTSYNC_ERROR_RANGE;
+}
+
+LTTSYNC_API double lttsync_transform_get_slope(const lttsync_transform *tf)
+{
+	return tf ? (double)tf->f.slope : NAN;
+}
+
+LTTSYNC_API int64_t lttsync_transform_get_pivot(const lttsync_transform *tf)
+{
+	return tf ? tf->f.x0 : 0;
+}
+
+/* "12.500000" -> "12.5", "3.000" -> "3": exact values need no padding. */
+static void trim_zeros(char *buf)
+{
+	char *end;
+
+	if (!strchr(buf, '.') || strpbrk(buf, "eE"))
+		return;
+	end = buf + strlen(buf) - 1;
+	while (*end == '0')
+		*end-- = '\0';
+	if (*end == '.')
+		*end = '\0';
+}
+
+LTTSYNC_API lttsync_status lttsync_transform_format(char *buf, size_t size,
+						const lttsync_transform *tf,
+						lttsync_transform_field field)
+{
+	int n = -1;
+
+	if (!buf || !tf || size == 0)
+		return LTTSYNC_ERROR_INVALID_ARGUMENT;
+	switch (field) {
+	case LTTSYNC_FIELD_SLOPE:
+		n = lsync_xform_format_slope(&tf->f, 21, buf, size);
+		/* Absurd slopes (1e-26...) have longer exact expansions. */
+		if (n < 0)
+			n = snprintf(buf, size, "%.25Lg", tf->f.slope);
+		n = n >= 0 && (size_t)n < size ? n : -1;
+		break;
+	case LTTSYNC_FIELD_OFFSET:
+		n = lsync_xform_format_offset(&tf->f, 12, buf, size);
+		break;
+	case LTTSYNC_FIELD_PIVOT:
+		n = snprintf(buf, size, "%" PRId64, tf->f.x0);
+		n = (size_t)n < size ? n : -1;
+		break;
+	case LTTSYNC_FIELD_PIVOT_REF:
+		n = lsync_xform_format_pivot_value(&tf->f, 12, buf, size);
+		break;
+	default:
+		return LTTSYNC_ERROR_INVALID_ARGUMENT;
+	}
+	if (n < 0)
+		return LTTSYNC_ERROR_RANGE;
+	trim_zeros(buf);
+	return LTTSYNC_OK;
+}
+
+LTTSYNC_API void lttsync_transform_destroy(lttsync_transform *tf)
+{
+	free(tf);
+}
+
+/* ---- parsing ------------------------------------------------------------- */
+
+/* [+-]digits[.digits][(e|E)[+-]digits], the whole string. */
+static bool is_decimal(const char *s, bool exponent)
+{
+	size_t digits = 0;
+
+	s += *s == '+' || *s == '-';
+	for (; isdigit((unsigned char)*s); s++)
+		digits++;
+	if (*s == '.')
+		for (s++; isdigit((unsigned char)*s); s++)
+			digits++;
+	if (!digits)
+		return false;
+	if (exponent && (*s == 'e' || *s == 'E')) {
+		s++;
+		s += *s == '+' || *s == '-';
+		if (!isdigit((unsigned char)*s))
+			return false;
+		while (isdigit((unsigned char)*s))
+			s++;
+	}
+	return *s == '\0';
+}
+
+static lttsync_status parse_int64(const char *s, int64_t *out)
+{
+	char *end;
+	long long v;
+
+	if (!is_decimal(s, false) || strchr(s, '.'))
+		return LTTSYNC_ERROR_INVALID_ARGUMENT;
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (errno == ERANGE)
+		return LTTSYNC_ERROR_RANGE;
+	*out = v;
+	return LTTSYNC_OK;
+}
+
+/* "-12.25" -> y0 = -13, frac = 0.75: the pivot form keeps frac in [0, 1). */
+static lttsync_status parse_pivot_ref(const char *s, int64_t *y0,
+				      long double *frac)
+{
+	const char *dot = strchr(s, '.');
+	char whole[32], part[64] = "0.";
+	size_t len = dot ? (size_t)(dot - s) : strlen(s);
+	lttsync_status st;
+
+	if (!is_decimal(s, false) || len >= sizeof(whole))
+		return is_decimal(s, false) ? LTTSYNC_ERROR_RANGE
+					    : LTTSYNC_ERROR_INVALID_ARGUMENT;
+	memcpy(whole, s, len);
+	whole[len] = '\0';
+	if (len == 0 || (len == 1 && (s[0] == '-' || s[0] == '+')))
+		strcat(whole, "0");
+	if ((st = parse_int64(whole, y0)))
+		return st;
+	/* 60 digits are far below a long double's resolution of [0, 1). */
+	strncat(part, dot ? dot + 1 : "", sizeof(part) - 3);
+	*frac = strtold(part, NULL);
+	if (s[0] == '-' && *frac > 0) {
+		if (*y0 == INT64_MIN)
+			return LTTSYNC_ERROR_RANGE;
+		*y0 -= 1;
+		*frac = 1 - *frac;
+	}
+	return LTTSYNC_OK;
+}
+
+LTTSYNC_API lttsync_status lttsync_transform_parse(lttsync_transform **out,
+					       const char *slope,
+					       const char *pivot,
+					       const char *pivot_ref)
+{
+	lsync_xform f = lsync_xform_identity();
+	lttsync_status st;
+
+	if (!out || !slope || !pivot || !pivot_ref || !is_decimal(slope, true))
+		return LTTSYNC_ERROR_INVALID_ARGUMENT;
+	f.slope = strtold(slope, NULL);
+	if (!isfinite(f.slope) || f.slope <= 0)
+		return f.slope <= 0 ? LTTSYNC_ERROR_INVALID_ARGUMENT
+				    : LTTSYNC_ERROR_RANGE;
+	if ((st = parse_int64(pivot, &f.x0)) ||
+	    (st = parse_pivot_ref(pivot_ref, &f.y0, &f.y0_frac)))
+		return st;
+	lsync_xform_normalize(&f);
+	*out = lsync_transform_new(&f);
+	return *out ? LTTSYNC_OK : LTTSYNC_ERROR_NO_MEMORY;
+}
