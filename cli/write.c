@@ -77,7 +77,8 @@ static void writer_fini(writer *w)
 	bt_plugin_put_ref(w->ctf);
 }
 
-/* {"inputs": [path]} or {"path": path, "assume-single-trace": true}. */
+/* {"inputs": [path]}, or {"path": path, "assume-single-trace": true,
+ * "quiet": true} (sink.ctf.fs would name its temporary folder on stdout). */
 static bt_value *component_params(const char *path, bool sink)
 {
 	bt_value *p = bt_value_map_create();
@@ -86,7 +87,8 @@ static bt_value *component_params(const char *path, bool sink)
 
 	if (ok && sink)
 		ok = !bt_value_map_insert_string_entry(p, "path", path) &&
-		     !bt_value_map_insert_bool_entry(p, "assume-single-trace", BT_TRUE);
+		     !bt_value_map_insert_bool_entry(p, "assume-single-trace", BT_TRUE) &&
+		     !bt_value_map_insert_bool_entry(p, "quiet", BT_TRUE);
 	else if (ok)
 		ok = !bt_value_map_insert_empty_array_entry(p, "inputs", &inputs) &&
 		     !bt_value_array_append_string_element(inputs, path);
