@@ -59,5 +59,22 @@ fi
 libdir=$(dirname "$(find "$dest" -name 'liblttsync.so' | head -n 1)")
 out=$(LD_LIBRARY_PATH="$libdir" "$dest/app" 2>&1)
 [ "$out" = "0.1.0 accurate" ] && ok "runs: $out" || ko "run gave '$out'"
+
+# The babeltrace2 plugin: in LIBDIR/babeltrace2/plugins (babeltrace2's own
+# system path when the prefix is its prefix), loadable from there. An
+# instrumented (sanitizer) plugin cannot load into babeltrace2 as is.
+plugin=$(find "$dest" -name 'babeltrace-plugin-lttsync.so' | head -n 1)
+case "$plugin" in
+*/lib/babeltrace2/plugins/*|*/lib/*/babeltrace2/plugins/*) ok "plugin installed in LIBDIR/babeltrace2/plugins" ;;
+*) ko "plugin not installed in LIBDIR/babeltrace2/plugins ('$plugin')" ;;
+esac
+[ -z "$(find "$dest" -name 'babeltrace-plugin-lttsync.la')" ] && ok "no libtool archive beside the plugin" ||
+	ko "babeltrace-plugin-lttsync.la installed"
+if [ -z "${SANITIZER_FLAGS:-}" ] && command -v babeltrace2 >/dev/null 2>&1 && [ -n "$plugin" ]; then
+	LD_LIBRARY_PATH="$libdir" babeltrace2 --plugin-path="$(dirname "$plugin")" \
+		list-plugins 2>&1 | grep -q "filter.lttsync.correct" &&
+		ok "babeltrace2 loads filter.lttsync.correct from the install prefix" ||
+		ko "babeltrace2 does not find filter.lttsync.correct in $(dirname "$plugin")"
+fi
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
