@@ -19,7 +19,7 @@ inversions() {
 plugin_run() { # PARAMS, over $TRACES; output in $work/plugin.txt, errors in $work/plugin.err
 	params=$1
 	set -f # the generated arguments hold brackets
-	babeltrace2 --plugin-path="$PLUGINS" run $(i=0; for t in $TRACES; do
+	LD_PRELOAD="$BT_PRELOAD" babeltrace2 --plugin-path="$PLUGINS" run $(i=0; for t in $TRACES; do
 		i=$((i + 1)); printf -- '--component=s%d:src.ctf.fs --params=inputs=["%s"] --connect=s%d:c ' $i "$t" $i
 	done) --component=c:filter.lttsync.correct --params="$params" \
 		--component=out:sink.text.pretty --params=clock-seconds=true,no-delta=true \
@@ -30,6 +30,13 @@ plugin_run() { # PARAMS, over $TRACES; output in $work/plugin.txt, errors in $wo
 }
 
 sorted_text() { sort "$1" >"$1.sorted"; }
+
+# An instrumented plugin (--enable-sanitizers) loads into babeltrace2 only
+# with the sanitizer runtime preloaded.
+BT_PRELOAD=""
+case "${SANITIZER_FLAGS:-}" in
+*address*) BT_PRELOAD=$(${CC:-cc} -print-file-name=libasan.so) ;;
+esac
 
 # ---- generated traces: four layouts, a mesh, known clocks ----------------
 gen="$work/gen" out="$work/corrected"
@@ -61,6 +68,7 @@ if [ -f "$PLUGINS/babeltrace-plugin-lttsync.so" ]; then
 	TRACES=$(for h in host0 host1 host2 host3; do printf '%s ' "$gen/$h/kernel"; done)
 	plugin_run "report=\"$work/r.json\""
 	check "P1 babeltrace2 with filter.lttsync.correct and a report" test $? -eq 0
+	check "P1 $(wc -l <"$work/plugin.txt") events out" test "$(wc -l <"$work/plugin.txt")" -gt 40000
 	sorted_text "$work/plugin.txt"
 	sort "$work/merged.txt" >"$work/merged.sorted"
 	check "P1 same events and times as lttsync --write" \
@@ -76,6 +84,7 @@ print("transforms={" + ",".join('%s={slope="%s",pivot="%s",pivot-ref="%s"}'
 PY
 )
 	plugin_run "$params"
+	check "P2 babeltrace2 with transforms as parameters" test $? -eq 0
 	sorted_text "$work/plugin.txt"
 	check "P2 transforms given as parameters: same output as the report" \
 		cmp -s "$work/plugin.txt.sorted" "$work/by-report"
