@@ -151,6 +151,42 @@ static void recreate(struct state *st)
 
 /* ---- invariants -------------------------------------------------------- */
 
+/*
+ * A transform read back from its formatted fields (lttsync_transform_parse)
+ * applies within 1 ns of the original wherever both are defined; a slope
+ * that is not positive is refused.
+ */
+static void check_round_trip(const lttsync_transform *tf, int64_t t)
+{
+	char slope[LTTSYNC_FORMAT_SIZE], pivot[LTTSYNC_FORMAT_SIZE], ref[LTTSYNC_FORMAT_SIZE];
+	lttsync_transform *back = NULL;
+	int64_t a, b;
+	lttsync_status st;
+
+	CHECK(ST(lttsync_transform_format(slope, sizeof(slope), tf, LTTSYNC_FIELD_SLOPE)) == LTTSYNC_OK);
+	CHECK(ST(lttsync_transform_format(pivot, sizeof(pivot), tf, LTTSYNC_FIELD_PIVOT)) == LTTSYNC_OK);
+	CHECK(ST(lttsync_transform_format(ref, sizeof(ref), tf, LTTSYNC_FIELD_PIVOT_REF)) == LTTSYNC_OK);
+	st = ST(lttsync_transform_parse(&back, slope, pivot, ref));
+	if (!(lttsync_transform_get_slope(tf) > 0)) {
+		CHECK(st != LTTSYNC_OK);
+		return;
+	}
+	CHECK(st == LTTSYNC_OK);
+	CHECK(lttsync_transform_get_pivot(back) == lttsync_transform_get_pivot(tf));
+	for (int i = 0; i < 2; i++) {
+		int64_t x = i ? t : lttsync_transform_get_pivot(tf);
+
+		if (ST(lttsync_transform_apply(&a, tf, x)) == LTTSYNC_OK &&
+		    ST(lttsync_transform_apply(&b, back, x)) == LTTSYNC_OK &&
+		    (a > b ? (uint64_t)a - (uint64_t)b : (uint64_t)b - (uint64_t)a) > 1) {
+			fprintf(stderr, "round trip %s %s %s at %lld: %lld vs %lld\n", slope,
+				pivot, ref, (long long)x, (long long)a, (long long)b);
+			abort();
+		}
+	}
+	lttsync_transform_destroy(back);
+}
+
 static void check_pair(lttsync_session *s, lttsync_host_id a, lttsync_host_id b,
 		       int64_t t)
 {
@@ -246,6 +282,7 @@ static void check_pair(lttsync_session *s, lttsync_host_id a, lttsync_host_id b,
 					(lttsync_transform_field)f)) == LTTSYNC_OK);
 		CHECK(ST(lttsync_transform_format(buf, 1, tf, LTTSYNC_FIELD_SLOPE)) ==
 		      LTTSYNC_ERROR_RANGE);
+		check_round_trip(tf, t);
 		lttsync_transform_destroy(tf);
 	}
 }
@@ -317,6 +354,7 @@ static void check_hosts(lttsync_session *s, int64_t t)
 			for (int f = 0; f <= LTTSYNC_FIELD_PIVOT_REF; f++)
 				CHECK(ST(lttsync_transform_format(buf, sizeof(buf), tf,
 						(lttsync_transform_field)f)) == LTTSYNC_OK);
+			check_round_trip(tf, t);
 			lttsync_transform_destroy(tf);
 		}
 	}
