@@ -154,35 +154,14 @@ static char *entry(const char *dir, const char *name, struct stat *lst)
 	return child;
 }
 
-/* Phase 1: the real folders (links not followed), marked visited. */
-static void walk_real(walk *w, const char *dir, const struct stat *st)
-{
-	GPtrArray *names;
-
-	if (!first_visit(w->visited, st))
-		return;
-	if (is_trace_folder(dir)) {
-		g_ptr_array_add(w->traces, g_strdup(dir));
-		return;
-	}
-	names = list_entries(dir);
-	for (guint i = 0; names && i < names->len; i++) {
-		struct stat cst;
-		char *child = entry(dir, g_ptr_array_index(names, i), &cst);
-
-		if (child && S_ISDIR(cst.st_mode))
-			walk_real(w, child, &cst);
-		g_free(child);
-	}
-	if (names)
-		g_ptr_array_free(names, TRUE);
-}
-
 /*
- * Behind a link: every folder, links followed; `visited` (shared with
- * phase 1) stops loops and folders already listed by a real path.
+ * Walk for traces, marking folders visited. Phase 1 walks the real tree
+ * (follow false: links are not followed); behind a link (phase 2) every
+ * folder is walked with links followed. `visited`, shared by both, stops
+ * loops and folders already listed by a real path.
  */
-static void walk_linked(walk *w, const char *dir, const struct stat *st)
+static void walk_folders(walk *w, const char *dir, const struct stat *st,
+			 bool follow)
 {
 	GPtrArray *names;
 
@@ -197,8 +176,9 @@ static void walk_linked(walk *w, const char *dir, const struct stat *st)
 		char *child = g_build_filename(dir, g_ptr_array_index(names, i), NULL);
 		struct stat cst;
 
-		if (stat(child, &cst) == 0 && S_ISDIR(cst.st_mode))
-			walk_linked(w, child, &cst);
+		if ((follow ? stat(child, &cst) : lstat(child, &cst)) == 0 &&
+		    S_ISDIR(cst.st_mode))
+			walk_folders(w, child, &cst, follow);
 		g_free(child);
 	}
 	if (names)
@@ -224,7 +204,7 @@ static void walk_links(walk *w, const char *dir, const struct stat *st)
 			walk_links(w, child, &cst);
 		else if (child && S_ISLNK(cst.st_mode) && stat(child, &target) == 0 &&
 			 S_ISDIR(target.st_mode))
-			walk_linked(w, child, &target);
+			walk_folders(w, child, &target, true);
 		g_free(child);
 	}
 	if (names)
@@ -272,7 +252,7 @@ lttsync_status lsync_find_traces(const char *path,
 	w.visited_links = g_hash_table_new_full(dir_id_hash, dir_id_equal,
 						g_free, NULL);
 	w.traces = g_ptr_array_new_with_free_func(g_free);
-	walk_real(&w, path, &st);
+	walk_folders(&w, path, &st, false);
 	walk_links(&w, path, &st);
 	g_ptr_array_sort(w.traces, compare_names);
 	for (guint i = 0; i < w.traces->len && rc >= 0; i++)
