@@ -115,6 +115,12 @@ run "W7 a host that cannot be synchronized: exit 2" 2 --write "$work/w7" "$work/
 contains "$work/err" "not synchronized, not written" "W7 the unsynchronized trace is named"
 check "W7 the others are written" test -d "$work/w7/host0" -a -d "$work/w7/host1" \
 	-a ! -e "$work/w7/host2"
+# Two traces with one hostname (a copy: its packets are all ambiguous, so
+# only the naming is checked here).
+mkdir -p "$work/gen-old/extra" && cp -r "$work/gen-old/host0/kernel" "$work/gen-old/extra/copy"
+run "W9 two traces of one host" 2 --write "$work/w9" "$work/gen-old"
+check "W9 written as HOST-1 and HOST-2" test -d "$work/w9/host0-1" -a -d "$work/w9/host0-2" \
+	-a ! -e "$work/w9/host0"
 : >"$work/file"
 run "W8 OUTDIR that is a file" 1 --write "$work/file" "$gen"
 
