@@ -7,6 +7,14 @@
  */
 #include "correct.h"
 
+/*
+ * By length, not by C string: babeltrace2 2.0.4's source.ctf.fs leaves an
+ * empty string field's buffer holding the text of an earlier event (the
+ * field objects are recycled and only the length is reset), so
+ * bt_field_string_get_value() can return stale text for a string whose
+ * length is 0. Appending `length` bytes copies the decoded value, and
+ * writes the terminating NUL.
+ */
 static bool copy_string(bt_field *dst, const bt_field *src)
 {
 	bt_field_string_clear(dst);
