@@ -135,6 +135,17 @@ PY
 	check "P9 $name: offset -1234567 ns moves every event by exactly that" test $? -eq 0
 done
 
+if [ -f "$PLUGINS/babeltrace-plugin-lttsync.so" ]; then
+	one_trace "$gen/host0/kernel" 'host="X",transforms={X={slope="1",offset="-9000000000000000000"}}' \
+		"$work/early.txt"
+	check "P10 a time moved before the clock's origin stops the graph" test $? -ne 0
+	contains "$work/one.err" "corrects to .* outside the" "P10 says why"
+	one_trace "$gen/host0/kernel" 'host="X",transforms={X={slope="100",offset="0"}}' \
+		"$work/late.txt"
+	check "P11 a corrected time beyond int64 stops the graph" test $? -ne 0
+	contains "$work/one.err" "the corrected time overflows" "P11 says why"
+fi
+
 # ---- refusals ------------------------------------------------------------
 run "W5 an existing output trace is not overwritten" 1 --write "$out" "$gen"
 contains "$work/err" "exists; not overwritten" "W5 says so"
