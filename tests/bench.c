@@ -23,7 +23,9 @@
  * is printed beside it, because the machine is shared.
  *
  * Usage: bench [--json PATH] [--repeat N] [--scale N] [--only NAME]
- *   --scale N divides every size by N (quick smoke runs).
+ *              [--max-pending N]
+ *   --scale N divides every size by N (quick smoke runs);
+ *   --max-pending N sets the sessions' pending cap for match and memory.
  */
 #include <inttypes.h>
 #include <stdbool.h>
@@ -577,12 +579,14 @@ struct run {
 	uint64_t items;
 };
 
+static size_t opt_max_pending; /* --max-pending: 0 keeps the default */
+
 static struct result run_one(const struct run *r)
 {
 	switch (r->kind) {
-	case MATCH: return run_match(r->hosts, r->items, 0.30, 1 << 18, 0);
+	case MATCH: return run_match(r->hosts, r->items, 0.30, 1 << 18, opt_max_pending);
 	case HULL: return run_hull(r->hosts, r->items);
-	case MEMORY: return run_match(r->hosts, r->items, 0.10, 1 << 16, 0);
+	case MEMORY: return run_match(r->hosts, r->items, 0.10, 1 << 16, opt_max_pending);
 	case GRAPH_MESH: return run_graph(r->hosts, r->items, false);
 	case GRAPH_STAR: return run_graph(r->hosts, r->items, true);
 	case APPLY: return run_apply(r->items);
@@ -746,9 +750,11 @@ int main(int argc, char **argv)
 			scale = strtoull(argv[++i], NULL, 10) ? strtoull(argv[i], NULL, 10) : 1;
 		else if (!strcmp(argv[i], "--only") && i + 1 < argc)
 			only = argv[++i];
+		else if (!strcmp(argv[i], "--max-pending") && i + 1 < argc)
+			opt_max_pending = strtoull(argv[++i], NULL, 10);
 		else {
 			fprintf(stderr, "usage: bench [--json PATH] [--repeat N] "
-				"[--scale N] [--only NAME]\n");
+				"[--scale N] [--only NAME] [--max-pending N]\n");
 			return 2;
 		}
 	}

@@ -837,3 +837,109 @@ Test(match, loopback_count_is_order_independent)
 		lsync_matcher_free(m);
 	}
 }
+
+/* ---- the look-ahead queue (lsync_matcher_feed_queued) ---------------- */
+
+/* A random event from a small key space: repeats, loopback, flows. */
+static lttsync_packet random_packet(uint64_t *st, uint32_t *host)
+{
+	uint64_t r;
+	lttsync_packet p;
+
+	*st = *st * UINT64_C(6364136223846793005) + UINT64_C(1442695040888963407);
+	r = *st >> 16;
+	p = packet(r & 1 ? SEND : RECV, (uint32_t)(r >> 1) % 3000, 1000,
+		   LTTSYNC_TCP_ACK, (int64_t)(r >> 20) % 1000000);
+	*host = (uint32_t)(r >> 13) % 4;
+	if ((r >> 15) % 4 == 0)
+		set_v4(&p, 1 + (uint32_t)(r >> 17) % 2, 3);
+	return p;
+}
+
+static void assert_same_logs(const sink_log *a, const sink_log *b)
+{
+	cr_assert_eq(a->v->len, b->v->len);
+	for (size_t i = 0; i < a->v->len; i++) {
+		got x = log_at(a, i), y = log_at(b, i);
+
+		cr_assert(x.send_host == y.send_host && x.recv_host == y.recv_host &&
+			  x.send_ns == y.send_ns && x.recv_ns == y.recv_ns,
+			  "match %zu differs", i);
+	}
+}
+
+/*
+ * Queued feeding gives exactly the matches (in the same order) and the
+ * counters of immediate feeding, with a cap small enough to retire
+ * constantly and settles at random points.
+ */
+Test(match, queued_equals_immediate)
+{
+	for (size_t cap = 1; cap <= 4096; cap *= 8) {
+		lsync_matcher *a = lsync_matcher_new(cap, 3), *b = lsync_matcher_new(cap, 3);
+		uint64_t st = cap;
+		sink_log la, lb;
+
+		log_init(&la);
+		log_init(&lb);
+		for (int i = 0; i < 200000; i++) {
+			uint32_t host;
+			lttsync_packet p = random_packet(&st, &host);
+
+			feed_ok(a, &p, host, &la);
+			cr_assert_eq(lsync_matcher_feed_queued(b, &p, host, sink_collect, &lb), 0);
+			if (i % 997 == 0) {
+				settle_ok(a, &la);
+				settle_ok(b, &lb);
+				cr_assert_eq(lsync_matcher_pending(a), lsync_matcher_pending(b));
+			}
+			if (i == 100000) { /* changing the cap flushes first */
+				cr_assert_eq(lsync_matcher_set_max_pending(a, cap + 5, sink_collect, &la), 0);
+				cr_assert_eq(lsync_matcher_set_max_pending(b, cap + 5, sink_collect, &lb), 0);
+			}
+		}
+		settle_ok(a, &la);
+		settle_ok(b, &lb);
+		assert_same_logs(&la, &lb);
+		cr_assert(!memcmp(ctr(a), ctr(b), sizeof(*ctr(a))));
+		cr_assert_eq(ctr(b)->packets, 200000);
+		lsync_matcher_free(a);
+		lsync_matcher_free(b);
+		log_fini(&la);
+		log_fini(&lb);
+	}
+}
+
+/* A sink error while a queued event is processed: that event stays
+ * queued, the new one is not taken, and feeding it again retries both. */
+Test(match, queued_sink_error_keeps_events)
+{
+	lsync_matcher *m = lsync_matcher_new(1, 16);
+	sink_log s;
+	uint32_t seq = 10;
+	int r = 0;
+
+	log_init(&s);
+	feed(m, SEND, 1, 1, 10, &s);
+	feed(m, RECV, 1, 2, 20, &s); /* complete: retired by the next key */
+	s.fail = -7;
+	for (; seq < 100 && r == 0; seq++) {
+		lttsync_packet p = packet(SEND, seq, 1000, LTTSYNC_TCP_ACK, seq);
+
+		r = lsync_matcher_feed_queued(m, &p, 1, sink_collect, &s);
+	}
+	cr_assert_eq(r, -7, "the sink's error surfaces");
+	seq--;
+	cr_assert_eq(ctr(m)->packets, 2, "the refused event was not taken");
+	s.fail = 0;
+	{
+		lttsync_packet p = packet(SEND, seq, 1000, LTTSYNC_TCP_ACK, seq);
+
+		cr_assert_eq(lsync_matcher_feed_queued(m, &p, 1, sink_collect, &s), 0);
+	}
+	settle_ok(m, &s);
+	cr_assert_eq(s.v->len, 1);
+	cr_assert_eq(ctr(m)->packets, 2 + (seq - 10) + 1, "every event taken once");
+	lsync_matcher_free(m);
+	log_fini(&s);
+}
