@@ -432,16 +432,11 @@ int lsync_hull_add_below(lsync_hull *h, int64_t x, int64_t y)
 	return hull_add(&h->below, &h->n_below, x, y);
 }
 
-int lsync_hull_reserve(lsync_hull *h)
+int lsync_hull_reserve_slow(lsync_hull *h)
 {
 	if (chain_reserve(&h->above) < 0 || chain_reserve(&h->below) < 0)
 		return -1;
 	return 0;
-}
-
-size_t lsync_hull_vertex_count(const lsync_hull *h)
-{
-	return h->above.len + h->below.len;
 }
 
 /* ---- extreme lines --------------------------------------------------- */

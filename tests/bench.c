@@ -318,7 +318,7 @@ static struct result run_hull(size_t n_hosts, uint64_t total)
 		for (size_t i = 0; i < n; i++) {
 			uint32_t h = rng_below(&rng, (uint32_t)n_hosts);
 			uint32_t k = (h + 1 + rng_below(&rng, (uint32_t)n_hosts - 1)) % n_hosts;
-			int64_t T = (int64_t)(INT64_C(3600000000000) * (done + i) / total);
+			int64_t T = (int64_t)((i128)INT64_C(3600000000000) * (done + i) / total);
 
 			m[i].send_host = ids[h];
 			m[i].recv_host = ids[k];
