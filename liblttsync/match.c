@@ -91,15 +91,6 @@ struct slot {
 	uint32_t hash;
 };
 
-/* Events waiting in lsync_matcher_feed_queued()'s look-ahead queue. */
-#define LOOKAHEAD 16 /* a power of two */
-
-struct queued {
-	lttsync_packet p;
-	uint32_t host;
-	uint32_t hash;
-};
-
 struct lsync_matcher {
 	struct slot *slots; /* the index, see the file comment */
 	size_t mask;        /* slots - 1 (a power of two); 0 before the first */
@@ -113,9 +104,6 @@ struct lsync_matcher {
 	uint64_t key_seed2;
 	uint64_t flow_seed;
 	lsync_match_counters counters;
-	struct queued queue[LOOKAHEAD]; /* ring, oldest at q_head */
-	unsigned q_head;
-	unsigned q_len;
 };
 
 /* ---- hashing ---------------------------------------------------------- */
@@ -582,32 +570,23 @@ static void entry_add_event(lsync_matcher *m, struct lsync_entry *e,
 }
 
 /*
- * At the cap, every new key retires the head: its entry and its slot of
- * the index are cache misses unless they are loaded early enough, i.e.
- * several retirements ahead. Entries after the head are guessed by pool
- * index: at the cap each retired entry is reused at once for the new key
- * (the free list is LIFO), so the FIFO runs through the pool in index
- * order. A wrong guess only wastes a prefetch. The entry 16 ahead starts
- * loading; the one 8 ahead (loaded by then) gives the hash whose slot
- * starts loading.
+ * At the cap, the next new key retires the head, whose slot is a random
+ * cache line: the feed starts loading it early, so that the miss overlaps
+ * with the caller's work and the next lookup instead of adding to them.
+ * (Returned rather than prefetched here: gcc drops calls to a function
+ * whose only effect is a prefetch.)
  */
-static void prefetch_retirements(const lsync_matcher *m)
+static const struct slot *next_retirement(const lsync_matcher *m)
 {
-	uint32_t fresh = m->pool.fresh, g;
-
-	if (m->count < m->max_pending || m->head == NIL || fresh < 32)
-		return;
-	g = m->head + 16 < fresh ? m->head + 16 : m->head + 16 - fresh;
-	__builtin_prefetch(pool_at(&m->pool, g));
-	g = m->head + 8 < fresh ? m->head + 8 : m->head + 8 - fresh;
-	__builtin_prefetch(&m->slots[pool_at(&m->pool, g)->hash & m->mask]);
-	__builtin_prefetch(&m->slots[pool_at(&m->pool, m->head)->hash & m->mask]);
+	if (m->count < m->max_pending || m->head == NIL)
+		return NULL;
+	return &m->slots[pool_at(&m->pool, m->head)->hash & m->mask];
 }
 
-/* One event, now: the policy of match.h. h is its key's hash. */
-static int feed_now(lsync_matcher *m, const lttsync_packet *p, uint32_t h,
-		    uint32_t host, lsync_match_sink sink, void *user)
+int lsync_matcher_feed(lsync_matcher *m, const lttsync_packet *p,
+		       uint32_t host, lsync_match_sink sink, void *user)
 {
+	uint32_t h = key_hash(m, p->seq, p->ack_seq, p->flags);
 	uint32_t i = index_find(m, p, h);
 	int r;
 
@@ -617,83 +596,9 @@ static int feed_now(lsync_matcher *m, const lttsync_packet *p, uint32_t h,
 		r = insert_new(m, p, h, host, sink, user);
 		if (r < 0)
 			return r;
-		prefetch_retirements(m);
+		__builtin_prefetch(next_retirement(m));
 	}
 	m->counters.packets++;
-	return 0;
-}
-
-/* Process the oldest queued event; on failure it stays queued. */
-static int dequeue_one(lsync_matcher *m, lsync_match_sink sink, void *user)
-{
-	struct queued *q = &m->queue[m->q_head];
-	int r = feed_now(m, &q->p, q->hash, q->host, sink, user);
-
-	if (r < 0)
-		return r;
-	m->q_head = (m->q_head + 1) & (LOOKAHEAD - 1);
-	m->q_len--;
-	return 0;
-}
-
-int lsync_matcher_flush(lsync_matcher *m, lsync_match_sink sink, void *user)
-{
-	while (m->q_len > 0) {
-		int r = dequeue_one(m, sink, user);
-
-		if (r < 0)
-			return r;
-	}
-	return 0;
-}
-
-int lsync_matcher_feed(lsync_matcher *m, const lttsync_packet *p,
-		       uint32_t host, lsync_match_sink sink, void *user)
-{
-	int r = lsync_matcher_flush(m, sink, user);
-
-	if (r < 0)
-		return r;
-	return feed_now(m, p, key_hash(m, p->seq, p->ack_seq, p->flags), host,
-			sink, user);
-}
-
-/*
- * Half-way through the queue, an event's slots have arrived in the cache:
- * find the entry its key probably has (same stored hash) and start
- * loading it too. A hint only: the table may change before the event is
- * processed, which then simply misses.
- */
-static void prefetch_entry(const lsync_matcher *m, const struct queued *q)
-{
-	const struct slot *sl = m->slots;
-
-	for (size_t i = q->hash & m->mask; sl[i].idx != NIL; i = (i + 1) & m->mask)
-		if (sl[i].hash == q->hash) {
-			__builtin_prefetch(pool_at(&m->pool, sl[i].idx));
-			return;
-		}
-}
-
-int lsync_matcher_feed_queued(lsync_matcher *m, const lttsync_packet *p,
-			      uint32_t host, lsync_match_sink sink, void *user)
-{
-	struct queued *q;
-	int r;
-
-	if (m->q_len == LOOKAHEAD && (r = dequeue_one(m, sink, user)) < 0)
-		return r;
-	q = &m->queue[(m->q_head + m->q_len++) & (LOOKAHEAD - 1)];
-	q->p = *p;
-	q->host = host;
-	q->hash = key_hash(m, p->seq, p->ack_seq, p->flags);
-	if (m->slots) {
-		__builtin_prefetch(&m->slots[q->hash & m->mask]);
-		if (m->q_len > LOOKAHEAD / 2)
-			prefetch_entry(m, &m->queue[(m->q_head + m->q_len -
-						     LOOKAHEAD / 2 - 1) &
-						    (LOOKAHEAD - 1)]);
-	}
 	return 0;
 }
 
@@ -730,10 +635,6 @@ void lsync_matcher_free(lsync_matcher *m)
 int lsync_matcher_set_max_pending(lsync_matcher *m, size_t max_pending,
 				  lsync_match_sink sink, void *user)
 {
-	int r = lsync_matcher_flush(m, sink, user); /* fed under the old cap */
-
-	if (r < 0)
-		return r;
 	m->max_pending = max_pending ? max_pending : 1;
 	return retire_to(m, m->max_pending, sink, user);
 }
@@ -742,16 +643,17 @@ int lsync_matcher_set_max_pending(lsync_matcher *m, size_t max_pending,
  * of walking the whole table (or not start, when nothing completed). */
 int lsync_matcher_settle(lsync_matcher *m, lsync_match_sink sink, void *user)
 {
-	uint32_t i;
-	int r = lsync_matcher_flush(m, sink, user);
+	uint32_t i = m->head;
 
-	if (r < 0)
-		return r;
-	for (i = m->head; m->ready > 0 && i != NIL;) {
+	while (m->ready > 0 && i != NIL) {
 		struct lsync_entry *e = pool_at(&m->pool, i);
 
-		if (entry_ready(e) && (r = entry_hand(m, e, sink, user)) < 0)
-			return r;
+		if (entry_ready(e)) {
+			int r = entry_hand(m, e, sink, user);
+
+			if (r < 0)
+				return r;
+		}
 		i = e->next;
 	}
 	return 0;

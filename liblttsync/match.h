@@ -76,26 +76,6 @@ int lsync_matcher_set_max_pending(lsync_matcher *m, size_t max_pending,
 int lsync_matcher_feed(lsync_matcher *m, const lttsync_packet *p,
 		       uint32_t host, lsync_match_sink sink, void *user);
 
-/*
- * The same, through a look-ahead queue of a few events: the event is
- * hashed and its slot of the table starts loading now, and it is
- * processed (exactly as lsync_matcher_feed() would) a few calls later,
- * when that slot is in the cache. A new key costs one cache miss
- * (100-250 ns on the project's VM) and the misses of successive events
- * then overlap. The queue is processed, in order, before anything else
- * the matcher does: lsync_matcher_feed(), _settle(), _set_max_pending()
- * and _flush(); so the results are those of lsync_matcher_feed() on the
- * same sequence. Counters and lsync_matcher_pending() leave out queued
- * events until then. Returns 0 (the event is queued), or the error of
- * processing the oldest queued event, which then stays queued while `p`
- * is not taken: feeding `p` again retries both.
- */
-int lsync_matcher_feed_queued(lsync_matcher *m, const lttsync_packet *p,
-			      uint32_t host, lsync_match_sink sink, void *user);
-
-/* Process every queued event. Returns 0 or the first error (see above). */
-int lsync_matcher_flush(lsync_matcher *m, lsync_match_sink sink, void *user);
-
 /* Hand every complete, unused match to the sink (entries stay). */
 int lsync_matcher_settle(lsync_matcher *m, lsync_match_sink sink, void *user);
 

@@ -435,11 +435,7 @@ LTTSYNC_API lttsync_status lttsync_session_feed_message(lttsync_session *s,
 	if (!lsync_ts_valid(send_ns) || !lsync_ts_valid(recv_ns))
 		return lsync_error(s, LTTSYNC_ERROR_INVALID_ARGUMENT,
 				   "timestamp out of range [-2^62, 2^62]");
-	/* Packets fed before come first, as if they had not been queued. */
-	st = lsync_matcher_flush(s->matcher, lsync_session_add_matched, s);
-	if (!st)
-		st = lsync_session_add_message(s, send_host, send_ns, recv_host,
-					       recv_ns);
+	st = lsync_session_add_message(s, send_host, send_ns, recv_host, recv_ns);
 	if (st)
 		return lsync_error(s, st, "cannot record message: %s",
 				   lttsync_status_string(st));
@@ -485,9 +481,7 @@ LTTSYNC_API lttsync_status lttsync_session_feed_packet(lttsync_session *s,
 	if ((st = check_packet(s, p)))
 		return st;
 	host = lsync_session_trace(s, p->trace)->host;
-	/* Queued: see match.h; every query settles (and so flushes) first. */
-	st = lsync_matcher_feed_queued(s->matcher, p, host,
-				       lsync_session_add_matched, s);
+	st = lsync_matcher_feed(s->matcher, p, host, lsync_session_add_matched, s);
 	if (st)
 		return lsync_error(s, st, "cannot match packet: %s",
 				   lttsync_status_string(st));
