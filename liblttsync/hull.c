@@ -201,6 +201,16 @@ static ival line_at(const line *l, int64_t x)
  * int64), so the cheap path (64-bit differences, one 64x64->128 multiply
  * each) is taken only when all four fit; the result is the same exact one.
  */
+/* Out of line: inlined, its 128-bit differences made gcc spill the hot
+ * append loop to the stack, on every message. */
+__attribute__((noinline)) static int orient_wide(int64_t ax, int64_t ay,
+						 int64_t bx, int64_t by,
+						 int64_t cx, int64_t cy)
+{
+	return cmp_i128(((i128)bx - ax) * ((i128)cy - ay),
+			((i128)by - ay) * ((i128)cx - ax));
+}
+
 static int orient_xy(int64_t ax, int64_t ay, int64_t bx, int64_t by,
 		     int64_t cx, int64_t cy)
 {
@@ -211,8 +221,7 @@ static int orient_xy(int64_t ax, int64_t ay, int64_t bx, int64_t by,
 	    !__builtin_sub_overflow(cx, ax, &dcx) &&
 	    !__builtin_sub_overflow(cy, ay, &dcy))
 		return cmp_i128((i128)dbx * dcy, (i128)dby * dcx);
-	return cmp_i128(((i128)bx - ax) * ((i128)cy - ay),
-			((i128)by - ay) * ((i128)cx - ax));
+	return orient_wide(ax, ay, bx, by, cx, cy);
 }
 
 static int orient(lsync_point a, lsync_point b, lsync_point c)
@@ -432,16 +441,11 @@ int lsync_hull_add_below(lsync_hull *h, int64_t x, int64_t y)
 	return hull_add(&h->below, &h->n_below, x, y);
 }
 
-int lsync_hull_reserve(lsync_hull *h)
+int lsync_hull_reserve_slow(lsync_hull *h)
 {
 	if (chain_reserve(&h->above) < 0 || chain_reserve(&h->below) < 0)
 		return -1;
 	return 0;
-}
-
-size_t lsync_hull_vertex_count(const lsync_hull *h)
-{
-	return h->above.len + h->below.len;
 }
 
 /* ---- extreme lines --------------------------------------------------- */

@@ -170,9 +170,21 @@ bool lsync_hull_inverse_bounds(const lsync_hull *h,
  * lsync_hull_add_above() and lsync_hull_add_below() cannot fail. Lets a
  * caller update several hulls all or nothing. 0, or -1 (nothing changed).
  */
-int lsync_hull_reserve(lsync_hull *h);
+int lsync_hull_reserve_slow(lsync_hull *h);
+
+/* Inline: called (with the vertex count) for every message, from other
+ * modules, and nearly always a comparison that finds room. */
+static inline int lsync_hull_reserve(lsync_hull *h)
+{
+	if (h->above.len < h->above.cap && h->below.len < h->below.cap)
+		return 0;
+	return lsync_hull_reserve_slow(h);
+}
 
 /* Number of vertices in both chains (memory is proportional to it). */
-size_t lsync_hull_vertex_count(const lsync_hull *h);
+static inline size_t lsync_hull_vertex_count(const lsync_hull *h)
+{
+	return h->above.len + h->below.len;
+}
 
 #endif

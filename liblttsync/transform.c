@@ -204,7 +204,7 @@ long double lsync_xform_offset_at(const lsync_xform *f, int64_t t)
 	       (f->slope - 1) * lsync_i128_ld(d);
 }
 
-bool lsync_xform_apply(const lsync_xform *f, int64_t t, int64_t *out)
+bool lsync_xform_apply_exact(const lsync_xform *f, int64_t t, int64_t *out)
 {
 	long double fp, g, n, h;
 	i128 ip, base, r;

@@ -19,6 +19,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <float.h>
+#include <string.h>
 
 typedef struct lsync_xform {
 	int64_t x0;            /* pivot, input clock */
@@ -59,9 +61,79 @@ long double lsync_xform_offset_at(const lsync_xform *f, int64_t t);
 /*
  * out(t) rounded to the nearest integer (ties away from zero).
  * Returns false (and leaves *out untouched) when the result does not fit
- * in an int64.
+ * in an int64. lsync_xform_apply() is the inline fast path below, which
+ * gives exactly this function's results; this is the general evaluation.
  */
-bool lsync_xform_apply(const lsync_xform *f, int64_t t, int64_t *out);
+bool lsync_xform_apply_exact(const lsync_xform *f, int64_t t, int64_t *out);
+
+/*
+ * Fast path of lsync_xform_apply(), for the x87 80-bit long double (the
+ * only format whose bits it reads) and the transforms the library makes:
+ * slope in [0.5, 4), y0_frac in [0, 1). Applying transforms to every
+ * event of a trace is the hot loop of trace correction, and the general
+ * path's frexpl/ldexpl/floorl cost about 400 ns a call.
+ *
+ * With |slope| = m / 2^k (m the 64-bit mantissa, 62 <= k <= 64), the
+ * product m * (t - x0) is exact in 128 bits: its high part is the whole
+ * ns, its low k bits the fraction, kept as 64-bit fixed point (exact);
+ * y0_frac is added as 64-bit fixed point too (truncated, error < 2^-64).
+ * So the fixed-point fraction is within 2^-63 of the exact one, and
+ * lsync_xform_apply_exact()'s long double steps are within about 2^-62
+ * of it too: unless the fraction lies within 2^-40 of one half, both
+ * round to the same integer. Near one half (and for anything unusual)
+ * the general path decides, so results are identical, bit for bit
+ * (tests/test_transform.c compares both on millions of inputs).
+ */
+#if defined(__x86_64__) && LDBL_MANT_DIG == 64
+#define LSYNC_XFORM_FAST 1
+static inline bool lsync_xform_apply_fast(const lsync_xform *f, int64_t t,
+					  int64_t *out)
+{
+	const uint64_t half = UINT64_C(1) << 63, margin = UINT64_C(1) << 24;
+	uint64_t sm, fm, fr, sum;
+	uint16_t se, fe;
+	unsigned k, sh;
+	int64_t d, w, r;
+	__int128 p;
+
+	memcpy(&sm, &f->slope, 8);
+	memcpy(&se, (const char *)&f->slope + 8, 2);
+	memcpy(&fm, &f->y0_frac, 8);
+	memcpy(&fe, (const char *)&f->y0_frac + 8, 2);
+	k = 16383u + 63u - (se & 0x7fffu); /* |slope| = sm / 2^k */
+	sh = 16382u - fe;                  /* y0_frac * 2^64 = fm >> sh */
+	if (k - 62 > 2 || !(sm >> 63) || fe >= 16383 || (sh > 63 && fm) ||
+	    __builtin_sub_overflow(t, f->x0, &d) ||
+	    (uint64_t)d + (UINT64_C(1) << 61) >= (UINT64_C(1) << 62))
+		return false; /* slope not in [0.5, 4), y0_frac not in
+			       * [2^-64, 1) nor 0, t 73 years away */
+	/* |p| < 2^61 * 2^66: exact. Its floor form needs no branch on the
+	 * sign of d: the arithmetic shift floors and the low k bits are
+	 * the (non-negative) fraction. */
+	p = (__int128)d * (__int128)sm;
+	if (se >> 15)
+		p = -p;
+	w = (int64_t)(p >> 62) >> (k - 62); /* |w| < 2^63 */
+	fr = (uint64_t)p << (64 - k);
+	sum = fr + (fm >> (sh & 63));
+	if (sum - half + margin <= 2 * margin ||
+	    __builtin_add_overflow(w, f->y0, &r) ||
+	    __builtin_add_overflow(r, (int64_t)(sum < fr) + (int64_t)(sum >> 63), &r))
+		return false; /* too near a tie, or out of range: general path */
+	*out = r;
+	return true;
+}
+#endif
+
+static inline bool lsync_xform_apply(const lsync_xform *f, int64_t t,
+				     int64_t *out)
+{
+#ifdef LSYNC_XFORM_FAST
+	if (lsync_xform_apply_fast(f, t, out))
+		return true;
+#endif
+	return lsync_xform_apply_exact(f, t, out);
+}
 
 /* outer(inner(t)), pivoted at inner->x0. */
 lsync_xform lsync_xform_compose(const lsync_xform *outer,

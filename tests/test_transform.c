@@ -773,3 +773,57 @@ Test(transform, offset_at_is_precise)
 			  offset_tol(1e-9L + fabsl(exact) * 1e-18L, exact));
 	}
 }
+
+/*
+ * lsync_xform_apply()'s inline fast path must give exactly the general
+ * path's result, or decline: random transforms with full-width y0_frac,
+ * slopes just above and below 1 and anywhere in [0.5, 4), times within a
+ * day and within years of the pivot, exact ties and the int64 edges.
+ */
+#ifdef LSYNC_XFORM_FAST
+static void fast_equals_exact(const lsync_xform *f, int64_t t, long *taken)
+{
+	int64_t fast = 0, exact = 0;
+	bool ok_exact = lsync_xform_apply_exact(f, t, &exact);
+
+	if (lsync_xform_apply_fast(f, t, &fast)) {
+		(*taken)++;
+		cr_assert(ok_exact && fast == exact,
+			  "fast apply(%lld) = %lld, general path %lld",
+			  (long long)t, (long long)fast, (long long)exact);
+	}
+}
+
+Test(transform, fast_apply_equals_general_path)
+{
+	uint64_t st = 7;
+	long taken = 0, total = 0;
+
+	for (int i = 0; i < 100000; i++) {
+		lsync_xform f = random_xform(&st);
+
+		f.y0_frac = ldexpl((long double)(rnd(&st) >> 1), -63);
+		if (i % 3 == 0)
+			f.slope = 1 - ldexpl((long double)(rnd(&st) >> 1), -63 - 12);
+		else if (i % 7 == 0)
+			f.slope = ldexpl((long double)(rnd(&st) | (UINT64_C(1) << 63)),
+					 -63 + (int)(rnd(&st) % 3) - 1);
+		if (i % 13 == 0)
+			f.slope = 1;
+		if (i % 11 == 0)
+			f.y0_frac = 0.5L; /* with slope 1 and t = x0: a tie */
+		for (int j = 0; j < 30; j++, total++) {
+			int64_t span = j % 10 ? DAY : DAY * 3650;
+			int64_t t = j == 0 ? f.x0 : f.x0 + rnd_span(&st, span);
+
+			fast_equals_exact(&f, t, &taken);
+		}
+		fast_equals_exact(&f, INT64_MAX, &taken);
+		fast_equals_exact(&f, INT64_MIN, &taken);
+		total += 2;
+	}
+	/* ...and declines only rarely on such transforms. */
+	cr_assert(taken > total * 9 / 10, "fast path taken %ld of %ld", taken,
+		  total);
+}
+#endif
