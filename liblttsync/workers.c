@@ -31,7 +31,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "config.h"
+#ifdef HAVE_CONFIG_H
+#include "config.h" /* HAVE_POSIX_SPAWN_FILE_ACTIONS_ADDCLOSEFROM_NP */
+#endif
 #include "reading.h"
 #include "wire.h"
 
