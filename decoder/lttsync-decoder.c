@@ -98,13 +98,13 @@ static void on_progress(void *user, uint64_t events)
  * Bound this process's address space, so that babeltrace2 allocating
  * without end fails here. Not under AddressSanitizer: its shadow memory
  * alone exceeds any sane limit (its own hard_rss_limit_mb, set below,
- * plays the part).
+ * plays the part, at a size the test traces fit in).
  */
 #if defined(__SANITIZE_ADDRESS__)
 const char *__asan_default_options(void);
 const char *__asan_default_options(void)
 {
-	return "hard_rss_limit_mb=2048";
+	return "hard_rss_limit_mb=512";
 }
 
 static void limit_memory(unsigned long long bytes) { (void)bytes; }

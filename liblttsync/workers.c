@@ -345,26 +345,57 @@ static bool refill(pool *p, worker *w)
 
 /* ---- finishing --------------------------------------------------------- */
 
-/* The last line the decoder wrote on stderr, control characters masked. */
-static void stderr_tail(int fd, char *out, size_t size)
+/* Control characters of a line the decoder wrote, masked. */
+static void mask_controls(char *line)
 {
-	char buf[512];
-	off_t end = fd >= 0 ? lseek(fd, 0, SEEK_END) : -1;
-	off_t from = end > (off_t)sizeof(buf) - 1 ? end - (off_t)sizeof(buf) + 1 : 0;
-	ssize_t n = end > 0 ? pread(fd, buf, sizeof(buf) - 1, from) : 0;
-	char *line;
-
-	out[0] = '\0';
-	if (n <= 0)
-		return;
-	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r'))
-		n--;
-	buf[n] = '\0';
-	line = strrchr(buf, '\n');
-	line = line ? line + 1 : buf;
 	for (char *c = line; *c; c++)
 		if ((unsigned char)*c < 0x20 || *c == 0x7f)
 			*c = '?';
+}
+
+/*
+ * Up to sizeof(buf) - 1 bytes of the decoder's stderr from `from`
+ * (negative: that many bytes before the end), NUL-terminated.
+ */
+static ssize_t read_stderr(int fd, char *buf, size_t size, off_t from)
+{
+	off_t end = fd >= 0 ? lseek(fd, 0, SEEK_END) : -1;
+	ssize_t n;
+
+	if (end <= 0)
+		return 0;
+	if (from < 0)
+		from = end + from > 0 ? end + from : 0;
+	n = pread(fd, buf, size - 1, from);
+	buf[n > 0 ? n : 0] = '\0';
+	return n > 0 ? n : 0;
+}
+
+/*
+ * The decoder's last words: the last line it wrote on stderr, or, when a
+ * sanitizer reported (its first line says why, a memory map follows),
+ * the first line.
+ */
+static void stderr_tail(int fd, char *out, size_t size)
+{
+	char buf[512], *line, *nl;
+	ssize_t n = read_stderr(fd, buf, sizeof(buf), 0);
+
+	out[0] = '\0';
+	if (n > 0 && strstr(buf, "Sanitizer")) {
+		line = buf;
+		if ((nl = strchr(buf, '\n')))
+			*nl = '\0';
+	} else {
+		n = read_stderr(fd, buf, sizeof(buf), -(off_t)sizeof(buf) + 1);
+		while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r'))
+			buf[--n] = '\0';
+		line = strrchr(buf, '\n');
+		line = line ? line + 1 : buf;
+	}
+	if (!line[0])
+		return;
+	mask_controls(line);
 	snprintf(out, size, ": %.*s", (int)(size > 3 ? size - 3 : 0), line);
 }
 
