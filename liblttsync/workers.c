@@ -27,6 +27,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -48,6 +49,8 @@ extern char **environ;
  * start (its libraries and plugins map about 100 MiB). */
 #define DEFAULT_CHILD_AS ((size_t)4 << 30)
 #define MIN_CHILD_AS ((size_t)256 << 20)
+/* Pipe buffer per worker: 1 MiB, the default most a user may ask for. */
+#define PIPE_BYTES (1 << 20)
 
 typedef enum worker_state {
 	RUNNING,   /* records may follow */
@@ -80,6 +83,7 @@ typedef struct pool {
 	size_t n_heap;
 	worker **live;         /* started and not finished */
 	size_t n_live;
+	size_t cursor;         /* feed_ready(): where the next turn starts */
 	bool in_process;       /* the decoder cannot be started: decode here */
 	char spawn_error[LSYNC_ERROR_MAX];
 	char payload[LSYNC_WIRE_MAX_PAYLOAD];
@@ -182,6 +186,9 @@ static int start(worker *w, const lttsync_session *s)
 		close(p[0]);
 		return rc;
 	}
+	/* Room for a worker to run ahead while the merge feeds the others;
+	 * the feed order, and so the pending table, does not depend on it. */
+	fcntl(p[0], F_SETPIPE_SZ, PIPE_BYTES);
 	w->fd = p[0];
 	return 0;
 }
@@ -567,6 +574,24 @@ static lttsync_status launch(pool *p, lsync_job *j)
 	return LTTSYNC_OK;
 }
 
+/* Feed the rest of w's batch, in the order it came. */
+static lttsync_status feed_batch(pool *p, worker *w)
+{
+	lttsync_status st = LTTSYNC_OK;
+
+	while (w->pos < w->len && !st) {
+		p->s->error[0] = '\0';
+		st = lsync_job_feed(p->s, w->job, &w->batch[w->pos++]);
+		if (st == LTTSYNC_ERROR_NO_MEMORY)
+			return st;
+		if (st)
+			stop(w, st, p->s->error);
+		lsync_clear_error(p->s);
+		w->fed += st == LTTSYNC_OK;
+	}
+	return LTTSYNC_OK;
+}
+
 /* Feed the earliest pending packet of all decoders. */
 static lttsync_status feed_next(pool *p)
 {
@@ -586,6 +611,39 @@ static lttsync_status feed_next(pool *p)
 		return LTTSYNC_OK;
 	}
 	pop(p);
+	finish(p, w);
+	return LTTSYNC_OK;
+}
+
+/*
+ * With more traces than workers, traces started late are far behind the
+ * others in time: merging would stall every other worker until they
+ * catch up. Then feed, in turn, whichever worker has output ready, never
+ * waiting on one while another is ready (doc/matching.md: the pending
+ * table must then cover whole traces).
+ */
+static lttsync_status feed_ready(pool *p)
+{
+	struct pollfd fds[p->n_heap];
+	size_t i, k;
+	worker *w;
+
+	for (i = 0; i < p->n_heap; i++)
+		fds[i] = (struct pollfd){ .fd = p->heap[i]->fd, .events = POLLIN };
+	while (poll(fds, p->n_heap, -1) < 0)
+		if (errno != EINTR)
+			break;
+	for (k = 0; k < p->n_heap; k++) {
+		i = (p->cursor + k) % p->n_heap;
+		if (p->heap[i]->pos < p->heap[i]->len || fds[i].revents)
+			break;
+	}
+	i = k < p->n_heap ? i : p->cursor % p->n_heap;
+	p->cursor = i + 1;
+	w = p->heap[i];
+	if (w->pos < w->len || refill(p, w))
+		return feed_batch(p, w);
+	p->heap[i] = p->heap[--p->n_heap];
 	finish(p, w);
 	return LTTSYNC_OK;
 }
@@ -620,7 +678,7 @@ lttsync_status lsync_workers_read(lttsync_session *s, lsync_job *jobs,
 		while (!st && next < n && p->n_heap < max_workers)
 			st = launch(p, &jobs[next++]);
 		if (!st && p->n_heap)
-			st = feed_next(p);
+			st = n <= max_workers ? feed_next(p) : feed_ready(p);
 	}
 	if (st)
 		abandon(p, jobs + next, n - next);
