@@ -80,9 +80,11 @@ typedef struct pool {
 	lttsync_progress_fn progress;
 	void *user_data;
 	worker **heap;         /* workers with a packet to feed, by its time */
+	struct pollfd *fds;    /* feed_ready(): one per worker */
 	size_t n_heap;
 	worker **live;         /* started and not finished */
 	size_t n_live;
+	bool merge;            /* every job in flight at once: merge by time */
 	size_t cursor;         /* feed_ready(): where the next turn starts */
 	bool in_process;       /* the decoder cannot be started: decode here */
 	char spawn_error[LSYNC_ERROR_MAX];
@@ -413,6 +415,19 @@ static bool looks_out_of_memory(const char *tail)
 	       strstr(tail, "out of memory") || strstr(tail, "rss limit");
 }
 
+/* The signal's name; strsignal() may use a shared buffer, this cannot. */
+static const char *signal_name(int sig)
+{
+#ifdef HAVE_SIGDESCR_NP
+	const char *d = sigdescr_np(sig);
+
+	if (d)
+		return d;
+#endif
+	(void)sig;
+	return "unnamed signal";
+}
+
 /* Why a decoder died before its END record. */
 static void describe_death(pool *p, worker *w, int ws, bool reaped)
 {
@@ -427,11 +442,11 @@ static void describe_death(pool *p, worker *w, int ws, bool reaped)
 		snprintf(w->why, sizeof(w->why), "babeltrace2 ran out of memory "
 			 "decoding the trace (limit %zu MiB; signal %d, %s)%s",
 			 child_limit(p->s) >> 20, WTERMSIG(ws),
-			 strsignal(WTERMSIG(ws)), tail);
+			 signal_name(WTERMSIG(ws)), tail);
 	else if (WIFSIGNALED(ws))
 		snprintf(w->why, sizeof(w->why), "babeltrace2 crashed decoding the "
 			 "trace (signal %d, %s)%s", WTERMSIG(ws),
-			 strsignal(WTERMSIG(ws)), tail);
+			 signal_name(WTERMSIG(ws)), tail);
 	else if (looks_out_of_memory(tail))
 		snprintf(w->why, sizeof(w->why), "babeltrace2 ran out of memory "
 			 "decoding the trace (limit %zu MiB; exit status %d)%s",
@@ -457,9 +472,12 @@ static void finish(pool *p, worker *w)
 	int ws = 0;
 	bool reaped;
 
-	/* Closing first: a decoder blocked on a full pipe gets EPIPE. */
+	/* Closing first: a decoder blocked on a full pipe gets EPIPE. Only a
+	 * decoder stopped mid-stream is killed: one that closed its output
+	 * has exited or is exiting (and if the caller ignores SIGCHLD, its
+	 * pid may already belong to another process). */
 	close(w->fd);
-	if (w->state != ENDED)
+	if (w->state == STOPPED)
 		kill(w->pid, SIGKILL);
 	reaped = reap(w->pid, &ws);
 	if (w->state == LOST)
@@ -567,10 +585,12 @@ static lttsync_status launch(pool *p, lsync_job *j)
 		p->in_process = permanent(err);
 		return decode_here_noted(p, j);
 	}
-	if (refill(p, w))
+	if (!refill(p, w))
+		finish(p, w);
+	else if (p->merge)
 		push(p, w);
 	else
-		finish(p, w);
+		p->heap[p->n_heap++] = w; /* feed_ready() keeps a plain list */
 	return LTTSYNC_OK;
 }
 
@@ -624,7 +644,7 @@ static lttsync_status feed_next(pool *p)
  */
 static lttsync_status feed_ready(pool *p)
 {
-	struct pollfd fds[p->n_heap];
+	struct pollfd *fds = p->fds;
 	size_t i, k;
 	worker *w;
 
@@ -673,16 +693,19 @@ lttsync_status lsync_workers_read(lttsync_session *s, lsync_job *jobs,
 	p->s = s;
 	p->progress = progress;
 	p->user_data = user_data;
+	p->merge = n <= max_workers;
 	p->heap = g_new(worker *, n ? n : 1);
+	p->fds = g_new(struct pollfd, n ? n : 1);
 	while (!st && (next < n || p->n_heap)) {
 		while (!st && next < n && p->n_heap < max_workers)
 			st = launch(p, &jobs[next++]);
 		if (!st && p->n_heap)
-			st = n <= max_workers ? feed_next(p) : feed_ready(p);
+			st = p->merge ? feed_next(p) : feed_ready(p);
 	}
 	if (st)
 		abandon(p, jobs + next, n - next);
 	g_free(p->heap);
+	g_free(p->fds);
 	g_free(p);
 	return st;
 }
