@@ -86,6 +86,7 @@ typedef struct pool {
 	size_t n_live;
 	bool merge;            /* every job in flight at once: merge by time */
 	size_t cursor;         /* feed_ready(): where the next turn starts */
+	bool checked;          /* the decoder's path was checked */
 	bool in_process;       /* the decoder cannot be started: decode here */
 	char spawn_error[LSYNC_ERROR_MAX];
 	char payload[LSYNC_WIRE_MAX_PAYLOAD];
@@ -371,6 +372,7 @@ static ssize_t read_stderr(int fd, char *buf, size_t size, off_t from)
 	off_t end = fd >= 0 ? lseek(fd, 0, SEEK_END) : -1;
 	ssize_t n;
 
+	buf[0] = '\0';
 	if (end <= 0)
 		return 0;
 	if (from < 0)
@@ -565,12 +567,28 @@ static void pop(pool *p)
 	sift_down(p, 0);
 }
 
+/*
+ * The decoder cannot be started: decode here, noted. Checked once by
+ * access() too, since posix_spawn() may report a missing program only
+ * as the child's exit status 127 (older C libraries, valgrind).
+ */
+static void cannot_start(pool *p, int err, bool for_good)
+{
+	snprintf(p->spawn_error, sizeof(p->spawn_error), "decoded in the "
+		 "calling process: cannot start %s: %s", decoder_path(),
+		 strerror(err));
+	p->in_process = for_good;
+}
+
 /* Start decoding a job: its decoder joins the merge once it has packets. */
 static lttsync_status launch(pool *p, lsync_job *j)
 {
 	worker *w;
 	int err;
 
+	if (!p->checked && access(decoder_path(), X_OK) != 0)
+		cannot_start(p, errno, true);
+	p->checked = true;
 	if (p->in_process)
 		return decode_here_noted(p, j);
 	w = g_new0(worker, 1);
@@ -579,10 +597,7 @@ static lttsync_status launch(pool *p, lsync_job *j)
 		if (w->errfd >= 0)
 			close(w->errfd);
 		g_free(w);
-		snprintf(p->spawn_error, sizeof(p->spawn_error), "decoded in the "
-			 "calling process: cannot start %s: %s", decoder_path(),
-			 strerror(err));
-		p->in_process = permanent(err);
+		cannot_start(p, err, permanent(err));
 		return decode_here_noted(p, j);
 	}
 	if (!refill(p, w))
