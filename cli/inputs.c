@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -28,12 +29,15 @@ static uint64_t stat_of(lttsync_session *s, lttsync_trace_id t,
 static bool check_trace(lttsync_session *s, lttsync_trace_id t)
 {
 	const char *path = lttsync_session_get_trace_name(s, t);
+	const char *msg = lttsync_session_get_trace_message(s, t);
 
 	if (lttsync_session_get_trace_status(s, t) != LTTSYNC_OK) {
-		fprintf(stderr, "lttsync: %s\n",
-			lttsync_session_get_trace_message(s, t));
+		fprintf(stderr, "lttsync: %s\n", msg);
 		return false;
 	}
+	/* A note on a trace read well (e.g. decoded without a worker process). */
+	if (msg && msg[0])
+		fprintf(stderr, "lttsync: note: %s\n", msg);
 	if (stat_of(s, t, LTTSYNC_TRACE_STAT_PACKETS) > 0)
 		return true;
 	fprintf(stderr, "lttsync: %s: no usable network events (%" PRIu64
@@ -47,24 +51,46 @@ static bool check_trace(lttsync_session *s, lttsync_trace_id t)
 	return false;
 }
 
+/* The call's error: one line per path without a trace. */
+static void print_error_lines(const char *err)
+{
+	const char *nl;
+
+	while ((nl = strchr(err, '\n')) != NULL) {
+		fprintf(stderr, "lttsync: %.*s\n", (int)(nl - err), err);
+		err = nl + 1;
+	}
+	fprintf(stderr, "lttsync: %s\n", err);
+}
+
 /*
- * Read one input. Returns how many of its traces were read (even without
- * usable events); *degraded is set when anything is wrong with it.
+ * Read every PATH in one call, so that their traces are decoded side by
+ * side. Returns how many traces were read (even without usable events);
+ * *degraded is set when anything is wrong with any.
  */
-static size_t read_input(lttsync_session *s, const struct cli_input *in,
+static size_t read_paths(lttsync_session *s, const struct cli_options *o,
 			 bool tty, bool *degraded)
 {
 	size_t first = lttsync_session_get_trace_count(s), n = 0, read = 0;
-	lttsync_status st;
+	const char **paths = calloc(o->n_inputs, sizeof(*paths));
+	const char **hosts = calloc(o->n_inputs, sizeof(*hosts));
+	lttsync_status st = LTTSYNC_ERROR_NO_MEMORY;
 
-	st = lttsync_session_read_traces(&n, s, in->path, in->host,
-					 tty ? show_progress : NULL, NULL);
+	if (paths && hosts) {
+		for (size_t i = 0; i < o->n_inputs; i++) {
+			paths[i] = o->inputs[i].path;
+			hosts[i] = o->inputs[i].host;
+		}
+		st = lttsync_session_read_trace_paths(&n, s, paths, hosts, o->n_inputs,
+						      tty ? show_progress : NULL, NULL);
+	}
+	free(paths);
+	free(hosts);
 	if (tty)
 		fprintf(stderr, "\r\033[K");
 	if (st != LTTSYNC_OK) {
-		fprintf(stderr, "lttsync: %s\n", lttsync_session_get_last_error(s));
+		print_error_lines(lttsync_session_get_last_error(s));
 		*degraded = true;
-		return 0;
 	}
 	for (size_t t = first; t < first + n; t++) {
 		*degraded |= !check_trace(s, (lttsync_trace_id)t);
@@ -102,8 +128,8 @@ int cli_read_inputs(lttsync_session *s, const struct cli_options *o,
 	*degraded = false;
 	if (o->messages && read_messages(s, o->messages))
 		return CLI_EXIT_ERROR;
-	for (size_t i = 0; i < o->n_inputs; i++)
-		read += read_input(s, &o->inputs[i], tty, degraded);
+	if (o->n_inputs)
+		read = read_paths(s, o, tty, degraded);
 	if (o->n_inputs && !read && !o->messages) {
 		fprintf(stderr, "lttsync: no readable trace in the inputs\n");
 		return CLI_EXIT_ERROR;

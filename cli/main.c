@@ -95,6 +95,8 @@ static int run(lttsync_session *s, const struct cli_options *o)
 		lttsync_session_set_max_pending(s, o->max_pending);
 	if (o->memory_limit)
 		lttsync_session_set_memory_limit(s, o->memory_limit);
+	if (o->jobs_set)
+		lttsync_session_set_read_jobs(s, o->jobs);
 	if ((rc = cli_read_inputs(s, o, &degraded)) ||
 	    (rc = choose_reference(s, o->reference)))
 		return rc;

@@ -37,6 +37,9 @@ static const char usage[] =
 	"                           1048576, about 80 MiB); the oldest are dropped\n"
 	"      --memory-limit SIZE  bound the session's memory (bytes, or with a\n"
 	"                           K, M or G suffix); see the man page\n"
+	"  -j, --jobs N             decode traces in up to N worker processes at once\n"
+	"                           (default 64: all traces side by side); 0 decodes\n"
+	"                           them in the lttsync process, one after another\n"
 	"  -h, --help               show this help\n"
 	"  -V, --version            show the version\n"
 	"\n"
@@ -44,6 +47,9 @@ static const char usage[] =
 	"be synchronized (the report is still written), 1 usage or input error.\n";
 
 enum { OPT_MATCHES_OUT = 256, OPT_MAX_PENDING, OPT_MEMORY_LIMIT };
+
+/* The most worker processes --jobs accepts (each holds two descriptors). */
+#define MAX_JOBS 4096
 
 static int usage_error(const char *fmt, const char *arg)
 {
@@ -102,6 +108,20 @@ static int parse_count(const char *arg, size_t *out)
 	return -1;
 }
 
+static int parse_jobs(const char *arg, struct cli_options *out)
+{
+	char *end;
+	unsigned long v;
+
+	errno = 0;
+	v = strtoul(arg, &end, 10);
+	if (errno || *end || !*arg || *arg == '-' || v > MAX_JOBS)
+		return usage_error("--jobs expects an integer from 0 to 4096, not '%s'", arg);
+	out->jobs = (unsigned)v;
+	out->jobs_set = true;
+	return -1;
+}
+
 /* "64M" -> 67108864; K, M, G are powers of 1024. */
 static int parse_size(const char *arg, size_t *out)
 {
@@ -135,6 +155,7 @@ static int parse_one(int opt, struct cli_options *out)
 	case OPT_MATCHES_OUT: out->matches_out = optarg; return -1;
 	case OPT_MAX_PENDING: return parse_count(optarg, &out->max_pending);
 	case OPT_MEMORY_LIMIT: return parse_size(optarg, &out->memory_limit);
+	case 'j': return parse_jobs(optarg, out);
 	case 'H': return parse_host(optarg, out);
 	case 'f': return parse_format(optarg, out);
 	case 'h': fputs(usage, stdout); return CLI_EXIT_OK;
@@ -169,6 +190,7 @@ int cli_parse_options(int argc, char **argv, struct cli_options *out)
 		{ "write", required_argument, NULL, 'w' },
 		{ "max-pending", required_argument, NULL, OPT_MAX_PENDING },
 		{ "memory-limit", required_argument, NULL, OPT_MEMORY_LIMIT },
+		{ "jobs", required_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -176,7 +198,7 @@ int cli_parse_options(int argc, char **argv, struct cli_options *out)
 	int opt, rc;
 
 	memset(out, 0, sizeof(*out));
-	while ((opt = getopt_long(argc, argv, "m:H:r:f:o:w:hV", longopts, NULL)) != -1)
+	while ((opt = getopt_long(argc, argv, "m:H:r:f:o:w:j:hV", longopts, NULL)) != -1)
 		if ((rc = parse_one(opt, out)) >= 0)
 			return rc;
 	for (int i = optind; i < argc; i++)

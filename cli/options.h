@@ -23,6 +23,8 @@ struct cli_options {
 	enum cli_format format;
 	size_t max_pending;      /* --max-pending N, 0 for the default */
 	size_t memory_limit;     /* --memory-limit SIZE, 0 for none */
+	bool jobs_set;           /* --jobs given */
+	unsigned jobs;           /* --jobs N: worker processes, 0 in-process */
 	struct cli_input *inputs;  /* PATH arguments and --host NAME=PATH */
 	size_t n_inputs;
 };

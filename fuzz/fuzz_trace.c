@@ -113,6 +113,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	write_file(stream_path, data + meta_len, size - meta_len);
 
 	CHECK(lttsync_session_create(&s) == LTTSYNC_OK);
+	/* Decode in this process: the harness fuzzes decode.c itself. */
+	CHECK(lttsync_session_set_read_jobs(s, 0) == LTTSYNC_OK);
 	st = lttsync_session_read_traces(&count, s, dir, (flags & 1) ? NULL : "fuzzhost",
 					 progress, NULL);
 	CHECK(valid_status(st));

@@ -38,6 +38,8 @@
 #define ADDONS_DECIDE_AFTER 1024
 #define PROGRESS_EVERY 65536 /* a power of two: a mask test per event */
 #define MODULE_NAME "lttsync-decode"
+/* How far (ns) one stream's packets may run ahead of another's. */
+#define PACE_NS INT64_C(1000000)
 
 typedef struct addons_item {
 	lttsync_packet packet; /* flags still 0 */
@@ -53,7 +55,16 @@ typedef struct addons_buffer {
 	lsync_addons_encoding enc;
 } addons_buffer;
 
-typedef struct trace_ctx {
+typedef struct trace_ctx trace_ctx;
+
+/* One stream's sink, paced against the others (see consume()). */
+typedef struct stream_sink {
+	trace_ctx *ctx;
+	int64_t last_ns;      /* its last packet's time; INT64_MIN before any */
+	bool ended;
+} stream_sink;
+
+struct trace_ctx {
 	const lsync_decode_callbacks *cb;
 	lsync_decode_stats *stats;
 	GHashTable *kinds;    /* event class -> kind_pack() of its kind */
@@ -61,7 +72,10 @@ typedef struct trace_ctx {
 	bool opened;          /* babeltrace2 accepted the trace */
 	bool begun;           /* cb->begin was called */
 	int stop;             /* non-zero: the status that stops reading */
-} trace_ctx;
+	stream_sink *sinks;   /* one per stream */
+	uint64_t n_sinks;
+	stream_sink *current; /* the sink consuming now */
+};
 
 /* ---- messages ---------------------------------------------------------- */
 
@@ -289,6 +303,7 @@ static void network_event(trace_ctx *ctx, const bt_message *msg,
 	count_result(ctx->stats, r);
 	if (r != LSYNC_FIELDS_PACKET)
 		return;
+	ctx->current->last_ns = p.timestamp_ns;
 	if (k.layout == LSYNC_LAYOUT_ADDONS)
 		addons_add(ctx, &p, raw);
 	else
@@ -325,17 +340,48 @@ static void handle_message(trace_ctx *ctx, const bt_message *msg)
 	}
 }
 
+/*
+ * Whether `ss`'s stream is more than PACE_NS ahead of another stream
+ * still running (one without a packet yet counts as behind every other).
+ * The stream furthest behind is never ahead, so some sink always runs.
+ */
+static bool ahead(const trace_ctx *ctx, const stream_sink *ss)
+{
+	if (ss->last_ns == INT64_MIN)
+		return false;
+	for (uint64_t i = 0; i < ctx->n_sinks; i++) {
+		const stream_sink *o = &ctx->sinks[i];
+
+		if (!o->ended && o->last_ns < ss->last_ns &&
+		    (uint64_t)ss->last_ns - (uint64_t)o->last_ns > (uint64_t)PACE_NS)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * One batch of one stream. babeltrace2 calls the sinks in turn, which by
+ * itself lets streams drift seconds apart; a sink whose stream is ahead
+ * answers AGAIN (the graph then moves on to the next sink), so packets
+ * leave the trace nearly in time order: the worker merge (workers.c)
+ * and the pending table rely on that.
+ */
 static bt_graph_simple_sink_component_consume_func_status
 consume(bt_message_iterator *it, void *user)
 {
-	trace_ctx *ctx = user;
+	stream_sink *ss = user;
+	trace_ctx *ctx = ss->ctx;
 	bt_message_array_const msgs;
 	uint64_t n = 0;
 
+	if (ahead(ctx, ss))
+		return BT_GRAPH_SIMPLE_SINK_COMPONENT_CONSUME_FUNC_STATUS_AGAIN;
+	ctx->current = ss;
 	switch (bt_message_iterator_next(it, &msgs, &n)) {
 	case BT_MESSAGE_ITERATOR_NEXT_STATUS_OK:
 		break;
 	case BT_MESSAGE_ITERATOR_NEXT_STATUS_END:
+		ss->ended = true;
 		return BT_GRAPH_SIMPLE_SINK_COMPONENT_CONSUME_FUNC_STATUS_END;
 	case BT_MESSAGE_ITERATOR_NEXT_STATUS_AGAIN:
 		return BT_GRAPH_SIMPLE_SINK_COMPONENT_CONSUME_FUNC_STATUS_AGAIN;
@@ -432,7 +478,7 @@ static lttsync_status add_source(bt_graph *graph,
 
 /* A simple sink reading the source's output port `i`. */
 static bool add_sink(bt_graph *graph, const bt_component_source *src,
-		     uint64_t i, trace_ctx *ctx)
+		     uint64_t i, stream_sink *ctx)
 {
 	const bt_component_sink *sink;
 	char name[32];
@@ -455,8 +501,12 @@ static lttsync_status add_sinks(bt_graph *graph, const bt_component_source *src,
 				const char *path, char *err, size_t size)
 {
 	*nports = bt_component_source_get_output_port_count(src);
+	ctx->sinks = g_new0(stream_sink, *nports ? *nports : 1);
+	ctx->n_sinks = *nports;
 	for (uint64_t i = 0; i < *nports; i++) {
-		if (!add_sink(graph, src, i, ctx)) {
+		ctx->sinks[i].ctx = ctx;
+		ctx->sinks[i].last_ns = INT64_MIN;
+		if (!add_sink(graph, src, i, &ctx->sinks[i])) {
 			/* Only allocations can fail in a graph this simple. */
 			bt_current_thread_clear_error();
 			return lsync_decode_fail(err, size, LTTSYNC_ERROR_NO_MEMORY,
@@ -679,5 +729,6 @@ lttsync_status lsync_decode_trace(const char *path,
 	st = read_trace(path, &ctx, err, err_size);
 	st = finish_trace(&ctx, st, path, err, err_size);
 	g_hash_table_destroy(ctx.kinds);
+	g_free(ctx.sinks);
 	return st;
 }

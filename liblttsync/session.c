@@ -60,6 +60,7 @@ LTTSYNC_API lttsync_status lttsync_session_create(lttsync_session **out)
 	s->forced_ref = LSYNC_NO_HOST;
 	s->reference = LSYNC_NO_HOST;
 	s->max_pending = LSYNC_DEFAULT_MAX_PENDING;
+	s->read_jobs = LSYNC_DEFAULT_READ_JOBS;
 	*out = s;
 	return LTTSYNC_OK;
 }

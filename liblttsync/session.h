@@ -60,8 +60,13 @@ struct lttsync_session {
 	bool dirty;               /* results below are stale */
 	uint32_t reference;
 	GArray *results;          /* lsync_host_result, index = host id */
-	char error[LSYNC_ERROR_MAX];
+	unsigned read_jobs;       /* 0: decode in this process; else worker processes */
+	/* Longer than one message: reading several paths lists each failing one. */
+	char error[4 * LSYNC_ERROR_MAX];
 };
+
+/* Worker processes decoding traces at once, by default (doc/api.md). */
+#define LSYNC_DEFAULT_READ_JOBS 64
 
 /* Hands matched messages from the matcher to the hulls. */
 int lsync_session_add_message(void *session, uint32_t send_host,

@@ -1,79 +1,124 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Reading trace folders into a session: find the traces, decode each
- * (decode.c), give it a host, feed its packets to matching, keep its
- * statistics and how reading it went.
+ * Reading trace folders into a session: find every trace of the call's
+ * paths first, then decode them, in this process one after another
+ * (decode.c) or in worker processes side by side (workers.c); give each
+ * a host, feed its packets to matching, keep its statistics and how
+ * reading it went.
  */
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 
-#include "session.h"
+#include "reading.h"
 
-/* State of one trace being read. */
-struct reading {
-	lttsync_session *s;
-	const char *host;             /* override, or NULL */
-	const char *path;
-	uint32_t trace;               /* LSYNC_NO_HOST until begin() */
-	lttsync_progress_fn progress;
-	void *user_data;
-	size_t found;
-	size_t repeated;              /* trace folders already read */
-};
+/* ---- one trace --------------------------------------------------------- */
 
-static int begin_trace(void *user, const char *hostname)
+lttsync_status lsync_job_begin(lttsync_session *s, const lsync_job *j,
+			       const char *hostname)
 {
-	struct reading *r = user;
-	const char *name = r->host ? r->host : hostname;
+	const char *name = j->host ? j->host : hostname;
 	lttsync_host_id host;
+	lttsync_status st;
 
 	if (!name || !name[0])
-		return lsync_error(r->s, LTTSYNC_ERROR_INVALID_ARGUMENT,
+		return lsync_error(s, LTTSYNC_ERROR_INVALID_ARGUMENT,
 				   "%s: the trace has no hostname; name its host "
-				   "(--host NAME=PATH)", r->path);
-	if (lttsync_session_add_host(&host, r->s, name))
-		return LTTSYNC_ERROR_INVALID_ARGUMENT;
-	lsync_session_trace(r->s, r->trace)->host = host;
-	return 0;
+				   "(--host NAME=PATH)", j->folder);
+	if ((st = lttsync_session_add_host(&host, s, name)))
+		return st;
+	lsync_session_trace(s, j->trace)->host = host;
+	return LTTSYNC_OK;
 }
 
-static int feed_packet(void *user, const lttsync_packet *p)
+lttsync_status lsync_job_feed(lttsync_session *s, const lsync_job *j,
+			      const lttsync_packet *p)
 {
-	struct reading *r = user;
 	lttsync_packet copy = *p;
 
 	copy.struct_size = sizeof(copy);
-	copy.trace = r->trace;
-	return lttsync_session_feed_packet(r->s, &copy);
+	copy.trace = j->trace;
+	return lttsync_session_feed_packet(s, &copy);
 }
 
-static void report_progress(void *user, uint64_t events)
+void lsync_job_settle(lttsync_session *s, const lsync_job *j,
+		      lttsync_status st, const char *why)
 {
-	struct reading *r = user;
-
-	if (r->progress)
-		r->progress(r->user_data, r->path, events);
-}
-
-/* Record the outcome of one trace; the session's error names it. */
-static void settle_trace(struct reading *r, lttsync_status st,
-			 const char *err)
-{
-	lsync_trace *t = lsync_session_trace(r->s, r->trace);
-
-	const char *why = r->s->error[0] ? r->s->error
-			  : err[0] ? err : lttsync_status_string(st);
+	lsync_trace *t = lsync_session_trace(s, j->trace);
 
 	t->status = st;
-	if (st == LTTSYNC_OK)
+	g_free(t->message);
+	t->message = NULL;
+	if (st == LTTSYNC_OK && !why[0])
 		return;
+	if (!why[0])
+		why = lttsync_status_string(st);
 	/* Messages from the decoder name the path already. */
-	if (strstr(why, r->path))
+	if (strstr(why, j->folder))
 		t->message = g_strdup(why);
 	else
-		t->message = g_strdup_printf("%s: %s", r->path, why);
+		t->message = g_strdup_printf("%s: %s", j->folder, why);
 }
+
+/* lsync_decode_trace()'s callbacks for decoding in this process. */
+struct here {
+	lttsync_session *s;
+	const lsync_job *j;
+	lttsync_progress_fn progress;
+	void *user_data;
+};
+
+static int here_begin(void *user, const char *hostname)
+{
+	struct here *h = user;
+
+	return lsync_job_begin(h->s, h->j, hostname);
+}
+
+static int here_packet(void *user, const lttsync_packet *p)
+{
+	struct here *h = user;
+
+	return lsync_job_feed(h->s, h->j, p);
+}
+
+static void here_progress(void *user, uint64_t events)
+{
+	struct here *h = user;
+
+	if (h->progress)
+		h->progress(h->user_data, h->j->folder, events);
+}
+
+lttsync_status lsync_job_decode_here(lttsync_session *s, const lsync_job *j,
+				     lttsync_progress_fn progress, void *user_data)
+{
+	struct here h = { s, j, progress, user_data };
+	lsync_decode_callbacks cb = { here_begin, here_packet, here_progress, &h };
+	char err[LSYNC_ERROR_MAX] = "";
+	lttsync_status st;
+
+	s->error[0] = '\0';
+	st = lsync_decode_trace(j->folder, &cb, &lsync_session_trace(s, j->trace)->stats,
+				err, sizeof(err));
+	/* A callback's failure is better told by the session's error. */
+	lsync_job_settle(s, j, st, s->error[0] ? s->error : err);
+	lsync_clear_error(s);
+	return st == LTTSYNC_ERROR_NO_MEMORY ? st : LTTSYNC_OK;
+}
+
+/* ---- one call ---------------------------------------------------------- */
+
+/* The trace folders of one call, found before any is decoded. */
+struct call {
+	lttsync_session *s;
+	GArray *jobs;                 /* lsync_job */
+	const char *host;             /* of the path being searched */
+	size_t found;                 /* traces found at this path */
+	size_t repeated;              /* of them, already read by the session */
+	GString *path_errors;         /* one line per path without a trace */
+	lttsync_status first_error;
+};
 
 /*
  * A trace folder reached twice (two paths, "DIR" and "DIR/host0", two
@@ -97,29 +142,128 @@ static bool already_read(lttsync_session *s, const char *folder)
 	return false;
 }
 
-static int read_one(void *user, const char *folder)
+static int found_trace(void *user, const char *folder)
 {
-	struct reading *r = user;
-	lsync_decode_callbacks cb = { begin_trace, feed_packet,
-				      report_progress, r };
+	struct call *c = user;
+	lsync_job j = { NULL, c->host, 0 };
+
+	c->found++;
+	if (already_read(c->s, folder)) {
+		c->repeated++;
+		return 0;
+	}
+	j.trace = lsync_session_new_trace(c->s, LSYNC_NO_HOST, folder);
+	if (j.trace == LSYNC_NO_HOST)
+		return lsync_error(c->s, LTTSYNC_ERROR_RANGE, "too many traces");
+	j.folder = g_strdup(folder);
+	g_array_append_val(c->jobs, j);
+	return 0;
+}
+
+static void path_error(struct call *c, lttsync_status st, const char *msg)
+{
+	if (!c->first_error)
+		c->first_error = st;
+	if (c->path_errors->len)
+		g_string_append_c(c->path_errors, '\n');
+	g_string_append(c->path_errors, msg);
+}
+
+/* Find the traces at one path; a path without any is recorded. */
+static lttsync_status find_at(struct call *c, const char *path, const char *host)
+{
 	char err[LSYNC_ERROR_MAX] = "";
 	lttsync_status st;
 
-	r->path = folder;
-	if (already_read(r->s, folder)) {
-		r->repeated++;
-		return 0;
+	c->host = host;
+	c->found = c->repeated = 0;
+	st = lsync_find_traces(path, found_trace, c, err, sizeof(err));
+	if (st == LTTSYNC_ERROR_RANGE || st == LTTSYNC_ERROR_NO_MEMORY)
+		return st;
+	if (st)
+		path_error(c, st, err[0] ? err : lttsync_status_string(st));
+	else if (!c->found) {
+		g_snprintf(err, sizeof(err), "%s: no CTF trace (no folder with a "
+			   "metadata file)", path);
+		path_error(c, LTTSYNC_ERROR_NOT_FOUND, err);
 	}
-	r->trace = lsync_session_new_trace(r->s, LSYNC_NO_HOST, folder);
-	if (r->trace == LSYNC_NO_HOST)
-		return lsync_error(r->s, LTTSYNC_ERROR_RANGE, "too many traces");
-	r->found++;
-	r->s->error[0] = '\0';
-	st = lsync_decode_trace(folder, &cb, &lsync_session_trace(r->s, r->trace)->stats,
-				err, sizeof(err));
-	settle_trace(r, st, err);
-	lsync_clear_error(r->s);
-	return st == LTTSYNC_ERROR_NO_MEMORY ? st : 0;
+	return LTTSYNC_OK;
+}
+
+static lttsync_status check_paths(lttsync_session *s, const char *const *paths,
+				  const char *const *hosts, size_t n)
+{
+	if (!s || (!paths && n))
+		return lsync_error(s, LTTSYNC_ERROR_INVALID_ARGUMENT,
+				   "read_trace_paths: NULL argument");
+	for (size_t i = 0; i < n; i++) {
+		if (!paths[i])
+			return lsync_error(s, LTTSYNC_ERROR_INVALID_ARGUMENT,
+					   "read_trace_paths: NULL path");
+		if (hosts && hosts[i] && !hosts[i][0])
+			return lsync_error(s, LTTSYNC_ERROR_INVALID_ARGUMENT,
+					   "read_traces: empty host name");
+	}
+	return LTTSYNC_OK;
+}
+
+static lttsync_status decode_all(lttsync_session *s, GArray *jobs,
+				 lttsync_progress_fn progress, void *user_data)
+{
+	lsync_job *j = (lsync_job *)(void *)jobs->data;
+	lttsync_status st = LTTSYNC_OK;
+
+	if (s->read_jobs)
+		return lsync_workers_read(s, j, jobs->len, s->read_jobs,
+					  progress, user_data);
+	for (size_t i = 0; i < jobs->len; i++) {
+		if (st)
+			lsync_job_settle(s, &j[i], st, "not read: the session ran out of memory");
+		else
+			st = lsync_job_decode_here(s, &j[i], progress, user_data);
+	}
+	return st;
+}
+
+/* The call's status and last error once every trace is read. */
+static lttsync_status call_status(struct call *c, lttsync_status st)
+{
+	if (st && c->s->error[0])
+		return st;
+	if (st)
+		return lsync_error(c->s, st, "%s", lttsync_status_string(st));
+	if (c->first_error)
+		return lsync_error(c->s, c->first_error, "%s", c->path_errors->str);
+	return LTTSYNC_OK;
+}
+
+LTTSYNC_API lttsync_status lttsync_session_read_trace_paths(size_t *out_count,
+		lttsync_session *s, const char *const *paths,
+		const char *const *hosts, size_t n, lttsync_progress_fn progress,
+		void *user_data)
+{
+	struct call c = { .s = s };
+	lttsync_status st;
+
+	if (out_count)
+		*out_count = 0;
+	if ((st = check_paths(s, paths, hosts, n)))
+		return st;
+	lsync_clear_error(s);
+	c.jobs = g_array_new(FALSE, FALSE, sizeof(lsync_job));
+	c.path_errors = g_string_new(NULL);
+	for (size_t i = 0; i < n && !st; i++)
+		st = find_at(&c, paths[i], hosts ? hosts[i] : NULL);
+	if (!st)
+		st = decode_all(s, c.jobs, progress, user_data);
+	if (out_count)
+		*out_count = c.jobs->len;
+	st = call_status(&c, st);
+	for (size_t i = 0; i < c.jobs->len; i++)
+		g_free(g_array_index(c.jobs, lsync_job, i).folder);
+	g_array_free(c.jobs, TRUE);
+	g_string_free(c.path_errors, TRUE);
+	return st;
 }
 
 LTTSYNC_API lttsync_status lttsync_session_read_traces(size_t *out_count,
@@ -129,27 +273,22 @@ LTTSYNC_API lttsync_status lttsync_session_read_traces(size_t *out_count,
 						   lttsync_progress_fn progress,
 						   void *user_data)
 {
-	struct reading r = { .s = s, .host = host, .progress = progress,
-			     .user_data = user_data };
-	char err[LSYNC_ERROR_MAX] = "";
-	lttsync_status st;
-
-	if (!s || !path)
+	if (!s || !path) {
+		if (out_count)
+			*out_count = 0;
 		return lsync_error(s, LTTSYNC_ERROR_INVALID_ARGUMENT,
 				   "read_traces: NULL argument");
-	lsync_clear_error(s);
-	if (host && !host[0])
-		return lsync_error(s, LTTSYNC_ERROR_INVALID_ARGUMENT,
-				   "read_traces: empty host name");
-	st = lsync_find_traces(path, read_one, &r, err, sizeof(err));
-	if (out_count)
-		*out_count = r.found;
-	if (st)
-		return lsync_error(s, st, "%s", err[0] ? err : lttsync_status_string(st));
-	if (!r.found && !r.repeated)
-		return lsync_error(s, LTTSYNC_ERROR_NOT_FOUND,
-				   "%s: no CTF trace (no folder with a metadata file)",
-				   path);
+	}
+	return lttsync_session_read_trace_paths(out_count, s, &path, &host, 1,
+						progress, user_data);
+}
+
+LTTSYNC_API lttsync_status lttsync_session_set_read_jobs(lttsync_session *s,
+						     unsigned jobs)
+{
+	if (!s)
+		return LTTSYNC_ERROR_INVALID_ARGUMENT;
+	s->read_jobs = jobs;
 	return LTTSYNC_OK;
 }
 

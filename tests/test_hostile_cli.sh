@@ -269,6 +269,34 @@ else
 	skip "C31: $SHARED not found"
 fi
 
+# ---- babeltrace2 crashing (worker processes) -----------------------------
+# The fuzz regression inputs (fuzz/fuzz_trace.c format): byte 0 flags,
+# bytes 1-2 the metadata length, the metadata, then one stream file.
+unpack() { # INPUT FOLDER
+	mkdir -p "$2"
+	len=$(od -An -tu1 -j1 -N2 "$1" | awk '{ print $1 + 256 * $2 }')
+	tail -c +4 "$1" | head -c "$len" >"$2/metadata"
+	tail -c +$((4 + len)) "$1" >"$2/channel0_0"
+}
+regr="$top_srcdir/fuzz/regressions/trace-babeltrace"
+unpack "$regr/ctf-meta-translate-variant-assert" "$work/bt-abort"
+run "C32 babeltrace2 aborts on one trace" 2 --host bad="$work/bt-abort" "$top_srcdir/examples/traces"
+contains "$work/err" "bt-abort: babeltrace2 crashed decoding the trace (signal 6" "C32 names the trace and the signal"
+contains "$work/out" "^host2  *accurate" "C32 the other traces synchronized"
+unpack "$regr/ctf-metadata-out-of-memory" "$work/bt-oom"
+run "C33 babeltrace2 runs out of memory on one trace" 2 --memory-limit 64M \
+	--host bad="$work/bt-oom" "$top_srcdir/examples/traces"
+contains "$work/err" "bt-oom: babeltrace2 ran out of memory" "C33 names the trace"
+contains "$work/out" "^host2  *accurate" "C33 the other traces synchronized"
+run "C34 --jobs 0 and --jobs 2: same report" 0 -j 0 "$top_srcdir/examples/traces"
+cp "$work/out" "$work/out-j0"
+run "C34 --jobs 2" 0 --jobs 2 "$top_srcdir/examples/traces"
+if cmp -s "$work/out" "$work/out-j0"; then ok "C34 identical reports"; else ko "C34 reports differ"; fi
+run "C35 --jobs not a number" 1 --jobs x "$top_srcdir/examples/traces"
+contains "$work/err" "jobs expects an integer" "C35 explained"
+LTTSYNC_DECODER=/nonexistent/lttsync-decoder run "C36 decoder missing: decoded in-process" 0 "$top_srcdir/examples/traces"
+contains "$work/err" "note: .*decoded in the calling process: cannot start /nonexistent/lttsync-decoder" "C36 says so"
+
 echo "$known known defects (see doc/hostile-inputs.md)"
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

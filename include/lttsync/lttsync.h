@@ -406,8 +406,9 @@ typedef enum lttsync_trace_stat {
 } lttsync_trace_stat;
 
 /**
- * Progress of lttsync_session_read_traces(), called every few tens of
- * thousands of events.
+ * Progress of lttsync_session_read_traces() and
+ * lttsync_session_read_trace_paths(), called every few tens of thousands
+ * of events of a trace, from the calling thread.
  * @param user_data as given. @param trace_path the trace being read.
  * @param events events read so far in that trace.
  * @since 0.1
@@ -416,19 +417,38 @@ typedef void (*lttsync_progress_fn)(void *user_data, const char *trace_path,
 				    uint64_t events);
 
 /**
+ * Choose how lttsync_session_read_traces() and
+ * lttsync_session_read_trace_paths() decode traces.
+ *
+ * With `jobs` > 0 (the default is 64), each trace is decoded by its own
+ * worker process (the `lttsync-decoder` program installed with the
+ * library, or the one named by the `LTTSYNC_DECODER` environment
+ * variable), at most `jobs` at once, and their packets are fed to the
+ * session merged by timestamp. A crash or memory exhaustion inside
+ * libbabeltrace2 then only fails that trace (#LTTSYNC_ERROR_FORMAT, with
+ * a message naming the signal), several traces use several cores, and
+ * the pending table only needs to hold the packets of the clock-offset
+ * and latency window when every trace of a call is in flight (`jobs` at
+ * least the number of traces: doc/matching.md). Each worker's address
+ * space is limited to the session's memory limit (at least 256 MiB) or
+ * to 4 GiB. If the decoder cannot be started, traces are decoded in the
+ * calling process and their message says so.
+ *
+ * With `jobs` = 0, traces are decoded in the calling process one after
+ * another, without that isolation.
+ * @param session the session.
+ * @param jobs the most worker processes at once, or 0.
+ * @return #LTTSYNC_OK or #LTTSYNC_ERROR_INVALID_ARGUMENT.
+ * @since 0.1
+ */
+LTTSYNC_API lttsync_status lttsync_session_set_read_jobs(lttsync_session *session,
+						     unsigned jobs);
+
+/**
  * Read every LTTng kernel trace (CTF 1.8) found at or below `path` (a
  * trace folder, or an LTTng session output holding one trace per
- * subfolder) and feed its TCP packet events to the session. Each trace
- * found becomes a trace of the session, named by its folder, on the host
- * named by `host` or else by the trace's `hostname` environment entry.
- *
- * Traces are read one after another, each stream independently; a trace
- * folder already read by this session (under any path) is not read
- * again. A trace
- * that cannot be read (unreadable, corrupt, truncated, no hostname and no
- * `host`) does not stop the others: its status and message are kept
- * (lttsync_session_get_trace_status()); packets decoded before a failure
- * are used.
+ * subfolder) and feed its TCP packet events to the session: the same as
+ * lttsync_session_read_trace_paths() with one path.
  *
  * @param out_count receives the number of traces added (their ids are the
  *        last *out_count ids; folders read before are not counted); may be
@@ -453,6 +473,54 @@ LTTSYNC_API lttsync_status lttsync_session_read_traces(size_t *out_count,
 						   void *user_data);
 
 /**
+ * Read every LTTng kernel trace (CTF 1.8) found at or below each of
+ * `paths` (trace folders, or LTTng session outputs holding one trace per
+ * subfolder) and feed their TCP packet events to the session. Each trace
+ * found becomes a trace of the session, named by its folder, on the host
+ * named by `hosts[i]` or else by the trace's `hostname` environment
+ * entry.
+ *
+ * Every trace folder is found first (in path order, each sorted), then
+ * decoded as lttsync_session_set_read_jobs() says: by default side by
+ * side in worker processes, their packets fed merged by timestamp, so
+ * give all traces of a synchronization in one call. A trace folder
+ * already read by this session (under any path) is not read again. A
+ * trace that cannot be read (unreadable, corrupt, truncated, crashing
+ * libbabeltrace2, no hostname and no host name given) does not stop the
+ * others: its status and message are kept
+ * (lttsync_session_get_trace_status()); packets decoded before a failure
+ * are used. A path without any trace does not stop the others either.
+ *
+ * @param out_count receives the number of traces added over all paths
+ *        (their ids are the last *out_count ids; folders read before are
+ *        not counted); may be NULL.
+ * @param session the session.
+ * @param paths `n` folders.
+ * @param hosts NULL, or `n` host names (each NULL or non-empty) for the
+ *        traces found at the path of the same index.
+ * @param n the number of paths.
+ * @param progress called during reading (from the calling thread), or
+ *        NULL.
+ * @param user_data passed to progress.
+ * @return #LTTSYNC_OK when at least one trace was found at every path
+ *         (check each trace's status; all may have been read before);
+ *         otherwise the status of the first path without a trace
+ *         (#LTTSYNC_ERROR_NOT_FOUND: none there, #LTTSYNC_ERROR_IO: it
+ *         cannot be read), with the last error naming every such path,
+ *         one line each, and the traces of the other paths read all the
+ *         same; or #LTTSYNC_ERROR_INVALID_ARGUMENT (nothing read) or
+ *         #LTTSYNC_ERROR_NO_MEMORY.
+ * @since 0.1
+ */
+LTTSYNC_API lttsync_status lttsync_session_read_trace_paths(size_t *out_count,
+							lttsync_session *session,
+							const char *const *paths,
+							const char *const *hosts,
+							size_t n,
+							lttsync_progress_fn progress,
+							void *user_data);
+
+/**
  * How reading a trace went.
  * @param session the session. @param trace a trace id.
  * @return #LTTSYNC_OK (also for traces the caller feeds itself), the
@@ -468,7 +536,10 @@ LTTSYNC_API lttsync_status lttsync_session_get_trace_status(const lttsync_sessio
 /**
  * @param session the session. @param trace a trace id.
  * @return why reading the trace failed (borrowed, lives as long as the
- *         session), "" when it did not, NULL for an unknown trace.
+ *         session), "" when it did not, NULL for an unknown trace. A
+ *         trace read successfully may carry a note: "PATH: decoded in the
+ *         calling process: cannot start ..." when no worker process could
+ *         be started (lttsync_session_set_read_jobs()).
  * @since 0.1
  */
 LTTSYNC_API const char *lttsync_session_get_trace_message(const lttsync_session *session,

@@ -1,0 +1,145 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * lttsync-decoder: decodes ONE trace folder with decode.c and writes the
+ * result to stdout as the record stream of wire.h. The library runs one
+ * per trace (workers.c) so that babeltrace2 aborting or running out of
+ * memory on a hostile trace ends this process, not the caller's.
+ *
+ * Usage: lttsync-decoder [--address-space-limit BYTES] TRACE_FOLDER
+ *
+ * Exit status: 0 when the END record was written (whatever the trace's
+ * status), 1 when stdout failed (the reader went away: nothing to tell),
+ * 2 on usage errors.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include "errors.h"
+#include "wire.h"
+
+typedef struct writer {
+	lttsync_packet batch[LSYNC_WIRE_BATCH];
+	size_t len;
+	int failed; /* stdout is gone: stop decoding */
+} writer;
+
+static void write_all(writer *w, const void *p, size_t n)
+{
+	const char *c = p;
+
+	while (n && !w->failed) {
+		ssize_t k = write(STDOUT_FILENO, c, n);
+
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0) {
+			w->failed = 1;
+			return;
+		}
+		c += k;
+		n -= (size_t)k;
+	}
+}
+
+static void put_record(writer *w, uint32_t type, const void *a, size_t na,
+		       const void *b, size_t nb)
+{
+	lsync_wire_header h = { type, (uint32_t)(na + nb) };
+
+	write_all(w, &h, sizeof(h));
+	write_all(w, a, na);
+	write_all(w, b, nb);
+}
+
+static void flush_batch(writer *w)
+{
+	if (w->len)
+		put_record(w, LSYNC_WIRE_PACKETS, w->batch,
+			   w->len * sizeof(w->batch[0]), NULL, 0);
+	w->len = 0;
+}
+
+static int on_begin(void *user, const char *hostname)
+{
+	writer *w = user;
+	uint8_t has = hostname != NULL;
+	size_t n = hostname ? strlen(hostname) : 0;
+
+	if (n > LSYNC_WIRE_MAX_PAYLOAD - 1)
+		n = LSYNC_WIRE_MAX_PAYLOAD - 1;
+	put_record(w, LSYNC_WIRE_BEGIN, &has, 1, hostname, n);
+	return w->failed ? LTTSYNC_ERROR_IO : 0;
+}
+
+static int on_packet(void *user, const lttsync_packet *p)
+{
+	writer *w = user;
+
+	w->batch[w->len++] = *p;
+	if (w->len == LSYNC_WIRE_BATCH)
+		flush_batch(w);
+	return w->failed ? LTTSYNC_ERROR_IO : 0;
+}
+
+static void on_progress(void *user, uint64_t events)
+{
+	writer *w = user;
+
+	/* Packets first: the reader sees them before the count that includes them. */
+	flush_batch(w);
+	put_record(w, LSYNC_WIRE_PROGRESS, &events, sizeof(events), NULL, 0);
+}
+
+/*
+ * Bound this process's address space, so that babeltrace2 allocating
+ * without end fails here. Not under AddressSanitizer: its shadow memory
+ * alone exceeds any sane limit (its own hard_rss_limit_mb, set below,
+ * plays the part, at a size the test traces fit in).
+ */
+#if defined(__SANITIZE_ADDRESS__)
+const char *__asan_default_options(void);
+const char *__asan_default_options(void)
+{
+	return "hard_rss_limit_mb=512";
+}
+
+static void limit_memory(unsigned long long bytes) { (void)bytes; }
+#else
+static void limit_memory(unsigned long long bytes)
+{
+	struct rlimit rl = { (rlim_t)bytes, (rlim_t)bytes };
+
+	if (bytes)
+		setrlimit(RLIMIT_AS, &rl);
+}
+#endif
+
+int main(int argc, char **argv)
+{
+	static writer w;
+	lsync_wire_hello hello = { LSYNC_WIRE_MAGIC, LSYNC_WIRE_VERSION,
+				   sizeof(lttsync_packet), sizeof(lsync_decode_stats) };
+	lsync_decode_callbacks cb = { on_begin, on_packet, on_progress, &w };
+	lsync_wire_end end = { 0 };
+	char err[LSYNC_ERROR_MAX] = "";
+	int arg = 1;
+
+	if (argc == 4 && strcmp(argv[1], LSYNC_DECODER_OPT_LIMIT) == 0) {
+		limit_memory(strtoull(argv[2], NULL, 10));
+		arg = 3;
+	}
+	if (argc != arg + 1) {
+		fprintf(stderr, "usage: lttsync-decoder [%s BYTES] TRACE_FOLDER\n",
+			LSYNC_DECODER_OPT_LIMIT);
+		return 2;
+	}
+	put_record(&w, LSYNC_WIRE_HELLO, &hello, sizeof(hello), NULL, 0);
+	end.status = lsync_decode_trace(argv[arg], &cb, &end.stats, err, sizeof(err));
+	flush_batch(&w);
+	put_record(&w, LSYNC_WIRE_END, &end, sizeof(end), err, strlen(err));
+	return w.failed ? 1 : 0;
+}

@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Reading trace folders into a session, shared by the two ways of
+ * decoding: in the calling process (traces.c) and in lttsync-decoder
+ * worker processes (workers.c).
+ */
+#ifndef LTTSYNC_READING_H
+#define LTTSYNC_READING_H
+
+#include "session.h"
+
+/* One trace folder to read, already declared as a session trace. */
+typedef struct lsync_job {
+	char *folder;         /* owned */
+	const char *host;     /* the caller's host name, or NULL */
+	uint32_t trace;
+} lsync_job;
+
+/* The trace's identity: declares its host. Sets the session error. */
+lttsync_status lsync_job_begin(lttsync_session *s, const lsync_job *j,
+			       const char *hostname);
+
+/* Feed one decoded packet of the job's trace. Sets the session error. */
+lttsync_status lsync_job_feed(lttsync_session *s, const lsync_job *j,
+			      const lttsync_packet *p);
+
+/* Record how reading went; `why` (may be "") is prefixed by the path
+ * unless it names it. */
+void lsync_job_settle(lttsync_session *s, const lsync_job *j,
+		      lttsync_status st, const char *why);
+
+/* Decode in the calling process. Returns NO_MEMORY to stop the call. */
+lttsync_status lsync_job_decode_here(lttsync_session *s, const lsync_job *j,
+				     lttsync_progress_fn progress, void *user_data);
+
+/*
+ * Decode the jobs in lttsync-decoder processes, at most max_workers at
+ * once, feeding packets merged by timestamp. Every job is settled.
+ * Returns LTTSYNC_OK, or NO_MEMORY when the session ran out of memory
+ * (remaining jobs are then settled as not read).
+ */
+lttsync_status lsync_workers_read(lttsync_session *s, lsync_job *jobs,
+				  size_t n, unsigned max_workers,
+				  lttsync_progress_fn progress, void *user_data);
+
+#endif

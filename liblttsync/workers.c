@@ -1,0 +1,726 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Decoding traces in lttsync-decoder worker processes (reading.h).
+ *
+ * Why processes: babeltrace2 2.0.4 abort()s on some malformed metadata
+ * and allocates without bound on others; in a child that only ends the
+ * child, whose death becomes the trace's status. Why side by side: the
+ * children's packets are fed merged by timestamp (a min-heap on each
+ * child's next packet), so a key waits in the pending table only for
+ * the clock offset and latency between hosts, not for whole traces
+ * (doc/matching.md). Pipes are bounded: a child whose packets are ahead
+ * blocks on its full pipe, which keeps the children in lockstep and the
+ * parent's buffers at one batch per child.
+ *
+ * Children are started with posix_spawn (never fork-and-continue: the
+ * caller may be multithreaded), every descriptor close-on-exec, stdin
+ * /dev/null, stderr a memory file whose last line explains a crash. The
+ * parent only reads from the pipes (no SIGPIPE possible here) and reaps
+ * each child it started with waitpid on its pid; it never touches the
+ * caller's signal dispositions.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <poll.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#ifdef HAVE_CONFIG_H
+#include "config.h" /* HAVE_POSIX_SPAWN_FILE_ACTIONS_ADDCLOSEFROM_NP */
+#endif
+#include "reading.h"
+#include "wire.h"
+
+extern char **environ;
+
+#ifndef LTTSYNC_DECODER_PATH
+#define LTTSYNC_DECODER_PATH "lttsync-decoder"
+#endif
+
+/* Address space of a decoder when the session has no memory limit; with
+ * one, the limit itself, but never below the floor babeltrace2 needs to
+ * start (its libraries and plugins map about 100 MiB). */
+#define DEFAULT_CHILD_AS ((size_t)4 << 30)
+#define MIN_CHILD_AS ((size_t)256 << 20)
+/* Pipe buffer per worker: 1 MiB, the default most a user may ask for. */
+#define PIPE_BYTES (1 << 20)
+
+typedef enum worker_state {
+	RUNNING,   /* records may follow */
+	ENDED,     /* the END record came: status and stats are the decoder's */
+	STOPPED,   /* the parent stopped it (a callback failed, garbled output) */
+	LOST,      /* the stream ended without END: the decoder died */
+} worker_state;
+
+typedef struct worker {
+	lsync_job *job;
+	pid_t pid;
+	int fd;                /* the pipe, -1 once closed */
+	int errfd;             /* the child's stderr (memory file), or -1 */
+	worker_state state;
+	bool begun;            /* BEGIN seen */
+	lttsync_packet batch[LSYNC_WIRE_BATCH];
+	size_t len, pos;       /* packets in batch, next to feed */
+	lttsync_status status; /* ENDED, STOPPED: how reading went */
+	char why[LSYNC_ERROR_MAX];
+	lsync_decode_stats stats; /* ENDED: the decoder's */
+	uint64_t events;       /* last progress, for stats without END */
+	uint64_t fed;          /* packets fed, likewise */
+} worker;
+
+typedef struct pool {
+	lttsync_session *s;
+	lttsync_progress_fn progress;
+	void *user_data;
+	worker **heap;         /* workers with a packet to feed, by its time */
+	struct pollfd *fds;    /* feed_ready(): one per worker */
+	size_t n_heap;
+	worker **live;         /* started and not finished */
+	size_t n_live;
+	bool merge;            /* every job in flight at once: merge by time */
+	size_t cursor;         /* feed_ready(): where the next turn starts */
+	bool checked;          /* the decoder's path was checked */
+	bool in_process;       /* the decoder cannot be started: decode here */
+	char spawn_error[LSYNC_ERROR_MAX];
+	char payload[LSYNC_WIRE_MAX_PAYLOAD];
+} pool;
+
+/* ---- starting a decoder ------------------------------------------------ */
+
+static const char *decoder_path(void)
+{
+	/* secure_getenv: a set-user-ID caller must not run a program of its
+	 * user's choosing. */
+	const char *p = secure_getenv("LTTSYNC_DECODER");
+
+	return p && p[0] ? p : LTTSYNC_DECODER_PATH;
+}
+
+static size_t child_limit(const lttsync_session *s)
+{
+	if (!s->memory_limit)
+		return DEFAULT_CHILD_AS;
+	return s->memory_limit > MIN_CHILD_AS ? s->memory_limit : MIN_CHILD_AS;
+}
+
+/* stdin /dev/null, stdout the pipe, stderr the memory file, nothing else. */
+static int child_files(posix_spawn_file_actions_t *fa, int out, int err)
+{
+	int rc = posix_spawn_file_actions_addopen(fa, STDIN_FILENO, "/dev/null",
+						  O_RDONLY, 0);
+
+	if (!rc)
+		rc = posix_spawn_file_actions_adddup2(fa, out, STDOUT_FILENO);
+	if (!rc && err >= 0)
+		rc = posix_spawn_file_actions_adddup2(fa, err, STDERR_FILENO);
+	else if (!rc)
+		rc = posix_spawn_file_actions_addopen(fa, STDERR_FILENO, "/dev/null",
+						      O_WRONLY, 0);
+#ifdef HAVE_POSIX_SPAWN_FILE_ACTIONS_ADDCLOSEFROM_NP
+	/* Descriptors the caller left inheritable are none of the child's. */
+	if (!rc)
+		rc = posix_spawn_file_actions_addclosefrom_np(fa, STDERR_FILENO + 1);
+#endif
+	return rc;
+}
+
+/* Default SIGPIPE (the caller may ignore it) and no blocked signal. */
+static int child_attr(posix_spawnattr_t *at)
+{
+	sigset_t def, none;
+
+	sigemptyset(&def);
+	sigaddset(&def, SIGPIPE);
+	sigemptyset(&none);
+	if (posix_spawnattr_setsigdefault(at, &def) ||
+	    posix_spawnattr_setsigmask(at, &none))
+		return EINVAL;
+	return posix_spawnattr_setflags(at, POSIX_SPAWN_SETSIGDEF |
+					    POSIX_SPAWN_SETSIGMASK);
+}
+
+static int spawn_decoder(worker *w, const lttsync_session *s, int out)
+{
+	char limit[32];
+	char *argv[] = { (char *)decoder_path(), LSYNC_DECODER_OPT_LIMIT, limit,
+			 w->job->folder, NULL };
+	posix_spawn_file_actions_t fa;
+	posix_spawnattr_t at;
+	int rc;
+
+	snprintf(limit, sizeof(limit), "%zu", child_limit(s));
+	if ((rc = posix_spawn_file_actions_init(&fa)))
+		return rc;
+	if ((rc = posix_spawnattr_init(&at))) {
+		posix_spawn_file_actions_destroy(&fa);
+		return rc;
+	}
+	rc = child_files(&fa, out, w->errfd);
+	if (!rc)
+		rc = child_attr(&at);
+	if (!rc)
+		rc = posix_spawn(&w->pid, argv[0], &fa, &at, argv, environ);
+	posix_spawnattr_destroy(&at);
+	posix_spawn_file_actions_destroy(&fa);
+	return rc;
+}
+
+/* Start a decoder for w->job; returns 0 or an errno value. */
+static int start(worker *w, const lttsync_session *s)
+{
+	int p[2], rc;
+
+	w->fd = -1;
+	if (pipe2(p, O_CLOEXEC) != 0)
+		return errno;
+	/* No memory file (no memfd): stderr is /dev/null, the crash
+	 * message then lacks the decoder's last words. */
+	w->errfd = memfd_create("lttsync-decoder-stderr", MFD_CLOEXEC);
+	rc = spawn_decoder(w, s, p[1]);
+	close(p[1]);
+	if (rc) {
+		close(p[0]);
+		return rc;
+	}
+	/* Room for a worker to run ahead while the merge feeds the others;
+	 * the feed order, and so the pending table, does not depend on it. */
+	fcntl(p[0], F_SETPIPE_SZ, PIPE_BYTES);
+	w->fd = p[0];
+	return 0;
+}
+
+/* ---- reading records --------------------------------------------------- */
+
+/* Read exactly n bytes; false on end of stream or error. */
+static bool read_exact(int fd, void *buf, size_t n)
+{
+	char *c = buf;
+
+	while (n) {
+		ssize_t k = read(fd, c, n);
+
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0)
+			return false;
+		c += k;
+		n -= (size_t)k;
+	}
+	return true;
+}
+
+/* The parent stops reading this trace with `st` (the decoder is killed). */
+static void stop(worker *w, lttsync_status st, const char *why)
+{
+	w->state = STOPPED;
+	w->status = st;
+	w->len = w->pos = 0;
+	g_strlcpy(w->why, why, sizeof(w->why));
+}
+
+static void garbled(worker *w, const char *what)
+{
+	char why[LSYNC_ERROR_MAX];
+
+	snprintf(why, sizeof(why), "malformed output from lttsync-decoder (%s)", what);
+	stop(w, LTTSYNC_ERROR_FORMAT, why);
+}
+
+static bool expect_size(worker *w, const lsync_wire_header *h, size_t want)
+{
+	if (h->size == want)
+		return true;
+	garbled(w, "record of a wrong size");
+	return false;
+}
+
+static void on_hello(worker *w, const char *payload)
+{
+	lsync_wire_hello hi;
+
+	memcpy(&hi, payload, sizeof(hi));
+	if (hi.magic != LSYNC_WIRE_MAGIC || hi.version != LSYNC_WIRE_VERSION ||
+	    hi.packet_size != sizeof(lttsync_packet) ||
+	    hi.stats_size != sizeof(lsync_decode_stats))
+		garbled(w, "another version of the record stream");
+}
+
+static void on_begin(pool *p, worker *w, const char *payload, uint32_t size)
+{
+	char *host = payload[0] ? g_strndup(payload + 1, size - 1) : NULL;
+
+	w->begun = true;
+	p->s->error[0] = '\0';
+	if (lsync_job_begin(p->s, w->job, host))
+		stop(w, LTTSYNC_ERROR_INVALID_ARGUMENT, p->s->error);
+	lsync_clear_error(p->s);
+	g_free(host);
+}
+
+static void on_end(worker *w, const char *payload, uint32_t size)
+{
+	lsync_wire_end end;
+	size_t n = size - sizeof(end);
+
+	memcpy(&end, payload, sizeof(end));
+	if (n >= sizeof(w->why))
+		n = sizeof(w->why) - 1;
+	memcpy(w->why, payload + sizeof(end), n);
+	w->why[n] = '\0';
+	w->status = end.status;
+	w->stats = end.stats;
+	w->state = ENDED;
+}
+
+static void on_packets(worker *w, const char *payload, uint32_t size)
+{
+	if (!size || size % sizeof(lttsync_packet) || !w->begun) {
+		garbled(w, "misplaced or partial packet record");
+		return;
+	}
+	memcpy(w->batch, payload, size);
+	w->len = size / sizeof(lttsync_packet);
+	w->pos = 0;
+}
+
+static void on_progress(pool *p, worker *w, const char *payload)
+{
+	memcpy(&w->events, payload, sizeof(w->events));
+	if (p->progress)
+		p->progress(p->user_data, w->job->folder, w->events);
+}
+
+/* Act on one record (sizes within LSYNC_WIRE_MAX_PAYLOAD). */
+static void dispatch(pool *p, worker *w, const lsync_wire_header *h)
+{
+	const char *payload = p->payload;
+
+	switch (h->type) {
+	case LSYNC_WIRE_HELLO:
+		if (expect_size(w, h, sizeof(lsync_wire_hello)))
+			on_hello(w, payload);
+		return;
+	case LSYNC_WIRE_BEGIN:
+		if (h->size < 1 || w->begun)
+			garbled(w, "misplaced BEGIN record");
+		else
+			on_begin(p, w, payload, h->size);
+		return;
+	case LSYNC_WIRE_PACKETS:
+		on_packets(w, payload, h->size);
+		return;
+	case LSYNC_WIRE_PROGRESS:
+		if (expect_size(w, h, sizeof(uint64_t)))
+			on_progress(p, w, payload);
+		return;
+	case LSYNC_WIRE_END:
+		if (h->size < sizeof(lsync_wire_end))
+			garbled(w, "short END record");
+		else
+			on_end(w, payload, h->size);
+		return;
+	}
+	garbled(w, "unknown record type");
+}
+
+/*
+ * Read records until a batch of packets is ready or the worker is no
+ * longer running. Returns true when a packet is ready.
+ */
+static bool refill(pool *p, worker *w)
+{
+	lsync_wire_header h;
+
+	w->len = w->pos = 0;
+	while (w->state == RUNNING && !w->len) {
+		if (!read_exact(w->fd, &h, sizeof(h))) {
+			w->state = LOST;
+		} else if (h.size > sizeof(p->payload)) {
+			garbled(w, "record too large");
+		} else if (!read_exact(w->fd, p->payload, h.size)) {
+			w->state = LOST;
+		} else {
+			dispatch(p, w, &h);
+		}
+	}
+	return w->len > 0;
+}
+
+/* ---- finishing --------------------------------------------------------- */
+
+/* Control characters of a line the decoder wrote, masked. */
+static void mask_controls(char *line)
+{
+	for (char *c = line; *c; c++)
+		if ((unsigned char)*c < 0x20 || *c == 0x7f)
+			*c = '?';
+}
+
+/*
+ * Up to sizeof(buf) - 1 bytes of the decoder's stderr from `from`
+ * (negative: that many bytes before the end), NUL-terminated.
+ */
+static ssize_t read_stderr(int fd, char *buf, size_t size, off_t from)
+{
+	off_t end = fd >= 0 ? lseek(fd, 0, SEEK_END) : -1;
+	ssize_t n;
+
+	buf[0] = '\0';
+	if (end <= 0)
+		return 0;
+	if (from < 0)
+		from = end + from > 0 ? end + from : 0;
+	n = pread(fd, buf, size - 1, from);
+	buf[n > 0 ? n : 0] = '\0';
+	return n > 0 ? n : 0;
+}
+
+/*
+ * The decoder's last words: the last line it wrote on stderr, or, when a
+ * sanitizer reported (its first line says why, a memory map follows),
+ * the first line.
+ */
+static void stderr_tail(int fd, char *out, size_t size)
+{
+	char buf[512], *line, *nl;
+	ssize_t n = read_stderr(fd, buf, sizeof(buf), 0);
+
+	out[0] = '\0';
+	if (n > 0 && strstr(buf, "Sanitizer")) {
+		line = buf;
+		if ((nl = strchr(buf, '\n')))
+			*nl = '\0';
+	} else {
+		n = read_stderr(fd, buf, sizeof(buf), -(off_t)sizeof(buf) + 1);
+		while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r'))
+			buf[--n] = '\0';
+		line = strrchr(buf, '\n');
+		line = line ? line + 1 : buf;
+	}
+	if (!line[0])
+		return;
+	mask_controls(line);
+	snprintf(out, size, ": %.*s", (int)(size > 3 ? size - 3 : 0), line);
+}
+
+/* Allocation failures as glib, babeltrace2 and ASan report them. */
+static bool looks_out_of_memory(const char *tail)
+{
+	return strstr(tail, "failed to allocate") || strstr(tail, "Cannot allocate") ||
+	       strstr(tail, "out of memory") || strstr(tail, "rss limit");
+}
+
+/* The signal's name; strsignal() may use a shared buffer, this cannot. */
+static const char *signal_name(int sig)
+{
+#ifdef HAVE_SIGDESCR_NP
+	const char *d = sigdescr_np(sig);
+
+	if (d)
+		return d;
+#endif
+	(void)sig;
+	return "unnamed signal";
+}
+
+/* Why a decoder died before its END record. */
+static void describe_death(pool *p, worker *w, int ws, bool reaped)
+{
+	char tail[300];
+
+	stderr_tail(w->errfd, tail, sizeof(tail));
+	w->status = LTTSYNC_ERROR_FORMAT;
+	if (!reaped)
+		snprintf(w->why, sizeof(w->why), "lttsync-decoder ended without its "
+			 "result (exit status lost: is SIGCHLD ignored?)%s", tail);
+	else if (WIFSIGNALED(ws) && looks_out_of_memory(tail))
+		snprintf(w->why, sizeof(w->why), "babeltrace2 ran out of memory "
+			 "decoding the trace (limit %zu MiB; signal %d, %s)%s",
+			 child_limit(p->s) >> 20, WTERMSIG(ws),
+			 signal_name(WTERMSIG(ws)), tail);
+	else if (WIFSIGNALED(ws))
+		snprintf(w->why, sizeof(w->why), "babeltrace2 crashed decoding the "
+			 "trace (signal %d, %s)%s", WTERMSIG(ws),
+			 signal_name(WTERMSIG(ws)), tail);
+	else if (looks_out_of_memory(tail))
+		snprintf(w->why, sizeof(w->why), "babeltrace2 ran out of memory "
+			 "decoding the trace (limit %zu MiB; exit status %d)%s",
+			 child_limit(p->s) >> 20, WEXITSTATUS(ws), tail);
+	else
+		snprintf(w->why, sizeof(w->why), "lttsync-decoder exited with status "
+			 "%d before its result%s", WEXITSTATUS(ws), tail);
+}
+
+/* Wait for the decoder; false when its status cannot be had. */
+static bool reap(pid_t pid, int *ws)
+{
+	while (waitpid(pid, ws, 0) < 0)
+		if (errno != EINTR)
+			return false;
+	return true;
+}
+
+/* End the decoder (killed unless it said END), record the trace's outcome. */
+static void finish(pool *p, worker *w)
+{
+	lsync_trace *t = lsync_session_trace(p->s, w->job->trace);
+	int ws = 0;
+	bool reaped;
+
+	/* Closing first: a decoder blocked on a full pipe gets EPIPE. Only a
+	 * decoder stopped mid-stream is killed: one that closed its output
+	 * has exited or is exiting (and if the caller ignores SIGCHLD, its
+	 * pid may already belong to another process). */
+	close(w->fd);
+	if (w->state == STOPPED)
+		kill(w->pid, SIGKILL);
+	reaped = reap(w->pid, &ws);
+	if (w->state == LOST)
+		describe_death(p, w, ws, reaped);
+	if (w->state == ENDED) {
+		t->stats = w->stats;
+	} else {
+		t->stats.events = w->events;
+		t->stats.packets = w->fed;
+	}
+	lsync_job_settle(p->s, w->job, w->status, w->why);
+	if (w->errfd >= 0)
+		close(w->errfd);
+	g_free(w);
+}
+
+/* ---- decoding here, when no decoder can be started --------------------- */
+
+/* Decode in this process and say so in the trace's message. */
+static lttsync_status decode_here_noted(pool *p, lsync_job *j)
+{
+	lsync_trace *t;
+	lttsync_status st = lsync_job_decode_here(p->s, j, p->progress, p->user_data);
+	char *msg;
+
+	t = lsync_session_trace(p->s, j->trace);
+	msg = t->message ? g_strdup_printf("%s (%s)", t->message, p->spawn_error)
+			 : g_strdup_printf("%s: %s", j->folder, p->spawn_error);
+	g_free(t->message);
+	t->message = msg;
+	return st;
+}
+
+/* Errors that no later attempt will cure: the decoder is missing or not runnable. */
+static bool permanent(int err)
+{
+	return err == ENOENT || err == EACCES || err == ENOEXEC || err == ENOTDIR ||
+	       err == ELOOP || err == EPERM;
+}
+
+/* ---- the merge ------------------------------------------------------------ */
+
+static int64_t head(const worker *w)
+{
+	return w->batch[w->pos].timestamp_ns;
+}
+
+/* Restore the heap below i after heap[i]'s key grew (or was replaced). */
+static void sift_down(pool *p, size_t i)
+{
+	for (;;) {
+		size_t l = 2 * i + 1, m = i;
+		worker *tmp;
+
+		if (l < p->n_heap && head(p->heap[l]) < head(p->heap[m]))
+			m = l;
+		if (l + 1 < p->n_heap && head(p->heap[l + 1]) < head(p->heap[m]))
+			m = l + 1;
+		if (m == i)
+			return;
+		tmp = p->heap[i];
+		p->heap[i] = p->heap[m];
+		p->heap[m] = tmp;
+		i = m;
+	}
+}
+
+static void push(pool *p, worker *w)
+{
+	size_t i = p->n_heap++;
+
+	p->heap[i] = w;
+	while (i && head(p->heap[(i - 1) / 2]) > head(p->heap[i])) {
+		worker *tmp = p->heap[i];
+
+		p->heap[i] = p->heap[(i - 1) / 2];
+		p->heap[(i - 1) / 2] = tmp;
+		i = (i - 1) / 2;
+	}
+}
+
+static void pop(pool *p)
+{
+	p->heap[0] = p->heap[--p->n_heap];
+	sift_down(p, 0);
+}
+
+/*
+ * The decoder cannot be started: decode here, noted. Checked once by
+ * access() too, since posix_spawn() may report a missing program only
+ * as the child's exit status 127 (older C libraries, valgrind).
+ */
+static void cannot_start(pool *p, int err, bool for_good)
+{
+	snprintf(p->spawn_error, sizeof(p->spawn_error), "decoded in the "
+		 "calling process: cannot start %s: %s", decoder_path(),
+		 strerror(err));
+	p->in_process = for_good;
+}
+
+/* Start decoding a job: its decoder joins the merge once it has packets. */
+static lttsync_status launch(pool *p, lsync_job *j)
+{
+	worker *w;
+	int err;
+
+	if (!p->checked && access(decoder_path(), X_OK) != 0)
+		cannot_start(p, errno, true);
+	p->checked = true;
+	if (p->in_process)
+		return decode_here_noted(p, j);
+	w = g_new0(worker, 1);
+	w->job = j;
+	if ((err = start(w, p->s))) {
+		if (w->errfd >= 0)
+			close(w->errfd);
+		g_free(w);
+		cannot_start(p, err, permanent(err));
+		return decode_here_noted(p, j);
+	}
+	if (!refill(p, w))
+		finish(p, w);
+	else if (p->merge)
+		push(p, w);
+	else
+		p->heap[p->n_heap++] = w; /* feed_ready() keeps a plain list */
+	return LTTSYNC_OK;
+}
+
+/* Feed the rest of w's batch, in the order it came. */
+static lttsync_status feed_batch(pool *p, worker *w)
+{
+	lttsync_status st = LTTSYNC_OK;
+
+	while (w->pos < w->len && !st) {
+		p->s->error[0] = '\0';
+		st = lsync_job_feed(p->s, w->job, &w->batch[w->pos++]);
+		if (st == LTTSYNC_ERROR_NO_MEMORY)
+			return st;
+		if (st)
+			stop(w, st, p->s->error);
+		lsync_clear_error(p->s);
+		w->fed += st == LTTSYNC_OK;
+	}
+	return LTTSYNC_OK;
+}
+
+/* Feed the earliest pending packet of all decoders. */
+static lttsync_status feed_next(pool *p)
+{
+	worker *w = p->heap[0];
+	lttsync_status st;
+
+	p->s->error[0] = '\0';
+	st = lsync_job_feed(p->s, w->job, &w->batch[w->pos]);
+	if (st == LTTSYNC_ERROR_NO_MEMORY)
+		return st;
+	if (st)
+		stop(w, st, p->s->error);
+	lsync_clear_error(p->s);
+	w->fed += st == LTTSYNC_OK;
+	if (++w->pos < w->len || refill(p, w)) {
+		sift_down(p, 0);
+		return LTTSYNC_OK;
+	}
+	pop(p);
+	finish(p, w);
+	return LTTSYNC_OK;
+}
+
+/*
+ * With more traces than workers, traces started late are far behind the
+ * others in time: merging would stall every other worker until they
+ * catch up. Then feed, in turn, whichever worker has output ready, never
+ * waiting on one while another is ready (doc/matching.md: the pending
+ * table must then cover whole traces).
+ */
+static lttsync_status feed_ready(pool *p)
+{
+	struct pollfd *fds = p->fds;
+	size_t i, k;
+	worker *w;
+
+	for (i = 0; i < p->n_heap; i++)
+		fds[i] = (struct pollfd){ .fd = p->heap[i]->fd, .events = POLLIN };
+	while (poll(fds, p->n_heap, -1) < 0)
+		if (errno != EINTR)
+			break;
+	for (k = 0; k < p->n_heap; k++) {
+		i = (p->cursor + k) % p->n_heap;
+		if (p->heap[i]->pos < p->heap[i]->len || fds[i].revents)
+			break;
+	}
+	i = k < p->n_heap ? i : p->cursor % p->n_heap;
+	p->cursor = i + 1;
+	w = p->heap[i];
+	if (w->pos < w->len || refill(p, w))
+		return feed_batch(p, w);
+	p->heap[i] = p->heap[--p->n_heap];
+	finish(p, w);
+	return LTTSYNC_OK;
+}
+
+/* The session ran out of memory: stop every decoder, settle every job. */
+static void abandon(pool *p, lsync_job *rest, size_t n_rest)
+{
+	while (p->n_heap) {
+		worker *w = p->heap[--p->n_heap];
+
+		stop(w, LTTSYNC_ERROR_NO_MEMORY, "reading stopped: out of memory");
+		finish(p, w);
+	}
+	for (size_t i = 0; i < n_rest; i++)
+		lsync_job_settle(p->s, &rest[i], LTTSYNC_ERROR_NO_MEMORY,
+				 "not read: the session ran out of memory");
+}
+
+lttsync_status lsync_workers_read(lttsync_session *s, lsync_job *jobs,
+				  size_t n, unsigned max_workers,
+				  lttsync_progress_fn progress, void *user_data)
+{
+	pool *p = g_new0(pool, 1);
+	lttsync_status st = LTTSYNC_OK;
+	size_t next = 0;
+
+	p->s = s;
+	p->progress = progress;
+	p->user_data = user_data;
+	p->merge = n <= max_workers;
+	p->heap = g_new(worker *, n ? n : 1);
+	p->fds = g_new(struct pollfd, n ? n : 1);
+	while (!st && (next < n || p->n_heap)) {
+		while (!st && next < n && p->n_heap < max_workers)
+			st = launch(p, &jobs[next++]);
+		if (!st && p->n_heap)
+			st = p->merge ? feed_next(p) : feed_ready(p);
+	}
+	if (st)
+		abandon(p, jobs + next, n - next);
+	g_free(p->heap);
+	g_free(p->fds);
+	g_free(p);
+	return st;
+}
