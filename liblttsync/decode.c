@@ -726,7 +726,9 @@ lttsync_status lsync_decode_trace(const char *path,
 	ctx.cb = cb;
 	ctx.stats = stats;
 	ctx.kinds = g_hash_table_new(g_direct_hash, g_direct_equal);
+	lsync_decode_fields_reset();
 	st = read_trace(path, &ctx, err, err_size);
+	lsync_decode_fields_reset();
 	st = finish_trace(&ctx, st, path, err, err_size);
 	g_hash_table_destroy(ctx.kinds);
 	g_free(ctx.sinks);

@@ -11,16 +11,76 @@
  */
 #include "decode_internal.h"
 
+#include <stdint.h>
 #include <string.h>
 
 #define IPPROTO_TCP_NUMBER 6
 
+/*
+ * Member lookups by name cost babeltrace2 a string hash and a glib table
+ * lookup each (8 % of a run on network-heavy traces); the same few
+ * (structure class, name) pairs recur for every network event, so their
+ * index is remembered per thread. Classes live as long as their trace:
+ * lsync_decode_fields_reset() empties the cache before each trace, so a
+ * class freed and another allocated at its address cannot mislead it.
+ */
+#define MEMBER_CACHE_SIZE 64
+
+typedef struct member_slot {
+	const bt_field_class *fc;
+	const char *name;        /* the caller's string (a literal) */
+	uint64_t index;
+} member_slot;
+
+static __thread member_slot member_cache[MEMBER_CACHE_SIZE];
+
+static bool member_index(const bt_field_class *fc, const char *name,
+			 uint64_t *out)
+{
+	uint64_t n = bt_field_class_structure_get_member_count(fc);
+
+	for (uint64_t i = 0; i < n; i++)
+		if (strcmp(bt_field_class_structure_member_get_name(
+				   bt_field_class_structure_borrow_member_by_index_const(fc, i)),
+			   name) == 0) {
+			*out = i;
+			return true;
+		}
+	return false;
+}
+
+void lsync_decode_fields_reset(void)
+{
+	memset(member_cache, 0, sizeof(member_cache));
+}
+
+static bool slot_valid(const member_slot *slot, const bt_field_class *fc,
+		       const char *name)
+{
+	return slot->fc == fc && slot->name == name &&
+	       slot->index < bt_field_class_structure_get_member_count(fc);
+}
+
 /* A member of a structure field, or NULL if `s` is not a structure. */
 static const bt_field *member(const bt_field *s, const char *name)
 {
+	const bt_field_class *fc;
+	member_slot *slot;
+
 	if (!s || bt_field_get_class_type(s) != BT_FIELD_CLASS_TYPE_STRUCTURE)
 		return NULL;
-	return bt_field_structure_borrow_member_field_by_name_const(s, name);
+	fc = bt_field_borrow_class_const(s);
+	slot = &member_cache[(((uintptr_t)fc >> 4) ^ ((uintptr_t)name >> 1)) %
+			     MEMBER_CACHE_SIZE];
+	if (!slot_valid(slot, fc, name)) {
+		if (!member_index(fc, name, &slot->index)) {
+			slot->fc = NULL;
+			return NULL;
+		}
+		slot->fc = fc;
+		slot->name = name;
+	}
+	return bt_field_structure_borrow_member_field_by_index_const(s, slot->index);
 }
 
 /* A non-negative integer field's value (enumerations are integers too). */

@@ -61,6 +61,12 @@ lsync_field_result lsync_decode_payload(lsync_layout layout,
 					lttsync_packet *p,
 					uint16_t *addons_raw);
 
+/*
+ * Forget the member indices remembered by lsync_decode_payload() (this
+ * thread): called around each trace, whose classes they point into.
+ */
+void lsync_decode_fields_reset(void);
+
 /* Is `raw` a plausible addons flags value under encoding `enc`? */
 bool lsync_addons_plausible(uint16_t raw, lsync_addons_encoding enc);
 
