@@ -15,13 +15,15 @@ ok() { pass=$((pass + 1)); echo "ok: $1"; }
 ko() { fail=$((fail + 1)); echo "FAIL: $1"; }
 skip() { echo "skip: $1"; }
 # check DESCRIPTION COMMAND...: ok when the command succeeds
-check() { d=$1; shift; if "$@"; then ok "$d"; else ko "$d"; fi; }
+check() { check_desc=$1; shift; if "$@"; then ok "$check_desc"; else ko "$check_desc"; fi; }
 
-# run NAME EXPECTED_STATUS ARGS...: stdout in $work/out, stderr in $work/err
+# run NAME EXPECTED_STATUS ARGS...: the command (RUN_PROGRAM, default
+# lttsync) with stdout in $work/out, stderr in $work/err. A hang is a
+# failure too (exit 124), not a stuck suite.
 run() {
 	name=$1 expect=$2
 	shift 2
-	${LTTSYNC_VALGRIND:-} "$LTTSYNC" "$@" >"$work/out" 2>"$work/err"
+	timeout 300 ${LTTSYNC_VALGRIND:-} "${RUN_PROGRAM:-$LTTSYNC}" "$@" >"$work/out" 2>"$work/err"
 	st=$?
 	if [ "$st" -eq "$expect" ]; then ok "$name (exit $st)"; else
 		ko "$name: exit $st, expected $expect"; sed 's/^/  /' "$work/err" | head -5; fi

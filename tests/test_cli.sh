@@ -1,31 +1,9 @@
 #!/bin/sh
 # The lttsync command: formats, exit statuses, and each kind of bad input.
 set -u
-top_srcdir=${top_srcdir:-.}
-top_builddir=${top_builddir:-.}
-LTTSYNC="$top_builddir/lttsync"
+. "${top_srcdir:-.}/tests/harness.sh"
 EX="$top_srcdir/examples/three-hosts.csv"
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-pass=0
-fail=0
 
-ok() { pass=$((pass + 1)); echo "ok: $1"; }
-ko() { fail=$((fail + 1)); echo "FAIL: $1"; }
-
-# run NAME EXPECTED_STATUS ARGS...: stdout in $work/out, stderr in $work/err
-run() {
-	name=$1 expect=$2
-	shift 2
-	# A hang is a failure too (exit 124), not a stuck suite.
-	timeout 300 ${LTTSYNC_VALGRIND:-} "$LTTSYNC" "$@" >"$work/out" 2>"$work/err"
-	st=$?
-	if [ "$st" -eq "$expect" ]; then ok "$name (exit $st)"; else
-		ko "$name: exit $st, expected $expect"; sed 's/^/  /' "$work/err"; fi
-}
-contains() { # FILE PATTERN DESCRIPTION
-	if grep -q -- "$2" "$1"; then ok "$3"; else ko "$3: no '$2' in $1"; sed 's/^/  /' "$1" | head -20; fi
-}
 empty() {
 	if [ ! -s "$1" ]; then ok "$2"; else ko "$2: $1 not empty"; fi
 }
@@ -192,5 +170,4 @@ contains "$work/err" "$work/bad" "names the broken trace"
 run "bad --host" 1 --host "=x" "$work"
 run "missing trace folder" 1 "$work/does-not-exist"
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

@@ -6,41 +6,14 @@
 # truth.json counts and --messages lists, timestamps included. Also:
 # determinism, reading one stream without the muxer, usage errors.
 set -u
-top_builddir=${top_builddir:-.}
-GEN="$top_builddir/lttsync-gen"
+. "${top_srcdir:-.}/tests/harness.sh"
+GEN=${LTTSYNC_GEN:-$GEN}
+RUN_PROGRAM=$GEN
 if ! command -v babeltrace2 >/dev/null 2>&1; then
 	echo "SKIP: babeltrace2 is not installed"
 	exit 77
 fi
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-pass=0
-fail=0
 
-ok() { pass=$((pass + 1)); echo "ok: $1"; }
-ko() { fail=$((fail + 1)); echo "FAIL: $1"; }
-check() { # DESCRIPTION COMMAND...
-	check_desc=$1
-	shift
-	if "$@"; then ok "$check_desc"; else ko "$check_desc"; fi
-}
-
-# run NAME EXPECTED_STATUS ARGS...: stdout in $work/out, stderr in $work/err
-run() {
-	name=$1 expect=$2
-	shift 2
-	"$GEN" "$@" >"$work/out" 2>"$work/err"
-	st=$?
-	if [ "$st" -eq "$expect" ]; then ok "$name (exit $st)"; else
-		ko "$name: exit $st, expected $expect"; sed 's/^/  /' "$work/err"; fi
-}
-contains() { # FILE PATTERN DESCRIPTION
-	if grep -q -- "$2" "$1"; then ok "$3"; else
-		ko "$3: no '$2' in $1"; head -c 600 "$1" | sed 's/^/  /'; fi
-}
-lacks() { # FILE PATTERN DESCRIPTION
-	if grep -q -- "$2" "$1"; then ko "$3: '$2' in $1"; else ok "$3"; fi
-}
 same() { # GOT EXPECTED DESCRIPTION
 	if [ "$1" = "$2" ]; then ok "$3 ($1)"; else ko "$3: got '$1', expected '$2'"; fi
 }
@@ -303,5 +276,4 @@ for h in host0 host1; do
 		"$(host_field "$d/truth.json" "$h" events)" "single stream $h: event count"
 done
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

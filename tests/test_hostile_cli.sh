@@ -7,35 +7,9 @@
 # documented it is counted as passed and "FIXED" is printed, so the row
 # can be turned into an ordinary check. Last line: "N passed, N failed".
 set -u
-top_srcdir=${top_srcdir:-.}
-top_builddir=${top_builddir:-.}
-LTTSYNC="$top_builddir/lttsync"
-GEN="$top_builddir/lttsync-gen"
-work=$(mktemp -d)
-trap 'chmod -R u+rwx "$work" 2>/dev/null; rm -rf "$work"' EXIT
-pass=0
-fail=0
+. "${top_srcdir:-.}/tests/harness.sh"
 known=0
 
-ok() { pass=$((pass + 1)); echo "ok: $1"; }
-ko() { fail=$((fail + 1)); echo "FAIL: $1"; }
-skip() { echo "skip: $1"; }
-
-# run NAME EXPECTED_STATUS ARGS...: stdout in $work/out, stderr in $work/err
-run() {
-	name=$1 expect=$2
-	shift 2
-	${LTTSYNC_VALGRIND:-} "$LTTSYNC" "$@" >"$work/out" 2>"$work/err"
-	st=$?
-	if [ "$st" -eq "$expect" ]; then ok "$name (exit $st)"; else
-		ko "$name: exit $st, expected $expect"; sed 's/^/  /' "$work/err" | head -5; fi
-}
-contains() { # FILE PATTERN DESCRIPTION
-	if grep -q -- "$2" "$1"; then ok "$3"; else ko "$3: no '$2' in $1"; sed 's/^/  /' "$1" | head -10; fi
-}
-lacks() { # FILE PATTERN DESCRIPTION
-	if grep -q -- "$2" "$1"; then ko "$3: '$2' in $1"; else ok "$3"; fi
-}
 # known NAME COMMAND...: the command checks the documented (wanted)
 # behaviour; today it fails because of a reported defect.
 known() {
@@ -298,5 +272,4 @@ LTTSYNC_DECODER=/nonexistent/lttsync-decoder run "C36 decoder missing: decoded i
 contains "$work/err" "note: .*decoded in the calling process: cannot start /nonexistent/lttsync-decoder" "C36 says so"
 
 echo "$known known defects (see doc/hostile-inputs.md)"
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

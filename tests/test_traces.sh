@@ -5,19 +5,12 @@
 # time inside the reported bounds, the estimate within the bound width;
 # every pair of trace layouts synchronizes.
 set -u
-top_builddir=${top_builddir:-.}
-GEN=${LTTSYNC_GEN:-$top_builddir/lttsync-gen}
-LTTSYNC="$top_builddir/lttsync"
+. "${top_srcdir:-.}/tests/harness.sh"
+GEN=${LTTSYNC_GEN:-$GEN}
 command -v python3 >/dev/null 2>&1 || { echo "python3 needed"; exit 77; }
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); echo "ok: $1"; }
-ko() { fail=$((fail + 1)); echo "FAIL: $1"; }
 
-# check NAME EXPECTED_STATUS GEN_ARGS...: generate, synchronize, compare
-check() {
+# sync_check NAME EXPECTED_STATUS GEN_ARGS...: generate, synchronize, compare
+sync_check() {
 	name=$1 expect=$2
 	shift 2
 	rm -rf "$work/t"
@@ -66,15 +59,14 @@ PY
 	else ko "$name: ground truth"; cat "$work/py.log"; fi
 }
 
-check "2 hosts, modules-2.10.5 and addons-b" 0 -n 2 -l modules-2.10.5,addons-b -d 5 -s 11 \
+sync_check "2 hosts, modules-2.10.5 and addons-b" 0 -n 2 -l modules-2.10.5,addons-b -d 5 -s 11 \
 	--max-offset-ns 7200000000000 --max-drift-ppm 200
-check "3 hosts, mixed layouts, chain" 0 -n 3 -l modules-2.9,addons-a,modules-2.13 -t chain -d 5 -s 12
-check "8 hosts, star, IPv6, retransmissions" 0 -n 8 -l modules-2.13,modules-2.10.5 -t star -d 4 -s 13 \
+sync_check "3 hosts, mixed layouts, chain" 0 -n 3 -l modules-2.9,addons-a,modules-2.13 -t chain -d 5 -s 12
+sync_check "8 hosts, star, IPv6, retransmissions" 0 -n 8 -l modules-2.13,modules-2.10.5 -t star -d 4 -s 13 \
 	--ipv6-fraction 0.5 --retransmit-fraction 0.05
-check "every pair of layouts (mesh of 7 layouts)" 0 -n 7 \
+sync_check "every pair of layouts (mesh of 7 layouts)" 0 -n 7 \
 	-l modules-2.9,modules-2.10.5,modules-2.13,modules-2.6,experimental,addons-a,addons-b \
 	-t mesh -d 3 -s 14
-check "a host traced without headers stays unsynchronized" 2 -n 3 -l modules-2.10.5,old -t mesh -d 3 -s 15
+sync_check "a host traced without headers stays unsynchronized" 2 -n 3 -l modules-2.10.5,old -t mesh -d 3 -s 15
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish
