@@ -609,21 +609,31 @@ static lttsync_status launch(pool *p, lsync_job *j)
 	return LTTSYNC_OK;
 }
 
+/*
+ * Feed w's next packet. A refusal stops that worker (its trace keeps the
+ * reason); only running out of memory stops everything.
+ */
+static lttsync_status feed_one(pool *p, worker *w, lttsync_status *st)
+{
+	p->s->error[0] = '\0';
+	*st = lsync_job_feed(p->s, w->job, &w->batch[w->pos++]);
+	if (*st == LTTSYNC_ERROR_NO_MEMORY)
+		return *st;
+	if (*st)
+		stop(w, *st, p->s->error);
+	lsync_clear_error(p->s);
+	w->fed += *st == LTTSYNC_OK;
+	return LTTSYNC_OK;
+}
+
 /* Feed the rest of w's batch, in the order it came. */
 static lttsync_status feed_batch(pool *p, worker *w)
 {
 	lttsync_status st = LTTSYNC_OK;
 
-	while (w->pos < w->len && !st) {
-		p->s->error[0] = '\0';
-		st = lsync_job_feed(p->s, w->job, &w->batch[w->pos++]);
-		if (st == LTTSYNC_ERROR_NO_MEMORY)
-			return st;
-		if (st)
-			stop(w, st, p->s->error);
-		lsync_clear_error(p->s);
-		w->fed += st == LTTSYNC_OK;
-	}
+	while (w->pos < w->len && !st)
+		if (feed_one(p, w, &st) == LTTSYNC_ERROR_NO_MEMORY)
+			return LTTSYNC_ERROR_NO_MEMORY;
 	return LTTSYNC_OK;
 }
 
@@ -633,15 +643,9 @@ static lttsync_status feed_next(pool *p)
 	worker *w = p->heap[0];
 	lttsync_status st;
 
-	p->s->error[0] = '\0';
-	st = lsync_job_feed(p->s, w->job, &w->batch[w->pos]);
-	if (st == LTTSYNC_ERROR_NO_MEMORY)
-		return st;
-	if (st)
-		stop(w, st, p->s->error);
-	lsync_clear_error(p->s);
-	w->fed += st == LTTSYNC_OK;
-	if (++w->pos < w->len || refill(p, w)) {
+	if (feed_one(p, w, &st) == LTTSYNC_ERROR_NO_MEMORY)
+		return LTTSYNC_ERROR_NO_MEMORY;
+	if (w->pos < w->len || refill(p, w)) {
 		sift_down(p, 0);
 		return LTTSYNC_OK;
 	}

@@ -31,6 +31,7 @@
 
 #include "decode.h"
 #include "decode_internal.h"
+#include "testfiles.h"
 
 #define CLOCK_OFFSET INT64_C(1700000000000000000)
 #define CTF_MAGIC 0xC1FC1FC1u
@@ -118,27 +119,6 @@ static void decode_ok(const char *path, collect *c, lsync_decode_stats *s)
 }
 
 /* ---- files ------------------------------------------------------------- */
-
-static int rm_entry(const char *path, const struct stat *st, int flag,
-		    struct FTW *ftw)
-{
-	(void)st; (void)flag; (void)ftw;
-	return remove(path);
-}
-
-static void rm_rf(const char *path)
-{
-	nftw(path, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
-}
-
-static char *make_tmpdir(void)
-{
-	GError *e = NULL;
-	char *d = g_dir_make_tmp("lttsync-decode-XXXXXX", &e);
-
-	cr_assert_not_null(d, "cannot make a temporary folder: %s", e ? e->message : "?");
-	return d;
-}
 
 static void write_file(const char *dir, const char *name, const void *data,
 		       size_t len)
@@ -522,7 +502,7 @@ static void check_modules_v6(const collect *c)
 
 static void check_modules_trace(bool newer)
 {
-	char *dir = make_tmpdir();
+	char *dir = test_make_tmpdir("lttsync-decode");
 	collect c;
 	lsync_decode_stats s;
 
@@ -540,7 +520,7 @@ static void check_modules_trace(bool newer)
 	check_modules_v4(&c);
 	check_modules_v6(&c);
 	collect_fini(&c);
-	rm_rf(dir);
+	test_rm_rf(dir);
 	g_free(dir);
 }
 
@@ -557,7 +537,7 @@ Test(layouts, modules_2_9_8_transport_header_type_selects)
 /* 2.9.8+: TCP but no transport header captured yet, vs UDP with none. */
 Test(layouts, modules_unknown_transport_header)
 {
-	char *dir = make_tmpdir();
+	char *dir = test_make_tmpdir("lttsync-decode");
 	GString *m = meta_begin("h", NULL);
 	char *fields = modules_fields(true, true);
 	GByteArray *b = stream_begin();
@@ -579,7 +559,7 @@ Test(layouts, modules_unknown_transport_header)
 	cr_assert_eq(s.not_tcp, 1);
 	cr_assert_eq(s.packets, 0);
 	collect_fini(&c);
-	rm_rf(dir);
+	test_rm_rf(dir);
 	g_free(dir);
 }
 
@@ -650,7 +630,7 @@ static void write_addons_trace(const char *dir, bool enc_b, unsigned n)
 
 static void check_addons_trace(bool enc_b, unsigned n)
 {
-	char *dir = make_tmpdir();
+	char *dir = test_make_tmpdir("lttsync-decode");
 	collect c;
 	lsync_decode_stats s;
 
@@ -675,7 +655,7 @@ static void check_addons_trace(bool enc_b, unsigned n)
 		cr_assert_eq(p->has_ports, 0);
 	}
 	collect_fini(&c);
-	rm_rf(dir);
+	test_rm_rf(dir);
 	g_free(dir);
 }
 
@@ -720,7 +700,7 @@ Test(layouts, addons_encoding_rules)
 /* A trace whose values are plausible under both encodings: A wins ties. */
 Test(layouts, addons_ambiguous_trace_reads_as_a)
 {
-	char *dir = make_tmpdir();
+	char *dir = test_make_tmpdir("lttsync-decode");
 	GString *m = meta_begin("h", NULL);
 	GByteArray *b = stream_begin();
 	collect c;
@@ -735,7 +715,7 @@ Test(layouts, addons_ambiguous_trace_reads_as_a)
 	cr_assert_eq(s.packets, 1);
 	cr_assert_eq(pkt(&c, 0)->flags, lsync_addons_canonical(0x5008, LSYNC_ADDONS_A));
 	collect_fini(&c);
-	rm_rf(dir);
+	test_rm_rf(dir);
 	g_free(dir);
 }
 
@@ -786,7 +766,7 @@ static void write_experimental_variant(const char *dir)
 
 Test(layouts, experimental_variant)
 {
-	char *dir = make_tmpdir();
+	char *dir = test_make_tmpdir("lttsync-decode");
 	collect c;
 	lsync_decode_stats s;
 
@@ -805,14 +785,14 @@ Test(layouts, experimental_variant)
 	cr_assert_eq(pkt(&c, 0)->family, 0);
 	cr_assert_eq(pkt(&c, 0)->has_ports, 0);
 	collect_fini(&c);
-	rm_rf(dir);
+	test_rm_rf(dir);
 	g_free(dir);
 }
 
 /* net_data_experimental, transport_fields as a structure. */
 Test(layouts, experimental_structure)
 {
-	char *dir = make_tmpdir();
+	char *dir = test_make_tmpdir("lttsync-decode");
 	GString *m = meta_begin("exp", NULL);
 	GByteArray *b = stream_begin();
 	collect c;
@@ -834,14 +814,14 @@ Test(layouts, experimental_structure)
 	cr_assert_eq(pkt(&c, 0)->flags, LTTSYNC_TCP_SYN | LTTSYNC_TCP_ACK);
 	cr_assert_eq(pkt(&c, 0)->direction, LTTSYNC_DIRECTION_RECEIVE);
 	collect_fini(&c);
-	rm_rf(dir);
+	test_rm_rf(dir);
 	g_free(dir);
 }
 
 /* The old layout, as lttng-modules 2.5 wrote it (32-bit kernel). */
 Test(layouts, old_layout_counted_as_no_header)
 {
-	char *dir = make_tmpdir();
+	char *dir = test_make_tmpdir("lttsync-decode");
 	GString *m = meta_begin(NULL, NULL);
 	GByteArray *b = stream_begin();
 	const char *fields = "uint32_t _skbaddr; uint32_t _len; string _name;";
@@ -866,7 +846,7 @@ Test(layouts, old_layout_counted_as_no_header)
 	cr_assert_eq(s.no_header, 3);
 	cr_assert_eq(s.packets, 0);
 	collect_fini(&c);
-	rm_rf(dir);
+	test_rm_rf(dir);
 	g_free(dir);
 }
 
@@ -913,7 +893,7 @@ static void write_malformed_trace(const char *dir)
 
 Test(bad_input, missing_or_mistyped_fields_are_malformed)
 {
-	char *dir = make_tmpdir();
+	char *dir = test_make_tmpdir("lttsync-decode");
 	collect c;
 	lsync_decode_stats s;
 
@@ -925,7 +905,7 @@ Test(bad_input, missing_or_mistyped_fields_are_malformed)
 	cr_assert_eq(s.malformed, 4);
 	cr_assert_eq(s.packets, 0);
 	collect_fini(&c);
-	rm_rf(dir);
+	test_rm_rf(dir);
 	g_free(dir);
 }
 
@@ -960,7 +940,7 @@ Test(bad_input, null_arguments)
 /* An empty folder is not a trace; a file is not a trace folder. */
 Test(bad_input, empty_folder_and_plain_file_are_format)
 {
-	char *dir = make_tmpdir();
+	char *dir = test_make_tmpdir("lttsync-decode");
 	char *file = g_build_filename(dir, "notes.txt", NULL);
 	collect c;
 	lsync_decode_stats s;
@@ -973,7 +953,7 @@ Test(bad_input, empty_folder_and_plain_file_are_format)
 	cr_assert_eq(decode(file, &c, &s, err, sizeof(err)), LTTSYNC_ERROR_FORMAT);
 	cr_assert_eq(c.begins, 0);
 	collect_fini(&c);
-	rm_rf(dir);
+	test_rm_rf(dir);
 	g_free(file);
 	g_free(dir);
 }
@@ -986,7 +966,7 @@ Test(bad_input, empty_folder_and_plain_file_are_format)
  */
 static void check_garbage_metadata(const char *prefix, size_t prefix_len)
 {
-	char *dir = make_tmpdir();
+	char *dir = test_make_tmpdir("lttsync-decode");
 	uint8_t junk[4096];
 	collect c;
 	lsync_decode_stats s;
@@ -1003,7 +983,7 @@ static void check_garbage_metadata(const char *prefix, size_t prefix_len)
 	cr_assert_eq(c.begins, 0);
 	cr_assert_eq(s.events, 0);
 	collect_fini(&c);
-	rm_rf(dir);
+	test_rm_rf(dir);
 	g_free(dir);
 }
 
@@ -1025,14 +1005,14 @@ Test(bad_input, garbage_packetized_metadata_is_format)
 /* A trace folder or metadata file that cannot be read: IO, not FORMAT. */
 Test(bad_input, unreadable_trace_is_io)
 {
-	char *dir = make_tmpdir();
+	char *dir = test_make_tmpdir("lttsync-decode");
 	char *meta = g_build_filename(dir, "metadata", NULL);
 	collect c;
 	lsync_decode_stats s;
 	char err[256];
 
 	if (geteuid() == 0) {
-		rm_rf(dir);
+		test_rm_rf(dir);
 		g_free(meta);
 		g_free(dir);
 		cr_skip_test("running as root: permissions are not enforced");
@@ -1048,7 +1028,7 @@ Test(bad_input, unreadable_trace_is_io)
 	cr_assert_eq(c.begins, 0);
 	chmod(dir, 0700);
 	collect_fini(&c);
-	rm_rf(dir);
+	test_rm_rf(dir);
 	g_free(meta);
 	g_free(dir);
 }
@@ -1060,7 +1040,7 @@ Test(bad_input, unreadable_trace_is_io)
  */
 static void check_metadata_only(const char *hostname)
 {
-	char *dir = make_tmpdir();
+	char *dir = test_make_tmpdir("lttsync-decode");
 	GString *m = meta_begin(hostname, NULL);
 	collect c;
 	lsync_decode_stats s;
@@ -1077,7 +1057,7 @@ static void check_metadata_only(const char *hostname)
 	else
 		cr_assert_null(c.hostname);
 	collect_fini(&c);
-	rm_rf(dir);
+	test_rm_rf(dir);
 	g_free(dir);
 }
 
@@ -1093,7 +1073,7 @@ Test(bad_input, metadata_only_is_ok_and_empty)
  */
 Test(bad_input, truncated_stream_delivers_what_precedes)
 {
-	char *dir = make_tmpdir();
+	char *dir = test_make_tmpdir("lttsync-decode");
 	GString *m = meta_begin("cut", NULL);
 	GByteArray *b = stream_begin();
 	collect c;
@@ -1120,7 +1100,7 @@ Test(bad_input, truncated_stream_delivers_what_precedes)
 	cr_assert_eq(s.packets, 5);
 	cr_assert_eq(pkt(&c, 4)->flags, LTTSYNC_TCP_ACK);
 	collect_fini(&c);
-	rm_rf(dir);
+	test_rm_rf(dir);
 	g_free(dir);
 }
 
@@ -1131,7 +1111,7 @@ Test(bad_input, truncated_stream_delivers_what_precedes)
  */
 Test(bad_input, truncated_packet_fails_at_open)
 {
-	char *dir = make_tmpdir();
+	char *dir = test_make_tmpdir("lttsync-decode");
 	GString *m = meta_begin("cut", "packet.context := struct { uint64_t packet_size;"
 				" uint64_t content_size; };");
 	GByteArray *b = g_byte_array_new();
@@ -1160,14 +1140,14 @@ Test(bad_input, truncated_packet_fails_at_open)
 	cr_assert(strstr(err, "index"), "babeltrace2's reason is included: %s", err);
 	cr_assert_eq(c.packets->len, 0);
 	collect_fini(&c);
-	rm_rf(dir);
+	test_rm_rf(dir);
 	g_free(dir);
 }
 
 /* An unknown event id inside a well-formed packet: a decoding error. */
 Test(bad_input, corrupt_event_delivers_what_precedes)
 {
-	char *dir = make_tmpdir();
+	char *dir = test_make_tmpdir("lttsync-decode");
 	GString *m = meta_begin("corrupt", NULL);
 	GByteArray *b = stream_begin();
 	collect c;
@@ -1188,7 +1168,7 @@ Test(bad_input, corrupt_event_delivers_what_precedes)
 	cr_assert_eq(s.events, 3);
 	cr_assert_eq(c.packets->len, 3);
 	collect_fini(&c);
-	rm_rf(dir);
+	test_rm_rf(dir);
 	g_free(dir);
 }
 
@@ -1196,7 +1176,7 @@ Test(bad_input, corrupt_event_delivers_what_precedes)
 
 Test(callbacks, packet_callback_stops_reading)
 {
-	char *dir = make_tmpdir();
+	char *dir = test_make_tmpdir("lttsync-decode");
 	collect c;
 	lsync_decode_stats s;
 	char err[256];
@@ -1208,14 +1188,14 @@ Test(callbacks, packet_callback_stops_reading)
 	cr_assert_eq(c.packets->len, 1);
 	cr_assert_eq(s.packets, 2, "the refused packet was handed out too");
 	collect_fini(&c);
-	rm_rf(dir);
+	test_rm_rf(dir);
 	g_free(dir);
 }
 
 /* addons packets are held back: a stop while they are flushed counts too. */
 Test(callbacks, packet_callback_stops_addons_flush)
 {
-	char *dir = make_tmpdir();
+	char *dir = test_make_tmpdir("lttsync-decode");
 	collect c;
 	lsync_decode_stats s;
 	char err[256];
@@ -1227,13 +1207,13 @@ Test(callbacks, packet_callback_stops_addons_flush)
 	cr_assert_eq(c.packets->len, 3);
 	cr_assert_eq(s.packets, 4);
 	collect_fini(&c);
-	rm_rf(dir);
+	test_rm_rf(dir);
 	g_free(dir);
 }
 
 Test(callbacks, begin_callback_stops_reading)
 {
-	char *dir = make_tmpdir();
+	char *dir = test_make_tmpdir("lttsync-decode");
 	collect c;
 	lsync_decode_stats s;
 	char err[256];
@@ -1245,7 +1225,7 @@ Test(callbacks, begin_callback_stops_reading)
 	cr_assert_eq(c.begins, 1);
 	cr_assert_eq(c.packets->len, 0);
 	collect_fini(&c);
-	rm_rf(dir);
+	test_rm_rf(dir);
 	g_free(dir);
 }
 
@@ -1309,7 +1289,7 @@ static void make_trace_folder(const char *root, const char *rel)
  */
 Test(find_traces, session_tree_sorted_with_links)
 {
-	char *root = make_tmpdir(), *ext = make_tmpdir();
+	char *root = test_make_tmpdir("lttsync-decode"), *ext = test_make_tmpdir("lttsync-decode");
 	char *ext_trace = g_build_filename(ext, "t", NULL);
 	static const char *const want[] = {
 		"host/kernel", "host/ust/uid/1000/64-bit", "other/a", "zz",
@@ -1329,8 +1309,8 @@ Test(find_traces, session_tree_sorted_with_links)
 	found = find(root, LTTSYNC_OK);
 	assert_found(found, root, want, G_N_ELEMENTS(want));
 	g_ptr_array_free(found, TRUE);
-	rm_rf(root);
-	rm_rf(ext);
+	test_rm_rf(root);
+	test_rm_rf(ext);
 	g_free(ext_trace);
 	g_free(root);
 	g_free(ext);
@@ -1338,7 +1318,7 @@ Test(find_traces, session_tree_sorted_with_links)
 
 Test(find_traces, a_trace_folder_itself)
 {
-	char *root = make_tmpdir();
+	char *root = test_make_tmpdir("lttsync-decode");
 	GPtrArray *found;
 
 	make_trace_folder(root, "nested/below");
@@ -1347,13 +1327,13 @@ Test(find_traces, a_trace_folder_itself)
 	cr_assert_eq(found->len, 1);
 	cr_assert_str_eq(g_ptr_array_index(found, 0), root);
 	g_ptr_array_free(found, TRUE);
-	rm_rf(root);
+	test_rm_rf(root);
 	g_free(root);
 }
 
 Test(find_traces, empty_missing_file_and_stop)
 {
-	char *root = make_tmpdir();
+	char *root = test_make_tmpdir("lttsync-decode");
 	char *file = g_build_filename(root, "f", NULL);
 	GPtrArray *found = find(root, LTTSYNC_OK);
 	char err[256];
@@ -1366,7 +1346,7 @@ Test(find_traces, empty_missing_file_and_stop)
 	make_trace_folder(root, "t");
 	cr_assert_eq(lsync_find_traces(root, on_found_stop, NULL, err, sizeof(err)),
 		     LTTSYNC_ERROR_NOT_FOUND);
-	rm_rf(root);
+	test_rm_rf(root);
 	g_free(file);
 	g_free(root);
 }
@@ -1374,12 +1354,12 @@ Test(find_traces, empty_missing_file_and_stop)
 /* An unreadable subfolder is skipped, the rest still found. */
 Test(find_traces, unreadable_subfolder_skipped)
 {
-	char *root = make_tmpdir();
+	char *root = test_make_tmpdir("lttsync-decode");
 	char *locked = subdir(root, "locked");
 	GPtrArray *found;
 
 	if (geteuid() == 0) {
-		rm_rf(root);
+		test_rm_rf(root);
 		g_free(locked);
 		g_free(root);
 		cr_skip_test("running as root: permissions are not enforced");
@@ -1391,7 +1371,7 @@ Test(find_traces, unreadable_subfolder_skipped)
 	cr_assert_eq(found->len, 1);
 	chmod(locked, 0755);
 	g_ptr_array_free(found, TRUE);
-	rm_rf(root);
+	test_rm_rf(root);
 	g_free(locked);
 	g_free(root);
 }
@@ -1536,7 +1516,7 @@ static char *generator(void)
 static char *generate(const char *const *args)
 {
 	char *gen = generator();
-	char *out = make_tmpdir();
+	char *out = test_make_tmpdir("lttsync-decode");
 	GPtrArray *argv = g_ptr_array_new();
 	GError *e = NULL;
 	char *err_text = NULL;
@@ -1629,7 +1609,7 @@ Test(generated, every_layout_counts_match_the_writer)
 		collect_fini(&c);
 	}
 	g_free(json);
-	rm_rf(out);
+	test_rm_rf(out);
 	g_free(out);
 }
 
@@ -1680,7 +1660,7 @@ static int decode_all_hosts(const char *out, GArray *all)
  */
 Test(generated, matching_across_layouts_gives_the_writers_segments)
 {
-	char *scratch = make_tmpdir();
+	char *scratch = test_make_tmpdir("lttsync-decode");
 	char *csv = g_build_filename(scratch, "segments.csv", NULL);
 	const char *const args[] = {
 		"-n", "8", "-l", ALL_LAYOUTS, "-t", "mesh", "-d", "2", "-s", "5",
@@ -1704,8 +1684,8 @@ Test(generated, matching_across_layouts_gives_the_writers_segments)
 	g_array_free(all, TRUE);
 	g_array_free(got, TRUE);
 	g_array_free(want, TRUE);
-	rm_rf(out);
-	rm_rf(scratch);
+	test_rm_rf(out);
+	test_rm_rf(scratch);
 	g_free(out);
 	g_free(csv);
 	g_free(scratch);
@@ -1885,7 +1865,7 @@ Test(real_traces, no_network_events)
 /* The same for packetized metadata (scp_src's, copied without streams). */
 Test(real_traces, packetized_metadata_only_gives_hostname)
 {
-	char *src = shared_trace("scp/scp_src"), *dir = make_tmpdir();
+	char *src = shared_trace("scp/scp_src"), *dir = test_make_tmpdir("lttsync-decode");
 	char *meta_path = g_build_filename(src, "metadata", NULL), *meta;
 	gsize len;
 	collect c;
@@ -1898,7 +1878,7 @@ Test(real_traces, packetized_metadata_only_gives_hostname)
 	cr_assert_str_eq(c.hostname, "VM1");
 	cr_assert_eq(s.events, 0);
 	collect_fini(&c);
-	rm_rf(dir);
+	test_rm_rf(dir);
 	g_free(meta);
 	g_free(meta_path);
 	g_free(dir);

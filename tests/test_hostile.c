@@ -31,32 +31,13 @@
 
 #include <lttsync/lttsync.h>
 
+#include "testfiles.h"
+
 #define P62 (INT64_C(1) << 62)
 #define CTF_MAGIC 0xC1FC1FC1u
 #define OFFSET_NS INT64_C(1700000000000000000)
 
 /* ---- files ------------------------------------------------------------- */
-
-static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st; (void)flag; (void)ftw;
-	chmod(path, 0700);
-	return remove(path);
-}
-
-static void rm_rf(const char *path)
-{
-	nftw(path, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
-}
-
-static char *make_tmpdir(void)
-{
-	GError *e = NULL;
-	char *d = g_dir_make_tmp("lttsync-hostile-XXXXXX", &e);
-
-	cr_assert_not_null(d, "cannot make a temporary folder: %s", e ? e->message : "?");
-	return d;
-}
 
 static void write_file(const char *dir, const char *name, const void *data, size_t len)
 {
@@ -208,7 +189,7 @@ static void write_exchange_trace(const char *dir, bool is_a, unsigned n,
 static char *write_exchange(unsigned n, int64_t clock_offset, uint64_t base,
 			    const char *seq_type, unsigned seq_bytes)
 {
-	char *root = make_tmpdir();
+	char *root = test_make_tmpdir("lttsync-hostile");
 	char *a = subdir(root, "alpha"), *b = subdir(root, "bravo");
 
 	write_exchange_trace(a, true, n, clock_offset, base, seq_type, seq_bytes);
@@ -244,7 +225,7 @@ static char *generated(void)
 
 	if (!gen)
 		cr_skip_test("lttsync-gen not found (set LTTSYNC_GEN or top_builddir)");
-	root = make_tmpdir();
+	root = test_make_tmpdir("lttsync-hostile");
 	out = g_build_filename(root, "g", NULL);
 	cmd = g_strdup_printf("'%s' -q -n 2 -d 1 '%s'", gen, out);
 	rc = system(cmd);
@@ -369,7 +350,7 @@ Test(traces, truncated_stream)
 		  "%s", lttsync_session_get_trace_message(s, 0));
 	cr_assert_eq(lttsync_session_get_trace_status(s, 1), LTTSYNC_OK);
 	lttsync_session_destroy(s);
-	rm_rf(root);
+	test_rm_rf(root);
 	g_free(chan);
 	g_free(root);
 }
@@ -389,7 +370,7 @@ Test(traces, corrupted_stream_bytes)
 	cr_assert_neq(lttsync_session_get_trace_message(s, 0)[0], '\0');
 	cr_assert_eq(lttsync_session_get_trace_status(s, 1), LTTSYNC_OK);
 	lttsync_session_destroy(s);
-	rm_rf(root);
+	test_rm_rf(root);
 	g_free(chan);
 	g_free(root);
 }
@@ -416,7 +397,7 @@ Test(traces, corrupted_metadata_text)
 	cr_assert_eq(lttsync_session_get_trace_status(s, 1), LTTSYNC_OK);
 	lttsync_session_destroy(s);
 	g_free(text);
-	rm_rf(root);
+	test_rm_rf(root);
 	g_free(meta);
 	g_free(root);
 }
@@ -440,7 +421,7 @@ Test(traces, metadata_only)
 	cr_assert_eq(stat_of(s, 0, LTTSYNC_TRACE_STAT_STREAMS), 0);
 	cr_assert_eq(lttsync_session_find_host(&h, s, "host0"), LTTSYNC_OK);
 	lttsync_session_destroy(s);
-	rm_rf(root);
+	test_rm_rf(root);
 	g_free(c0);
 	g_free(c1);
 	g_free(dir);
@@ -464,7 +445,7 @@ Test(traces, missing_metadata)
 	cr_assert(strstr(lttsync_session_get_trace_message(s, 0), "no metadata"),
 		  "%s", lttsync_session_get_trace_message(s, 0));
 	lttsync_session_destroy(s);
-	rm_rf(root);
+	test_rm_rf(root);
 	g_free(meta);
 	g_free(dir);
 	g_free(root);
@@ -473,7 +454,7 @@ Test(traces, missing_metadata)
 /* H6: an empty folder. */
 Test(traces, empty_folder)
 {
-	char *root = make_tmpdir();
+	char *root = test_make_tmpdir("lttsync-hostile");
 	lttsync_session *s = session();
 	size_t n = 99;
 
@@ -481,14 +462,14 @@ Test(traces, empty_folder)
 	cr_assert_eq(n, 0);
 	cr_assert_neq(lttsync_session_get_last_error(s)[0], '\0');
 	lttsync_session_destroy(s);
-	rm_rf(root);
+	test_rm_rf(root);
 	g_free(root);
 }
 
 /* H7: a folder of random bytes; and random bytes named `metadata`. */
 Test(traces, folder_of_random_bytes)
 {
-	char *root = make_tmpdir();
+	char *root = test_make_tmpdir("lttsync-hostile");
 	char *t = subdir(root, "t");
 	lttsync_session *s = session();
 	char junk[3000];
@@ -505,7 +486,7 @@ Test(traces, folder_of_random_bytes)
 	cr_assert_eq(n, 1);
 	cr_assert_eq(lttsync_session_get_trace_status(s, 0), LTTSYNC_ERROR_FORMAT);
 	lttsync_session_destroy(s);
-	rm_rf(root);
+	test_rm_rf(root);
 	g_free(t);
 	g_free(root);
 }
@@ -528,7 +509,7 @@ Test(traces, symlink_loop)
 	cr_assert_eq(read_at(s, root, NULL, &n), LTTSYNC_OK);
 	cr_assert_eq(n, 2, "each trace once despite the loop");
 	lttsync_session_destroy(s);
-	rm_rf(root);
+	test_rm_rf(root);
 	g_free(a);
 	g_free(b);
 	g_free(self);
@@ -560,7 +541,7 @@ Test(traces, unreadable_files)
 	cr_assert_eq(read_at(s, dir, NULL, &n), LTTSYNC_ERROR_IO);
 	chmod(dir, 0755);
 	lttsync_session_destroy(s);
-	rm_rf(root);
+	test_rm_rf(root);
 	g_free(meta);
 	g_free(chan);
 	g_free(dir);
@@ -584,14 +565,14 @@ Test(traces, handwritten_exchange_baseline)
 	cr_assert_eq(counter(s, LTTSYNC_COUNTER_MATCHED), 100);
 	cr_assert_eq(pair_quality(s, a, b), LTTSYNC_QUALITY_ACCURATE);
 	lttsync_session_destroy(s);
-	rm_rf(root);
+	test_rm_rf(root);
 	g_free(root);
 }
 
 /* H11: a network event class missing a needed field (no `flags`). */
 Test(traces, network_event_missing_field)
 {
-	char *root = make_tmpdir();
+	char *root = test_make_tmpdir("lttsync-hostile");
 	GString *m = meta_begin("h", OFFSET_NS);
 	GByteArray *b = g_byte_array_new();
 	lttsync_session *s = session();
@@ -618,7 +599,7 @@ Test(traces, network_event_missing_field)
 	cr_assert_eq(stat_of(s, 0, LTTSYNC_TRACE_STAT_MALFORMED), 3);
 	cr_assert_eq(stat_of(s, 0, LTTSYNC_TRACE_STAT_PACKETS), 0);
 	lttsync_session_destroy(s);
-	rm_rf(root);
+	test_rm_rf(root);
 	g_free(root);
 }
 
@@ -639,7 +620,7 @@ Test(traces, seq_as_string)
 	}
 	cr_assert_eq(counter(s, LTTSYNC_COUNTER_MATCHED), 0);
 	lttsync_session_destroy(s);
-	rm_rf(root);
+	test_rm_rf(root);
 	g_free(root);
 }
 
@@ -660,7 +641,7 @@ Test(traces, seq_as_float)
 	}
 	cr_assert_eq(counter(s, LTTSYNC_COUNTER_MATCHED), 0);
 	lttsync_session_destroy(s);
-	rm_rf(root);
+	test_rm_rf(root);
 	g_free(root);
 }
 
@@ -697,7 +678,7 @@ Test(traces, clock_offset_near_int64_max)
 			  lttsync_session_get_trace_message(s, t));
 	cr_assert_eq(counter(s, LTTSYNC_COUNTER_MATCHED), 0);
 	lttsync_session_destroy(s);
-	rm_rf(root);
+	test_rm_rf(root);
 	g_free(root);
 }
 
@@ -725,7 +706,7 @@ Test(traces, clock_offset_beyond_2p62)
 	}
 	cr_assert_eq(counter(s, LTTSYNC_COUNTER_MATCHED), 0);
 	lttsync_session_destroy(s);
-	rm_rf(root);
+	test_rm_rf(root);
 	g_free(root);
 }
 
@@ -749,7 +730,7 @@ Test(traces, clock_offset_beyond_2p62_names_trace)
 	cr_assert(strstr(lttsync_session_get_trace_message(s, 0), root), "%s",
 		  lttsync_session_get_trace_message(s, 0));
 	lttsync_session_destroy(s);
-	rm_rf(root);
+	test_rm_rf(root);
 	g_free(root);
 }
 
@@ -777,7 +758,7 @@ Test(traces, same_folder_twice)
 	cr_assert_eq(lttsync_session_get_trace_count(s), 2, "each trace read once");
 	cr_assert_eq(pair_quality(s, a, b), LTTSYNC_QUALITY_ACCURATE);
 	lttsync_session_destroy(s);
-	rm_rf(root);
+	test_rm_rf(root);
 	g_free(dotted);
 	g_free(root);
 }
@@ -786,7 +767,7 @@ Test(traces, same_folder_twice)
 /* H16: a host name given for a path that holds no trace, or is a file. */
 Test(traces, host_for_a_non_trace)
 {
-	char *root = make_tmpdir();
+	char *root = test_make_tmpdir("lttsync-hostile");
 	char *file = g_build_filename(root, "f", NULL);
 	lttsync_session *s = session();
 	size_t n;
@@ -799,7 +780,7 @@ Test(traces, host_for_a_non_trace)
 		     LTTSYNC_ERROR_INVALID_ARGUMENT);
 	cr_assert_eq(lttsync_session_get_host_count(s), 0, "no host declared for nothing");
 	lttsync_session_destroy(s);
-	rm_rf(root);
+	test_rm_rf(root);
 	g_free(file);
 	g_free(root);
 }

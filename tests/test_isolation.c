@@ -27,27 +27,9 @@
 
 #include <lttsync/lttsync.h>
 
+#include "testfiles.h"
+
 /* ---- files ------------------------------------------------------------- */
-
-static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st; (void)flag; (void)ftw;
-	return remove(path);
-}
-
-static void rm_rf(const char *path)
-{
-	nftw(path, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
-}
-
-static char *make_tmpdir(void)
-{
-	GError *e = NULL;
-	char *d = g_dir_make_tmp("lttsync-isolation-XXXXXX", &e);
-
-	cr_assert_not_null(d, "cannot make a temporary folder: %s", e ? e->message : "?");
-	return d;
-}
 
 static const char *need_env(const char *name)
 {
@@ -195,7 +177,7 @@ static void assert_no_child(void)
 
 Test(isolation, babeltrace_abort_fails_only_its_trace)
 {
-	char *dir = make_tmpdir();
+	char *dir = test_make_tmpdir("lttsync-isolation");
 	char *bad = unpack_fuzz_input(dir, "ctf-meta-translate-variant-assert");
 	char *good = g_build_filename(dir, "good", NULL);
 	const char *paths[] = { bad, good };
@@ -222,7 +204,7 @@ Test(isolation, babeltrace_abort_fails_only_its_trace)
 	cr_assert_eq(open_fds(), fds, "descriptors leaked");
 	assert_no_child();
 	lttsync_session_destroy(s);
-	rm_rf(dir);
+	test_rm_rf(dir);
 	g_free(bad);
 	g_free(good);
 	g_free(dir);
@@ -230,7 +212,7 @@ Test(isolation, babeltrace_abort_fails_only_its_trace)
 
 Test(isolation, babeltrace_out_of_memory_fails_only_its_trace, .timeout = 120)
 {
-	char *dir = make_tmpdir();
+	char *dir = test_make_tmpdir("lttsync-isolation");
 	char *bad = unpack_fuzz_input(dir, "ctf-metadata-out-of-memory");
 	const char *paths[] = { bad, NULL };
 	const char *hosts[] = { "badhost", NULL };
@@ -251,7 +233,7 @@ Test(isolation, babeltrace_out_of_memory_fails_only_its_trace, .timeout = 120)
 	cr_assert(synchronized(host_quality(s, "host2")));
 	assert_no_child();
 	lttsync_session_destroy(s);
-	rm_rf(dir);
+	test_rm_rf(dir);
 	g_free(bad);
 	g_free((char *)paths[1]);
 	g_free(dir);
@@ -264,7 +246,7 @@ Test(isolation, same_results_in_process_and_in_workers)
 	static const char *const opts[] = { "-n", "4", "-t", "mesh", "-d", "3", "-s", "7",
 					    "-l", "modules-2.9,addons-b,experimental,modules-2.6",
 					    NULL };
-	char *dir = make_tmpdir();
+	char *dir = test_make_tmpdir("lttsync-isolation");
 	GString *ref = NULL;
 
 	generate(dir, opts);
@@ -287,7 +269,7 @@ Test(isolation, same_results_in_process_and_in_workers)
 	}
 	cr_assert(strstr(ref->str, "accurate"), "%s", ref->str);
 	g_string_free(ref, TRUE);
-	rm_rf(dir);
+	test_rm_rf(dir);
 	g_free(dir);
 }
 
@@ -327,7 +309,7 @@ Test(isolation, small_pending_cap_when_interleaved, .timeout = 120)
 	static const char *const opts[] = { "-n", "3", "-t", "mesh", "-d", "20",
 					    "-r", "200", "--max-offset-ns", "1000000",
 					    NULL };
-	char *dir = make_tmpdir();
+	char *dir = test_make_tmpdir("lttsync-isolation");
 	uint64_t ample, interleaved, sequential;
 
 	generate(dir, opts);
@@ -338,7 +320,7 @@ Test(isolation, small_pending_cap_when_interleaved, .timeout = 120)
 		     (unsigned long)interleaved, (unsigned long)ample);
 	cr_assert_lt(sequential, ample / 2, "sequential %lu of %lu",
 		     (unsigned long)sequential, (unsigned long)ample);
-	rm_rf(dir);
+	test_rm_rf(dir);
 	g_free(dir);
 }
 
