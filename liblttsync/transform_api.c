@@ -178,10 +178,14 @@ LTTSYNC_API lttsync_status lttsync_transform_parse(lttsync_transform **out,
 
 	if (!out || !slope || !pivot || !pivot_ref || !is_decimal(slope, true))
 		return LTTSYNC_ERROR_INVALID_ARGUMENT;
+	/* ERANGE rather than isfinite(): valgrind's long doubles keep an
+	 * overflow as LDBL_MAX, not as an infinity. */
+	errno = 0;
 	f.slope = strtold(slope, NULL);
-	if (!isfinite(f.slope) || f.slope <= 0)
-		return f.slope <= 0 ? LTTSYNC_ERROR_INVALID_ARGUMENT
-				    : LTTSYNC_ERROR_RANGE;
+	if (errno == ERANGE || !isfinite(f.slope))
+		return LTTSYNC_ERROR_RANGE;
+	if (f.slope <= 0)
+		return LTTSYNC_ERROR_INVALID_ARGUMENT;
 	if ((st = parse_int64(pivot, &f.x0)) ||
 	    (st = parse_pivot_ref(pivot_ref, &f.y0, &f.y0_frac)))
 		return st;

@@ -159,6 +159,7 @@ Test(transform_parse, out_of_range_and_null)
 	cr_assert_eq(lttsync_transform_parse(&tf, "1", "0", "123456789012345678901234567890"),
 		     LTTSYNC_ERROR_RANGE);
 	cr_assert_eq(lttsync_transform_parse(&tf, "1e99999", "0", "0"), LTTSYNC_ERROR_RANGE);
+	cr_assert_eq(lttsync_transform_parse(&tf, "1e-99999", "0", "0"), LTTSYNC_ERROR_RANGE);
 	cr_assert_eq(lttsync_transform_parse(NULL, "1", "0", "0"),
 		     LTTSYNC_ERROR_INVALID_ARGUMENT);
 	cr_assert_eq(lttsync_transform_parse(&tf, NULL, "0", "0"),

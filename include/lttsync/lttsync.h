@@ -918,7 +918,8 @@ LTTSYNC_API lttsync_status lttsync_transform_format(char *buf, size_t size,
  *        "-12.5"; no exponent), its integer part within int64.
  * @return #LTTSYNC_OK; #LTTSYNC_ERROR_INVALID_ARGUMENT for NULL or text
  *         that is not such a number, or a slope <= 0;
- *         #LTTSYNC_ERROR_RANGE for a number out of range;
+ *         #LTTSYNC_ERROR_RANGE for a number out of range (a slope beyond
+ *         the long double range, above or below);
  *         #LTTSYNC_ERROR_NO_MEMORY.
  * @since 0.1
  */
