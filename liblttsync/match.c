@@ -152,9 +152,11 @@ static uint64_t mix64(uint64_t x)
 static uint64_t key_hash(const lsync_matcher *m, uint32_t seq,
 			 uint32_t ack_seq, uint8_t tcp_flags)
 {
-	uint64_t h = mix64((((uint64_t)seq << 32) | ack_seq) ^ m->key_seed);
+	unsigned __int128 x =
+		(unsigned __int128)((((uint64_t)seq << 32) | ack_seq) ^ m->key_seed) *
+		(m->key_seed2 ^ tcp_flags);
 
-	return mix64(h + m->key_seed2 + tcp_flags);
+	return (uint64_t)x ^ (uint64_t)(x >> 64);
 }
 
 static uint64_t entry_hash(const lsync_matcher *m, const struct lsync_entry *e)
