@@ -8,20 +8,34 @@
  * 32-bit pool indices into a FIFO, oldest first, which is all the cap
  * needs: entries only ever leave the table from its head.
  *
- * Index. An open-addressing table specialised for the 72-bit key (a
- * generic table costs a pointer chase and two callbacks per probe, and
- * lookups dominated matching): each 8-byte slot holds a pool index and
- * the entry's full 32-bit seeded hash, probed linearly from hash & mask.
- * Comparing the stored hash first means a probe reads the entry only on
- * a likely hit, so a new key (the common case) touches one random cache
- * line. Removal shifts the following run back (no tombstones, which the
- * FIFO's constant churn would pile up). The table doubles when it would
- * pass 3/4 full and never shrinks (like the pool).
+ * Index. A table specialised for the 72-bit key (a generic table costs a
+ * pointer chase and two callbacks per probe, and lookups dominate
+ * matching), built so that the random memory it touches per new key is
+ * one cache line of a small array. Its buckets are 64-byte lines of 31
+ * 16-bit tags (bits of the seeded hash; 0 marks a free slot) and an
+ * `over` count; the pool index of each slot is in a separate array, read
+ * only when a tag matches (a new key matches a stray tag with
+ * probability about 24/65535 per bucket). A key lives in the first bucket
+ * with a free slot from its home bucket on; `over` counts the live keys
+ * that passed a bucket because it was full, so a search stops at the
+ * first bucket with over == 0. An entry records its slot, so retiring
+ * it clears one tag and decrements the `over` of the buckets it passed
+ * (none, nearly always): no probe and no backward shift. The table is
+ * sized for at most 24 keys per bucket on average, growing by doubling
+ * but never past what the cap needs. Random reads cost 20-35 ns within
+ * about 2 MiB on the project's VM and 90-300 ns beyond, so the tags of
+ * the default cap (2.7 MiB) are what a new key waits for.
  *
- * Memory per pending entry: 56 of entry plus 8 bytes per slot at a load
- * between 3/8 and 3/4, i.e. 66.7 to 77.3 bytes; 72 at the default cap of
- * 2^20 (a 2^21-slot table), i.e. 72 MiB. The pool keeps its peak size
- * until the matcher is freed; the peak is bounded by the cap.
+ * Second events of a key mostly come within a few events of the first:
+ * a 4096-entry cache of the recently inserted keys (hash and pool index,
+ * checked against the entry, which must be live) finds them without
+ * touching the index.
+ *
+ * Memory per pending entry: 56 of entry plus 64 + 128 bytes per bucket of
+ * at least 12 and at most 24 entries, i.e. 64 to 72 bytes; 64 at the
+ * default cap of 2^20 (43,691 buckets: 2.7 MiB of tags, 5.3 MiB of pool
+ * indices), i.e. about 64 MiB. The pool keeps its peak size until the
+ * matcher is freed; the peak is bounded by the cap.
  *
  * Addresses. Only the first event's addresses are kept: a key's second
  * event is either of the same direction (the key turns ambiguous and the
@@ -360,7 +374,7 @@ static uint32_t index_find(const lsync_matcher *m, const lttsync_packet *p,
 /* Store entry idx (hash h, a key not in the index) in the first free
  * slot from its home bucket on; returns the slot's position. Needs room
  * (index_reserve()). Every full bucket passed counts the key in `over`
- * (saturating: a bucket at 255 stays there, which only costs probes). */
+ * (saturating: a bucket at 65535 stays there, which only costs probes). */
 static uint32_t index_put(struct tag_bucket *tags, uint32_t *slot_idx,
 			  const lsync_matcher *m, uint64_t h, uint32_t idx)
 {
