@@ -371,6 +371,20 @@ static uint32_t index_find(const lsync_matcher *m, const lttsync_packet *p,
 	}
 }
 
+/*
+ * The pool indices are written once per key and read back only on a tag
+ * match missed by the recent-key cache: a non-temporal store keeps their
+ * 5 MiB out of the cache, where the tags need the room.
+ */
+static void store_streaming(uint32_t *dst, uint32_t v)
+{
+#ifdef __SSE2__
+	_mm_stream_si32((int *)dst, (int)v);
+#else
+	*dst = v;
+#endif
+}
+
 /* Store entry idx (hash h, a key not in the index) in the first free
  * slot from its home bucket on; returns the slot's position. Needs room
  * (index_reserve()). Every full bucket passed counts the key in `over`
@@ -385,7 +399,7 @@ static uint32_t index_put(struct tag_bucket *tags, uint32_t *slot_idx,
 			unsigned j = (unsigned)__builtin_ctz(free_slots);
 
 			tags[b].tag[j] = hash_tag(h);
-			slot_idx[(size_t)b * BUCKET_STRIDE + j] = idx;
+			store_streaming(&slot_idx[(size_t)b * BUCKET_STRIDE + j], idx);
 			return b * BUCKET_STRIDE + j;
 		}
 		if (tags[b].over < UINT16_MAX)
