@@ -344,7 +344,7 @@ static uint32_t index_find(const lsync_matcher *m, const lttsync_packet *p,
 {
 	uint16_t t = hash_tag(h);
 	const struct recent *r = &m->recent[h % RECENT_LEN];
-	uint32_t b;
+	uint32_t b, left = m->nbuckets;
 
 	if (r->hash_hi == (uint32_t)(h >> 32) && r->idx != NIL) {
 		const struct lsync_entry *e = pool_at(&m->pool, r->idx);
@@ -366,7 +366,8 @@ static uint32_t index_find(const lsync_matcher *m, const lttsync_packet *p,
 				return i;
 			mask &= mask - 1;
 		}
-		if (tb->over == 0)
+		/* Every bucket seen: only possible with saturated counts. */
+		if (tb->over == 0 || --left == 0)
 			return NIL;
 	}
 }
