@@ -8,20 +8,34 @@
  * 32-bit pool indices into a FIFO, oldest first, which is all the cap
  * needs: entries only ever leave the table from its head.
  *
- * Index. An open-addressing table specialised for the 72-bit key (a
- * generic table costs a pointer chase and two callbacks per probe, and
- * lookups dominated matching): each 8-byte slot holds a pool index and
- * the entry's full 32-bit seeded hash, probed linearly from hash & mask.
- * Comparing the stored hash first means a probe reads the entry only on
- * a likely hit, so a new key (the common case) touches one random cache
- * line. Removal shifts the following run back (no tombstones, which the
- * FIFO's constant churn would pile up). The table doubles when it would
- * pass 3/4 full and never shrinks (like the pool).
+ * Index. A table specialised for the 72-bit key (a generic table costs a
+ * pointer chase and two callbacks per probe, and lookups dominate
+ * matching), built so that the random memory it touches per new key is
+ * one cache line of a small array. Its buckets are 64-byte lines of 31
+ * 16-bit tags (bits of the seeded hash; 0 marks a free slot) and an
+ * `over` count; the pool index of each slot is in a separate array, read
+ * only when a tag matches (a new key matches a stray tag with
+ * probability about 24/65535 per bucket). A key lives in the first bucket
+ * with a free slot from its home bucket on; `over` counts the live keys
+ * that passed a bucket because it was full, so a search stops at the
+ * first bucket with over == 0. An entry records its slot, so retiring
+ * it clears one tag and decrements the `over` of the buckets it passed
+ * (none, nearly always): no probe and no backward shift. The table is
+ * sized for at most 24 keys per bucket on average, growing by doubling
+ * but never past what the cap needs. Random reads cost 20-35 ns within
+ * about 2 MiB on the project's VM and 90-300 ns beyond, so the tags of
+ * the default cap (2.7 MiB) are what a new key waits for.
  *
- * Memory per pending entry: 56 of entry plus 8 bytes per slot at a load
- * between 3/8 and 3/4, i.e. 66.7 to 77.3 bytes; 72 at the default cap of
- * 2^20 (a 2^21-slot table), i.e. 72 MiB. The pool keeps its peak size
- * until the matcher is freed; the peak is bounded by the cap.
+ * Second events of a key mostly come within a few events of the first:
+ * a 4096-entry cache of the recently inserted keys (hash and pool index,
+ * checked against the entry, which must be live) finds them without
+ * touching the index.
+ *
+ * Memory per pending entry: 56 of entry plus 64 + 128 bytes per bucket of
+ * at least 12 and at most 24 entries, i.e. 64 to 72 bytes; 64 at the
+ * default cap of 2^20 (43,691 buckets: 2.7 MiB of tags, 5.3 MiB of pool
+ * indices), i.e. about 64 MiB. The pool keeps its peak size until the
+ * matcher is freed; the peak is bounded by the cap.
  *
  * Addresses. Only the first event's addresses are kept: a key's second
  * event is either of the same direction (the key turns ambiguous and the
@@ -39,6 +53,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 enum {
 	ST_AMBIGUOUS = 1 << 0, /* events dropped from now on */
@@ -46,6 +63,7 @@ enum {
 	ST_LOOPBACK = 1 << 2,  /* counted in `loopback` */
 	ST_MISMATCH = 1 << 3,  /* counted in `flow_mismatch` */
 	ST_PORTS = 1 << 4,     /* the first event carried ports */
+	ST_FREE = 1 << 5,      /* in the free list, not in the table */
 };
 
 #define COUNT_MAX 15u /* the 4-bit event counts saturate here */
@@ -56,7 +74,7 @@ struct lsync_entry {
 	uint64_t flow;         /* first event's addresses, see flow_value() */
 	uint32_t seq;          /* key */
 	uint32_t ack_seq;      /* key */
-	uint32_t hash;         /* seeded hash of the key, see key_hash() */
+	uint32_t slot;         /* position in the index, see index_put() */
 	uint32_t send_host;    /* first send */
 	uint32_t recv_host;    /* first receive */
 	uint32_t next;         /* FIFO or free-list link (pool index) */
@@ -85,15 +103,34 @@ struct entry_pool {
 	uint32_t free_head; /* entries given back, linked by `next` */
 };
 
-/* An index slot: a pool index (NIL: empty) and that entry's hash. */
-struct slot {
-	uint32_t idx;
-	uint32_t hash;
+/* The index's small half: the tags of a bucket's 15 slots (0: free),
+ * and how many keys passed this bucket because it was full. */
+#define BUCKET_SLOTS 31
+#define BUCKET_STRIDE 32 /* slot positions per bucket (one unused) */
+#define BUCKET_LOAD 24   /* keys per bucket at most, on average */
+#define MAX_BUCKETS ((size_t)1 << 27) /* slot positions fit 32 bits */
+
+struct tag_bucket {
+	uint16_t tag[BUCKET_SLOTS];
+	uint16_t over;
+} __attribute__((aligned(64)));
+
+_Static_assert(sizeof(struct tag_bucket) == 64, "one cache line");
+
+/* The recently inserted keys, by hash: most second events of a key come
+ * soon after its first, and find it here without touching the index. */
+#define RECENT_LEN 4096u
+
+struct recent {
+	uint32_t hash_hi; /* the hash's high half */
+	uint32_t idx;     /* pool index, NIL: none (checked against the entry) */
 };
 
 struct lsync_matcher {
-	struct slot *slots; /* the index, see the file comment */
-	size_t mask;        /* slots - 1 (a power of two); 0 before the first */
+	struct recent recent[RECENT_LEN];
+	struct tag_bucket *tags; /* the index, see the file comment */
+	uint32_t *slot_idx;      /* pool index of each slot position */
+	uint32_t nbuckets;       /* 0 before the first key */
 	struct entry_pool pool;
 	uint32_t head;     /* oldest entry */
 	uint32_t tail;     /* newest entry */
@@ -121,16 +158,24 @@ static uint64_t mix64(uint64_t x)
 }
 
 /*
- * Two rounds, each keyed, so that bucket collisions depend on the secret
- * seed: someone crafting traffic cannot aim many keys at one chain.
+ * One keyed 64x64->128-bit multiply, folded (as in wyhash): both factors
+ * depend on the secret seeds, so that bucket collisions do too and
+ * someone crafting traffic cannot aim many keys at one bucket. The high
+ * half picks the bucket, the low byte is the tag.
  */
-static uint32_t key_hash(const lsync_matcher *m, uint32_t seq,
+static uint64_t key_hash(const lsync_matcher *m, uint32_t seq,
 			 uint32_t ack_seq, uint8_t tcp_flags)
 {
-	uint64_t h = mix64((((uint64_t)seq << 32) | ack_seq) ^ m->key_seed);
+	unsigned __int128 x =
+		(unsigned __int128)((((uint64_t)seq << 32) | ack_seq) ^ m->key_seed) *
+		(m->key_seed2 ^ tcp_flags);
 
-	h = mix64(h + m->key_seed2 + tcp_flags);
-	return (uint32_t)(h ^ (h >> 32));
+	return (uint64_t)x ^ (uint64_t)(x >> 64);
+}
+
+static uint64_t entry_hash(const lsync_matcher *m, const struct lsync_entry *e)
+{
+	return key_hash(m, e->seq, e->ack_seq, e->tcp_flags);
 }
 
 static uint32_t load32(const uint8_t *p)
@@ -229,6 +274,7 @@ static uint32_t pool_take(struct entry_pool *pl)
 
 static void pool_put(struct entry_pool *pl, uint32_t i)
 {
+	pool_at(pl, i)->state = ST_FREE;
 	pool_at(pl, i)->next = pl->free_head;
 	pl->free_head = i;
 }
@@ -248,105 +294,204 @@ static bool entry_has_key(const struct lsync_entry *e, const lttsync_packet *p)
 	       e->tcp_flags == p->flags;
 }
 
-/* The entry of p's key (hash h), or NIL. The stored hash is compared
- * first so that a miss never reads an entry. */
-static uint32_t index_find(const lsync_matcher *m, const lttsync_packet *p,
-			   uint32_t h)
+/* The key's home bucket: the hash's high half scaled to the bucket count
+ * (any count, not only powers of two). */
+static uint32_t home_bucket(const lsync_matcher *m, uint64_t h)
 {
-	const struct slot *sl = m->slots;
+	return (uint32_t)(((h >> 32) * m->nbuckets) >> 32);
+}
 
-	if (!sl)
+/* The key's tag: the hash's low 16 bits, never 0 (0 marks a free slot). */
+static uint16_t hash_tag(uint64_t h)
+{
+	uint16_t t = (uint16_t)h;
+
+	return t ? t : 1;
+}
+
+static uint32_t next_bucket(const lsync_matcher *m, uint32_t b)
+{
+	return b + 1 == m->nbuckets ? 0 : b + 1;
+}
+
+/* Bit j set for each of the bucket's slots j whose tag is t. */
+static unsigned bucket_match(const struct tag_bucket *tb, uint16_t t)
+{
+#ifdef __SSE2__
+	const __m128i *v = (const __m128i *)tb;
+	__m128i k = _mm_set1_epi16((short)t);
+	__m128i lo = _mm_packs_epi16(_mm_cmpeq_epi16(_mm_load_si128(v), k),
+				     _mm_cmpeq_epi16(_mm_load_si128(v + 1), k));
+	__m128i hi = _mm_packs_epi16(_mm_cmpeq_epi16(_mm_load_si128(v + 2), k),
+				     _mm_cmpeq_epi16(_mm_load_si128(v + 3), k));
+
+	return ((unsigned)_mm_movemask_epi8(lo) |
+		(unsigned)_mm_movemask_epi8(hi) << 16) &
+	       ((1u << BUCKET_SLOTS) - 1);
+#else
+	unsigned mask = 0;
+
+	for (unsigned j = 0; j < BUCKET_SLOTS; j++)
+		mask |= (unsigned)(tb->tag[j] == t) << j;
+	return mask;
+#endif
+}
+
+/* The entry of p's key (hash h), or NIL. Only slots whose tag matches
+ * are followed to the pool; a bucket whose `over` is 0 ends the search. */
+static uint32_t index_find(const lsync_matcher *m, const lttsync_packet *p,
+			   uint64_t h)
+{
+	uint16_t t = hash_tag(h);
+	const struct recent *r = &m->recent[h % RECENT_LEN];
+	uint32_t b, left = m->nbuckets;
+
+	if (r->hash_hi == (uint32_t)(h >> 32) && r->idx != NIL) {
+		const struct lsync_entry *e = pool_at(&m->pool, r->idx);
+
+		if (!(e->state & ST_FREE) && entry_has_key(e, p))
+			return r->idx;
+	}
+	if (!m->nbuckets)
 		return NIL;
-	for (size_t i = h & m->mask;; i = (i + 1) & m->mask) {
-		if (sl[i].idx == NIL)
+	for (b = home_bucket(m, h);; b = next_bucket(m, b)) {
+		const struct tag_bucket *tb = &m->tags[b];
+		unsigned mask = bucket_match(tb, t);
+
+		while (mask) {
+			uint32_t i = m->slot_idx[(size_t)b * BUCKET_STRIDE +
+						 (unsigned)__builtin_ctz(mask)];
+
+			if (entry_has_key(pool_at(&m->pool, i), p))
+				return i;
+			mask &= mask - 1;
+		}
+		/* Every bucket seen: only possible with saturated counts. */
+		if (tb->over == 0 || --left == 0)
 			return NIL;
-		if (sl[i].hash == h && entry_has_key(pool_at(&m->pool, sl[i].idx), p))
-			return sl[i].idx;
 	}
 }
 
-/* Needs a free slot (index_reserve()). */
-static void index_put(struct slot *sl, size_t mask, uint32_t idx, uint32_t h)
+/*
+ * The pool indices are written once per key and read back only on a tag
+ * match missed by the recent-key cache: a non-temporal store keeps their
+ * 5 MiB out of the cache, where the tags need the room.
+ */
+static void store_streaming(uint32_t *dst, uint32_t v)
 {
-	size_t i = h & mask;
+#ifdef __SSE2__
+	_mm_stream_si32((int *)dst, (int)v);
+#else
+	*dst = v;
+#endif
+}
 
-	while (sl[i].idx != NIL)
-		i = (i + 1) & mask;
-	sl[i].idx = idx;
-	sl[i].hash = h;
+/* Store entry idx (hash h, a key not in the index) in the first free
+ * slot from its home bucket on; returns the slot's position. Needs room
+ * (index_reserve()). Every full bucket passed counts the key in `over`
+ * (saturating: a bucket at 65535 stays there, which only costs probes). */
+static uint32_t index_put(struct tag_bucket *tags, uint32_t *slot_idx,
+			  const lsync_matcher *m, uint64_t h, uint32_t idx)
+{
+	for (uint32_t b = home_bucket(m, h);; b = next_bucket(m, b)) {
+		unsigned free_slots = bucket_match(&tags[b], 0);
+
+		if (free_slots) {
+			unsigned j = (unsigned)__builtin_ctz(free_slots);
+
+			tags[b].tag[j] = hash_tag(h);
+			store_streaming(&slot_idx[(size_t)b * BUCKET_STRIDE + j], idx);
+			return b * BUCKET_STRIDE + j;
+		}
+		if (tags[b].over < UINT16_MAX)
+			tags[b].over++;
+	}
 }
 
 #define HUGE_PAGE ((size_t)2 << 20)
 
 /*
- * Lookups of new keys land on random slots: with 4 KiB pages nearly each
- * one also misses the TLB (a page walk, costlier still under a
- * hypervisor). A large table is therefore aligned for, and advised to
+ * Lookups of new keys land on random buckets: with 4 KiB pages nearly
+ * each one also misses the TLB (a page walk, costlier still under a
+ * hypervisor). A large array is therefore aligned for, and advised to
  * use, transparent huge pages; the advice is only a hint.
  */
-static struct slot *slots_alloc(size_t n)
+static void *table_alloc(size_t bytes)
 {
-	size_t bytes = n * sizeof(struct slot);
 	void *p;
 
-	if (bytes < HUGE_PAGE)
-		return malloc(bytes);
-	if (posix_memalign(&p, HUGE_PAGE, bytes))
+	if (posix_memalign(&p, bytes < HUGE_PAGE ? 64 : HUGE_PAGE, bytes))
 		return NULL;
 #ifdef MADV_HUGEPAGE
-	madvise(p, bytes, MADV_HUGEPAGE);
+	if (bytes >= HUGE_PAGE)
+		madvise(p, bytes, MADV_HUGEPAGE);
 #endif
 	return p;
 }
 
-/*
- * Room for `n` entries at most 3/4 full (linear probing degrades quickly
- * beyond). Slots are addressed by the 32-bit hash, hence at most 2^32.
- * On failure nothing changed.
- */
-static bool index_reserve(lsync_matcher *m, size_t n)
+/* Buckets for n keys at the maximum load. */
+static size_t buckets_for(size_t n)
 {
-	size_t old = m->slots ? m->mask + 1 : 0, size = old ? old : 16;
-	struct slot *sl;
+	size_t b = (n + BUCKET_LOAD - 1) / BUCKET_LOAD;
 
-	while (n > size / 4 * 3 && size < ((size_t)1 << 32))
-		size *= 2;
-	if (size == old)
-		return true;
-	sl = slots_alloc(size);
-	if (!sl)
-		return false;
-	memset(sl, 0xff, size * sizeof(*sl)); /* idx NIL: empty */
-	for (size_t i = 0; i < old; i++)
-		if (m->slots[i].idx != NIL)
-			index_put(sl, size - 1, m->slots[i].idx, m->slots[i].hash);
-	free(m->slots);
-	m->slots = sl;
-	m->mask = size - 1;
-	return true;
+	return b ? b : 1;
 }
 
 /*
- * Remove entry idx (hash h). Backward shift: each later slot of the run
- * moves into the hole unless its home lies in the cyclic range (hole,
- * slot], which keeps every key reachable from its home without gaps.
+ * Room for `n` entries at most BUCKET_LOAD per bucket on average. The
+ * table doubles, but never past what the cap needs, so at the cap it
+ * holds 12 keys per 15-slot bucket. Growth re-inserts every entry (in
+ * FIFO order) and records its new slot. On failure nothing changed.
  */
-static void index_remove(lsync_matcher *m, uint32_t idx, uint32_t h)
+static bool index_reserve(lsync_matcher *m, size_t n)
 {
-	struct slot *sl = m->slots;
-	size_t mask = m->mask, i = h & mask, j;
+	size_t size = m->nbuckets, want = buckets_for(n);
+	struct tag_bucket *tags;
+	uint32_t *slot_idx;
 
-	while (sl[i].idx != idx)
-		i = (i + 1) & mask;
-	for (j = (i + 1) & mask; sl[j].idx != NIL; j = (j + 1) & mask) {
-		size_t home = sl[j].hash & mask;
-
-		if (((j - home) & mask) >= ((j - i) & mask)) {
-			sl[i] = sl[j];
-			i = j;
-		}
+	if (size && n <= (size_t)m->nbuckets * BUCKET_LOAD)
+		return true;
+	if (want > MAX_BUCKETS)
+		return false;
+	size = size ? size * 2 : 16;
+	if (size > buckets_for(m->max_pending))
+		size = buckets_for(m->max_pending);
+	if (size < want)
+		size = want;
+	if (size > MAX_BUCKETS)
+		size = MAX_BUCKETS;
+	tags = table_alloc(size * sizeof(*tags));
+	slot_idx = tags ? table_alloc(size * BUCKET_STRIDE * sizeof(*slot_idx))
+			: NULL;
+	if (!slot_idx) {
+		free(tags);
+		return false;
 	}
-	sl[i].idx = NIL;
+	memset(tags, 0, size * sizeof(*tags));
+	free(m->tags);
+	free(m->slot_idx);
+	m->tags = tags;
+	m->slot_idx = slot_idx;
+	m->nbuckets = (uint32_t)size;
+	for (uint32_t i = m->head; i != NIL;) {
+		struct lsync_entry *e = pool_at(&m->pool, i);
+
+		e->slot = index_put(tags, slot_idx, m, entry_hash(m, e), i);
+		i = e->next;
+	}
+	return true;
+}
+
+/* Remove the entry at slot position `slot` (hash h): free its tag, and
+ * uncount it from the `over` of the buckets it passed. */
+static void index_remove(lsync_matcher *m, uint32_t slot, uint64_t h)
+{
+	uint32_t b = home_bucket(m, h), last = slot / BUCKET_STRIDE;
+
+	m->tags[last].tag[slot % BUCKET_STRIDE] = 0;
+	for (; b != last; b = next_bucket(m, b))
+		if (m->tags[b].over < UINT16_MAX)
+			m->tags[b].over--;
 }
 
 /* ---- entry state ------------------------------------------------------ */
@@ -428,7 +573,7 @@ static int retire_oldest(lsync_matcher *m, lsync_match_sink sink, void *user)
 	} else if (!(e->state & (ST_AMBIGUOUS | ST_USED | ST_LOOPBACK))) {
 		m->counters.evicted += e->nsend + e->nrecv;
 	}
-	index_remove(m, i, e->hash);
+	index_remove(m, e->slot, entry_hash(m, e));
 	m->head = e->next;
 	if (m->head == NIL)
 		m->tail = NIL;
@@ -465,7 +610,7 @@ static void fifo_push(lsync_matcher *m, uint32_t i)
 
 /* A new key: its first event. Retires the oldest entries to make room,
  * once the only allocations that can fail have succeeded. */
-static int insert_new(lsync_matcher *m, const lttsync_packet *p, uint32_t h,
+static int insert_new(lsync_matcher *m, const lttsync_packet *p, uint64_t h,
 		      uint32_t host, lsync_match_sink sink, void *user)
 {
 	size_t after = (m->count < m->max_pending ? m->count
@@ -485,14 +630,15 @@ static int insert_new(lsync_matcher *m, const lttsync_packet *p, uint32_t h,
 	e->seq = p->seq;
 	e->ack_seq = p->ack_seq;
 	e->tcp_flags = p->flags;
-	e->hash = h;
 	e->family = p->family;
 	e->flow = flow_value(m, p);
 	e->state = p->has_ports ? ST_PORTS : 0;
 	e->src_port = p->src_port;
 	e->dst_port = p->dst_port;
 	entry_set_side(e, p, host);
-	index_put(m->slots, m->mask, i, h);
+	e->slot = index_put(m->tags, m->slot_idx, m, h, i);
+	m->recent[h % RECENT_LEN].hash_hi = (uint32_t)(h >> 32);
+	m->recent[h % RECENT_LEN].idx = i;
 	fifo_push(m, i);
 	return 0;
 }
@@ -576,17 +722,17 @@ static void entry_add_event(lsync_matcher *m, struct lsync_entry *e,
  * (Returned rather than prefetched here: gcc drops calls to a function
  * whose only effect is a prefetch.)
  */
-static const struct slot *next_retirement(const lsync_matcher *m)
+static const struct tag_bucket *next_retirement(const lsync_matcher *m)
 {
 	if (m->count < m->max_pending || m->head == NIL)
 		return NULL;
-	return &m->slots[pool_at(&m->pool, m->head)->hash & m->mask];
+	return &m->tags[pool_at(&m->pool, m->head)->slot / BUCKET_STRIDE];
 }
 
 int lsync_matcher_feed(lsync_matcher *m, const lttsync_packet *p,
 		       uint32_t host, lsync_match_sink sink, void *user)
 {
-	uint32_t h = key_hash(m, p->seq, p->ack_seq, p->flags);
+	uint64_t h = key_hash(m, p->seq, p->ack_seq, p->flags);
 	uint32_t i = index_find(m, p, h);
 	int r;
 
@@ -611,6 +757,8 @@ lsync_matcher *lsync_matcher_new(size_t max_pending, uint64_t seed)
 	if (!m)
 		return NULL;
 	m->pool.free_head = NIL;
+	for (unsigned k = 0; k < RECENT_LEN; k++)
+		m->recent[k].idx = NIL;
 	m->head = NIL;
 	m->tail = NIL;
 	/* A table that cannot hold one key could never match anything. */
@@ -627,7 +775,8 @@ void lsync_matcher_free(lsync_matcher *m)
 {
 	if (!m)
 		return;
-	free(m->slots);
+	free(m->tags);
+	free(m->slot_idx);
 	pool_release(&m->pool);
 	free(m);
 }

@@ -71,6 +71,7 @@ LTTSYNC_API void lttsync_session_destroy(lttsync_session *s)
 		return;
 	lsync_matcher_free(s->matcher);
 	g_hash_table_destroy(s->pairs);
+	free(s->small_pairs);
 	g_ptr_array_free(s->pair_list, TRUE);
 	g_hash_table_destroy(s->host_ids);
 	g_array_free(s->hosts, TRUE);
@@ -80,7 +81,8 @@ LTTSYNC_API void lttsync_session_destroy(lttsync_session *s)
 	free(s);
 }
 
-/* About what one pending key costs (match.c measures 72 to 88 bytes). */
+/* About what one pending key costs, with margin (match.c measures 64 to
+ * 72 bytes; kept at 80 so that memory limits give the same caps). */
 #define LSYNC_PENDING_KEY_BYTES 80
 
 /* The matcher's cap: the caller's, lowered to fit half the memory limit. */
@@ -345,7 +347,11 @@ static void note_timestamp(lttsync_session *s, uint32_t host, int64_t ts)
 lsync_pair *lsync_session_pair(lttsync_session *s, uint32_t h1, uint32_t h2)
 {
 	uint64_t key = lsync_pair_key(h1, h2);
+	uint32_t a = h1 < h2 ? h1 : h2, b = h1 < h2 ? h2 : h1;
 
+	if (b < LSYNC_SMALL_HOSTS && a != b)
+		return s->small_pairs ? s->small_pairs[lsync_small_pair_index(a, b)]
+				      : NULL;
 	/* Consecutive messages mostly join the same two hosts. */
 	if (s->last_pair && s->last_pair->key == key)
 		return s->last_pair;
@@ -360,9 +366,17 @@ static lsync_pair *get_or_create_pair(lttsync_session *s, uint32_t h1,
 
 	if (pair)
 		return pair;
+	if (!s->small_pairs && h1 < LSYNC_SMALL_HOSTS && h2 < LSYNC_SMALL_HOSTS) {
+		s->small_pairs = calloc(lsync_small_pair_index(0, LSYNC_SMALL_HOSTS),
+					sizeof(*s->small_pairs));
+		if (!s->small_pairs)
+			return NULL;
+	}
 	pair = lsync_pair_new(h1, h2);
 	if (!pair)
 		return NULL;
+	if (pair->b < LSYNC_SMALL_HOSTS && pair->a != pair->b)
+		s->small_pairs[lsync_small_pair_index(pair->a, pair->b)] = pair;
 	g_hash_table_insert(s->pairs, &pair->key, pair);
 	g_ptr_array_add(s->pair_list, pair);
 	return pair;

@@ -49,6 +49,8 @@ struct lttsync_session {
 	GHashTable *pairs;        /* &pair->key -> lsync_pair */
 	GPtrArray *pair_list;     /* the same pairs, creation order */
 	lsync_pair *last_pair;    /* the pair looked up last, or NULL */
+	lsync_pair **small_pairs; /* pairs of hosts below LSYNC_SMALL_HOSTS, by
+				   * lsync_small_pair_index(); NULL until one */
 	bool keep_messages;
 	size_t max_pending;       /* as set; the matcher's cap may be lower */
 	size_t memory_limit;      /* 0: none */
@@ -67,6 +69,16 @@ struct lttsync_session {
 
 /* Worker processes decoding traces at once, by default (doc/api.md). */
 #define LSYNC_DEFAULT_READ_JOBS 64
+
+/* Pairs of hosts with ids below this are also found in a flat array (one
+ * load per message instead of a hash lookup); the others only in `pairs`. */
+#define LSYNC_SMALL_HOSTS 128u
+
+/* Index of the pair a < b (a triangular matrix). */
+static inline size_t lsync_small_pair_index(uint32_t a, uint32_t b)
+{
+	return (size_t)b * (b - 1) / 2 + a;
+}
 
 /* Hands matched messages from the matcher to the hulls. */
 int lsync_session_add_message(void *session, uint32_t send_host,
