@@ -118,27 +118,6 @@ static void decode_ok(const char *path, collect *c, lsync_decode_stats *s)
 	cr_assert_eq(s->packets, c->packets->len);
 }
 
-/* ---- files ------------------------------------------------------------- */
-
-static void write_file(const char *dir, const char *name, const void *data,
-		       size_t len)
-{
-	char *path = g_build_filename(dir, name, NULL);
-	GError *e = NULL;
-
-	cr_assert(g_file_set_contents(path, data, (gssize)len, &e), "%s: %s", path,
-		  e ? e->message : "?");
-	g_free(path);
-}
-
-static char *subdir(const char *dir, const char *rel)
-{
-	char *path = g_build_filename(dir, rel, NULL);
-
-	cr_assert_eq(g_mkdir_with_parents(path, 0755), 0, "%s: %s", path, strerror(errno));
-	return path;
-}
-
 /* ---- hand-written CTF 1.8 traces --------------------------------------- */
 /*
  * Every integer is byte-aligned except lttng-modules' own bit fields,
@@ -185,7 +164,7 @@ static void meta_event(GString *m, unsigned id, const char *name, const char *fi
 
 static void meta_write(GString *m, const char *dir)
 {
-	write_file(dir, "metadata", m->str, m->len);
+	test_write_file(dir, "metadata", m->str, m->len);
 	g_string_free(m, TRUE);
 }
 
@@ -229,7 +208,7 @@ static void event_header(GByteArray *b, uint32_t id, uint64_t ts)
 
 static void stream_write(GByteArray *b, const char *dir, const char *name)
 {
-	write_file(dir, name, b->data, b->len);
+	test_write_file(dir, name, b->data, b->len);
 	g_byte_array_free(b, TRUE);
 }
 
@@ -949,7 +928,7 @@ Test(bad_input, empty_folder_and_plain_file_are_format)
 	collect_init(&c);
 	cr_assert_eq(decode(dir, &c, &s, err, sizeof(err)), LTTSYNC_ERROR_FORMAT);
 	cr_assert(strstr(err, "metadata"), "%s", err);
-	write_file(dir, "notes.txt", "hello", 5);
+	test_write_file(dir, "notes.txt", "hello", 5);
 	cr_assert_eq(decode(file, &c, &s, err, sizeof(err)), LTTSYNC_ERROR_FORMAT);
 	cr_assert_eq(c.begins, 0);
 	collect_fini(&c);
@@ -975,8 +954,8 @@ static void check_garbage_metadata(const char *prefix, size_t prefix_len)
 	for (size_t i = 0; i < sizeof(junk); i++)
 		junk[i] = (uint8_t)(g_random_int() | 1); /* no NUL: not an empty text */
 	memcpy(junk, prefix, prefix_len);
-	write_file(dir, "metadata", junk, sizeof(junk));
-	write_file(dir, "channel0_0", junk, sizeof(junk));
+	test_write_file(dir, "metadata", junk, sizeof(junk));
+	test_write_file(dir, "channel0_0", junk, sizeof(junk));
 	collect_init(&c);
 	cr_assert_eq(decode(dir, &c, &s, err, sizeof(err)), LTTSYNC_ERROR_FORMAT);
 	cr_assert(strstr(err, dir), "the message names the path: %s", err);
@@ -1017,7 +996,7 @@ Test(bad_input, unreadable_trace_is_io)
 		g_free(dir);
 		cr_skip_test("running as root: permissions are not enforced");
 	}
-	write_file(dir, "metadata", "/* CTF 1.8 */", 13);
+	test_write_file(dir, "metadata", "/* CTF 1.8 */", 13);
 	collect_init(&c);
 	cr_assert_eq(chmod(meta, 0), 0);
 	cr_assert_eq(decode(dir, &c, &s, err, sizeof(err)), LTTSYNC_ERROR_IO, "%s", err);
@@ -1275,9 +1254,9 @@ static void make_link(const char *root, const char *name, const char *target)
 
 static void make_trace_folder(const char *root, const char *rel)
 {
-	char *d = subdir(root, rel);
+	char *d = test_subdir(root, rel);
 
-	write_file(d, "metadata", "/* CTF 1.8 */", 13);
+	test_write_file(d, "metadata", "/* CTF 1.8 */", 13);
 	g_free(d);
 }
 
@@ -1300,8 +1279,8 @@ Test(find_traces, session_tree_sorted_with_links)
 	make_trace_folder(root, "host/kernel");
 	make_trace_folder(root, "host/kernel/index-like/nested");
 	make_trace_folder(root, "other/a");
-	g_free(subdir(root, "empty"));
-	g_free(subdir(root, "other/metadata"));
+	g_free(test_subdir(root, "empty"));
+	g_free(test_subdir(root, "other/metadata"));
 	make_trace_folder(ext, "t");
 	make_link(root, "loop", root);
 	make_link(root, "alias", "host/kernel");
@@ -1322,7 +1301,7 @@ Test(find_traces, a_trace_folder_itself)
 	GPtrArray *found;
 
 	make_trace_folder(root, "nested/below");
-	write_file(root, "metadata", "x", 1);
+	test_write_file(root, "metadata", "x", 1);
 	found = find(root, LTTSYNC_OK);
 	cr_assert_eq(found->len, 1);
 	cr_assert_str_eq(g_ptr_array_index(found, 0), root);
@@ -1341,7 +1320,7 @@ Test(find_traces, empty_missing_file_and_stop)
 	cr_assert_eq(found->len, 0);
 	g_ptr_array_free(found, TRUE);
 	g_ptr_array_free(find("/nonexistent/lttsync", LTTSYNC_ERROR_IO), TRUE);
-	write_file(root, "f", "x", 1);
+	test_write_file(root, "f", "x", 1);
 	g_ptr_array_free(find(file, LTTSYNC_ERROR_IO), TRUE);
 	make_trace_folder(root, "t");
 	cr_assert_eq(lsync_find_traces(root, on_found_stop, NULL, err, sizeof(err)),
@@ -1355,7 +1334,7 @@ Test(find_traces, empty_missing_file_and_stop)
 Test(find_traces, unreadable_subfolder_skipped)
 {
 	char *root = test_make_tmpdir("lttsync-decode");
-	char *locked = subdir(root, "locked");
+	char *locked = test_subdir(root, "locked");
 	GPtrArray *found;
 
 	if (geteuid() == 0) {
@@ -1872,7 +1851,7 @@ Test(real_traces, packetized_metadata_only_gives_hostname)
 	lsync_decode_stats s;
 
 	cr_assert(g_file_get_contents(meta_path, &meta, &len, NULL));
-	write_file(dir, "metadata", meta, len);
+	test_write_file(dir, "metadata", meta, len);
 	collect_init(&c);
 	decode_ok(dir, &c, &s);
 	cr_assert_str_eq(c.hostname, "VM1");

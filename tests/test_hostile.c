@@ -37,26 +37,6 @@
 #define CTF_MAGIC 0xC1FC1FC1u
 #define OFFSET_NS INT64_C(1700000000000000000)
 
-/* ---- files ------------------------------------------------------------- */
-
-static void write_file(const char *dir, const char *name, const void *data, size_t len)
-{
-	char *path = g_build_filename(dir, name, NULL);
-	GError *e = NULL;
-
-	cr_assert(g_file_set_contents(path, data, (gssize)len, &e), "%s: %s", path,
-		  e ? e->message : "?");
-	g_free(path);
-}
-
-static char *subdir(const char *dir, const char *rel)
-{
-	char *path = g_build_filename(dir, rel, NULL);
-
-	cr_assert_eq(g_mkdir_with_parents(path, 0755), 0, "%s: %s", path, strerror(errno));
-	return path;
-}
-
 /* ---- hand-written addons-layout traces ---------------------------------- */
 
 #define BE16 "integer { size = 16; align = 8; signed = false; byte_order = be; }"
@@ -140,7 +120,7 @@ static void write_exchange_trace(const char *dir, bool is_a, unsigned n,
 
 	meta_event(m, 0, "inet_sock_local_out", fields);
 	meta_event(m, 1, "inet_sock_local_in", fields);
-	write_file(dir, "metadata", m->str, m->len);
+	test_write_file(dir, "metadata", m->str, m->len);
 	g_string_free(m, TRUE);
 	g_free(fields);
 	put_le(b, CTF_MAGIC, 4);
@@ -181,7 +161,7 @@ static void write_exchange_trace(const char *dir, bool is_a, unsigned n,
 			put_be(b, addons_a(LTTSYNC_TCP_ACK | LTTSYNC_TCP_PSH, 8), 2);
 		}
 	}
-	write_file(dir, "channel0_0", b->data, b->len);
+	test_write_file(dir, "channel0_0", b->data, b->len);
 	g_byte_array_free(b, TRUE);
 }
 
@@ -190,7 +170,7 @@ static char *write_exchange(unsigned n, int64_t clock_offset, uint64_t base,
 			    const char *seq_type, unsigned seq_bytes)
 {
 	char *root = test_make_tmpdir("lttsync-hostile");
-	char *a = subdir(root, "alpha"), *b = subdir(root, "bravo");
+	char *a = test_subdir(root, "alpha"), *b = test_subdir(root, "bravo");
 
 	write_exchange_trace(a, true, n, clock_offset, base, seq_type, seq_bytes);
 	write_exchange_trace(b, false, n, clock_offset, base, seq_type, seq_bytes);
@@ -470,18 +450,18 @@ Test(traces, empty_folder)
 Test(traces, folder_of_random_bytes)
 {
 	char *root = test_make_tmpdir("lttsync-hostile");
-	char *t = subdir(root, "t");
+	char *t = test_subdir(root, "t");
 	lttsync_session *s = session();
 	char junk[3000];
 	size_t n;
 
 	for (size_t i = 0; i < sizeof(junk); i++)
 		junk[i] = (char)(i * 2654435761u >> 13);
-	write_file(root, "a", junk, sizeof(junk));
-	write_file(root, "b", junk + 7, sizeof(junk) - 7);
+	test_write_file(root, "a", junk, sizeof(junk));
+	test_write_file(root, "b", junk + 7, sizeof(junk) - 7);
 	cr_assert_eq(read_at(s, root, NULL, &n), LTTSYNC_ERROR_NOT_FOUND);
-	write_file(t, "metadata", junk, sizeof(junk));
-	write_file(t, "channel0_0", junk, sizeof(junk));
+	test_write_file(t, "metadata", junk, sizeof(junk));
+	test_write_file(t, "channel0_0", junk, sizeof(junk));
 	cr_assert_eq(read_at(s, t, "h", &n), LTTSYNC_OK);
 	cr_assert_eq(n, 1);
 	cr_assert_eq(lttsync_session_get_trace_status(s, 0), LTTSYNC_ERROR_FORMAT);
@@ -580,7 +560,7 @@ Test(traces, network_event_missing_field)
 
 	meta_event(m, 0, "inet_sock_local_out",
 		   "uint64_t _sk; " BE32 " _seq; " BE32 " _ack_seq;");
-	write_file(root, "metadata", m->str, m->len);
+	test_write_file(root, "metadata", m->str, m->len);
 	g_string_free(m, TRUE);
 	put_le(b, CTF_MAGIC, 4);
 	put_le(b, 0, 4);
@@ -591,7 +571,7 @@ Test(traces, network_event_missing_field)
 		put_be(b, 10 + (uint64_t)i, 4);
 		put_be(b, 20, 4);
 	}
-	write_file(root, "s", b->data, b->len);
+	test_write_file(root, "s", b->data, b->len);
 	g_byte_array_free(b, TRUE);
 	cr_assert_eq(read_at(s, root, NULL, &n), LTTSYNC_OK);
 	cr_assert_eq(lttsync_session_get_trace_status(s, 0), LTTSYNC_OK);
@@ -772,7 +752,7 @@ Test(traces, host_for_a_non_trace)
 	lttsync_session *s = session();
 	size_t n;
 
-	write_file(root, "f", "x", 1);
+	test_write_file(root, "f", "x", 1);
 	cr_assert_eq(read_at(s, root, "named", &n), LTTSYNC_ERROR_NOT_FOUND);
 	cr_assert_neq(read_at(s, file, "named", &n), LTTSYNC_OK);
 	cr_assert_eq(read_at(s, "/nonexistent/lttsync", "named", &n), LTTSYNC_ERROR_IO);

@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 #define _GNU_SOURCE /* nftw() */
 #include <criterion/criterion.h>
+#include <errno.h>
 #include <ftw.h>
 #include <glib.h>
 #include <stdio.h>
+#include <string.h>
 #include <sys/stat.h>
 
 #include "testfiles.h"
@@ -30,4 +32,22 @@ char *test_make_tmpdir(const char *prefix)
 	g_free(name);
 	cr_assert_not_null(d, "cannot make a temporary folder: %s", e ? e->message : "?");
 	return d;
+}
+
+void test_write_file(const char *dir, const char *name, const void *data, size_t len)
+{
+	char *path = g_build_filename(dir, name, NULL);
+	GError *e = NULL;
+
+	cr_assert(g_file_set_contents(path, data, (gssize)len, &e), "%s: %s", path,
+		  e ? e->message : "?");
+	g_free(path);
+}
+
+char *test_subdir(const char *dir, const char *rel)
+{
+	char *path = g_build_filename(dir, rel, NULL);
+
+	cr_assert_eq(g_mkdir_with_parents(path, 0755), 0, "%s: %s", path, strerror(errno));
+	return path;
 }

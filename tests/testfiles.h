@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT */
-/* Temporary folders for the Criterion tests that write traces. */
+/* Files and folders for the Criterion tests that write traces. */
 #ifndef LTTSYNC_TESTS_TESTFILES_H
 #define LTTSYNC_TESTS_TESTFILES_H
+
+#include <stddef.h>
 
 /* A new folder under $TMPDIR named after `prefix` (to g_free); the
  * calling test fails if it cannot be made. */
@@ -10,5 +12,11 @@ char *test_make_tmpdir(const char *prefix);
 /* Remove a folder and everything below it, links not followed, making
  * read-only or unreadable entries removable first. */
 void test_rm_rf(const char *path);
+
+/* Write `len` bytes to dir/name; the calling test fails on error. */
+void test_write_file(const char *dir, const char *name, const void *data, size_t len);
+
+/* Make dir/rel and its parents (to g_free); the calling test fails on error. */
+char *test_subdir(const char *dir, const char *rel);
 
 #endif
