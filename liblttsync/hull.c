@@ -269,14 +269,14 @@ static int chain_reserve(lsync_chain *c)
 
 	if (c->len < c->cap)
 		return 0;
-	cap = c->cap ? 2 * c->cap : 8;
-	if (cap > SIZE_MAX / sizeof *p)
+	cap = c->cap ? 2 * (size_t)c->cap : 8;
+	if (cap > (size_t)1 << 31 || cap > SIZE_MAX / sizeof *p)
 		return -1;
 	p = realloc(c->pts, cap * sizeof *p);
 	if (!p)
 		return -1;
 	c->pts = p;
-	c->cap = cap;
+	c->cap = (uint32_t)cap;
 	return 0;
 }
 
@@ -315,26 +315,18 @@ static void chain_repair(lsync_chain *c, size_t i)
 /*
  * Messages mostly arrive in time order, so most points lie right of the
  * chain. Such a point is always a vertex (the last one): no search, no
- * move, and only the left side can need repair, usually popping the
- * previous last vertex. The result is the same as the general path's.
- * Coordinates come separately: a point passed by value was spilled and
- * reloaded through the stack, a store-forwarding stall on every message.
+ * move, and only the left side can need repair, popping the vertices it
+ * hides. The result is the same as the general path's.
  */
-static int chain_append(lsync_chain *c, int64_t x, int64_t y)
+static int chain_append(lsync_chain *c, lsync_point p)
 {
-	lsync_point *pts;
-	size_t n;
-	int want = c->upper ? -1 : 1; /* strictly_convex()'s orientation */
+	size_t n = c->len;
 
 	if (chain_reserve(c) < 0)
 		return -1;
-	pts = c->pts;
-	n = c->len;
-	while (n >= 2 && orient_xy(pts[n - 2].x, pts[n - 2].y, pts[n - 1].x,
-				   pts[n - 1].y, x, y) != want)
+	while (n >= 2 && !strictly_convex(c, c->pts[n - 2], c->pts[n - 1], p))
 		n--;
-	pts[n].x = x;
-	pts[n].y = y;
+	c->pts[n] = p;
 	c->len = n + 1;
 	return 1;
 }
@@ -416,29 +408,75 @@ static bool in_range(int64_t v)
 }
 
 /* Out-of-range points break the overflow budget: they are dropped. */
-static int hull_add(lsync_chain *c, uint64_t *n, int64_t x, int64_t y)
+__attribute__((noinline)) static int hull_add(lsync_chain *c, uint64_t *n,
+					      int64_t x, int64_t y)
 {
+	lsync_point p = { x, y };
 	int r;
 
 	if (!in_range(x) || !in_range(y))
 		return 0;
+	c->edge |= x == LSYNC_TS_MIN || x == LSYNC_TS_MAX ||
+		   y == LSYNC_TS_MIN || y == LSYNC_TS_MAX;
 	if (c->len == 0 || x > c->pts[c->len - 1].x)
-		r = chain_append(c, x, y);
+		r = chain_append(c, p);
 	else
-		r = chain_add(c, (lsync_point){ x, y });
+		r = chain_add(c, p);
 	if (r >= 0)
 		(*n)++;
 	return r;
 }
 
+/*
+ * The path of nearly every message: a point right of the chain, with room
+ * for it. With every coordinate strictly inside (LSYNC_TS_MIN,
+ * LSYNC_TS_MAX), a difference fits in an int64 (only 2^62 - (-2^62)
+ * would not), so the orientation test needs no overflow check and, with
+ * `upper` a constant, is two multiplies and one 128-bit comparison. The
+ * test is that of strictly_convex(), negated: "the new point hides the
+ * last vertex". Same vertices as hull_add(), which takes every other case.
+ */
+static inline bool inside(int64_t v)
+{
+	return v > LSYNC_TS_MIN && v < LSYNC_TS_MAX;
+}
+
+static inline __attribute__((always_inline)) bool
+hides(const lsync_point *a, const lsync_point *b, int64_t x, int64_t y,
+      bool upper)
+{
+	i128 l = (i128)(b->x - a->x) * (y - a->y);
+	i128 r = (i128)(b->y - a->y) * (x - a->x);
+
+	return upper ? l >= r : l <= r;
+}
+
+static inline __attribute__((always_inline)) int
+add_fast(lsync_chain *c, uint64_t *count, int64_t x, int64_t y, bool upper)
+{
+	lsync_point *pts = c->pts;
+	size_t n = c->len;
+
+	if (n == 0 || n == c->cap || c->edge || x <= pts[n - 1].x ||
+	    !inside(x) || !inside(y))
+		return hull_add(c, count, x, y);
+	while (n >= 2 && hides(&pts[n - 2], &pts[n - 1], x, y, upper))
+		n--;
+	pts[n].x = x;
+	pts[n].y = y;
+	c->len = n + 1;
+	(*count)++;
+	return 1;
+}
+
 int lsync_hull_add_above(lsync_hull *h, int64_t x, int64_t y)
 {
-	return hull_add(&h->above, &h->n_above, x, y);
+	return add_fast(&h->above, &h->n_above, x, y, false);
 }
 
 int lsync_hull_add_below(lsync_hull *h, int64_t x, int64_t y)
 {
-	return hull_add(&h->below, &h->n_below, x, y);
+	return add_fast(&h->below, &h->n_below, x, y, true);
 }
 
 int lsync_hull_reserve_slow(lsync_hull *h)

@@ -38,12 +38,15 @@ typedef struct lsync_point {
 	int64_t x, y;
 } lsync_point;
 
+/* 32-bit sizes (at most 2^31 vertices, 32 GiB) keep a hull in one cache line. */
 typedef struct lsync_chain {
 	lsync_point *pts; /* sorted by strictly increasing x */
-	size_t len, cap;
+	uint32_t len, cap;
 	bool upper;       /* true: upper hull; false: lower hull */
+	bool edge;        /* a coordinate at LSYNC_TS_MIN or _MAX was offered */
 } lsync_chain;
 
+/* 64 bytes: a message touches one hull of each orientation of its pair. */
 typedef struct lsync_hull {
 	lsync_chain above;   /* lower hull of R->O points */
 	lsync_chain below;   /* upper hull of O->R points */

@@ -1,14 +1,16 @@
 /* SPDX-License-Identifier: MIT */
 #include <stdlib.h>
+#include <string.h>
 
 #include "pair.h"
 
 lsync_pair *lsync_pair_new(uint32_t h1, uint32_t h2)
 {
-	lsync_pair *pair = calloc(1, sizeof(*pair));
+	lsync_pair *pair = NULL;
 
-	if (!pair)
+	if (posix_memalign((void **)&pair, 64, sizeof(*pair)))
 		return NULL;
+	memset(pair, 0, sizeof(*pair));
 	pair->key = lsync_pair_key(h1, h2);
 	pair->a = (uint32_t)(pair->key >> 32);
 	pair->b = (uint32_t)pair->key;
@@ -28,8 +30,8 @@ void lsync_pair_free(lsync_pair *pair)
 	free(pair);
 }
 
-static int keep_message(lsync_pair *pair, uint32_t send_host,
-			int64_t send_ns, int64_t recv_ns)
+int lsync_pair_keep(lsync_pair *pair, uint32_t send_host, int64_t send_ns,
+		    int64_t recv_ns)
 {
 	lttsync_message m = {
 		.send_host = send_host,
@@ -44,45 +46,24 @@ static int keep_message(lsync_pair *pair, uint32_t send_host,
 	return 0;
 }
 
-/*
- * A message a -> b is a point above the line in orientation x = a
- * (t_b > f(t_a)) and below it in orientation x = b (t_a < g(t_b)).
- */
-int lsync_pair_add(lsync_pair *pair, uint32_t send_host, int64_t send_ns,
-		   int64_t recv_ns, bool keep)
-{
-	int side = lsync_pair_side(pair, send_host);
-	int r1, r2;
-
-	/* Both orientations or neither: reserve first, then add. */
-	if (lsync_hull_reserve(&pair->hull[0]) < 0 ||
-	    lsync_hull_reserve(&pair->hull[1]) < 0)
-		return -1;
-	r1 = lsync_hull_add_above(&pair->hull[side], send_ns, recv_ns);
-	r2 = lsync_hull_add_below(&pair->hull[1 - side], recv_ns, send_ns);
-	pair->count[side]++;
-	if (keep)
-		keep_message(pair, send_host, send_ns, recv_ns);
-	if (r1 > 0)
-		pair->solved[side] = false;
-	if (r2 > 0)
-		pair->solved[1 - side] = false;
-	return r1 > 0 || r2 > 0;
-}
-
 const lsync_hull_solution *lsync_pair_solution(lsync_pair *pair,
 					       uint32_t from)
 {
 	int side = lsync_pair_side(pair, from);
 
-	if (!pair->solved[side]) {
-		lsync_hull_solve(&pair->hull[side], &pair->sol[side]);
-		pair->solved[side] = true;
+	const lsync_hull *h = &pair->hull[side];
+	uint64_t offered = h->n_above + h->n_below + 1;
+
+	/* A point that changed no vertex changes no solution: solving again
+	 * after any point is correct, and saves a store per message. */
+	if (pair->solved_at[side] != offered) {
+		lsync_hull_solve(h, &pair->sol[side]);
+		pair->solved_at[side] = offered;
 	}
 	return &pair->sol[side];
 }
 
 uint64_t lsync_pair_count(const lsync_pair *pair, uint32_t from)
 {
-	return pair->count[lsync_pair_side(pair, from)];
+	return pair->hull[lsync_pair_side(pair, from)].n_above;
 }

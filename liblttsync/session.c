@@ -359,13 +359,10 @@ lsync_pair *lsync_session_pair(lttsync_session *s, uint32_t h1, uint32_t h2)
 	return s->last_pair;
 }
 
-static lsync_pair *get_or_create_pair(lttsync_session *s, uint32_t h1,
-				      uint32_t h2)
+static lsync_pair *create_pair(lttsync_session *s, uint32_t h1, uint32_t h2)
 {
-	lsync_pair *pair = lsync_session_pair(s, h1, h2);
+	lsync_pair *pair;
 
-	if (pair)
-		return pair;
 	if (!s->small_pairs && h1 < LSYNC_SMALL_HOSTS && h2 < LSYNC_SMALL_HOSTS) {
 		s->small_pairs = calloc(lsync_small_pair_index(0, LSYNC_SMALL_HOSTS),
 					sizeof(*s->small_pairs));
@@ -382,19 +379,28 @@ static lsync_pair *get_or_create_pair(lttsync_session *s, uint32_t h1,
 	return pair;
 }
 
-static size_t pair_vertices(const lsync_pair *pair)
+/* The flat array's load is inlined here: this runs once per message. */
+static inline lsync_pair *get_or_create_pair(lttsync_session *s, uint32_t h1,
+					     uint32_t h2)
 {
-	return lsync_hull_vertex_count(&pair->hull[0]) +
-	       lsync_hull_vertex_count(&pair->hull[1]);
+	uint32_t a = h1 < h2 ? h1 : h2, b = h1 < h2 ? h2 : h1;
+	lsync_pair *pair = NULL;
+
+	if (b < LSYNC_SMALL_HOSTS && a != b) {
+		if (s->small_pairs)
+			pair = s->small_pairs[lsync_small_pair_index(a, b)];
+	} else {
+		pair = lsync_session_pair(s, h1, h2);
+	}
+	return pair ? pair : create_pair(s, h1, h2);
 }
 
-int lsync_session_add_message(void *session, uint32_t send_host,
+/* feed_message()'s work once its arguments are checked. */
+static inline int add_message(lttsync_session *s, uint32_t send_host,
 			      int64_t send_ns, uint32_t recv_host,
 			      int64_t recv_ns)
 {
-	lttsync_session *s = session;
 	lsync_pair *pair;
-	size_t before;
 	int rc;
 
 	if (over_limit(s)) {
@@ -404,11 +410,10 @@ int lsync_session_add_message(void *session, uint32_t send_host,
 	pair = get_or_create_pair(s, send_host, recv_host);
 	if (!pair)
 		return LTTSYNC_ERROR_NO_MEMORY;
-	before = pair_vertices(pair);
-	rc = lsync_pair_add(pair, send_host, send_ns, recv_ns, s->keep_messages);
+	rc = lsync_pair_add(pair, send_host, send_ns, recv_host, recv_ns,
+			    s->keep_messages, &s->n_vertices);
 	if (rc < 0)
 		return LTTSYNC_ERROR_NO_MEMORY;
-	s->n_vertices += pair_vertices(pair) - before;
 	s->n_kept += s->keep_messages;
 	note_timestamp(s, send_host, send_ns);
 	note_timestamp(s, recv_host, recv_ns);
@@ -416,6 +421,13 @@ int lsync_session_add_message(void *session, uint32_t send_host,
 	if (rc > 0)
 		s->dirty = true;
 	return 0;
+}
+
+int lsync_session_add_message(void *session, uint32_t send_host,
+			      int64_t send_ns, uint32_t recv_host,
+			      int64_t recv_ns)
+{
+	return add_message(session, send_host, send_ns, recv_host, recv_ns);
 }
 
 /* Matched packets over the limit are counted, not an error of the feed. */
@@ -438,7 +450,7 @@ LTTSYNC_API lttsync_status lttsync_session_feed_message(lttsync_session *s,
 
 	if (!s)
 		return LTTSYNC_ERROR_INVALID_ARGUMENT;
-	lsync_clear_error(s);
+	s->error[0] = '\0'; /* lsync_clear_error(), inlined: once per message */
 	if ((st = lsync_check_host(s, send_host, "feed_message sender")) ||
 	    (st = lsync_check_host(s, recv_host, "feed_message receiver")))
 		return st;
@@ -450,7 +462,7 @@ LTTSYNC_API lttsync_status lttsync_session_feed_message(lttsync_session *s,
 	if (!lsync_ts_valid(send_ns) || !lsync_ts_valid(recv_ns))
 		return lsync_error(s, LTTSYNC_ERROR_INVALID_ARGUMENT,
 				   "timestamp out of range [-2^62, 2^62]");
-	st = lsync_session_add_message(s, send_host, send_ns, recv_host, recv_ns);
+	st = add_message(s, send_host, send_ns, recv_host, recv_ns);
 	if (st)
 		return lsync_error(s, st, "cannot record message: %s",
 				   lttsync_status_string(st));

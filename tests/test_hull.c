@@ -697,6 +697,66 @@ Test(hull_order, same_points_any_order)
 	}
 }
 
+/*
+ * Points offered in increasing x take the append path (the last vertex
+ * pops what the new point hides, no overflow check); in decreasing x they
+ * take the general insertion path. Both must keep the same vertices: on
+ * ordinary times, and on times within 1000 ns of +-2^62, where one offered
+ * coordinate of exactly 2^62 switches the chain to the checked path.
+ */
+static void offer_sorted(lsync_hull *h, const lsync_point *pts,
+			 const bool *dir, int n, bool reverse)
+{
+	lsync_hull_init(h);
+	for (int k = 0; k < n; k++) {
+		int i = reverse ? n - 1 - k : k;
+
+		if (dir[i])
+			cr_assert_geq(lsync_hull_add_above(h, pts[i].x, pts[i].y), 0);
+		else
+			cr_assert_geq(lsync_hull_add_below(h, pts[i].x, pts[i].y), 0);
+	}
+}
+
+static void check_append_path(int64_t x0, int64_t dx, int64_t y_edge)
+{
+	enum { N = 3000 };
+	static lsync_point pts[N];
+	static bool dir[N];
+	lsync_hull fwd, rev;
+
+	for (int i = 0; i < N; i++) {
+		dir[i] = rnd() & 1;
+		pts[i].x = x0 + i * dx;
+		pts[i].y = pts[i].x / 2 + (dir[i] ? 1 : -1) * rnd_in(1, 400);
+	}
+	if (y_edge) {
+		pts[N / 2].y = y_edge; /* far off the band, a vertex either way */
+		dir[N / 2] = y_edge > 0;
+	}
+	offer_sorted(&fwd, pts, dir, N, false);
+	offer_sorted(&rev, pts, dir, N, true);
+	cr_assert_gt(fwd.above.len + fwd.below.len, 4);
+	assert_same_chain(&fwd.above, &rev.above);
+	assert_same_chain(&fwd.below, &rev.below);
+	cr_assert_eq(fwd.n_above + fwd.n_below, (uint64_t)N);
+	cr_assert_eq(fwd.above.edge || fwd.below.edge, y_edge != 0);
+	lsync_hull_fini(&fwd);
+	lsync_hull_fini(&rev);
+}
+
+Test(hull_order, append_path_keeps_the_same_vertices)
+{
+	const int64_t M = LSYNC_TS_MAX;
+
+	rng_state = 11;
+	check_append_path(1000000000, 997, 0);
+	/* x spans almost 2^63, y = x / 2 near +-2^61: big products */
+	check_append_path(-M + 1, M / 1500 - 7, 0);
+	check_append_path(-M + 1, M / 1500 - 7, M);
+	check_append_path(-M + 1, M / 1500 - 7, -M);
+}
+
 /* ---- brute force over all points ------------------------------------- */
 
 /*
