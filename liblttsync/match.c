@@ -445,12 +445,13 @@ static size_t buckets_for(size_t n)
  */
 static bool index_reserve(lsync_matcher *m, size_t n)
 {
-	size_t size = m->nbuckets, want = buckets_for(n);
+	size_t size = m->nbuckets, want;
 	struct tag_bucket *tags;
 	uint32_t *slot_idx;
 
-	if (size && n <= (size_t)m->nbuckets * BUCKET_LOAD)
+	if (size && n <= size * BUCKET_LOAD)
 		return true;
+	want = buckets_for(n);
 	if (want > MAX_BUCKETS)
 		return false;
 	size = size ? size * 2 : 16;

@@ -504,7 +504,7 @@ LTTSYNC_API lttsync_status lttsync_session_feed_packet(lttsync_session *s,
 	if (!s || !p)
 		return lsync_error(s, LTTSYNC_ERROR_INVALID_ARGUMENT,
 				   "feed_packet: NULL argument");
-	lsync_clear_error(s);
+	s->error[0] = '\0'; /* lsync_clear_error(), inlined: once per packet */
 	if ((st = check_packet(s, p)))
 		return st;
 	host = lsync_session_trace(s, p->trace)->host;
