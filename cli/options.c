@@ -39,7 +39,7 @@ static const char usage[] =
 	"                           K, M or G suffix); see the man page\n"
 	"  -j, --jobs N             decode traces in up to N worker processes at once\n"
 	"                           (default 64: all traces side by side); 0 decodes\n"
-	"                           them in the lttsync process, one after another\n"
+	"                           them in the lttsync process, on one thread\n"
 	"  -h, --help               show this help\n"
 	"  -V, --version            show the version\n"
 	"\n"

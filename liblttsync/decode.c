@@ -30,7 +30,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <glib.h>
@@ -517,18 +516,21 @@ static lttsync_status add_sinks(bt_graph *graph, const bt_component_source *src,
 	return LTTSYNC_OK;
 }
 
-/* Run until every stream ended, a callback stopped us, or an error. */
-static lttsync_status run_graph(bt_graph *graph, trace_ctx *ctx,
-				const char *path, char *err, size_t size)
+/*
+ * What one bt_graph_run_once() status means: LTTSYNC_OK while the graph
+ * has more to run (*done false) or ran to its end (*done true), else the
+ * failure, with its message.
+ */
+static lttsync_status step_status(bt_graph_run_once_status st, trace_ctx *ctx,
+				  bool *done, const char *path, char *err,
+				  size_t size)
 {
-	bt_graph_run_status st;
-	const struct timespec delay = { 0, 1000000 };
-
-	/* source.ctf.fs never says AGAIN; a delay keeps a retry loop polite. */
-	while ((st = bt_graph_run(graph)) == BT_GRAPH_RUN_STATUS_AGAIN)
-		nanosleep(&delay, NULL);
-	if (st == BT_GRAPH_RUN_STATUS_OK)
+	*done = st == BT_GRAPH_RUN_ONCE_STATUS_END;
+	/* AGAIN: that sink's stream was ahead; the next call runs another. */
+	if (st == BT_GRAPH_RUN_ONCE_STATUS_OK || st == BT_GRAPH_RUN_ONCE_STATUS_END ||
+	    st == BT_GRAPH_RUN_ONCE_STATUS_AGAIN)
 		return LTTSYNC_OK;
+	*done = true;
 	if (ctx->stop) {
 		bt_current_thread_clear_error();
 		return lsync_decode_fail(err, size, (lttsync_status)ctx->stop,
@@ -536,7 +538,7 @@ static lttsync_status run_graph(bt_graph *graph, trace_ctx *ctx,
 			    ctx->stop == LTTSYNC_ERROR_NO_MEMORY ? "out of memory"
 								: "by a callback");
 	}
-	if (st == BT_GRAPH_RUN_STATUS_MEMORY_ERROR) {
+	if (st == BT_GRAPH_RUN_ONCE_STATUS_MEMORY_ERROR) {
 		bt_current_thread_clear_error();
 		return lsync_decode_fail(err, size, LTTSYNC_ERROR_NO_MEMORY,
 					 "%s: out of memory", path);
@@ -609,38 +611,124 @@ static char *metadata_hostname(const bt_component_class_source *cls,
 	return host;
 }
 
-/*
- * Build the graph for `path` and run it. ctx->opened tells whether
- * babeltrace2 accepted the trace (its metadata at least).
- */
-static lttsync_status read_trace(const char *path, trace_ctx *ctx,
-				 char *err, size_t size)
-{
-	const bt_plugin *plugin = NULL;
-	const bt_component_class_source *cls;
-	const bt_component_source *src;
-	bt_graph *graph = NULL;
-	uint64_t nports = 0;
-	lttsync_status st = find_ctf_fs(&plugin, &cls, err, size);
+/* ---- a decoder: one trace's graph, run a batch at a time --------------- */
 
-	if (st == LTTSYNC_OK && !(graph = bt_graph_create(0)))
+static lttsync_status check_folder(const char *path, char *err, size_t size);
+static lttsync_status finish_trace(trace_ctx *ctx, lttsync_status st,
+				   const char *path, char *err, size_t size);
+
+struct lsync_decoder {
+	trace_ctx ctx;          /* the sinks point at it: never moved */
+	lsync_decode_stats local;
+	char *path;
+	const bt_plugin *plugin;
+	const bt_component_class_source *cls;
+	bt_graph *graph;
+	bool done;              /* nothing more to run */
+	lttsync_status status;  /* the first failure */
+	char err[256];          /* its message */
+};
+
+/*
+ * Build the graph for `path`. ctx->opened tells whether babeltrace2
+ * accepted the trace (its metadata at least). A trace with no stream
+ * file has nothing to run (and no sink).
+ */
+static lttsync_status build_graph(lsync_decoder *d, char *err, size_t size)
+{
+	const bt_component_source *src;
+	uint64_t nports = 0;
+	lttsync_status st = find_ctf_fs(&d->plugin, &d->cls, err, size);
+
+	if (st == LTTSYNC_OK && !(d->graph = bt_graph_create(0)))
 		st = lsync_decode_fail(err, size, LTTSYNC_ERROR_NO_MEMORY, "out of memory");
 	if (st == LTTSYNC_OK)
-		st = add_source(graph, cls, path, &src, err, size);
-	ctx->opened = st == LTTSYNC_OK;
+		st = add_source(d->graph, d->cls, d->path, &src, err, size);
+	d->ctx.opened = st == LTTSYNC_OK;
 	if (st == LTTSYNC_OK)
-		st = add_sinks(graph, src, ctx, &nports, path, err, size);
-	/* A trace with no stream file has nothing to run (and no sink). */
-	if (st == LTTSYNC_OK && nports > 0)
-		st = run_graph(graph, ctx, path, err, size);
-	if (st == LTTSYNC_OK && !ctx->begun) {
-		char *host = metadata_hostname(cls, path);
+		st = add_sinks(d->graph, src, &d->ctx, &nports, d->path, err, size);
+	d->done = st != LTTSYNC_OK || nports == 0;
+	return st;
+}
 
-		begin_named(ctx, host);
+lttsync_status lsync_decoder_open(lsync_decoder **out, const char *path,
+				  const lsync_decode_callbacks *cb,
+				  lsync_decode_stats *stats)
+{
+	lsync_decoder *d = g_new0(lsync_decoder, 1);
+
+	*out = d;
+	d->ctx.stats = stats ? stats : &d->local;
+	memset(d->ctx.stats, 0, sizeof(*d->ctx.stats));
+	d->ctx.cb = cb;
+	d->done = true;
+	if (!path || !cb || !cb->begin || !cb->packet)
+		return d->status = lsync_decode_fail(d->err, sizeof(d->err),
+			    LTTSYNC_ERROR_INVALID_ARGUMENT,
+			    "lsync_decode_trace: NULL path or callback");
+	d->path = g_strdup(path);
+	d->status = check_folder(path, d->err, sizeof(d->err));
+	if (d->status != LTTSYNC_OK)
+		return d->status;
+	d->ctx.kinds = g_hash_table_new(g_direct_hash, g_direct_equal);
+	d->status = build_graph(d, d->err, sizeof(d->err));
+	return d->status;
+}
+
+/*
+ * The oldest time the trace may still produce: its furthest-behind
+ * running stream's last packet (INT64_MIN while one has none yet).
+ */
+static int64_t trace_position(const trace_ctx *ctx)
+{
+	int64_t pos = INT64_MAX;
+
+	for (uint64_t i = 0; i < ctx->n_sinks; i++)
+		if (!ctx->sinks[i].ended && ctx->sinks[i].last_ns < pos)
+			pos = ctx->sinks[i].last_ns;
+	return pos;
+}
+
+bool lsync_decoder_step(lsync_decoder *d, int64_t *position)
+{
+	if (!d->done)
+		d->status = step_status(bt_graph_run_once(d->graph), &d->ctx,
+					&d->done, d->path, d->err, sizeof(d->err));
+	*position = d->done ? INT64_MAX : trace_position(&d->ctx);
+	return !d->done;
+}
+
+void lsync_decoder_abandon(lsync_decoder *d, lttsync_status why)
+{
+	/* Nothing more is handed out: no hostname query, no held-back packet. */
+	d->status = why;
+	d->ctx.stop = why;
+	lsync_decoder_close(d, NULL, 0);
+}
+
+lttsync_status lsync_decoder_close(lsync_decoder *d, char *err, size_t size)
+{
+	lttsync_status st = d->status;
+
+	if (st == LTTSYNC_OK && d->ctx.opened && !d->ctx.begun) {
+		char *host = metadata_hostname(d->cls, d->path);
+
+		begin_named(&d->ctx, host);
 		g_free(host);
 	}
-	bt_graph_put_ref(graph);
-	bt_plugin_put_ref(plugin);
+	if (d->path)
+		st = finish_trace(&d->ctx, st, d->path, d->err, sizeof(d->err));
+	if (err && size)
+		g_strlcpy(err, st ? d->err : "", size);
+	bt_graph_put_ref(d->graph);
+	bt_plugin_put_ref(d->plugin);
+	if (d->ctx.kinds)
+		g_hash_table_destroy(d->ctx.kinds);
+	g_free(d->ctx.sinks);
+	g_free(d->path);
+	g_free(d);
+	/* Its classes are freed: another may come at the same address. */
+	lsync_decode_fields_reset();
 	return st;
 }
 
@@ -707,30 +795,11 @@ lttsync_status lsync_decode_trace(const char *path,
 				  lsync_decode_stats *stats, char *err,
 				  size_t err_size)
 {
-	lsync_decode_stats local;
-	trace_ctx ctx;
-	lttsync_status st;
+	lsync_decoder *d;
+	int64_t position;
 
-	if (!stats)
-		stats = &local;
-	memset(stats, 0, sizeof(*stats));
-	if (err && err_size)
-		err[0] = '\0';
-	if (!path || !cb || !cb->begin || !cb->packet)
-		return lsync_decode_fail(err, err_size, LTTSYNC_ERROR_INVALID_ARGUMENT,
-			    "lsync_decode_trace: NULL path or callback");
-	st = check_folder(path, err, err_size);
-	if (st != LTTSYNC_OK)
-		return st;
-	memset(&ctx, 0, sizeof(ctx));
-	ctx.cb = cb;
-	ctx.stats = stats;
-	ctx.kinds = g_hash_table_new(g_direct_hash, g_direct_equal);
-	lsync_decode_fields_reset();
-	st = read_trace(path, &ctx, err, err_size);
-	lsync_decode_fields_reset();
-	st = finish_trace(&ctx, st, path, err, err_size);
-	g_hash_table_destroy(ctx.kinds);
-	g_free(ctx.sinks);
-	return st;
+	lsync_decoder_open(&d, path, cb, stats);
+	while (lsync_decoder_step(d, &position))
+		;
+	return lsync_decoder_close(d, err, err_size);
 }

@@ -39,6 +39,7 @@
 #ifndef LTTSYNC_DECODE_H
 #define LTTSYNC_DECODE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -83,6 +84,30 @@ lttsync_status lsync_decode_trace(const char *path,
 				  const lsync_decode_callbacks *cb,
 				  lsync_decode_stats *stats, char *err,
 				  size_t err_size);
+
+/*
+ * The same, a batch at a time, so that one thread can read several traces
+ * side by side: open, then step until it returns false, then close.
+ *
+ * lsync_decoder_open() always gives a decoder in *out (to be closed), and
+ * returns the status of opening the trace; a decoder that failed to open
+ * has nothing to step. lsync_decoder_step() runs one babeltrace2 batch of
+ * one stream and sets *position to the oldest time (ns from origin) the
+ * trace may still hand out: INT64_MIN while a stream has given none,
+ * INT64_MAX once it is done. lsync_decoder_close() hands out what is still
+ * held back, frees the decoder and returns lsync_decode_trace()'s status
+ * and message. Closing also empties this thread's cache of field classes
+ * (decode_fields.c), which may hold the closed trace's classes.
+ */
+typedef struct lsync_decoder lsync_decoder;
+
+lttsync_status lsync_decoder_open(lsync_decoder **out, const char *path,
+				  const lsync_decode_callbacks *cb,
+				  lsync_decode_stats *stats);
+bool lsync_decoder_step(lsync_decoder *d, int64_t *position);
+lttsync_status lsync_decoder_close(lsync_decoder *d, char *err, size_t err_size);
+/* Close without handing out anything more (the reader stops). */
+void lsync_decoder_abandon(lsync_decoder *d, lttsync_status why);
 
 /*
  * The trace folders at or below `path` (folders holding a regular file

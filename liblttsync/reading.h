@@ -34,6 +34,16 @@ lttsync_status lsync_job_decode_here(lttsync_session *s, const lsync_job *j,
 				     lttsync_progress_fn progress, void *user_data);
 
 /*
+ * Decode the jobs in the calling process, up to LSYNC_HERE_AT_ONCE side by
+ * side, feeding packets merged by timestamp (here.c). Every job is
+ * settled. Returns LTTSYNC_OK, or NO_MEMORY when the session ran out of
+ * memory (jobs not finished are then settled as not read).
+ */
+#define LSYNC_HERE_AT_ONCE 16
+lttsync_status lsync_here_read(lttsync_session *s, lsync_job *jobs, size_t n,
+			       lttsync_progress_fn progress, void *user_data);
+
+/*
  * Decode the jobs in lttsync-decoder processes, at most max_workers at
  * once, feeding packets merged by timestamp. Every job is settled.
  * Returns LTTSYNC_OK, or NO_MEMORY when the session ran out of memory

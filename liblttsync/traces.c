@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Reading trace folders into a session: find every trace of the call's
- * paths first, then decode them, in this process one after another
- * (decode.c) or in worker processes side by side (workers.c); give each
+ * paths first, then decode them side by side, in this process (here.c)
+ * or in worker processes (workers.c); give each
  * a host, feed its packets to matching, keep its statistics and how
  * reading it went.
  */
@@ -58,53 +58,6 @@ void lsync_job_settle(lttsync_session *s, const lsync_job *j,
 		t->message = g_strdup(why);
 	else
 		t->message = g_strdup_printf("%s: %s", j->folder, why);
-}
-
-/* lsync_decode_trace()'s callbacks for decoding in this process. */
-struct here {
-	lttsync_session *s;
-	const lsync_job *j;
-	lttsync_progress_fn progress;
-	void *user_data;
-};
-
-static int here_begin(void *user, const char *hostname)
-{
-	struct here *h = user;
-
-	return lsync_job_begin(h->s, h->j, hostname);
-}
-
-static int here_packet(void *user, const lttsync_packet *p)
-{
-	struct here *h = user;
-
-	return lsync_job_feed(h->s, h->j, p);
-}
-
-static void here_progress(void *user, uint64_t events)
-{
-	struct here *h = user;
-
-	if (h->progress)
-		h->progress(h->user_data, h->j->folder, events);
-}
-
-lttsync_status lsync_job_decode_here(lttsync_session *s, const lsync_job *j,
-				     lttsync_progress_fn progress, void *user_data)
-{
-	struct here h = { s, j, progress, user_data };
-	lsync_decode_callbacks cb = { here_begin, here_packet, here_progress, &h };
-	char err[LSYNC_ERROR_MAX] = "";
-	lttsync_status st;
-
-	s->error[0] = '\0';
-	st = lsync_decode_trace(j->folder, &cb, &lsync_session_trace(s, j->trace)->stats,
-				err, sizeof(err));
-	/* A callback's failure is better told by the session's error. */
-	lsync_job_settle(s, j, st, s->error[0] ? s->error : err);
-	lsync_clear_error(s);
-	return st == LTTSYNC_ERROR_NO_MEMORY ? st : LTTSYNC_OK;
 }
 
 /* ---- one call ---------------------------------------------------------- */
@@ -211,18 +164,11 @@ static lttsync_status decode_all(lttsync_session *s, GArray *jobs,
 				 lttsync_progress_fn progress, void *user_data)
 {
 	lsync_job *j = (lsync_job *)(void *)jobs->data;
-	lttsync_status st = LTTSYNC_OK;
 
 	if (s->read_jobs)
 		return lsync_workers_read(s, j, jobs->len, s->read_jobs,
 					  progress, user_data);
-	for (size_t i = 0; i < jobs->len; i++) {
-		if (st)
-			lsync_job_settle(s, &j[i], st, "not read: the session ran out of memory");
-		else
-			st = lsync_job_decode_here(s, &j[i], progress, user_data);
-	}
-	return st;
+	return lsync_here_read(s, j, jobs->len, progress, user_data);
 }
 
 /* The call's status and last error once every trace is read. */

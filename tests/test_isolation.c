@@ -277,10 +277,11 @@ Test(isolation, same_results_in_process_and_in_workers)
 
 /*
  * Three hosts, about 20,000 TCP packets each, clocks within 1 ms, a
- * pending table of 1,000 keys. Read one after another, the first trace's
- * keys are evicted before the others are read; side by side, a key
- * waits only for the latency and clock offset, and nearly every message
- * found with an ample table is found.
+ * pending table of 1,000 keys. Read one after another (one worker for
+ * three traces), the first trace's keys are evicted before the others are
+ * read; side by side, in workers or in this process, a key waits only for
+ * the latency and clock offset, and nearly every message found with an
+ * ample table is found.
  */
 static uint64_t matched_with(const char *dir, unsigned jobs, size_t cap,
 			     bool want_synchronized)
@@ -310,14 +311,17 @@ Test(isolation, small_pending_cap_when_interleaved, .timeout = 120)
 					    "-r", "200", "--max-offset-ns", "1000000",
 					    NULL };
 	char *dir = test_make_tmpdir("lttsync-isolation");
-	uint64_t ample, interleaved, sequential;
+	uint64_t ample, interleaved, in_process, sequential;
 
 	generate(dir, opts);
 	ample = matched_with(dir, 3, 0, true);
 	interleaved = matched_with(dir, 3, 1000, true);
-	sequential = matched_with(dir, 0, 1000, false);
+	in_process = matched_with(dir, 0, 1000, true);
+	sequential = matched_with(dir, 1, 1000, false);
 	cr_assert_gt(interleaved, ample * 99 / 100, "interleaved %lu of %lu",
 		     (unsigned long)interleaved, (unsigned long)ample);
+	cr_assert_gt(in_process, ample * 99 / 100, "in process %lu of %lu",
+		     (unsigned long)in_process, (unsigned long)ample);
 	cr_assert_lt(sequential, ample / 2, "sequential %lu of %lu",
 		     (unsigned long)sequential, (unsigned long)ample);
 	test_rm_rf(dir);

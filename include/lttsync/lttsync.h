@@ -434,8 +434,10 @@ typedef void (*lttsync_progress_fn)(void *user_data, const char *trace_path,
  * to 4 GiB. If the decoder cannot be started, traces are decoded in the
  * calling process and their message says so.
  *
- * With `jobs` = 0, traces are decoded in the calling process one after
- * another, without that isolation.
+ * With `jobs` = 0, traces are decoded in the calling thread, without that
+ * isolation: up to 16 side by side (a batch of events of one at a time),
+ * their packets also merged by timestamp; further traces start as others
+ * end.
  * @param session the session.
  * @param jobs the most worker processes at once, or 0.
  * @return #LTTSYNC_OK or #LTTSYNC_ERROR_INVALID_ARGUMENT.
