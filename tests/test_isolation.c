@@ -273,6 +273,38 @@ Test(isolation, same_results_in_process_and_in_workers)
 	g_free(dir);
 }
 
+/*
+ * More traces than the calling thread reads at once (16): the 17th and
+ * later start as others end. Same results as 20 workers side by side.
+ */
+Test(isolation, in_process_more_traces_than_open_at_once, .timeout = 120)
+{
+	static const char *const opts[] = { "-n", "20", "-t", "star", "-d", "2",
+					    "-r", "100", NULL };
+	char *dir = test_make_tmpdir("lttsync-isolation");
+	GString *text[2];
+
+	generate(dir, opts);
+	for (int k = 0; k < 2; k++) {
+		lttsync_session *s = session(k ? 20 : 0);
+		size_t n = 0;
+
+		cr_assert_eq(lttsync_session_read_traces(&n, s, dir, NULL, NULL, NULL),
+			     LTTSYNC_OK, "%s", lttsync_session_get_last_error(s));
+		cr_assert_eq(n, 20);
+		for (lttsync_trace_id t = 0; t < 20; t++)
+			cr_assert_eq(lttsync_session_get_trace_status(s, t), LTTSYNC_OK);
+		cr_assert(synchronized(host_quality(s, "host19")));
+		text[k] = results_text(s);
+		lttsync_session_destroy(s);
+	}
+	cr_assert_str_eq(text[0]->str, text[1]->str);
+	g_string_free(text[0], TRUE);
+	g_string_free(text[1], TRUE);
+	test_rm_rf(dir);
+	g_free(dir);
+}
+
 /* ---- interleaving and the pending table ---------------------------------- */
 
 /*
