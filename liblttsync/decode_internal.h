@@ -62,7 +62,7 @@ lsync_field_result lsync_decode_payload(lsync_layout layout,
 					uint16_t *addons_raw);
 
 /*
- * Forget the member indices remembered by lsync_decode_payload() (this
+ * Forget the plans lsync_decode_payload() compiled per field class (this
  * thread): called around each trace, whose classes they point into.
  */
 void lsync_decode_fields_reset(void);
