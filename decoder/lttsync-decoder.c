@@ -15,6 +15,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/mman.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -109,12 +111,46 @@ const char *__asan_default_options(void)
 
 static void limit_memory(unsigned long long bytes) { (void)bytes; }
 #else
+/*
+ * At the limit, glib reports a failed allocation with g_error(), whose
+ * message formatting allocates too and fails again, recursively, until
+ * the stack overflows: death by SIGSEGV with nothing on stderr, told by
+ * the library as a crash. Which of the two deaths comes depends on where
+ * the last allocation lands. On SIGSEGV, if not even 64 KiB can be
+ * mapped, the address space is what ran out: say so (the library looks
+ * for "out of memory" on stderr), then die of the signal as before.
+ */
+static void on_segv(int sig)
+{
+	static const char msg[] =
+		"lttsync-decoder: out of memory (address space limit reached)\n";
+	void *probe = mmap(NULL, (size_t)1 << 16, PROT_READ | PROT_WRITE,
+			   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (probe == MAP_FAILED && write(STDERR_FILENO, msg, sizeof(msg) - 1) < 0)
+		probe = NULL; /* nothing more can be done */
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+/* The handler needs a stack of its own: the overflowed one is full. */
+static void catch_segv(void)
+{
+	static char alt[1 << 16];
+	stack_t ss = { .ss_sp = alt, .ss_size = sizeof(alt) };
+	struct sigaction sa = { .sa_handler = on_segv, .sa_flags = SA_ONSTACK };
+
+	sigemptyset(&sa.sa_mask);
+	if (sigaltstack(&ss, NULL) == 0)
+		sigaction(SIGSEGV, &sa, NULL);
+}
+
 static void limit_memory(unsigned long long bytes)
 {
 	struct rlimit rl = { (rlim_t)bytes, (rlim_t)bytes };
 
-	if (bytes)
-		setrlimit(RLIMIT_AS, &rl);
+	if (bytes && setrlimit(RLIMIT_AS, &rl) == 0)
+		catch_segv();
 }
 #endif
 

@@ -76,6 +76,7 @@ struct trace_ctx {
 	lsync_decode_stats *stats;
 	GHashTable *kinds;    /* event class -> kind_pack() of its kind */
 	kind_slot kind_cache[KIND_CACHE_SIZE];
+	lsync_plan_cache *plans; /* how this trace's payloads are read */
 	addons_buffer addons;
 	bool opened;          /* babeltrace2 accepted the trace */
 	bool begun;           /* cb->begin was called */
@@ -321,7 +322,8 @@ static void network_event(trace_ctx *ctx, const bt_message *msg,
 	ctx->stats->network_events++;
 	packet_reset(&p);
 	p.direction = k.direction;
-	r = lsync_decode_payload(k.layout, bt_event_borrow_payload_field_const(ev),
+	r = lsync_decode_payload(ctx->plans, k.layout,
+				 bt_event_borrow_payload_field_const(ev),
 				 &p, &raw);
 	if (r == LSYNC_FIELDS_PACKET && !event_time(msg, &p.timestamp_ns))
 		r = LSYNC_FIELDS_MALFORMED;
@@ -697,6 +699,11 @@ lttsync_status lsync_decoder_open(lsync_decoder **out, const char *path,
 	if (d->status != LTTSYNC_OK)
 		return d->status;
 	d->ctx.kinds = g_hash_table_new(g_direct_hash, g_direct_equal);
+	d->ctx.plans = lsync_plan_cache_new();
+	if (!d->ctx.plans)
+		return d->status = lsync_decode_fail(d->err, sizeof(d->err),
+						     LTTSYNC_ERROR_NO_MEMORY,
+						     "out of memory");
 	d->status = build_graph(d, d->err, sizeof(d->err));
 	return d->status;
 }
@@ -751,10 +758,9 @@ lttsync_status lsync_decoder_close(lsync_decoder *d, char *err, size_t size)
 	if (d->ctx.kinds)
 		g_hash_table_destroy(d->ctx.kinds);
 	g_free(d->ctx.sinks);
+	lsync_plan_cache_free(d->ctx.plans);
 	g_free(d->path);
 	g_free(d);
-	/* Its classes are freed: another may come at the same address. */
-	lsync_decode_fields_reset();
 	return st;
 }
 

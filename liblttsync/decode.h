@@ -96,8 +96,7 @@ lttsync_status lsync_decode_trace(const char *path,
  * trace may still hand out: INT64_MIN while a stream has given none,
  * INT64_MAX once it is done. lsync_decoder_close() hands out what is still
  * held back, frees the decoder and returns lsync_decode_trace()'s status
- * and message. Closing also empties this thread's cache of field classes
- * (decode_fields.c), which may hold the closed trace's classes.
+ * and message.
  */
 typedef struct lsync_decoder lsync_decoder;
 

@@ -11,6 +11,7 @@
 #include "decode_internal.h"
 
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define IPPROTO_TCP_NUMBER 6
@@ -47,12 +48,13 @@
  * checked per event. A nested structure (an option's, a member's) has its
  * own plan, found from its field's class.
  *
- * The plans of a thread sit in a small open-addressing table keyed by
- * (class, role). Classes live as long as their trace, and
- * lsync_decode_fields_reset() empties the table before and after each
- * trace, so a class freed and another allocated at its address cannot
- * mislead it. A full table is not evicted from (a plan in use may sit in
- * it): the plan is then compiled on the caller's stack for that event.
+ * The plans of a trace sit in a small open-addressing table keyed by
+ * (class, role), owned by that trace's decoder (decode.c). Classes live
+ * as long as their trace, and so does the table, so a class freed and
+ * another allocated at its address cannot mislead it; several traces
+ * read on one thread (here.c) each have their own. A full table is not
+ * evicted from (a plan in use may sit in it): the plan is then compiled
+ * on the caller's stack for that event.
  */
 
 /* How a member is read. */
@@ -135,21 +137,19 @@ typedef struct plan {
 #define PLAN_SLOTS 32
 #define PLAN_MAX 24
 
-typedef struct plan_cache {
+typedef struct lsync_plan_cache {
 	plan slots[PLAN_SLOTS];
 	unsigned used;
 } plan_cache;
 
-/*
- * Per thread. Reaching a __thread variable from a shared library costs a
- * __tls_get_addr() call, so lsync_decode_payload() takes its address once
- * and hands it down.
- */
-static __thread plan_cache thread_plans;
-
-void lsync_decode_fields_reset(void)
+lsync_plan_cache *lsync_plan_cache_new(void)
 {
-	memset(&thread_plans, 0, sizeof(thread_plans));
+	return calloc(1, sizeof(plan_cache));
+}
+
+void lsync_plan_cache_free(lsync_plan_cache *c)
+{
+	free(c);
 }
 
 /* ---- compiling a plan (once per class and role) ----------------------- */
@@ -652,13 +652,12 @@ static lsync_field_result decode_addons(plan_cache *c,
 	return LSYNC_FIELDS_PACKET;
 }
 
-lsync_field_result lsync_decode_payload(lsync_layout layout,
+lsync_field_result lsync_decode_payload(lsync_plan_cache *c,
+					lsync_layout layout,
 					const bt_field *payload,
 					lttsync_packet *p,
 					uint16_t *addons_raw)
 {
-	plan_cache *c = &thread_plans;
-
 	if (layout == LSYNC_LAYOUT_OLD)
 		return LSYNC_FIELDS_NO_HEADER;
 	if (!payload) /* a class without payload: nothing to read */

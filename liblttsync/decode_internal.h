@@ -51,21 +51,28 @@ lttsync_status lsync_decode_fail(char *err, size_t size, lttsync_status status,
 lsync_event_kind lsync_classify_event_class(const bt_event_class *ec);
 
 /*
+ * How to read the payloads of one trace's field classes, compiled once per
+ * class (decode_fields.c). One per trace: its plans point into the
+ * trace's classes, so it must not outlive them. NULL on allocation
+ * failure.
+ */
+typedef struct lsync_plan_cache lsync_plan_cache;
+
+lsync_plan_cache *lsync_plan_cache_new(void);
+void lsync_plan_cache_free(lsync_plan_cache *c);
+
+/*
  * Decode a network event's payload (layout from its class) into p
  * (seq, ack_seq, flags, family, addresses, ports; not direction nor
- * timestamp). For LSYNC_LAYOUT_ADDONS, p->flags is left 0 and the raw
- * 16-bit value is stored in *addons_raw: its encoding is decided per trace.
+ * timestamp), with the plans of the event's trace in `c`. For
+ * LSYNC_LAYOUT_ADDONS, p->flags is left 0 and the raw 16-bit value is
+ * stored in *addons_raw: its encoding is decided per trace.
  */
-lsync_field_result lsync_decode_payload(lsync_layout layout,
+lsync_field_result lsync_decode_payload(lsync_plan_cache *c,
+					lsync_layout layout,
 					const bt_field *payload,
 					lttsync_packet *p,
 					uint16_t *addons_raw);
-
-/*
- * Forget the plans lsync_decode_payload() compiled per field class (this
- * thread): called around each trace, whose classes they point into.
- */
-void lsync_decode_fields_reset(void);
 
 /* Is `raw` a plausible addons flags value under encoding `enc`? */
 bool lsync_addons_plausible(uint16_t raw, lsync_addons_encoding enc);
