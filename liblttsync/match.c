@@ -749,6 +749,16 @@ int lsync_matcher_feed(lsync_matcher *m, const lttsync_packet *p,
 	return 0;
 }
 
+const void *lsync_matcher_lookahead(const lsync_matcher *m,
+				    const lttsync_packet *p)
+{
+	uint64_t h = key_hash(m, p->seq, p->ack_seq, p->flags);
+
+	if (!m->nbuckets)
+		return NULL;
+	return &m->tags[home_bucket(m, h)];
+}
+
 /* ---- matcher ---------------------------------------------------------- */
 
 lsync_matcher *lsync_matcher_new(size_t max_pending, uint64_t seed)

@@ -76,6 +76,16 @@ int lsync_matcher_set_max_pending(lsync_matcher *m, size_t max_pending,
 int lsync_matcher_feed(lsync_matcher *m, const lttsync_packet *p,
 		       uint32_t host, lsync_match_sink sink, void *user);
 
+/*
+ * The memory lsync_matcher_feed() of `p` will read first at random (its
+ * key's index bucket), for the caller to prefetch a few packets ahead:
+ * a new key's lookup is a cache miss that nothing else can hide. NULL
+ * when there is nothing to fetch. Reads only; the answer may be stale by
+ * the time `p` is fed, which costs only the prefetch.
+ */
+const void *lsync_matcher_lookahead(const lsync_matcher *m,
+				    const lttsync_packet *p);
+
 /* Hand every complete, unused match to the sink (entries stay). */
 int lsync_matcher_settle(lsync_matcher *m, lsync_match_sink sink, void *user);
 

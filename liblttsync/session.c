@@ -495,16 +495,12 @@ static lttsync_status check_packet(lttsync_session *s, const lttsync_packet *p)
 	return LTTSYNC_OK;
 }
 
-LTTSYNC_API lttsync_status lttsync_session_feed_packet(lttsync_session *s,
-						   const lttsync_packet *p)
+/* A checked packet to the matcher; its matches to the hulls. */
+static lttsync_status feed_checked(lttsync_session *s, const lttsync_packet *p)
 {
 	lttsync_status st;
 	uint32_t host;
 
-	if (!s || !p)
-		return lsync_error(s, LTTSYNC_ERROR_INVALID_ARGUMENT,
-				   "feed_packet: NULL argument");
-	s->error[0] = '\0'; /* lsync_clear_error(), inlined: once per packet */
 	if ((st = check_packet(s, p)))
 		return st;
 	host = lsync_session_trace(s, p->trace)->host;
@@ -513,6 +509,47 @@ LTTSYNC_API lttsync_status lttsync_session_feed_packet(lttsync_session *s,
 		return lsync_error(s, st, "cannot match packet: %s",
 				   lttsync_status_string(st));
 	return LTTSYNC_OK;
+}
+
+LTTSYNC_API lttsync_status lttsync_session_feed_packet(lttsync_session *s,
+						   const lttsync_packet *p)
+{
+	if (!s || !p)
+		return lsync_error(s, LTTSYNC_ERROR_INVALID_ARGUMENT,
+				   "feed_packet: NULL argument");
+	s->error[0] = '\0'; /* lsync_clear_error(), inlined: once per packet */
+	return feed_checked(s, p);
+}
+
+/*
+ * How many packets ahead the index is prefetched: about 0.5 us of work at
+ * this library's speed, more than a DRAM read takes on the project's VM,
+ * and few enough for the lines to be still in cache when used.
+ */
+#define LOOKAHEAD 8
+
+LTTSYNC_API lttsync_status lttsync_session_feed_packets(size_t *out_fed,
+						    lttsync_session *s,
+						    const lttsync_packet *packets,
+						    size_t n)
+{
+	lttsync_status st = LTTSYNC_OK;
+	size_t i;
+
+	if (out_fed)
+		*out_fed = 0;
+	if (!s || !out_fed || (!packets && n))
+		return lsync_error(s, LTTSYNC_ERROR_INVALID_ARGUMENT,
+				   "feed_packets: NULL argument");
+	s->error[0] = '\0';
+	for (i = 0; i < n && !st; i++) {
+		if (i + LOOKAHEAD < n)
+			__builtin_prefetch(lsync_matcher_lookahead(
+				s->matcher, &packets[i + LOOKAHEAD]));
+		st = feed_checked(s, &packets[i]);
+	}
+	*out_fed = st ? i - 1 : i;
+	return st;
 }
 
 /* ---- match statistics -------------------------------------------------- */

@@ -602,6 +602,27 @@ LTTSYNC_API lttsync_status lttsync_session_feed_packet(lttsync_session *session,
 						   const lttsync_packet *packet);
 
 /**
+ * Feed packet events in a batch: the same as calling
+ * lttsync_session_feed_packet() on each in turn, and faster (the matcher
+ * fetches the memory of the packets ahead while it handles one: a new
+ * key's lookup is otherwise a cache miss per packet).
+ *
+ * @param[out] out_fed the number of packets fed before the first refused
+ *        one (all n on success); 0 on a NULL argument.
+ * @param session the session.
+ * @param packets n packets, each initialised with lttsync_packet_init().
+ * @param n how many (0: nothing to do).
+ * @return #LTTSYNC_OK, or the status lttsync_session_feed_packet() gave
+ *         packets[*out_fed] (that packet and the later ones are not fed),
+ *         or #LTTSYNC_ERROR_INVALID_ARGUMENT on a NULL argument.
+ * @since 0.1
+ */
+LTTSYNC_API lttsync_status lttsync_session_feed_packets(size_t *out_fed,
+							lttsync_session *session,
+							const lttsync_packet *packets,
+							size_t n);
+
+/**
  * Feed a message the caller matched itself.
  * @param session the session.
  * @param send_host host that sent it. @param send_ns send time.
