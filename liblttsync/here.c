@@ -23,7 +23,15 @@
 #include "decode.h"
 #include "reading.h"
 
-/* One open trace: the callbacks' context and its decoder. */
+/*
+ * Packets of a trace are fed in batches of up to this many (one
+ * babeltrace2 batch of events yields fewer), through
+ * lttsync_session_feed_packets(), which prefetches the matcher's memory
+ * for the packets ahead.
+ */
+#define HERE_BATCH 64
+
+/* One open trace: the callbacks' context, its decoder, its packets. */
 typedef struct here_trace {
 	lttsync_session *s;
 	const lsync_job *j;
@@ -32,7 +40,21 @@ typedef struct here_trace {
 	lsync_decode_callbacks cb; /* the decoder points at it: never moved */
 	lsync_decoder *d;
 	int64_t position;
+	size_t len;                /* packets waiting in buf */
+	lttsync_packet buf[HERE_BATCH];
 } here_trace;
+
+/* Feed the waiting packets; a refusal leaves its reason in the session. */
+static lttsync_status here_flush(here_trace *t)
+{
+	size_t fed;
+	lttsync_status st = LTTSYNC_OK;
+
+	if (t->len)
+		st = lttsync_session_feed_packets(&fed, t->s, t->buf, t->len);
+	t->len = 0;
+	return st;
+}
 
 static int here_begin(void *user, const char *hostname)
 {
@@ -44,8 +66,12 @@ static int here_begin(void *user, const char *hostname)
 static int here_packet(void *user, const lttsync_packet *p)
 {
 	here_trace *t = user;
+	lttsync_packet *q = &t->buf[t->len++];
 
-	return lsync_job_feed(t->s, t->j, p);
+	*q = *p;
+	q->struct_size = sizeof(*q);
+	q->trace = t->j->trace;
+	return t->len == HERE_BATCH ? here_flush(t) : 0;
 }
 
 static void here_progress(void *user, uint64_t events)
@@ -72,32 +98,66 @@ static here_trace *here_open(lttsync_session *s, const lsync_job *j,
 	return t;
 }
 
+/* Record how reading went and free the trace. */
+static lttsync_status here_settle(here_trace *t, lttsync_status st,
+				  const char *why)
+{
+	lttsync_session *s = t->s;
+
+	lsync_job_settle(s, t->j, st, why);
+	lsync_clear_error(s);
+	g_free(t);
+	return st == LTTSYNC_ERROR_NO_MEMORY ? st : LTTSYNC_OK;
+}
+
 /*
- * Close and settle the trace. A callback's failure is better told by the
- * session's error, which only this trace's callbacks can have set: a
- * failing callback stops its trace at once, and it is closed next.
+ * Close and settle the trace (closing hands out held-back packets, fed
+ * here too). A callback's failure is better told by the session's error,
+ * which only this trace's feeds can have set: a refusal stops its trace
+ * at once, and it is closed next.
  */
 static lttsync_status here_close(here_trace *t)
 {
 	char err[LSYNC_ERROR_MAX] = "";
-	lttsync_session *s = t->s;
 	lttsync_status st = lsync_decoder_close(t->d, err, sizeof(err));
+	lttsync_status fed = here_flush(t);
 
-	lsync_job_settle(s, t->j, st, s->error[0] ? s->error : err);
-	lsync_clear_error(s);
-	g_free(t);
-	return st == LTTSYNC_ERROR_NO_MEMORY ? st : LTTSYNC_OK;
+	if (st == LTTSYNC_OK)
+		st = fed;
+	return here_settle(t, st, t->s->error[0] ? t->s->error : err);
+}
+
+/*
+ * One batch of the trace, and its packets fed. Returns true while the
+ * trace has more; false once it is settled (*st: NO_MEMORY stops all).
+ */
+static bool here_step(here_trace *t, lttsync_status *st)
+{
+	bool more = lsync_decoder_step(t->d, &t->position);
+	lttsync_status fed = here_flush(t);
+
+	*st = LTTSYNC_OK;
+	if (fed) {
+		lsync_decoder_abandon(t->d, fed);
+		*st = here_settle(t, fed, t->s->error);
+		return false;
+	}
+	if (more)
+		return true;
+	*st = here_close(t);
+	return false;
 }
 
 lttsync_status lsync_job_decode_here(lttsync_session *s, const lsync_job *j,
 				     lttsync_progress_fn progress, void *user_data)
 {
 	here_trace *t = here_open(s, j, progress, user_data);
+	lttsync_status st;
 
 	s->error[0] = '\0';
-	while (lsync_decoder_step(t->d, &t->position))
+	while (here_step(t, &st))
 		;
-	return here_close(t);
+	return st;
 }
 
 /* The open trace furthest behind. */
@@ -124,17 +184,14 @@ lttsync_status lsync_here_read(lttsync_session *s, lsync_job *jobs, size_t n,
 			open[n_open++] = here_open(s, &jobs[next++], progress,
 						   user_data);
 		k = behind(open, n_open);
-		if (lsync_decoder_step(open[k]->d, &open[k]->position))
-			continue;
-		st = here_close(open[k]);
-		open[k] = open[--n_open];
+		if (!here_step(open[k], &st))
+			open[k] = open[--n_open];
 	}
 	/* Out of memory: what is still open or not started is not read. */
 	for (size_t i = 0; i < n_open; i++) {
-		lsync_job_settle(s, open[i]->j, LTTSYNC_ERROR_NO_MEMORY,
-				 "reading stopped: the session ran out of memory");
 		lsync_decoder_abandon(open[i]->d, LTTSYNC_ERROR_NO_MEMORY);
-		g_free(open[i]);
+		here_settle(open[i], LTTSYNC_ERROR_NO_MEMORY,
+			    "reading stopped: the session ran out of memory");
 	}
 	for (; next < n; next++)
 		lsync_job_settle(s, &jobs[next], LTTSYNC_ERROR_NO_MEMORY,

@@ -521,6 +521,11 @@ LTTSYNC_API lttsync_status lttsync_session_feed_packet(lttsync_session *s,
 	return feed_checked(s, p);
 }
 
+void lsync_session_prefetch(const lttsync_session *s, const lttsync_packet *p)
+{
+	__builtin_prefetch(lsync_matcher_lookahead(s->matcher, p));
+}
+
 /*
  * How many packets ahead the index is prefetched: about 0.5 us of work at
  * this library's speed, more than a DRAM read takes on the project's VM,

@@ -85,6 +85,12 @@ int lsync_session_add_message(void *session, uint32_t send_host,
 			      int64_t send_ns, uint32_t recv_host,
 			      int64_t recv_ns);
 
+/*
+ * Prefetch what feeding p will read first (lsync_matcher_lookahead()):
+ * for readers that know a packet a few feeds ahead.
+ */
+void lsync_session_prefetch(const lttsync_session *s, const lttsync_packet *p);
+
 /* The matcher's sink: lsync_session_add_message(), except that messages
  * refused by the memory limit are only counted. */
 int lsync_session_add_matched(void *session, uint32_t send_host,

@@ -610,11 +610,20 @@ static lttsync_status launch(pool *p, lsync_job *j)
 }
 
 /*
+ * How far ahead in a worker's batch the matcher's memory is prefetched:
+ * merged with the other workers' packets, that is about as many feeds
+ * ahead as there are workers times this.
+ */
+#define PREFETCH_AHEAD 3
+
+/*
  * Feed w's next packet. A refusal stops that worker (its trace keeps the
  * reason); only running out of memory stops everything.
  */
 static lttsync_status feed_one(pool *p, worker *w, lttsync_status *st)
 {
+	if (w->pos + PREFETCH_AHEAD < w->len)
+		lsync_session_prefetch(p->s, &w->batch[w->pos + PREFETCH_AHEAD]);
 	p->s->error[0] = '\0';
 	*st = lsync_job_feed(p->s, w->job, &w->batch[w->pos++]);
 	if (*st == LTTSYNC_ERROR_NO_MEMORY)
