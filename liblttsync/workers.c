@@ -8,9 +8,10 @@
  * children's packets are fed merged by timestamp (a min-heap on each
  * child's next packet), so a key waits in the pending table only for
  * the clock offset and latency between hosts, not for whole traces
- * (doc/matching.md). Pipes are bounded: a child whose packets are ahead
- * blocks on its full pipe, which keeps the children in lockstep and the
- * parent's buffers at one batch per child.
+ * (doc/matching.md). Output is bounded: a child whose packets are ahead
+ * fills its pipe, then a 16 MiB spool of its own (lttsync-decoder.c),
+ * then blocks, which keeps the children within that of each other and
+ * the parent's buffers at one batch per child.
  *
  * Children are started with posix_spawn (never fork-and-continue: the
  * caller may be multithreaded), every descriptor close-on-exec, stdin
