@@ -70,10 +70,14 @@ static bool drain(writer *w, bool block)
 	return !w->failed;
 }
 
-/* Append to the spool, making room by moving its contents down first. */
+/*
+ * Append to the spool. Room is made by moving its contents down only when
+ * they are no larger than the written part before them, so that each
+ * byte moves a bounded number of times.
+ */
 static bool spool_add(writer *w, const char *c, size_t n)
 {
-	if (w->head && w->tail + n > w->cap) {
+	if (w->tail + n > w->cap && w->head >= w->tail - w->head) {
 		memmove(w->spool, w->spool + w->head, w->tail - w->head);
 		w->tail -= w->head;
 		w->head = 0;
@@ -96,8 +100,26 @@ static bool spool_add(writer *w, const char *c, size_t n)
 
 static void write_all(writer *w, const void *p, size_t n)
 {
+	const char *c = p;
+
 	if (w->failed || !drain(w, false))
 		return;
+	while (w->head == w->tail && n) { /* nothing spooled: straight out */
+		ssize_t k = write(STDOUT_FILENO, c, n);
+
+		if (k > 0) {
+			c += k;
+			n -= (size_t)k;
+		} else if (k == 0 || (errno != EINTR && errno != EAGAIN)) {
+			w->failed = 1;
+			return;
+		} else if (errno == EAGAIN) {
+			break;
+		}
+	}
+	if (!n)
+		return;
+	p = c;
 	/* Spooled bytes go first; without memory, write as before (blocking). */
 	if (!spool_add(w, p, n)) {
 		if (drain(w, true) && spool_add(w, p, n))
