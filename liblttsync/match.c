@@ -286,6 +286,12 @@ static void pool_release(struct entry_pool *pl)
 	free(pl->chunks);
 }
 
+/* Entry i if it exists (a stale index may be any number). */
+static const void *entry_if_any(const lsync_matcher *m, uint32_t i)
+{
+	return i < m->pool.fresh ? pool_at(&m->pool, i) : NULL;
+}
+
 /* ---- index ---------------------------------------------------------- */
 
 static bool entry_has_key(const struct lsync_entry *e, const lttsync_packet *p)
@@ -627,6 +633,9 @@ static int insert_new(lsync_matcher *m, const lttsync_packet *p, uint64_t h,
 		return r;
 	i = pool_take(&m->pool);
 	e = pool_at(&m->pool, i);
+	/* The next new key's entry: never used yet, or long retired. */
+	__builtin_prefetch(entry_if_any(m, m->pool.free_head != NIL
+					   ? m->pool.free_head : m->pool.fresh), 1);
 	memset(e, 0, sizeof(*e));
 	e->seq = p->seq;
 	e->ack_seq = p->ack_seq;
