@@ -9,11 +9,11 @@
  * hand out) is lowest runs its next babeltrace2 batch. The feed is thus
  * merged by time within about a batch, so a key waits in the pending
  * table only for the latency and clock offset between its two hosts
- * (doc/matching.md), and its second event mostly finds it in the
- * matcher's cache of recent keys instead of at a random place in memory:
- * read one after another, a network-heavy set of four traces spent
- * 0.3 s of 2.1 s in matching, and a trace with more TCP packets than the
- * pending cap lost the matches of every trace read before it. A trace
+ * (doc/matching.md): read one after another, a trace with more TCP
+ * packets than the pending cap lost the matches of every trace read
+ * before it. With clocks close together, a key's second event also finds
+ * it in the matcher's cache of recent keys rather than at a random place
+ * in memory. A trace
  * started late (more than LSYNC_HERE_AT_ONCE traces) is behind the others
  * and runs alone until it catches up.
  *
