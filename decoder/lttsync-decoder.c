@@ -21,6 +21,7 @@
 #include <signal.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "errors.h"
@@ -246,6 +247,7 @@ int main(int argc, char **argv)
 	lsync_decode_callbacks cb = { on_begin, on_packet, on_progress, &w };
 	lsync_wire_end end = { 0 };
 	char err[LSYNC_ERROR_MAX] = "";
+	struct stat out;
 	int arg = 1;
 
 	if (argc == 4 && strcmp(argv[1], LSYNC_DECODER_OPT_LIMIT) == 0) {
@@ -257,8 +259,10 @@ int main(int argc, char **argv)
 			LSYNC_DECODER_OPT_LIMIT);
 		return 2;
 	}
-	/* A full pipe must not block a write: see SPOOL_MAX. */
-	fcntl(STDOUT_FILENO, F_SETFL, fcntl(STDOUT_FILENO, F_GETFL) | O_NONBLOCK);
+	/* A full pipe must not block a write: see SPOOL_MAX. Only a pipe: the
+	 * flag belongs to the open file, which a terminal shares. */
+	if (fstat(STDOUT_FILENO, &out) == 0 && S_ISFIFO(out.st_mode))
+		fcntl(STDOUT_FILENO, F_SETFL, fcntl(STDOUT_FILENO, F_GETFL) | O_NONBLOCK);
 	put_record(&w, LSYNC_WIRE_HELLO, &hello, sizeof(hello), NULL, 0);
 	end.status = lsync_decode_trace(argv[arg], &cb, &end.stats, err, sizeof(err));
 	flush_batch(&w);
