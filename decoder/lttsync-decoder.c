@@ -78,7 +78,7 @@ static bool drain(writer *w, bool block)
  */
 static bool spool_add(writer *w, const char *c, size_t n)
 {
-	if (w->tail + n > w->cap && w->head >= w->tail - w->head) {
+	if (w->head && w->tail + n > w->cap && w->head >= w->tail - w->head) {
 		memmove(w->spool, w->spool + w->head, w->tail - w->head);
 		w->tail -= w->head;
 		w->head = 0;
