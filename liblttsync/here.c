@@ -66,11 +66,8 @@ static int here_begin(void *user, const char *hostname)
 static int here_packet(void *user, const lttsync_packet *p)
 {
 	here_trace *t = user;
-	lttsync_packet *q = &t->buf[t->len++];
 
-	*q = *p;
-	q->struct_size = sizeof(*q);
-	q->trace = t->j->trace;
+	lsync_job_packet(&t->buf[t->len++], t->j, p);
 	return t->len == HERE_BATCH ? here_flush(t) : 0;
 }
 

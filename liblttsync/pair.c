@@ -50,7 +50,6 @@ const lsync_hull_solution *lsync_pair_solution(lsync_pair *pair,
 					       uint32_t from)
 {
 	int side = lsync_pair_side(pair, from);
-
 	const lsync_hull *h = &pair->hull[side];
 	uint64_t offered = h->n_above + h->n_below + 1;
 

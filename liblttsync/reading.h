@@ -20,6 +20,11 @@ typedef struct lsync_job {
 lttsync_status lsync_job_begin(lttsync_session *s, const lsync_job *j,
 			       const char *hostname);
 
+/* A decoded packet as the session takes it: the job's trace, this
+ * library's struct size. */
+void lsync_job_packet(lttsync_packet *out, const lsync_job *j,
+		      const lttsync_packet *p);
+
 /* Feed one decoded packet of the job's trace. Sets the session error. */
 lttsync_status lsync_job_feed(lttsync_session *s, const lsync_job *j,
 			      const lttsync_packet *p);

@@ -344,7 +344,8 @@ static void note_timestamp(lttsync_session *s, uint32_t host, int64_t ts)
 		h->ts_max = ts;
 }
 
-lsync_pair *lsync_session_pair(lttsync_session *s, uint32_t h1, uint32_t h2)
+/* Inline: get_or_create_pair() runs it once per message. */
+static inline lsync_pair *find_pair(lttsync_session *s, uint32_t h1, uint32_t h2)
 {
 	uint64_t key = lsync_pair_key(h1, h2);
 	uint32_t a = h1 < h2 ? h1 : h2, b = h1 < h2 ? h2 : h1;
@@ -357,6 +358,11 @@ lsync_pair *lsync_session_pair(lttsync_session *s, uint32_t h1, uint32_t h2)
 		return s->last_pair;
 	s->last_pair = g_hash_table_lookup(s->pairs, &key);
 	return s->last_pair;
+}
+
+lsync_pair *lsync_session_pair(lttsync_session *s, uint32_t h1, uint32_t h2)
+{
+	return find_pair(s, h1, h2);
 }
 
 static lsync_pair *create_pair(lttsync_session *s, uint32_t h1, uint32_t h2)
@@ -379,19 +385,11 @@ static lsync_pair *create_pair(lttsync_session *s, uint32_t h1, uint32_t h2)
 	return pair;
 }
 
-/* The flat array's load is inlined here: this runs once per message. */
 static inline lsync_pair *get_or_create_pair(lttsync_session *s, uint32_t h1,
 					     uint32_t h2)
 {
-	uint32_t a = h1 < h2 ? h1 : h2, b = h1 < h2 ? h2 : h1;
-	lsync_pair *pair = NULL;
+	lsync_pair *pair = find_pair(s, h1, h2);
 
-	if (b < LSYNC_SMALL_HOSTS && a != b) {
-		if (s->small_pairs)
-			pair = s->small_pairs[lsync_small_pair_index(a, b)];
-	} else {
-		pair = lsync_session_pair(s, h1, h2);
-	}
 	return pair ? pair : create_pair(s, h1, h2);
 }
 
@@ -540,8 +538,7 @@ static void prefetch_ahead(const lttsync_session *s, const lttsync_packet *p,
 			   size_t i, size_t n)
 {
 	if (i + LOOKAHEAD < n)
-		__builtin_prefetch(lsync_matcher_lookahead(s->matcher,
-							   &p[i + LOOKAHEAD]));
+		lsync_session_prefetch(s, &p[i + LOOKAHEAD]);
 }
 
 LTTSYNC_API lttsync_status lttsync_session_feed_packets(size_t *out_fed,

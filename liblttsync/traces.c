@@ -31,13 +31,20 @@ lttsync_status lsync_job_begin(lttsync_session *s, const lsync_job *j,
 	return LTTSYNC_OK;
 }
 
+void lsync_job_packet(lttsync_packet *out, const lsync_job *j,
+		      const lttsync_packet *p)
+{
+	*out = *p;
+	out->struct_size = sizeof(*out);
+	out->trace = j->trace;
+}
+
 lttsync_status lsync_job_feed(lttsync_session *s, const lsync_job *j,
 			      const lttsync_packet *p)
 {
-	lttsync_packet copy = *p;
+	lttsync_packet copy;
 
-	copy.struct_size = sizeof(copy);
-	copy.trace = j->trace;
+	lsync_job_packet(&copy, j, p);
 	return lttsync_session_feed_packet(s, &copy);
 }
 
