@@ -48,23 +48,35 @@ typedef struct writer {
 	size_t head, tail, cap;
 } writer;
 
-/* Write what the pipe takes now (all of it if `block`); false on failure. */
+/* Write what the pipe takes now of c[0..n): how much it took. */
+static size_t write_now(writer *w, const char *c, size_t n)
+{
+	size_t done = 0;
+
+	while (done < n && !w->failed) {
+		ssize_t k = write(STDOUT_FILENO, c + done, n - done);
+
+		if (k > 0)
+			done += (size_t)k;
+		else if (k < 0 && errno == EAGAIN)
+			break;
+		else if (k == 0 || errno != EINTR)
+			w->failed = 1;
+	}
+	return done;
+}
+
+/* Write the spool, what the pipe takes now (all of it if `block`);
+ * false on failure. */
 static bool drain(writer *w, bool block)
 {
 	while (w->head < w->tail && !w->failed) {
-		ssize_t k = write(STDOUT_FILENO, w->spool + w->head, w->tail - w->head);
+		struct pollfd out = { STDOUT_FILENO, POLLOUT, 0 };
 
-		if (k > 0) {
-			w->head += (size_t)k;
-		} else if (k < 0 && errno == EAGAIN) {
-			struct pollfd out = { STDOUT_FILENO, POLLOUT, 0 };
-
-			if (!block)
-				break;
-			poll(&out, 1, -1);
-		} else if (k == 0 || errno != EINTR) {
-			w->failed = 1;
-		}
+		w->head += write_now(w, w->spool + w->head, w->tail - w->head);
+		if (w->head == w->tail || !block)
+			break;
+		poll(&out, 1, -1);
 	}
 	if (w->head == w->tail)
 		w->head = w->tail = 0;
@@ -102,28 +114,20 @@ static bool spool_add(writer *w, const char *c, size_t n)
 static void write_all(writer *w, const void *p, size_t n)
 {
 	const char *c = p;
+	size_t k;
 
 	if (w->failed || !drain(w, false))
 		return;
-	while (w->head == w->tail && n) { /* nothing spooled: straight out */
-		ssize_t k = write(STDOUT_FILENO, c, n);
-
-		if (k > 0) {
-			c += k;
-			n -= (size_t)k;
-		} else if (k == 0 || (errno != EINTR && errno != EAGAIN)) {
-			w->failed = 1;
-			return;
-		} else if (errno == EAGAIN) {
-			break;
-		}
+	if (w->head == w->tail) { /* nothing spooled: straight out */
+		k = write_now(w, c, n);
+		c += k;
+		n -= k;
 	}
-	if (!n)
+	if (!n || w->failed)
 		return;
-	p = c;
 	/* Spooled bytes go first; without memory, write as before (blocking). */
-	if (!spool_add(w, p, n)) {
-		if (drain(w, true) && spool_add(w, p, n))
+	if (!spool_add(w, c, n)) {
+		if (drain(w, true) && spool_add(w, c, n))
 			drain(w, true);
 		else
 			w->failed = 1;
