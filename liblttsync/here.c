@@ -6,14 +6,14 @@
  *
  * Side by side, like the workers: up to LSYNC_HERE_AT_ONCE traces are
  * open at once, and the one whose position (the oldest time it may still
- * hand out) is lowest runs its next babeltrace2 batch. The feed is thus
- * merged by time within about a batch, so a key waits in the pending
- * table only for the latency and clock offset between its two hosts
- * (doc/matching.md): read one after another, a trace with more TCP
- * packets than the pending cap lost the matches of every trace read
- * before it. With clocks close together, a key's second event also finds
- * it in the matcher's cache of recent keys rather than at a random place
- * in memory. A trace
+ * hand out), less its host's lead (leads.c), is lowest runs its next
+ * babeltrace2 batch. The feed is thus merged by time within about a
+ * batch, so a key waits in the pending table only for the latency
+ * between its two hosts (doc/matching.md): read one after another, a
+ * trace with more TCP packets than the pending cap lost the matches of
+ * every trace read before it. A key's second event also finds it in the
+ * matcher's cache of recent keys rather than at a random place in
+ * memory. A trace
  * started late (more than LSYNC_HERE_AT_ONCE traces) is behind the others
  * and runs alone until it catches up.
  *
@@ -157,14 +157,29 @@ lttsync_status lsync_job_decode_here(lttsync_session *s, const lsync_job *j,
 	return st;
 }
 
+/* A trace's place in the merge: its position, less its host's lead. */
+static int64_t here_key(const here_trace *t)
+{
+	uint32_t host = lsync_session_trace(t->s, t->j->trace)->host;
+
+	if (t->position == INT64_MIN) /* not started: first */
+		return INT64_MIN;
+	return lsync_merge_key(t->position, lsync_session_lead(t->s, host));
+}
+
 /* The open trace furthest behind. */
 static size_t behind(here_trace *const *open, size_t n)
 {
 	size_t k = 0;
+	int64_t low, key;
 
+	lsync_session_refresh_leads(open[0]->s);
+	low = here_key(open[0]);
 	for (size_t i = 1; i < n; i++)
-		if (open[i]->position < open[k]->position)
+		if ((key = here_key(open[i])) < low) {
+			low = key;
 			k = i;
+		}
 	return k;
 }
 

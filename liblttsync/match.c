@@ -141,6 +141,7 @@ struct lsync_matcher {
 	uint64_t key_seed2;
 	uint64_t flow_seed;
 	lsync_match_counters counters;
+	lsync_match_sample newest; /* the newest complete match */
 };
 
 /* ---- hashing ---------------------------------------------------------- */
@@ -678,6 +679,8 @@ static void entry_complete(lsync_matcher *m, struct lsync_entry *e,
 		m->counters.loopback++;
 	} else {
 		m->ready++;
+		m->newest = (lsync_match_sample){ e->send_ns, e->recv_ns,
+			e->send_host, e->recv_host, m->newest.n + 1 };
 	}
 }
 
@@ -831,6 +834,11 @@ int lsync_matcher_settle(lsync_matcher *m, lsync_match_sink sink, void *user)
 size_t lsync_matcher_pending(const lsync_matcher *m)
 {
 	return m->count;
+}
+
+const lsync_match_sample *lsync_matcher_newest(const lsync_matcher *m)
+{
+	return &m->newest;
 }
 
 const lsync_match_counters *lsync_matcher_counters(const lsync_matcher *m)

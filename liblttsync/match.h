@@ -94,4 +94,19 @@ size_t lsync_matcher_pending(const lsync_matcher *m);
 
 const lsync_match_counters *lsync_matcher_counters(const lsync_matcher *m);
 
+/*
+ * The newest complete match (one send, one receive, two hosts), recorded
+ * when its second event came, long before the sink gets it (complete
+ * entries stay pending until retired or settled): readers sample it to
+ * learn how far apart the hosts' clocks are (leads.c). n counts the
+ * matches completed so far; 0: none yet.
+ */
+typedef struct lsync_match_sample {
+	int64_t send_ns, recv_ns;
+	uint32_t send_host, recv_host;
+	uint64_t n;
+} lsync_match_sample;
+
+const lsync_match_sample *lsync_matcher_newest(const lsync_matcher *m);
+
 #endif

@@ -55,6 +55,8 @@ LTTSYNC_API lttsync_status lttsync_session_create(lttsync_session **out)
 	s->trace_folders = g_hash_table_new_full(g_str_hash, g_str_equal,
 						 g_free, NULL);
 	s->pairs = g_hash_table_new(g_int64_hash, g_int64_equal);
+	s->lead_pairs = g_hash_table_new_full(g_int64_hash, g_int64_equal,
+					      NULL, g_free);
 	s->pair_list = g_ptr_array_new_with_free_func((GDestroyNotify)lsync_pair_free);
 	s->results = g_array_new(FALSE, TRUE, sizeof(lsync_host_result));
 	s->forced_ref = LSYNC_NO_HOST;
@@ -78,6 +80,8 @@ LTTSYNC_API void lttsync_session_destroy(lttsync_session *s)
 	g_array_free(s->traces, TRUE);
 	g_hash_table_destroy(s->trace_folders);
 	g_array_free(s->results, TRUE);
+	g_free(s->leads);
+	g_hash_table_destroy(s->lead_pairs);
 	free(s);
 }
 

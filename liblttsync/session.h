@@ -59,6 +59,12 @@ struct lttsync_session {
 	uint64_t over_limit;      /* messages refused by the memory limit */
 	uint32_t forced_ref;      /* LSYNC_NO_HOST: choose */
 	uint64_t n_messages;
+	/* Leads of the hosts' clocks, for merging readers (leads.c). */
+	int64_t *leads;           /* per host, NULL until computed */
+	uint32_t n_leads;         /* hosts when they were computed */
+	GHashTable *lead_pairs;   /* pair key -> sampled lead of b over a */
+	uint64_t lead_seen;       /* the matcher's matches at the last sample */
+	unsigned lead_samples;    /* samples since the leads were computed */
 	bool dirty;               /* results below are stale */
 	uint32_t reference;
 	GArray *results;          /* lsync_host_result, index = host id */
@@ -96,6 +102,33 @@ void lsync_session_prefetch(const lttsync_session *s, const lttsync_packet *p);
 int lsync_session_add_matched(void *session, uint32_t send_host,
 			      int64_t send_ns, uint32_t recv_host,
 			      int64_t recv_ns);
+
+/*
+ * Leads (leads.c): roughly how far each host's clock is ahead of the
+ * others', from the matches so far, so that readers merging traces by
+ * time read them in step: merge on lsync_merge_key(timestamp, lead).
+ * Readers call refresh between batches: it samples the matcher's newest
+ * match, recomputes the leads when a pair got its first sample or every
+ * so many samples, and returns true when it did. Only a hint: 0 when
+ * unknown.
+ */
+bool lsync_session_refresh_leads(lttsync_session *s);
+
+static inline int64_t lsync_session_lead(const lttsync_session *s,
+					 uint32_t host)
+{
+	return host < s->n_leads ? s->leads[host] : 0;
+}
+
+/* ts - lead, saturated: INT64_MIN stays the lowest key. */
+static inline int64_t lsync_merge_key(int64_t ts, int64_t lead)
+{
+	int64_t key;
+
+	if (__builtin_sub_overflow(ts, lead, &key))
+		return lead > 0 ? INT64_MIN : INT64_MAX;
+	return key;
+}
 
 /* Settle pending matches and recompute stale results. */
 lttsync_status lsync_session_refresh(lttsync_session *s);

@@ -5,10 +5,10 @@
  * Why processes: babeltrace2 2.0.4 abort()s on some malformed metadata
  * and allocates without bound on others; in a child that only ends the
  * child, whose death becomes the trace's status. Why side by side: the
- * children's packets are fed merged by timestamp (a min-heap on each
- * child's next packet), so a key waits in the pending table only for
- * the clock offset and latency between hosts, not for whole traces
- * (doc/matching.md). Output is bounded: a child whose packets are ahead
+ * children's packets are fed merged by time (a min-heap on each child's
+ * next packet, keyed by its timestamp less its host's lead, leads.c), so
+ * a key waits in the pending table only for the latency between hosts,
+ * not for whole traces (doc/matching.md). Output is bounded: a child whose packets are ahead
  * fills its pipe, then a 16 MiB spool of its own (lttsync-decoder.c),
  * then blocks, which keeps the children within that of each other and
  * the parent's buffers at one batch per child.
@@ -69,6 +69,7 @@ typedef struct worker {
 	bool begun;            /* BEGIN seen */
 	lttsync_packet batch[LSYNC_WIRE_BATCH];
 	size_t len, pos;       /* packets in batch, next to feed */
+	int64_t lead;          /* its host's lead (leads.c) when last looked */
 	lttsync_status status; /* ENDED, STOPPED: how reading went */
 	char why[LSYNC_ERROR_MAX];
 	lsync_decode_stats stats; /* ENDED: the decoder's */
@@ -523,9 +524,15 @@ static bool permanent(int err)
 
 /* ---- the merge ------------------------------------------------------------ */
 
+/* A worker's place in the merge: its next packet's time less its lead. */
 static int64_t head(const worker *w)
 {
-	return w->batch[w->pos].timestamp_ns;
+	return lsync_merge_key(w->batch[w->pos].timestamp_ns, w->lead);
+}
+
+static void look_up_lead(pool *p, worker *w)
+{
+	w->lead = lsync_session_lead(p->s, lsync_session_trace(p->s, w->job->trace)->host);
 }
 
 /* Restore the heap below i after heap[i]'s key grew (or was replaced). */
@@ -568,6 +575,17 @@ static void pop(pool *p)
 	sift_down(p, 0);
 }
 
+/* Between batches: when the leads changed, every key moved; rebuild. */
+static void follow_leads(pool *p)
+{
+	if (!lsync_session_refresh_leads(p->s))
+		return;
+	for (size_t i = 0; i < p->n_heap; i++)
+		look_up_lead(p, p->heap[i]);
+	for (size_t i = p->n_heap / 2; i-- > 0;)
+		sift_down(p, i);
+}
+
 /*
  * The decoder cannot be started: decode here, noted. Checked once by
  * access() too, since posix_spawn() may report a missing program only
@@ -603,8 +621,10 @@ static lttsync_status launch(pool *p, lsync_job *j)
 	}
 	if (!refill(p, w))
 		finish(p, w);
-	else if (p->merge)
+	else if (p->merge) {
+		look_up_lead(p, w);
 		push(p, w);
+	}
 	else
 		p->heap[p->n_heap++] = w; /* feed_ready() keeps a plain list */
 	return LTTSYNC_OK;
@@ -656,6 +676,8 @@ static lttsync_status feed_next(pool *p)
 	if (feed_one(p, w, &st) == LTTSYNC_ERROR_NO_MEMORY)
 		return LTTSYNC_ERROR_NO_MEMORY;
 	if (w->pos < w->len || refill(p, w)) {
+		if (w->pos == 0)
+			follow_leads(p);
 		sift_down(p, 0);
 		return LTTSYNC_OK;
 	}

@@ -31,15 +31,6 @@
 
 /* ---- files ------------------------------------------------------------- */
 
-static const char *need_env(const char *name)
-{
-	const char *v = getenv(name);
-
-	if (!v || !v[0])
-		cr_skip_test("%s not set (run through make check)", name);
-	return v;
-}
-
 /*
  * A fuzz/regressions/trace-babeltrace input as a trace folder under dir:
  * byte 0 flags, bytes 1-2 the metadata length (little endian), the
@@ -47,7 +38,7 @@ static const char *need_env(const char *name)
  */
 static char *unpack_fuzz_input(const char *dir, const char *name)
 {
-	char *src = g_build_filename(need_env("top_srcdir"), "fuzz", "regressions",
+	char *src = g_build_filename(test_need_env("top_srcdir"), "fuzz", "regressions",
 				     "trace-babeltrace", name, NULL);
 	char *out = g_build_filename(dir, name, NULL);
 	char *meta = g_build_filename(out, "metadata", NULL);
@@ -68,24 +59,6 @@ static char *unpack_fuzz_input(const char *dir, const char *name)
 	return out;
 }
 
-/* lttsync-gen into dir with the given options (NULL-terminated). */
-static void generate(const char *dir, const char *const *opts)
-{
-	const char *argv[32] = { need_env("LTTSYNC_GEN"), "-q" };
-	size_t n = 2;
-	int status = -1;
-	GError *e = NULL;
-
-	for (; *opts && n < 30; opts++)
-		argv[n++] = *opts;
-	argv[n++] = dir;
-	argv[n] = NULL;
-	cr_assert(g_spawn_sync(NULL, (char **)argv, NULL, G_SPAWN_DEFAULT, NULL, NULL,
-			       NULL, NULL, &status, &e), "lttsync-gen: %s",
-		  e ? e->message : "?");
-	cr_assert(g_spawn_check_wait_status(status, NULL), "lttsync-gen failed");
-}
-
 static const char *const three_hosts[] = { "-n", "3", "-t", "mesh", "-d", "2",
 					   "-l", "modules-2.10.5,addons-a,modules-2.13",
 					   NULL };
@@ -96,7 +69,7 @@ static lttsync_session *session(unsigned jobs)
 {
 	lttsync_session *s;
 
-	need_env("LTTSYNC_DECODER");
+	test_need_env("LTTSYNC_DECODER");
 	cr_assert_eq(lttsync_session_create(&s), LTTSYNC_OK);
 	cr_assert_eq(lttsync_session_set_read_jobs(s, jobs), LTTSYNC_OK);
 	return s;
@@ -187,7 +160,7 @@ Test(isolation, babeltrace_abort_fails_only_its_trace)
 	const char *msg;
 	size_t n = 0;
 
-	generate(good, three_hosts);
+	test_generate(good, three_hosts);
 	cr_assert_eq(lttsync_session_read_trace_paths(&n, s, paths, hosts, 2, NULL, NULL),
 		     LTTSYNC_OK, "%s", lttsync_session_get_last_error(s));
 	cr_assert_eq(n, 4);
@@ -220,7 +193,7 @@ Test(isolation, babeltrace_out_of_memory_fails_only_its_trace, .timeout = 120)
 	const char *msg;
 	size_t n = 0;
 
-	paths[1] = g_build_filename(need_env("top_srcdir"), "examples", "traces", NULL);
+	paths[1] = g_build_filename(test_need_env("top_srcdir"), "examples", "traces", NULL);
 	/* The decoder's address space follows the session's limit (at least 256 MiB). */
 	cr_assert_eq(lttsync_session_set_memory_limit(s, 64 << 20), LTTSYNC_OK);
 	cr_assert_eq(lttsync_session_read_trace_paths(&n, s, paths, hosts, 2, NULL, NULL),
@@ -249,7 +222,7 @@ Test(isolation, same_results_in_process_and_in_workers)
 	char *dir = test_make_tmpdir("lttsync-isolation");
 	GString *ref = NULL;
 
-	generate(dir, opts);
+	test_generate(dir, opts);
 	for (unsigned jobs = 0; jobs <= 4; jobs += 1 + (jobs == 2)) {
 		lttsync_session *s = session(jobs);
 		GString *got;
@@ -284,7 +257,7 @@ Test(isolation, in_process_more_traces_than_open_at_once, .timeout = 120)
 	char *dir = test_make_tmpdir("lttsync-isolation");
 	GString *text[2];
 
-	generate(dir, opts);
+	test_generate(dir, opts);
 	for (int k = 0; k < 2; k++) {
 		lttsync_session *s = session(k ? 20 : 0);
 		size_t n = 0;
@@ -345,7 +318,7 @@ Test(isolation, small_pending_cap_when_interleaved, .timeout = 120)
 	char *dir = test_make_tmpdir("lttsync-isolation");
 	uint64_t ample, interleaved, in_process, sequential;
 
-	generate(dir, opts);
+	test_generate(dir, opts);
 	ample = matched_with(dir, 3, 0, true);
 	interleaved = matched_with(dir, 3, 1000, true);
 	in_process = matched_with(dir, 0, 1000, true);
@@ -365,7 +338,7 @@ Test(isolation, small_pending_cap_when_interleaved, .timeout = 120)
 static void read_examples_with_decoder(const char *decoder, lttsync_status want,
 				       const char *in_message)
 {
-	char *ex = g_build_filename(need_env("top_srcdir"), "examples", "traces", NULL);
+	char *ex = g_build_filename(test_need_env("top_srcdir"), "examples", "traces", NULL);
 	lttsync_session *s = session(2);
 	size_t n;
 
@@ -406,7 +379,7 @@ Test(isolation, decoder_writing_garbage)
 
 Test(isolation, read_trace_paths_arguments)
 {
-	char *ex = g_build_filename(need_env("top_srcdir"), "examples", "traces", NULL);
+	char *ex = g_build_filename(test_need_env("top_srcdir"), "examples", "traces", NULL);
 	const char *paths[] = { "/nonexistent-lttsync", ex, "/" "proc/self/fdinfo" };
 	const char *empty[] = { "", NULL, NULL };
 	lttsync_session *s = session(2);

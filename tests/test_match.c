@@ -837,3 +837,39 @@ Test(match, loopback_count_is_order_independent)
 		lsync_matcher_free(m);
 	}
 }
+
+/* ---- the newest match, for the readers' leads ----------------------------- */
+
+Test(match, newest_match_is_recorded_when_it_completes)
+{
+	lsync_matcher *m = lsync_matcher_new(BIG_CAP, 42);
+	const lsync_match_sample *n = lsync_matcher_newest(m);
+	sink_log s;
+
+	log_init(&s);
+	cr_assert_eq(n->n, 0, "no match yet");
+	feed(m, RECV, 7, 2, 5000000250, &s);
+	cr_assert_eq(n->n, 0, "one event is not a match");
+	feed(m, SEND, 7, 1, 100, &s);
+	cr_assert_eq(s.v->len, 0, "long before the sink gets it");
+	cr_assert_eq(n->n, 1);
+	cr_assert_eq(n->send_host, 1);
+	cr_assert_eq(n->recv_host, 2);
+	cr_assert_eq(n->send_ns, 100);
+	cr_assert_eq(n->recv_ns, 5000000250);
+	/* Neither a loopback nor a key turned ambiguous is a sample. */
+	feed(m, SEND, 8, 3, 300, &s);
+	feed(m, RECV, 8, 3, 400, &s);
+	feed(m, SEND, 9, 1, 500, &s);
+	feed(m, SEND, 9, 1, 600, &s);
+	feed(m, RECV, 9, 2, 700, &s);
+	cr_assert_eq(n->n, 1);
+	cr_assert_eq(n->send_ns, 100);
+	feed(m, SEND, 10, 2, 800, &s);
+	feed(m, RECV, 10, 1, 900, &s);
+	cr_assert_eq(n->n, 2);
+	cr_assert_eq(n->send_host, 2);
+	cr_assert_eq(n->recv_ns, 900);
+	lsync_matcher_free(m);
+	log_fini(&s);
+}

@@ -5,6 +5,7 @@
 #include <ftw.h>
 #include <glib.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -50,4 +51,30 @@ char *test_subdir(const char *dir, const char *rel)
 
 	cr_assert_eq(g_mkdir_with_parents(path, 0755), 0, "%s: %s", path, strerror(errno));
 	return path;
+}
+
+const char *test_need_env(const char *name)
+{
+	const char *v = getenv(name);
+
+	if (!v || !v[0])
+		cr_skip_test("%s not set (run through make check)", name);
+	return v;
+}
+
+void test_generate(const char *dir, const char *const *opts)
+{
+	const char *argv[32] = { test_need_env("LTTSYNC_GEN"), "-q" };
+	size_t n = 2;
+	int status = -1;
+	GError *e = NULL;
+
+	for (; *opts && n < 30; opts++)
+		argv[n++] = *opts;
+	argv[n++] = dir;
+	argv[n] = NULL;
+	cr_assert(g_spawn_sync(NULL, (char **)argv, NULL, G_SPAWN_DEFAULT, NULL, NULL,
+			       NULL, NULL, &status, &e), "lttsync-gen: %s",
+		  e ? e->message : "?");
+	cr_assert(g_spawn_check_wait_status(status, NULL), "lttsync-gen failed");
 }

@@ -19,4 +19,12 @@ void test_write_file(const char *dir, const char *name, const void *data, size_t
 /* Make dir/rel and its parents (to g_free); the calling test fails on error. */
 char *test_subdir(const char *dir, const char *rel);
 
+/* The environment variable (set by make check), or the calling test is
+ * skipped. */
+const char *test_need_env(const char *name);
+
+/* lttsync-gen ($LTTSYNC_GEN) into dir with the given options
+ * (NULL-terminated); the calling test fails if it does. */
+void test_generate(const char *dir, const char *const *opts);
+
 #endif
