@@ -500,18 +500,24 @@ static void finish(pool *p, worker *w)
 
 /* ---- decoding here, when no decoder can be started --------------------- */
 
-/* Decode in this process and say so in the trace's message. */
-static lttsync_status decode_here_noted(pool *p, lsync_job *j)
+/* Say in the trace's message that it was decoded in this process. */
+static void note_here(pool *p, const lsync_job *j)
 {
-	lsync_trace *t;
-	lttsync_status st = lsync_job_decode_here(p->s, j, p->progress, p->user_data);
+	lsync_trace *t = lsync_session_trace(p->s, j->trace);
 	char *msg;
 
-	t = lsync_session_trace(p->s, j->trace);
 	msg = t->message ? g_strdup_printf("%s (%s)", t->message, p->spawn_error)
 			 : g_strdup_printf("%s: %s", j->folder, p->spawn_error);
 	g_free(t->message);
 	t->message = msg;
+}
+
+/* Decode in this process, noted. */
+static lttsync_status decode_here_noted(pool *p, lsync_job *j)
+{
+	lttsync_status st = lsync_job_decode_here(p->s, j, p->progress, p->user_data);
+
+	note_here(p, j);
 	return st;
 }
 
@@ -747,6 +753,13 @@ lttsync_status lsync_workers_read(lttsync_session *s, lsync_job *jobs,
 	p->merge = n <= max_workers;
 	p->heap = g_new(worker *, n ? n : 1);
 	p->fds = g_new(struct pollfd, n ? n : 1);
+	if (n && access(decoder_path(), X_OK) != 0) {
+		/* No decoder at all: side by side in this process. */
+		cannot_start(p, errno, true);
+		st = lsync_here_read(s, jobs, n, progress, user_data);
+		for (next = 0; next < n; next++)
+			note_here(p, &jobs[next]);
+	}
 	while (!st && (next < n || p->n_heap)) {
 		while (!st && next < n && p->n_heap < max_workers)
 			st = launch(p, &jobs[next++]);

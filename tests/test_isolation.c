@@ -316,13 +316,21 @@ Test(isolation, small_pending_cap_when_interleaved, .timeout = 120)
 					    "-r", "200", "--max-offset-ns", "1000000",
 					    NULL };
 	char *dir = test_make_tmpdir("lttsync-isolation");
-	uint64_t ample, interleaved, in_process, sequential;
+	uint64_t ample, interleaved, in_process, sequential, fallback;
+	char *decoder = g_strdup(test_need_env("LTTSYNC_DECODER"));
 
 	test_generate(dir, opts);
 	ample = matched_with(dir, 3, 0, true);
 	interleaved = matched_with(dir, 3, 1000, true);
 	in_process = matched_with(dir, 0, 1000, true);
 	sequential = matched_with(dir, 1, 1000, false);
+	/* Workers asked for but no decoder: side by side in this process. */
+	setenv("LTTSYNC_DECODER", "/nonexistent/lttsync-decoder", 1);
+	fallback = matched_with(dir, 3, 1000, true);
+	setenv("LTTSYNC_DECODER", decoder, 1);
+	g_free(decoder);
+	cr_assert_gt(fallback, ample * 99 / 100, "no decoder: %lu of %lu",
+		     (unsigned long)fallback, (unsigned long)ample);
 	cr_assert_gt(interleaved, ample * 99 / 100, "interleaved %lu of %lu",
 		     (unsigned long)interleaved, (unsigned long)ample);
 	cr_assert_gt(in_process, ample * 99 / 100, "in process %lu of %lu",

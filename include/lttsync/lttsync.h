@@ -432,11 +432,11 @@ typedef void (*lttsync_progress_fn)(void *user_data, const char *trace_path,
  * least the number of traces: doc/matching.md). Each worker's address
  * space is limited to the session's memory limit (at least 256 MiB) or
  * to 4 GiB. If the decoder cannot be started, traces are decoded in the
- * calling process and their message says so.
+ * calling process (side by side, as below) and their message says so.
  *
  * With `jobs` = 0, traces are decoded in the calling thread, without that
  * isolation: up to 16 side by side (a batch of events of one at a time),
- * their packets also merged by timestamp; further traces start as others
+ * their packets also merged by time; further traces start as others
  * end.
  * @param session the session.
  * @param jobs the most worker processes at once, or 0.
