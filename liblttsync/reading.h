@@ -40,7 +40,7 @@ lttsync_status lsync_job_decode_here(lttsync_session *s, const lsync_job *j,
 
 /*
  * Decode the jobs in the calling process, up to LSYNC_HERE_AT_ONCE side by
- * side, feeding packets merged by timestamp (here.c). Every job is
+ * side, feeding packets merged by time (here.c, leads.c). Every job is
  * settled. Returns LTTSYNC_OK, or NO_MEMORY when the session ran out of
  * memory (jobs not finished are then settled as not read).
  */
@@ -50,7 +50,7 @@ lttsync_status lsync_here_read(lttsync_session *s, lsync_job *jobs, size_t n,
 
 /*
  * Decode the jobs in lttsync-decoder processes, at most max_workers at
- * once, feeding packets merged by timestamp. Every job is settled.
+ * once, feeding packets merged by time (leads.c). Every job is settled.
  * Returns LTTSYNC_OK, or NO_MEMORY when the session ran out of memory
  * (remaining jobs are then settled as not read).
  */

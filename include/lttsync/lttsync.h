@@ -424,7 +424,7 @@ typedef void (*lttsync_progress_fn)(void *user_data, const char *trace_path,
  * worker process (the `lttsync-decoder` program installed with the
  * library, or the one named by the `LTTSYNC_DECODER` environment
  * variable), at most `jobs` at once, and their packets are fed to the
- * session merged by timestamp. A crash or memory exhaustion inside
+ * session merged by time (doc/matching.md). A crash or memory exhaustion inside
  * libbabeltrace2 then only fails that trace (#LTTSYNC_ERROR_FORMAT, with
  * a message naming the signal), several traces use several cores, and
  * the pending table only needs to hold the packets of the clock-offset
@@ -484,7 +484,7 @@ LTTSYNC_API lttsync_status lttsync_session_read_traces(size_t *out_count,
  *
  * Every trace folder is found first (in path order, each sorted), then
  * decoded as lttsync_session_set_read_jobs() says: by default side by
- * side in worker processes, their packets fed merged by timestamp, so
+ * side in worker processes, their packets fed merged by time, so
  * give all traces of a synchronization in one call. A trace folder
  * already read by this session (under any path) is not read again. A
  * trace that cannot be read (unreadable, corrupt, truncated, crashing
