@@ -35,7 +35,8 @@
  * at least 12 and at most 24 entries, i.e. 64 to 72 bytes; 64 at the
  * default cap of 2^20 (43,691 buckets: 2.7 MiB of tags, 5.3 MiB of pool
  * indices), i.e. about 64 MiB. The pool keeps its peak size until the
- * matcher is freed; the peak is bounded by the cap.
+ * matcher is freed; the peak is bounded by the cap, rounded up by less
+ * than 2 MiB once the pool takes huge-page slabs (pool_reserve()).
  *
  * Addresses. Only the first event's addresses are kept: a key's second
  * event is either of the same direction (the key turns ambiguous and the
@@ -235,7 +236,6 @@ static void *table_alloc(size_t bytes)
 #endif
 	return p;
 }
-
 
 static struct lsync_entry *pool_at(const struct entry_pool *pl, uint32_t i)
 {

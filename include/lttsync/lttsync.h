@@ -262,8 +262,9 @@ LTTSYNC_API lttsync_status lttsync_session_set_max_pending(lttsync_session *sess
 /**
  * Bound the memory the session itself uses. Half of it goes to the
  * pending table (the cap of lttsync_session_set_max_pending() is lowered
- * to fit, at about 80 bytes a key: the oldest keys are evicted and
- * counted); the other half to hull vertices, kept messages, pairs and
+ * to fit, at about 80 bytes a key, plus less than 2 MiB of rounding once
+ * the table holds over 2 MiB: the oldest keys are evicted and counted);
+ * the other half to hull vertices, kept messages, pairs and
  * hosts. When that half is full, further messages are not used (nor kept)
  * and are counted in #LTTSYNC_COUNTER_OVER_LIMIT, and
  * lttsync_session_feed_message() returns #LTTSYNC_ERROR_LIMIT. Under
