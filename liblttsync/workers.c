@@ -8,10 +8,10 @@
  * children's packets are fed merged by time (a min-heap on each child's
  * next packet, keyed by its timestamp less its host's lead, leads.c), so
  * a key waits in the pending table only for the latency between hosts,
- * not for whole traces (doc/matching.md). Output is bounded: a child whose packets are ahead
- * fills its pipe, then a 16 MiB spool of its own (lttsync-decoder.c),
- * then blocks, which keeps the children within that of each other and
- * the parent's buffers at one batch per child.
+ * not for whole traces (doc/matching.md). Output is bounded: a child
+ * whose packets are ahead fills its pipe, then a 16 MiB spool of its own
+ * (lttsync-decoder.c), then blocks, which keeps the children within that
+ * of each other and the parent's buffers at one batch per child.
  *
  * Children are started with posix_spawn (never fork-and-continue: the
  * caller may be multithreaded), every descriptor close-on-exec, stdin

@@ -102,10 +102,18 @@ Test(leads, follow_the_clocks_through_a_chain)
 	cr_assert_eq(lead(&w, 2) - lead(&w, 1), -8 * SECOND + LATENCY);
 	cr_assert_eq(lead(&w, 2) - lead(&w, 0), -3 * SECOND + 2 * LATENCY);
 	cr_assert_not(lsync_session_refresh_leads(w.s), "no new match");
-	/* The other way, gamma -> beta: the sample is beta - gamma, less the
-	 * latency; the pair had a sample, so no recomputation yet. */
+	/* The other way, gamma -> beta: the sample is gamma's lead over
+	 * beta less the latency; the pair had a sample, so the leads stay
+	 * until 1,024 samples were taken, and then follow the newest. */
 	segment(&w, 2, -SECOND, 1, 7 * SECOND + LATENCY);
 	cr_assert_not(lsync_session_refresh_leads(w.s));
+	cr_assert_eq(lead(&w, 2) - lead(&w, 1), -8 * SECOND + LATENCY);
+	for (int i = 1; i < 1024; i++) {
+		segment(&w, 2, i, 1, 8 * SECOND + i + LATENCY);
+		cr_assert_eq(lsync_session_refresh_leads(w.s), i == 1023, "sample %d", i);
+	}
+	cr_assert_eq(lead(&w, 2) - lead(&w, 1), -8 * SECOND - LATENCY);
+	cr_assert_eq(lead(&w, 1) - lead(&w, 0), 5 * SECOND + LATENCY);
 	lttsync_session_destroy(w.s);
 }
 
