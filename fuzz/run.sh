@@ -43,9 +43,38 @@ JOBS=${FUZZ_JOBS:-1}
 babeltrace_own() { # BIN INPUT
 	"$1" -timeout=10 -rss_limit_mb=2048 "$2" >"$OUT/replay.log" 2>&1 && return 0
 	grep -q 'out-of-memory\|failed to allocate' "$OUT/replay.log" && return 0
+	if grep -q 'ERROR: LeakSanitizer' "$OUT/replay.log" &&
+	   ! grep -q 'ERROR: AddressSanitizer\|runtime error\|invariant failed' "$OUT/replay.log"; then
+		babeltrace_leaks_alone "$2"
+		return
+	fi
 	grep '^ *#[0-9]' "$OUT/replay.log" |
 		grep -v '__sanitizer\|fuzzer::\|libc\.so\|pthread_kill\| raise \| abort ' |
 		head -n 1 | grep -q 'babeltrace'
+}
+
+# A leak only: the allocation stacks cannot tell babeltrace2's own leak
+# from a reference lttsync failed to put (babeltrace2 allocates either
+# way), so it is tolerated only when babeltrace2 alone leaks on the same
+# trace: `babeltrace2 --output-format=dummy` under valgrind, with
+# definitely lost blocks (found so: regressions/trace-babeltrace/
+# ctf-bfcr-error-leak). Without valgrind or babeltrace2, not tolerated.
+# An lttsync leak on an input where babeltrace2 also leaks would pass.
+babeltrace_leaks_alone() { # INPUT (the harness's format, fuzz_trace.c)
+	command -v valgrind >/dev/null 2>&1 && command -v babeltrace2 >/dev/null 2>&1 ||
+		return 1
+	leak_dir=$(mktemp -d "${TMPDIR:-/tmp}/lttsync-leak.XXXXXX") || return 1
+	# shellcheck disable=SC2046
+	set -- "$1" $(od -An -tu1 -j1 -N2 "$1")
+	leak_len=$(($2 + 256 * $3))
+	dd if="$1" of="$leak_dir/metadata" bs=1 skip=3 count="$leak_len" 2>/dev/null
+	dd if="$1" of="$leak_dir/channel0_0" bs=1 skip=$((3 + leak_len)) 2>/dev/null
+	valgrind --leak-check=full --errors-for-leak-kinds=definite \
+		--error-exitcode=99 babeltrace2 --output-format=dummy "$leak_dir" \
+		>"$OUT/replay-babeltrace2.log" 2>&1
+	leak_rc=$?
+	rm -rf "$leak_dir"
+	[ "$leak_rc" -eq 99 ]
 }
 
 if [ ! -f "$BUILD_DIR/include/lttsync/version.h" ]; then
