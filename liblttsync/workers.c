@@ -754,7 +754,8 @@ lttsync_status lsync_workers_read(lttsync_session *s, lsync_job *jobs,
 	p->heap = g_new(worker *, n ? n : 1);
 	p->fds = g_new(struct pollfd, n ? n : 1);
 	if (n && access(decoder_path(), X_OK) != 0) {
-		/* No decoder at all: side by side in this process. */
+		/* No decoder at all: side by side in this process. Every job
+		 * is then settled (next = n): nothing is left to launch. */
 		cannot_start(p, errno, true);
 		st = lsync_here_read(s, jobs, n, progress, user_data);
 		for (next = 0; next < n; next++)
