@@ -26,7 +26,7 @@
 #include <glib.h>
 #include <glib/gstdio.h>
 
-#include "../plugin/correct.h"
+#include "correct.h"
 #include "options.h"
 #include "write.h"
 
@@ -62,7 +62,7 @@ static int writer_init(writer *w)
 	}
 	w->src_cls = bt_plugin_borrow_source_component_class_by_name_const(w->ctf, "fs");
 	w->sink_cls = bt_plugin_borrow_sink_component_class_by_name_const(w->ctf, "fs");
-	w->correct_cls = lsync_correct_class_create();
+	w->correct_cls = correct_class_create();
 	if (!w->src_cls || !w->sink_cls || !w->correct_cls) {
 		fprintf(stderr, "lttsync: --write: source.ctf.fs, sink.ctf.fs or "
 				"the correcting filter is unavailable\n");
@@ -116,7 +116,7 @@ static bool connect_source(bt_graph *g, const bt_component_source *src,
 }
 
 static bool build_graph(const writer *w, bt_graph *g, const char *in,
-			const char *out, const lsync_correct_config *cfg)
+			const char *out, const correct_config *cfg)
 {
 	bt_value *src_params = component_params(in, false);
 	bt_value *sink_params = component_params(out, true);
@@ -153,7 +153,7 @@ static bool run_graph(bt_graph *g)
 static bool write_one(const writer *w, const char *in, const char *out,
 		      lttsync_transform *tf)
 {
-	lsync_correct_config cfg = { .fixed = tf };
+	correct_config cfg = { .fixed = tf };
 	bt_graph *g = bt_graph_create(0);
 	char *what;
 	bool ok;

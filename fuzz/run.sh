@@ -89,13 +89,13 @@ DEPS_CFLAGS=$(pkg-config --cflags glib-2.0 babeltrace2) || exit 2
 DEPS_LIBS=$(pkg-config --libs glib-2.0 babeltrace2) || exit 2
 
 SAN="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer"
-CFLAGS="-std=gnu11 -g -O1 $SAN -I$SRC/include -I$BUILD_DIR/include -I$SRC/liblttsync -I$SRC/cli -DLTTSYNC_BUILDING $DEPS_CFLAGS"
+CFLAGS="-std=gnu11 -g -O1 $SAN -I$SRC/include -I$BUILD_DIR/include -I$SRC/liblttsync -I$SRC/liblttsync/read -I$SRC/liblttsync/sync -I$SRC/cli -DLTTSYNC_BUILDING $DEPS_CFLAGS"
 
 mkdir -p "$OUT/obj" "$OUT/bin" || exit 2
 
 # ---- build ---------------------------------------------------------------
 objs=""
-for src in "$SRC"/liblttsync/*.c "$SRC/cli/messages_csv.c"; do
+for src in "$SRC"/liblttsync/*.c "$SRC"/liblttsync/read/*.c "$SRC"/liblttsync/sync/*.c "$SRC/cli/messages_csv.c"; do
 	o="$OUT/obj/$(basename "$(dirname "$src")")_$(basename "$src" .c).o"
 	if [ ! -f "$o" ] || [ "$src" -nt "$o" ] || [ -n "$(find "$SRC/liblttsync" "$SRC/include" "$SRC/cli/messages_csv.h" -newer "$o" -name '*.h' 2>/dev/null | head -n 1)" ]; then
 		# shellcheck disable=SC2086

@@ -1,0 +1,9 @@
+## ---- the command ----------------------------------------------------
+
+bin_PROGRAMS += lttsync
+lttsync_SOURCES = cli/main.c cli/options.c cli/options.h \
+	cli/inputs.c cli/inputs.h cli/matches_out.c cli/matches_out.h \
+	cli/messages_csv.c cli/messages_csv.h \
+	cli/report.c cli/report.h cli/atomic_file.c cli/atomic_file.h \
+	cli/write.c cli/write.h
+lttsync_LDADD = correct/libcorrect.la liblttsync.la $(BABELTRACE2_LIBS) $(GLIB_LIBS)

@@ -1,0 +1,135 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Queries about the evidence: the matcher's counters, the messages of
+ * each pair, the messages kept, and the pairs themselves. Each brings the
+ * results up to date first (results.c), so that counters and hulls agree.
+ */
+#include "session.h"
+
+static uint64_t counter_value(lttsync_session *s, lttsync_counter c)
+{
+	const lsync_match_counters *mc = lsync_matcher_counters(s->matcher);
+
+	switch (c) {
+	case LTTSYNC_COUNTER_PACKETS: return mc->packets;
+	case LTTSYNC_COUNTER_MATCHED: return mc->matched;
+	case LTTSYNC_COUNTER_LOOPBACK: return mc->loopback;
+	case LTTSYNC_COUNTER_AMBIGUOUS: return mc->ambiguous;
+	case LTTSYNC_COUNTER_EVICTED: return mc->evicted;
+	case LTTSYNC_COUNTER_PENDING: return lsync_matcher_pending(s->matcher);
+	case LTTSYNC_COUNTER_LATE_REPEATS: return mc->late_repeats;
+	case LTTSYNC_COUNTER_MESSAGES: return s->n_messages;
+	case LTTSYNC_COUNTER_FLOW_MISMATCH: return mc->flow_mismatch;
+	case LTTSYNC_COUNTER_OVER_LIMIT: return s->over_limit;
+	}
+	return 0;
+}
+
+LTTSYNC_API lttsync_status lttsync_session_get_counter(uint64_t *out,
+						   lttsync_session *s,
+						   lttsync_counter counter)
+{
+	lttsync_status st;
+
+	if (!s || !out)
+		return lsync_error(s, LTTSYNC_ERROR_INVALID_ARGUMENT,
+				   "get_counter: NULL argument");
+	if ((unsigned)counter > LTTSYNC_COUNTER_OVER_LIMIT)
+		return lsync_error(s, LTTSYNC_ERROR_INVALID_ARGUMENT,
+				   "unknown counter %d", (int)counter);
+	if ((st = lsync_session_refresh(s)))
+		return st;
+	*out = counter_value(s, counter);
+	return LTTSYNC_OK;
+}
+
+LTTSYNC_API lttsync_status lttsync_session_get_message_count(uint64_t *out,
+							 lttsync_session *s,
+							 lttsync_host_id send_host,
+							 lttsync_host_id recv_host)
+{
+	lttsync_status st;
+	lsync_pair *pair;
+
+	if (!s || !out)
+		return lsync_error(s, LTTSYNC_ERROR_INVALID_ARGUMENT,
+				   "get_message_count: NULL argument");
+	if ((st = lsync_check_pair(s, send_host, recv_host)) ||
+	    (st = lsync_session_refresh(s)))
+		return st;
+	pair = lsync_session_pair(s, send_host, recv_host);
+	*out = pair ? lsync_pair_count(pair, send_host) : 0;
+	return LTTSYNC_OK;
+}
+
+LTTSYNC_API lttsync_status lttsync_session_get_kept_message_count(size_t *out,
+							      lttsync_session *s,
+							      lttsync_host_id a,
+							      lttsync_host_id b)
+{
+	lttsync_status st;
+	lsync_pair *pair;
+
+	if (!s || !out)
+		return lsync_error(s, LTTSYNC_ERROR_INVALID_ARGUMENT,
+				   "get_kept_message_count: NULL argument");
+	if ((st = lsync_check_pair(s, a, b)) || (st = lsync_session_refresh(s)))
+		return st;
+	pair = lsync_session_pair(s, a, b);
+	*out = pair && pair->kept ? pair->kept->len : 0;
+	return LTTSYNC_OK;
+}
+
+LTTSYNC_API lttsync_status lttsync_session_get_kept_message(lttsync_message *out,
+							lttsync_session *s,
+							lttsync_host_id a,
+							lttsync_host_id b,
+							size_t index)
+{
+	lttsync_status st;
+	lsync_pair *pair;
+
+	if (!s || !out)
+		return lsync_error(s, LTTSYNC_ERROR_INVALID_ARGUMENT,
+				   "get_kept_message: NULL argument");
+	if ((st = lsync_check_pair(s, a, b)) || (st = lsync_session_refresh(s)))
+		return st;
+	pair = lsync_session_pair(s, a, b);
+	if (!pair || !pair->kept || index >= pair->kept->len)
+		return lsync_error(s, LTTSYNC_ERROR_NOT_FOUND,
+				   "no kept message %zu between these hosts",
+				   index);
+	*out = g_array_index(pair->kept, lttsync_message, index);
+	return LTTSYNC_OK;
+}
+
+LTTSYNC_API size_t lttsync_session_get_pair_count(lttsync_session *s)
+{
+	if (!s || lsync_session_refresh(s))
+		return s ? s->pair_list->len : 0;
+	return s->pair_list->len;
+}
+
+LTTSYNC_API lttsync_status lttsync_session_get_pair(lttsync_host_id *out_a,
+						lttsync_host_id *out_b,
+						lttsync_session *s,
+						size_t index)
+{
+	lttsync_status st;
+	const lsync_pair *pair;
+
+	if (!s || !out_a || !out_b)
+		return lsync_error(s, LTTSYNC_ERROR_INVALID_ARGUMENT,
+				   "get_pair: NULL argument");
+	lsync_clear_error(s);
+	if ((st = lsync_session_refresh(s)))
+		return st;
+	if (index >= s->pair_list->len)
+		return lsync_error(s, LTTSYNC_ERROR_NOT_FOUND,
+				   "no pair %zu (%u pairs)", index,
+				   s->pair_list->len);
+	pair = g_ptr_array_index(s->pair_list, index);
+	*out_a = pair->a;
+	*out_b = pair->b;
+	return LTTSYNC_OK;
+}

@@ -1,0 +1,54 @@
+## ---- the library ----------------------------------------------------
+
+lttsyncincludedir = $(includedir)/lttsync
+lttsyncinclude_HEADERS = include/lttsync/lttsync.h
+nodist_lttsyncinclude_HEADERS = include/lttsync/version.h
+
+pkgconfigdir = $(libdir)/pkgconfig
+nodist_pkgconfig_DATA = pkgconfig/liblttsync.pc
+
+# Every module, compiled once into a convenience library: the shared
+# library exports only the public symbols, the unit tests link this one to
+# reach internal functions. The folders follow the data flow: read/ turns
+# trace folders into packet events, sync/ turns them into messages, hulls
+# and transforms; the files at the top are the public API over both.
+noinst_LTLIBRARIES += liblttsync-internal.la
+liblttsync_internal_la_SOURCES = \
+	liblttsync/errors.c liblttsync/errors.h \
+	liblttsync/version.c \
+	liblttsync/session.c liblttsync/session.h \
+	liblttsync/evidence.c liblttsync/results.c \
+	liblttsync/transform_api.c liblttsync/transform_api.h \
+	liblttsync/read/find_traces.c liblttsync/read/traces.c \
+	liblttsync/read/job.c liblttsync/read/here.c \
+	liblttsync/read/workers.c liblttsync/read/wire.h \
+	liblttsync/read/leads.c liblttsync/read/reading.h \
+	liblttsync/read/decode.c liblttsync/read/decode.h \
+	liblttsync/read/decode_internal.h liblttsync/read/decode_fields.c \
+	liblttsync/sync/match.c liblttsync/sync/match.h \
+	liblttsync/sync/hull.c liblttsync/sync/hull.h \
+	liblttsync/sync/pair.c liblttsync/sync/pair.h \
+	liblttsync/sync/graph.c liblttsync/sync/graph.h \
+	liblttsync/sync/transform.c liblttsync/sync/transform.h
+liblttsync_internal_la_CFLAGS = $(AM_CFLAGS) -fvisibility=hidden \
+	-DLTTSYNC_DECODER_PATH='"$(pkglibexecdir)/lttsync-decoder"'
+liblttsync_internal_la_LIBADD = $(GLIB_LIBS) $(BABELTRACE2_LIBS) -lm
+
+lib_LTLIBRARIES = liblttsync.la
+liblttsync_la_SOURCES =
+liblttsync_la_LIBADD = liblttsync-internal.la
+liblttsync_la_LDFLAGS = $(AM_LDFLAGS) -version-info $(LTTSYNC_LT_VERSION_INFO) \
+	-no-undefined -Wl,--version-script=$(srcdir)/liblttsync/liblttsync.sym
+EXTRA_liblttsync_la_DEPENDENCIES = $(srcdir)/liblttsync/liblttsync.sym
+EXTRA_DIST += liblttsync/liblttsync.sym
+
+## ---- ABI baseline -------------------------------------------------
+# Written once per release (abidw, from abigail-tools) and committed;
+# tests/package/check-abi.sh compares every build with it.
+EXTRA_DIST += abi/liblttsync-0.1.abi
+abi-baseline: liblttsync.la
+	abidw --no-corpus-path --no-show-locs \
+	  --headers-dir $(top_srcdir)/include/lttsync \
+	  --headers-dir $(top_builddir)/include/lttsync --drop-private-types \
+	  .libs/liblttsync.so >$(top_srcdir)/abi/liblttsync-$(LTTSYNC_VERSION_MAJOR).$(LTTSYNC_VERSION_MINOR).abi
+PHONY += abi-baseline

@@ -1,0 +1,275 @@
+#!/bin/sh
+# Hostile and broken inputs to the lttsync command: one check per row of
+# doc/hostile-inputs.md (named by its C-row id, e.g. "C12").
+#
+# A row whose behaviour is a known defect is run and counted as "known"
+# (not as a failure) while the defect stands; if it starts behaving as
+# documented it is counted as passed and "FIXED" is printed, so the row
+# can be turned into an ordinary check. Last line: "N passed, N failed".
+set -u
+. "${top_srcdir:-.}/tests/common/harness.sh"
+known=0
+
+# known NAME COMMAND...: the command checks the documented (wanted)
+# behaviour; today it fails because of a reported defect.
+known() {
+	name=$1
+	shift
+	if "$@"; then pass=$((pass + 1)); echo "ok: $name (FIXED: make it an ordinary check)"; else
+		known=$((known + 1)); echo "known: $name"; fi
+}
+csv() { printf '%b' "$1" >"$work/in.csv"; }
+GOOD='a,100,b,250\nb,300,a,410\na,1000,b,1150\nb,1200,a,1320\n'
+
+# ---- CSV (--messages) --------------------------------------------------
+csv "$(echo "$GOOD" | sed 's/\\n/\\r\\n/g')"
+run "C14 CRLF line endings" 0 --messages "$work/in.csv"
+contains "$work/out" "^b  *accurate" "C14 CRLF: b accurate"
+
+csv "\357\273\277$GOOD"
+run "C15 UTF-8 BOM: runs" 0 --messages "$work/in.csv"
+bom_ok() { "$LTTSYNC" --messages "$work/in.csv" >"$work/out" 2>&1 &&
+	! grep -q "$(printf '\357\273\277')" "$work/out"; }
+if bom_ok; then ok "C15 BOM stripped, a single host a"; else ko "C15 BOM"; fi
+
+csv "\357\273\277send_host,send_ns,recv_host,recv_ns\n$GOOD"
+bom_header_ok() { "$LTTSYNC" --messages "$work/in.csv" >/dev/null 2>&1; }
+known "C16 BOM before the header accepted (today: exit 1 \"send_ns 'send_ns'\")" bom_header_ok
+
+csv "a,100,b,250,\nb,300,a,410\n"
+run "C17 trailing comma" 1 --messages "$work/in.csv"
+contains "$work/err" "in.csv:1: expected 4" "C17 names line 1, says why"
+
+csv " a , 100 ,b,\t250\nb,300,a,410\na,1000,b,1150\nb,1200,a,1320\n"
+run "C18 spaces and tabs around fields" 0 --messages "$work/in.csv"
+contains "$work/out" "^a  *reference\|^a  *accurate" "C18 host ' a ' read as a"
+
+csv "${GOOD}send_host,send_ns,recv_host,recv_ns\n"
+run "C19 header in the wrong place" 1 --messages "$work/in.csv"
+contains "$work/err" "in.csv:5: send_ns 'send_ns'" "C19 names line 5"
+
+awk 'BEGIN { printf "a,1,b,2,"; for (i = 0; i < 2000000; i++) printf "9"; printf "\n" }' >"$work/in.csv"
+run "C20 a 2 MB line" 1 --messages "$work/in.csv"
+contains "$work/err" "in.csv:1: expected 4" "C20 long line rejected by its line number"
+awk 'BEGIN { for (i = 0; i < 4097; i++) printf "x"; printf ",1,b,2\n" }' >"$work/in.csv"
+run "C20 host name of 4097 bytes" 1 --messages "$work/in.csv"
+contains "$work/err" "in.csv:1: host name longer than 4096 bytes" "C20 name limit stated"
+awk 'BEGIN { for (i = 0; i < 4096; i++) n = n "x"; printf "%s,1,b,2\nb,3,%s,4\n", n, n }' >"$work/in.csv"
+run "C20 host name of 4096 bytes accepted" 0 --messages "$work/in.csv"
+
+printf 'a,1,b,2\na,3\000,b,4\n' >"$work/in.csv"
+run "C21 NUL byte" 1 --messages "$work/in.csv"
+contains "$work/err" "in.csv:2: NUL" "C21 NUL reported with its line"
+
+E=$(printf '\033')
+printf 'a\001\033[31m,100,b,250\nb,300,a\001\033[31m,410\na\001\033[31m,1000,b,1150\nb,1200,a\001\033[31m,1320\n' >"$work/in.csv"
+run "C22 control characters in a host name" 1 --messages "$work/in.csv"
+contains "$work/err" "in.csv:1: host name with control character 0x01" "C22 refused, naming the line"
+no_raw_escape() { ! grep -q "$E" "$work/out" && ! grep -q "$E" "$work/err"; }
+if no_raw_escape; then ok "C22 no raw escape sequence printed"; else ko "C22 raw escape printed"; fi
+
+csv ",1,b,2\n"
+run "C23 empty host name" 1 --messages "$work/in.csv"
+contains "$work/err" "empty host" "C23 says why"
+
+# C24: a million hosts: 500,000 one-way pairs; each pair incomplete.
+awk 'BEGIN { for (i = 0; i < 500000; i++) printf "s%d,%d,r%d,%d\n", i, 1000 + i, i, 2000 + i }' >"$work/million.csv"
+# (AddressSanitizer reserves terabytes of address space: no limit there.)
+if [ -n "${SANITIZER_FLAGS:-}" ]; then lim=unlimited; else lim=4194304; fi
+( ulimit -v "$lim" 2>/dev/null; exec "$LTTSYNC" --messages "$work/million.csv" ) >"$work/out" 2>"$work/err"
+st=$?
+if [ "$st" -eq 2 ]; then ok "C24 a million hosts: finishes, exit 2, under 4 GiB of address space"; else
+	ko "C24 a million hosts: exit $st"; head -3 "$work/err"; fi
+n=$(grep -c ' disconnected ' "$work/out")
+if [ "$n" -eq 999999 ]; then ok "C24 999999 hosts reported disconnected"; else ko "C24 $n disconnected"; fi
+rm -f "$work/million.csv"
+
+csv "a,9223372036854775807,b,1\n"
+run "C25 INT64_MAX" 1 --messages "$work/in.csv"
+contains "$work/err" "within +-2^62" "C25 range stated"
+csv "a,-9223372036854775808,b,1\n"
+run "C25 INT64_MIN" 1 --messages "$work/in.csv"
+csv "a,-4611686018427387904,b,-4611686018427387884\na,4611686018427387884,b,4611686018427387904\nb,-4611686018427387894,a,-4611686018427387894\nb,4611686018427387899,a,4611686018427387899\n"
+run "C25 +-2^62 exactly" 0 --messages "$work/in.csv"
+contains "$work/out" "^b  *accurate" "C25 +-2^62: accurate"
+
+csv "a,5000,b,5000\nb,5000,a,5000\na,5000,b,5000\nb,5000,a,5000\n"
+run "C26 identical timestamps everywhere" 2 --messages "$work/in.csv"
+contains "$work/out" "disconnected" "C26 a host is disconnected"
+
+csv "a,0,b,1100\na,1000,b,2100\nb,900,a,0\nb,1900,a,1000\nb,1700,a,500\n"
+run "C27 negative latency: pair fails" 2 --messages "$work/in.csv"
+contains "$work/out" "fail .*violation 50.0 ns, 3 contradicting" "C27 fail, e* 50 ns, 3 contradicting"
+
+csv "a,1000,b,1000\nb,1000,a,500\n"
+run "C27b contradiction at one instant" 2 --messages "$work/in.csv"
+# Documented (doc/algorithm.md): quality is per orientation; the only
+# bounds here have slope <= 0, never used for a host.
+contains "$work/out" "^b  *disconnected" "C27b the host is not synchronized by a decreasing relation"
+
+csv "a,1000,b,5000\nb,5100,a,1100\na,2000,b,4000\nb,4100,a,2100\na,3000,b,3000\nb,3100,a,3100\n"
+run "C28 clock running backwards" 2 --messages "$work/in.csv"
+contains "$work/out" "^b  *disconnected" "C28 b not synchronized"
+
+# ---- trace folders ------------------------------------------------------
+if [ ! -x "$GEN" ]; then
+	skip "trace rows: $GEN not found"
+	echo "$pass passed, $fail failed ($known known defects)"
+	[ "$fail" -eq 0 ]
+	exit
+fi
+g="$work/g"
+"$GEN" -q -n 2 -d 1 "$g" || ko "lttsync-gen failed"
+fresh() { rm -rf "$work/t"; cp -R "$g" "$work/t"; }
+k0="$work/t/host0/kernel"
+
+fresh
+truncate -s 3000 "$k0/channel0_0"
+run "C1 truncated stream" 2 "$work/t"
+contains "$work/err" "$k0: cannot open as a CTF trace: Failed to index" "C1 names the trace, says why"
+contains "$work/out" "^host1  *reference" "C1 the other trace still read"
+
+fresh
+dd if=/dev/zero of="$k0/channel0_0" bs=1 seek=5000 count=2000 conv=notrunc 2>/dev/null
+printf '\377\377\377\377\377\377\377\377' | dd of="$k0/channel0_0" bs=1 seek=5000 conv=notrunc 2>/dev/null
+run "C2 corrupted stream bytes" 2 "$work/t"
+contains "$work/err" "$k0" "C2 names the trace"
+
+fresh
+sed 's/struct/strukt/' "$k0/metadata" >"$work/m" && cp "$work/m" "$k0/metadata"
+run "C3 corrupted metadata text" 2 "$work/t"
+contains "$work/err" "$k0: cannot open as a CTF trace" "C3 names the trace"
+
+fresh
+rm "$k0"/channel0_*
+run "C4 metadata only" 2 "$k0"
+contains "$work/err" "no usable network events (0 events" "C4 says the trace is empty"
+
+fresh
+rm "$k0/metadata"
+run "C5 missing metadata: reported, the other host still read" 2 "$work/t"
+contains "$work/err" "$k0: not a CTF trace (no metadata file)" "C5 names the folder without metadata"
+
+mkdir "$work/empty"
+run "C6 empty folder" 1 "$work/empty"
+contains "$work/err" "empty: no CTF trace" "C6 names the folder"
+
+mkdir "$work/rand"
+head -c 5000 /dev/urandom >"$work/rand/a"
+head -c 5000 /dev/urandom >"$work/rand/metadata.bak"
+run "C7 folder of random bytes" 1 "$work/rand"
+contains "$work/err" "rand: no CTF trace" "C7 names the folder"
+cp "$work/rand/a" "$work/rand/metadata"
+run "C7 random bytes named metadata" 1 "$work/rand"
+contains "$work/err" "$work/rand" "C7 names the broken trace"
+
+ln -s loopB "$work/loopA"
+ln -s loopA "$work/loopB"
+run "C8 a symlink loop as the path" 1 "$work/loopA"
+contains "$work/err" "loopA: Too many levels of symbolic links" "C8 says why"
+fresh
+ln -s .. "$work/t/host0/up" # host0/up -> t itself
+run "C8 a loop inside a tree" 0 "$work/t"
+if [ "$(grep -c '/kernel$' "$work/out")" -eq 2 ]; then ok "C8 each trace read once"; else ko "C8 traces listed: $(grep -c '/kernel$' "$work/out")"; fi
+
+if [ "$(id -u)" -eq 0 ]; then
+	skip "C9 unreadable files: running as root, chmod 000 is not enforced"
+else
+	fresh
+	chmod 000 "$k0/metadata"
+	run "C9 unreadable metadata" 2 "$work/t"
+	contains "$work/err" "$k0" "C9 names the trace"
+	chmod 644 "$k0/metadata"
+	chmod 000 "$work/t/host1/kernel/channel0_0"
+	run "C9 unreadable stream" 2 "$work/t"
+	contains "$work/err" "host1/kernel" "C9 names the trace"
+	chmod 000 "$work/t"
+	run "C9 unreadable folder" 1 "$work/t"
+	chmod 755 "$work/t"
+fi
+
+run "C10 the same folder twice" 0 "$g" "$g"
+if [ "$(grep -c '/kernel$' "$work/out")" -eq 2 ]; then ok "C10 read once"; else ko "C10 read twice"; fi
+
+run "C11 the same traces by two paths: runs" 0 "$g" "$g/./"
+two_paths_ok() { "$LTTSYNC" "$g" "$g/./" >"$work/out" 2>&1 && [ "$(grep -c '/kernel$' "$work/out")" -eq 2 ]; }
+if two_paths_ok; then ok "C11 a trace reached by two paths is read once"; else ko "C11 two paths"; fi
+
+run "C12 --host at an empty folder" 2 --host x="$work/empty" "$g"
+contains "$work/err" "empty: no CTF trace" "C12 names it"
+contains "$work/out" "^host1  *accurate" "C12 the others synchronized"
+run "C12 --host at a plain file" 2 --host x="$work/rand/a" "$g"
+contains "$work/err" "rand/a: not a folder" "C12 says not a folder"
+run "C12 --host at a missing path" 2 --host x="$work/nope" "$g"
+contains "$work/err" "nope: No such file" "C12 says missing"
+
+run "C13 output to a folder" 1 "$g" --output "$work/empty"
+contains "$work/err" "Is a directory" "C13 says why"
+if [ -w /dev/full ]; then
+	run "C13 output to a full device" 1 "$g" --output /dev/full
+	contains "$work/err" "No space left" "C13 full device reported"
+	run "C13 --matches-out to a full device" 1 "$g" --matches-out /dev/full
+fi
+run "C13 output in a missing folder" 1 "$g" --output "$work/no/dir/r"
+if [ "$(id -u)" -ne 0 ]; then
+	mkdir "$work/ro" && chmod 555 "$work/ro"
+	run "C13 output in a read-only folder" 1 "$g" --output "$work/ro/r"
+fi
+
+fresh
+sed 's/offset = [0-9]\{19\};/offset = 9223372036854775000;/' "$k0/metadata" >"$work/m" && cp "$work/m" "$k0/metadata"
+run "C29 clock offset near INT64_MAX" 2 "$work/t"
+contains "$work/err" "$k0: cannot open as a CTF trace: Cannot convert clock cycles" "C29 names the trace"
+
+fresh
+sed 's/offset = [0-9]\{19\};/offset = 5000000000000000000;/' "$k0/metadata" >"$work/m" && cp "$work/m" "$k0/metadata"
+run "C30 clock offset past 2^62" 2 "$work/t"
+contains "$work/err" "timestamp out of range" "C30 says why"
+names_trace() { grep -q "$k0.*out of range" "$work/err"; }
+known "C30 the message names the trace (today: 'lttsync: timestamp out of range [-2^62, 2^62]')" names_trace
+
+SHARED=${LTTSYNC_SHARED_TRACES:-$top_srcdir/../shared/traces}
+if [ -d "$SHARED/scp" ]; then
+	cp -R "$SHARED/scp" "$work/scp"
+	f=$(ls "$work"/scp/scp_src/*_0 2>/dev/null | head -1)
+	if [ -n "$f" ]; then
+		truncate -s $(( $(wc -c <"$f") / 2 )) "$f"
+		run "C31 real trace, a stream cut in half" 2 "$work/scp"
+		contains "$work/err" "scp_src" "C31 names the trace"
+	else
+		skip "C31: no stream file in $SHARED/scp/scp_src"
+	fi
+else
+	skip "C31: $SHARED not found"
+fi
+
+# ---- babeltrace2 crashing (worker processes) -----------------------------
+# The fuzz regression inputs (fuzz/fuzz_trace.c format): byte 0 flags,
+# bytes 1-2 the metadata length, the metadata, then one stream file.
+unpack() { # INPUT FOLDER
+	mkdir -p "$2"
+	len=$(od -An -tu1 -j1 -N2 "$1" | awk '{ print $1 + 256 * $2 }')
+	tail -c +4 "$1" | head -c "$len" >"$2/metadata"
+	tail -c +$((4 + len)) "$1" >"$2/channel0_0"
+}
+regr="$top_srcdir/fuzz/regressions/trace-babeltrace"
+unpack "$regr/ctf-meta-translate-variant-assert" "$work/bt-abort"
+run "C32 babeltrace2 aborts on one trace" 2 --host bad="$work/bt-abort" "$top_srcdir/examples/traces"
+contains "$work/err" "bt-abort: babeltrace2 crashed decoding the trace (signal 6" "C32 names the trace and the signal"
+contains "$work/out" "^host2  *accurate" "C32 the other traces synchronized"
+unpack "$regr/ctf-metadata-out-of-memory" "$work/bt-oom"
+run "C33 babeltrace2 runs out of memory on one trace" 2 --memory-limit 64M \
+	--host bad="$work/bt-oom" "$top_srcdir/examples/traces"
+contains "$work/err" "bt-oom: babeltrace2 ran out of memory" "C33 names the trace"
+contains "$work/out" "^host2  *accurate" "C33 the other traces synchronized"
+run "C34 --jobs 0 and --jobs 2: same report" 0 -j 0 "$top_srcdir/examples/traces"
+cp "$work/out" "$work/out-j0"
+run "C34 --jobs 2" 0 --jobs 2 "$top_srcdir/examples/traces"
+if cmp -s "$work/out" "$work/out-j0"; then ok "C34 identical reports"; else ko "C34 reports differ"; fi
+run "C35 --jobs not a number" 1 --jobs x "$top_srcdir/examples/traces"
+contains "$work/err" "jobs expects an integer" "C35 explained"
+LTTSYNC_DECODER=/nonexistent/lttsync-decoder run "C36 decoder missing: decoded in-process" 0 "$top_srcdir/examples/traces"
+contains "$work/err" "note: .*decoded in the calling process: cannot start /nonexistent/lttsync-decoder" "C36 says so"
+
+echo "$known known defects (see doc/hostile-inputs.md)"
+finish

@@ -1,0 +1,143 @@
+## ---- tests ----------------------------------------------------------
+# By kind: unit/ (internal modules, linked with the internal library),
+# api/ (the public interface only: the shared library), traces/ (reading
+# trace folders, real and generated), cli/ (the commands), package/
+# (exported symbols, ABI, documentation, installation); common/ holds what
+# they share.
+
+# Unless a test says otherwise, it links the internal library.
+LDADD = liblttsync-internal.la $(CRITERION_LIBS) $(GLIB_LIBS) \
+	$(BABELTRACE2_LIBS) -lm
+# The public interface only.
+API_LDADD = liblttsync.la $(CRITERION_LIBS) -lm
+
+TESTFILES = tests/common/testfiles.c tests/common/testfiles.h
+SIMULATE = tests/common/simulate.c tests/common/simulate.h
+
+unit_tests = tests/unit/test_transform tests/unit/test_transform_parse \
+	tests/unit/test_hull tests/unit/test_match tests/unit/test_graph \
+	tests/unit/test_leads
+tests_unit_test_leads_SOURCES = tests/unit/test_leads.c $(TESTFILES)
+
+api_tests = tests/api/test_session tests/api/test_groundtruth \
+	tests/api/test_precision
+tests_api_test_session_LDADD = $(API_LDADD)
+tests_api_test_groundtruth_SOURCES = tests/api/test_groundtruth.c $(SIMULATE)
+tests_api_test_groundtruth_LDADD = $(API_LDADD)
+tests_api_test_precision_SOURCES = tests/api/test_precision.c $(SIMULATE)
+tests_api_test_precision_LDADD = $(API_LDADD)
+
+trace_tests = tests/traces/test_decode tests/traces/test_hostile \
+	tests/traces/test_isolation
+tests_traces_test_decode_SOURCES = tests/traces/test_decode.c $(TESTFILES)
+tests_traces_test_hostile_SOURCES = tests/traces/test_hostile.c $(TESTFILES)
+# Worker processes, through the public interface (the shared library).
+tests_traces_test_isolation_SOURCES = tests/traces/test_isolation.c $(TESTFILES)
+tests_traces_test_isolation_LDADD = liblttsync.la $(CRITERION_LIBS) $(GLIB_LIBS)
+
+# Sessions used from several threads at once (no Criterion: its runner
+# forks; this one runs threads in one process).
+tests_api_test_threads_SOURCES = tests/api/test_threads.c $(SIMULATE)
+tests_api_test_threads_CFLAGS = $(AM_CFLAGS) -pthread
+tests_api_test_threads_LDADD = liblttsync.la -lpthread -lm
+
+unit_tests_all = $(unit_tests) $(api_tests) $(trace_tests)
+check_PROGRAMS += $(unit_tests_all) tests/api/test_threads
+
+TESTS += $(unit_tests_all) tests/api/test_threads \
+	tests/traces/test_traces.sh tests/traces/test_gen.sh \
+	tests/cli/test_cli.sh tests/cli/test_hostile_cli.sh \
+	tests/cli/test_write.sh \
+	tests/package/check-symbols.sh tests/package/check-doc.sh \
+	tests/package/check-install.sh tests/package/check-abi.sh
+EXTRA_DIST += tests/traces/test_traces.sh tests/traces/test_gen.sh \
+	tests/cli/test_cli.sh tests/cli/test_hostile_cli.sh \
+	tests/cli/test_write.sh tests/cli/check_corrected.py \
+	tests/package/check-symbols.sh tests/package/check-doc.sh \
+	tests/package/check-install.sh tests/package/check-abi.sh \
+	tests/common/harness.sh tests/common/summarize.sh \
+	tests/common/lsan.supp tests/common/valgrind.supp
+
+AM_TESTS_ENVIRONMENT = \
+	top_srcdir='$(abs_top_srcdir)'; top_builddir='$(abs_top_builddir)'; \
+	DOXYGEN='$(DOXYGEN)'; NM='$(NM)'; MAKE='$(MAKE)'; CC='$(CC)'; \
+	LTTSYNC_GEN='$(abs_top_builddir)/lttsync-gen'; \
+	LTTSYNC_DECODER='$(abs_top_builddir)/lttsync-decoder'; export LTTSYNC_DECODER; \
+	SANITIZER_FLAGS='$(SANITIZER_FLAGS)'; export SANITIZER_FLAGS; \
+	LSAN_OPTIONS='suppressions=$(abs_top_srcdir)/tests/common/lsan.supp'; \
+	ASAN_OPTIONS='fast_unwind_on_malloc=0'; export LSAN_OPTIONS ASAN_OPTIONS; \
+	LTTSYNC_SHARED_TRACES="$${LTTSYNC_SHARED_TRACES:-$(abs_top_srcdir)/../shared/traces}"; \
+	export top_srcdir top_builddir DOXYGEN NM MAKE CC LTTSYNC_GEN \
+		LTTSYNC_SHARED_TRACES;
+
+## ---- memory checking ------------------------------------------------
+# Every unit test binary, and the command through its tests, under
+# valgrind memcheck: any error, or a definite leak, fails. Criterion runs
+# each test in a child process, hence --trace-children. Tests that need
+# the x87 80-bit long double (valgrind computes it with 64-bit doubles)
+# measure the precision at run time and scale or skip; memory is checked
+# either way.
+VALGRIND_FLAGS = --error-exitcode=99 --leak-check=full \
+	--errors-for-leak-kinds=definite --show-leak-kinds=definite \
+	--trace-children=yes --trace-children-skip='*/lttsync-decoder,*/lttsync-gen' --quiet \
+	--suppressions=$(srcdir)/tests/common/valgrind.supp
+
+# Criterion's test processes are children whose valgrind errors do not
+# reach the exit status: with --quiet, any "==PID==" line is an error.
+# The decoder children are not traced: valgrind and the address-space limit
+# they set do not mix, and decode.c is checked in-process (test_decode).
+check-valgrind: $(check_PROGRAMS) lttsync$(EXEEXT) lttsync-decoder$(EXEEXT)
+	@LTTSYNC_DECODER='$(abs_top_builddir)/lttsync-decoder'; export LTTSYNC_DECODER; \
+	LTTSYNC_GEN='$(abs_top_builddir)/lttsync-gen'; top_srcdir='$(abs_top_srcdir)'; \
+	export LTTSYNC_GEN top_srcdir; \
+	fail=0; for t in $(unit_tests_all); do \
+	  $(LIBTOOL) --mode=execute valgrind \
+	    $(VALGRIND_FLAGS) ./$$t >$$t.valgrind 2>&1; st=$$?; \
+	  errs=$$(grep -c '^==[0-9]*==' $$t.valgrind); \
+	  echo "valgrind $$t (status $$st, $$errs error lines): $$(grep Synthesis $$t.valgrind)"; \
+	  if [ $$st -ne 0 ] || [ $$errs -ne 0 ]; then fail=1; \
+	    grep -v '^\[----\]\|^\[RUN\|^\[PASS' $$t.valgrind | head -60; fi; \
+	done; \
+	LTTSYNC_VALGRIND="$(LIBTOOL) --mode=execute valgrind $(VALGRIND_FLAGS)" \
+	  top_srcdir=$(abs_top_srcdir) top_builddir=$(abs_top_builddir) \
+	  LTTSYNC_SHARED_TRACES="$${LTTSYNC_SHARED_TRACES:-$(abs_top_srcdir)/../shared/traces}" \
+	  sh $(srcdir)/tests/cli/test_cli.sh >tests/cli/test_cli.valgrind 2>&1 || fail=1; \
+	echo "valgrind tests/cli/test_cli.sh: $$(tail -n 1 tests/cli/test_cli.valgrind)"; \
+	$(MAKE) $(AM_MAKEFLAGS) check-valgrind-write || fail=1; \
+	exit $$fail
+
+# Corrected traces under valgrind: lttsync --write, then babeltrace2 with
+# the plugin applying the report (the sample traces: seconds, not minutes).
+check-valgrind-write: lttsync$(EXEEXT) plugin/babeltrace-plugin-lttsync.la
+	@out=tests/valgrind-write; rm -rf $$out; mkdir -p $$out; \
+	$(LIBTOOL) --mode=execute valgrind $(VALGRIND_FLAGS) ./lttsync -f json \
+	  -o $$out/report.json --write $$out/traces $(srcdir)/examples/traces \
+	  >$$out/write.log 2>&1; st=$$?; \
+	valgrind $(VALGRIND_FLAGS) babeltrace2 --plugin-path=plugin/.libs run \
+	  --component=a:src.ctf.fs --params='inputs=["$(srcdir)/examples/traces/host0/kernel"]' \
+	  --component=b:src.ctf.fs --params='inputs=["$(srcdir)/examples/traces/host1/kernel"]' \
+	  --component=c:filter.lttsync.correct --params='report="'$$out/report.json'"' \
+	  --component=s:sink.text.pretty --connect=a:c --connect=b:c --connect=c:s \
+	  >$$out/plugin.txt 2>$$out/plugin.log; st2=$$?; \
+	errs=$$(cat $$out/write.log $$out/plugin.log | grep -c '^==[0-9]*=='); \
+	echo "valgrind lttsync --write (status $$st), babeltrace2 + plugin (status $$st2, $$(wc -l <$$out/plugin.txt) events): $$errs error lines"; \
+	if [ $$st -ne 0 ] || [ $$st2 -ne 0 ] || [ $$errs -ne 0 ]; then \
+	  head -60 $$out/write.log $$out/plugin.log; exit 1; fi; rm -rf $$out
+CLEANFILES += tests/*/*.valgrind
+
+## ---- ThreadSanitizer -------------------------------------------------
+# The library and tests/api/test_threads.c compiled together with
+# -fsanitize=thread (it cannot be combined with ASan, hence its own
+# build): any data race reported fails. G_SLICE=always-malloc: glib's
+# slice allocator recycles memory between threads through caches that an
+# uninstrumented glib hides from TSan (a false race otherwise).
+check-tsan:
+	$(CC) -std=gnu11 -g -O1 -fsanitize=thread -pthread $(DEFAULT_INCLUDES) $(AM_CPPFLAGS) \
+	  $(GLIB_CFLAGS) $(BABELTRACE2_CFLAGS) \
+	  $(addprefix $(top_srcdir)/,$(filter %.c,$(liblttsync_internal_la_SOURCES))) \
+	  $(top_srcdir)/tests/api/test_threads.c $(top_srcdir)/tests/common/simulate.c \
+	  -o tests/test_threads_tsan $(GLIB_LIBS) $(BABELTRACE2_LIBS) -lm
+	G_SLICE=always-malloc TSAN_OPTIONS="halt_on_error=1 exitcode=66" \
+	  ./tests/test_threads_tsan
+CLEANFILES += tests/test_threads_tsan
+PHONY += check-valgrind check-valgrind-write check-tsan

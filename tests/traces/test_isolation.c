@@ -1,0 +1,419 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Traces decoded in lttsync-decoder worker processes
+ * (lttsync_session_set_read_jobs(), lttsync_session_read_trace_paths()):
+ * babeltrace2 crashing or running out of memory fails only its trace,
+ * results do not depend on how traces are decoded, interleaving lets a
+ * small pending table synchronize long traces, no descriptor or child
+ * process is left behind, and a missing or misbehaving decoder is told.
+ *
+ * Needs LTTSYNC_DECODER (set by `make check`), top_srcdir (the fuzz
+ * regression inputs and examples) and LTTSYNC_GEN (generated traces);
+ * tests skip without them.
+ */
+#define _GNU_SOURCE /* nftw() */
+#include <criterion/criterion.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <ftw.h>
+#include <glib.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <lttsync/lttsync.h>
+
+#include "../common/testfiles.h"
+
+/* ---- files ------------------------------------------------------------- */
+
+/*
+ * A fuzz/regressions/trace-babeltrace input as a trace folder under dir:
+ * byte 0 flags, bytes 1-2 the metadata length (little endian), the
+ * metadata, then the one stream file (fuzz/fuzz_trace.c).
+ */
+static char *unpack_fuzz_input(const char *dir, const char *name)
+{
+	char *src = g_build_filename(test_need_env("top_srcdir"), "fuzz", "regressions",
+				     "trace-babeltrace", name, NULL);
+	char *out = g_build_filename(dir, name, NULL);
+	char *meta = g_build_filename(out, "metadata", NULL);
+	char *stream = g_build_filename(out, "channel0_0", NULL);
+	gchar *data;
+	gsize len, mlen;
+
+	cr_assert(g_file_get_contents(src, &data, &len, NULL), "%s unreadable", src);
+	mlen = (gsize)(unsigned char)data[1] | (gsize)(unsigned char)data[2] << 8;
+	cr_assert(len >= 3 + mlen);
+	cr_assert_eq(g_mkdir_with_parents(out, 0755), 0);
+	cr_assert(g_file_set_contents(meta, data + 3, (gssize)mlen, NULL));
+	cr_assert(g_file_set_contents(stream, data + 3 + mlen, (gssize)(len - 3 - mlen), NULL));
+	g_free(data);
+	g_free(src);
+	g_free(meta);
+	g_free(stream);
+	return out;
+}
+
+static const char *const three_hosts[] = { "-n", "3", "-t", "mesh", "-d", "2",
+					   "-l", "modules-2.10.5,addons-a,modules-2.13",
+					   NULL };
+
+/* ---- sessions ----------------------------------------------------------- */
+
+static lttsync_session *session(unsigned jobs)
+{
+	lttsync_session *s;
+
+	test_need_env("LTTSYNC_DECODER");
+	cr_assert_eq(lttsync_session_create(&s), LTTSYNC_OK);
+	cr_assert_eq(lttsync_session_set_read_jobs(s, jobs), LTTSYNC_OK);
+	return s;
+}
+
+static uint64_t counter(lttsync_session *s, lttsync_counter c)
+{
+	uint64_t v = 0;
+
+	cr_assert_eq(lttsync_session_get_counter(&v, s, c), LTTSYNC_OK);
+	return v;
+}
+
+static lttsync_quality host_quality(lttsync_session *s, const char *name)
+{
+	lttsync_host_id h;
+	lttsync_quality q;
+
+	cr_assert_eq(lttsync_session_find_host(&h, s, name), LTTSYNC_OK, "no host %s", name);
+	cr_assert_eq(lttsync_session_get_host_quality(&q, s, h), LTTSYNC_OK);
+	return q;
+}
+
+static bool synchronized(lttsync_quality q)
+{
+	return q == LTTSYNC_QUALITY_REFERENCE || q == LTTSYNC_QUALITY_ACCURATE;
+}
+
+/* Every host's quality and transform (slope, offset), one line each. */
+static GString *results_text(lttsync_session *s)
+{
+	GString *out = g_string_new(NULL);
+	char slope[64], offset[64];
+
+	for (lttsync_host_id h = 0; h < lttsync_session_get_host_count(s); h++) {
+		lttsync_transform *tf = NULL;
+		lttsync_quality q;
+
+		lttsync_session_get_host_quality(&q, s, h);
+		g_string_append_printf(out, "%s %s", lttsync_session_get_host_name(s, h),
+				       lttsync_quality_string(q));
+		if (lttsync_session_get_host_transform(&tf, s, h) == LTTSYNC_OK) {
+			lttsync_transform_format(slope, sizeof(slope), tf, LTTSYNC_FIELD_SLOPE);
+			lttsync_transform_format(offset, sizeof(offset), tf, LTTSYNC_FIELD_OFFSET);
+			g_string_append_printf(out, " %s %s", slope, offset);
+			lttsync_transform_destroy(tf);
+		}
+		g_string_append_c(out, '\n');
+	}
+	return out;
+}
+
+/* ---- process hygiene ----------------------------------------------------- */
+
+static int open_fds(void)
+{
+	DIR *d = opendir("/proc/self/fd");
+	int n = 0;
+
+	cr_assert_not_null(d);
+	while (readdir(d))
+		n++;
+	closedir(d);
+	return n;
+}
+
+/* No child left, reaped or not (Criterion's test process starts none). */
+static void assert_no_child(void)
+{
+	int st;
+
+	errno = 0;
+	cr_assert_eq(waitpid(-1, &st, WNOHANG), -1, "a child process is left");
+	cr_assert_eq(errno, ECHILD);
+}
+
+/* ---- babeltrace2 failures -------------------------------------------------- */
+
+Test(isolation, babeltrace_abort_fails_only_its_trace)
+{
+	char *dir = test_make_tmpdir("lttsync-isolation");
+	char *bad = unpack_fuzz_input(dir, "ctf-meta-translate-variant-assert");
+	char *good = g_build_filename(dir, "good", NULL);
+	const char *paths[] = { bad, good };
+	const char *hosts[] = { "badhost", NULL };
+	lttsync_session *s = session(4);
+	int fds = open_fds();
+	const char *msg;
+	size_t n = 0;
+
+	test_generate(good, three_hosts);
+	cr_assert_eq(lttsync_session_read_trace_paths(&n, s, paths, hosts, 2, NULL, NULL),
+		     LTTSYNC_OK, "%s", lttsync_session_get_last_error(s));
+	cr_assert_eq(n, 4);
+	cr_assert_eq(lttsync_session_get_trace_status(s, 0), LTTSYNC_ERROR_FORMAT);
+	msg = lttsync_session_get_trace_message(s, 0);
+	cr_assert(strstr(msg, bad) && strstr(msg, "babeltrace2 crashed") &&
+		  strstr(msg, "signal 6"), "message: %s", msg);
+	for (lttsync_trace_id t = 1; t < 4; t++)
+		cr_assert_eq(lttsync_session_get_trace_status(s, t), LTTSYNC_OK, "%s",
+			     lttsync_session_get_trace_message(s, t));
+	cr_assert(synchronized(host_quality(s, "host0")));
+	cr_assert(synchronized(host_quality(s, "host1")));
+	cr_assert(synchronized(host_quality(s, "host2")));
+	cr_assert_eq(open_fds(), fds, "descriptors leaked");
+	assert_no_child();
+	lttsync_session_destroy(s);
+	test_rm_rf(dir);
+	g_free(bad);
+	g_free(good);
+	g_free(dir);
+}
+
+Test(isolation, babeltrace_out_of_memory_fails_only_its_trace, .timeout = 120)
+{
+	char *dir = test_make_tmpdir("lttsync-isolation");
+	char *bad = unpack_fuzz_input(dir, "ctf-metadata-out-of-memory");
+	const char *paths[] = { bad, NULL };
+	const char *hosts[] = { "badhost", NULL };
+	lttsync_session *s = session(2);
+	const char *msg;
+	size_t n = 0;
+
+	paths[1] = g_build_filename(test_need_env("top_srcdir"), "examples", "traces", NULL);
+	/* The decoder's address space follows the session's limit (at least 256 MiB). */
+	cr_assert_eq(lttsync_session_set_memory_limit(s, 64 << 20), LTTSYNC_OK);
+	cr_assert_eq(lttsync_session_read_trace_paths(&n, s, paths, hosts, 2, NULL, NULL),
+		     LTTSYNC_OK, "%s", lttsync_session_get_last_error(s));
+	cr_assert_eq(n, 4);
+	cr_assert_eq(lttsync_session_get_trace_status(s, 0), LTTSYNC_ERROR_FORMAT);
+	msg = lttsync_session_get_trace_message(s, 0);
+	cr_assert(strstr(msg, bad) && strstr(msg, "ran out of memory"), "message: %s", msg);
+	cr_assert(synchronized(host_quality(s, "host1")));
+	cr_assert(synchronized(host_quality(s, "host2")));
+	assert_no_child();
+	lttsync_session_destroy(s);
+	test_rm_rf(dir);
+	g_free(bad);
+	g_free((char *)paths[1]);
+	g_free(dir);
+}
+
+/* ---- same results, however decoded --------------------------------------- */
+
+Test(isolation, same_results_in_process_and_in_workers)
+{
+	static const char *const opts[] = { "-n", "4", "-t", "mesh", "-d", "3", "-s", "7",
+					    "-l", "modules-2.9,addons-b,experimental,modules-2.6",
+					    NULL };
+	char *dir = test_make_tmpdir("lttsync-isolation");
+	GString *ref = NULL;
+
+	test_generate(dir, opts);
+	for (unsigned jobs = 0; jobs <= 4; jobs += 1 + (jobs == 2)) {
+		lttsync_session *s = session(jobs);
+		GString *got;
+		size_t n;
+
+		cr_assert_eq(lttsync_session_read_traces(&n, s, dir, NULL, NULL, NULL),
+			     LTTSYNC_OK);
+		cr_assert_eq(n, 4);
+		got = results_text(s);
+		if (!ref)
+			ref = got;
+		else {
+			cr_assert_str_eq(got->str, ref->str, "jobs %u differs", jobs);
+			g_string_free(got, TRUE);
+		}
+		lttsync_session_destroy(s);
+	}
+	cr_assert(strstr(ref->str, "accurate"), "%s", ref->str);
+	g_string_free(ref, TRUE);
+	test_rm_rf(dir);
+	g_free(dir);
+}
+
+/*
+ * More traces than the calling thread reads at once (16): the 17th and
+ * later start as others end. Same results as 20 workers side by side.
+ */
+Test(isolation, in_process_more_traces_than_open_at_once, .timeout = 120)
+{
+	static const char *const opts[] = { "-n", "20", "-t", "star", "-d", "2",
+					    "-r", "100", NULL };
+	char *dir = test_make_tmpdir("lttsync-isolation");
+	GString *text[2];
+
+	test_generate(dir, opts);
+	for (int k = 0; k < 2; k++) {
+		lttsync_session *s = session(k ? 20 : 0);
+		size_t n = 0;
+
+		cr_assert_eq(lttsync_session_read_traces(&n, s, dir, NULL, NULL, NULL),
+			     LTTSYNC_OK, "%s", lttsync_session_get_last_error(s));
+		cr_assert_eq(n, 20);
+		for (lttsync_trace_id t = 0; t < 20; t++)
+			cr_assert_eq(lttsync_session_get_trace_status(s, t), LTTSYNC_OK);
+		cr_assert(synchronized(host_quality(s, "host19")));
+		text[k] = results_text(s);
+		lttsync_session_destroy(s);
+	}
+	cr_assert_str_eq(text[0]->str, text[1]->str);
+	g_string_free(text[0], TRUE);
+	g_string_free(text[1], TRUE);
+	test_rm_rf(dir);
+	g_free(dir);
+}
+
+/* ---- interleaving and the pending table ---------------------------------- */
+
+/*
+ * Three hosts, about 20,000 TCP packets each, clocks within 1 ms, a
+ * pending table of 1,000 keys. Read one after another (one worker for
+ * three traces), the first trace's keys are evicted before the others are
+ * read; side by side, in workers or in this process, a key waits only for
+ * the latency and clock offset, and nearly every message found with an
+ * ample table is found.
+ */
+static uint64_t matched_with(const char *dir, unsigned jobs, size_t cap,
+			     bool want_synchronized)
+{
+	lttsync_session *s = session(jobs);
+	uint64_t matched;
+	size_t n;
+
+	if (cap)
+		cr_assert_eq(lttsync_session_set_max_pending(s, cap), LTTSYNC_OK);
+	cr_assert_eq(lttsync_session_read_traces(&n, s, dir, NULL, NULL, NULL),
+		     LTTSYNC_OK);
+	cr_assert_gt(counter(s, LTTSYNC_COUNTER_PACKETS), 40000, "too few packets");
+	matched = counter(s, LTTSYNC_COUNTER_MATCHED);
+	if (want_synchronized) {
+		cr_assert(synchronized(host_quality(s, "host0")));
+		cr_assert(synchronized(host_quality(s, "host1")));
+		cr_assert(synchronized(host_quality(s, "host2")));
+	}
+	lttsync_session_destroy(s);
+	return matched;
+}
+
+Test(isolation, small_pending_cap_when_interleaved, .timeout = 120)
+{
+	static const char *const opts[] = { "-n", "3", "-t", "mesh", "-d", "20",
+					    "-r", "200", "--max-offset-ns", "1000000",
+					    NULL };
+	char *dir = test_make_tmpdir("lttsync-isolation");
+	uint64_t ample, interleaved, in_process, sequential, fallback;
+	char *decoder = g_strdup(test_need_env("LTTSYNC_DECODER"));
+
+	test_generate(dir, opts);
+	ample = matched_with(dir, 3, 0, true);
+	interleaved = matched_with(dir, 3, 1000, true);
+	in_process = matched_with(dir, 0, 1000, true);
+	sequential = matched_with(dir, 1, 1000, false);
+	/* Workers asked for but no decoder: side by side in this process. */
+	setenv("LTTSYNC_DECODER", "/nonexistent/lttsync-decoder", 1);
+	fallback = matched_with(dir, 3, 1000, true);
+	setenv("LTTSYNC_DECODER", decoder, 1);
+	g_free(decoder);
+	cr_assert_gt(fallback, ample * 99 / 100, "no decoder: %lu of %lu",
+		     (unsigned long)fallback, (unsigned long)ample);
+	cr_assert_gt(interleaved, ample * 99 / 100, "interleaved %lu of %lu",
+		     (unsigned long)interleaved, (unsigned long)ample);
+	cr_assert_gt(in_process, ample * 99 / 100, "in process %lu of %lu",
+		     (unsigned long)in_process, (unsigned long)ample);
+	cr_assert_lt(sequential, ample / 2, "sequential %lu of %lu",
+		     (unsigned long)sequential, (unsigned long)ample);
+	test_rm_rf(dir);
+	g_free(dir);
+}
+
+/* ---- a missing or misbehaving decoder ------------------------------------- */
+
+static void read_examples_with_decoder(const char *decoder, lttsync_status want,
+				       const char *in_message)
+{
+	char *ex = g_build_filename(test_need_env("top_srcdir"), "examples", "traces", NULL);
+	lttsync_session *s = session(2);
+	size_t n;
+
+	setenv("LTTSYNC_DECODER", decoder, 1);
+	cr_assert_eq(lttsync_session_read_traces(&n, s, ex, NULL, NULL, NULL), LTTSYNC_OK);
+	cr_assert_eq(n, 3);
+	for (lttsync_trace_id t = 0; t < 3; t++) {
+		const char *msg = lttsync_session_get_trace_message(s, t);
+
+		cr_assert_eq(lttsync_session_get_trace_status(s, t), want, "%s", msg);
+		cr_assert(strstr(msg, ex) && strstr(msg, in_message), "message: %s", msg);
+	}
+	assert_no_child();
+	lttsync_session_destroy(s);
+	g_free(ex);
+}
+
+Test(isolation, missing_decoder_decodes_in_process)
+{
+	read_examples_with_decoder("/nonexistent/lttsync-decoder", LTTSYNC_OK,
+				   "decoded in the calling process: cannot start");
+}
+
+Test(isolation, decoder_without_result)
+{
+	read_examples_with_decoder("/bin/true", LTTSYNC_ERROR_FORMAT,
+				   "exited with status 0 before its result");
+}
+
+Test(isolation, decoder_writing_garbage)
+{
+	/* echo writes its arguments: not a HELLO record. */
+	read_examples_with_decoder("/bin/echo", LTTSYNC_ERROR_FORMAT,
+				   "malformed output from lttsync-decoder");
+}
+
+/* ---- arguments --------------------------------------------------------------- */
+
+Test(isolation, read_trace_paths_arguments)
+{
+	char *ex = g_build_filename(test_need_env("top_srcdir"), "examples", "traces", NULL);
+	const char *paths[] = { "/nonexistent-lttsync", ex, "/" "proc/self/fdinfo" };
+	const char *empty[] = { "", NULL, NULL };
+	lttsync_session *s = session(2);
+	const char *err;
+	size_t n = 99;
+
+	cr_assert_eq(lttsync_session_set_read_jobs(NULL, 1), LTTSYNC_ERROR_INVALID_ARGUMENT);
+	cr_assert_eq(lttsync_session_read_trace_paths(&n, s, NULL, NULL, 1, NULL, NULL),
+		     LTTSYNC_ERROR_INVALID_ARGUMENT);
+	cr_assert_eq(lttsync_session_read_trace_paths(&n, s, paths, empty, 3, NULL, NULL),
+		     LTTSYNC_ERROR_INVALID_ARGUMENT);
+	cr_assert_eq(lttsync_session_get_trace_count(s), 0);
+	/* Two paths without traces: both named, the traces between them read. */
+	cr_assert_eq(lttsync_session_read_trace_paths(&n, s, paths, NULL, 3, NULL, NULL),
+		     LTTSYNC_ERROR_IO);
+	cr_assert_eq(n, 3);
+	err = lttsync_session_get_last_error(s);
+	cr_assert(strstr(err, "/nonexistent-lttsync: No such file") &&
+		  strstr(err, "\n/proc/self/fdinfo: no CTF trace"), "error: %s", err);
+	cr_assert(synchronized(host_quality(s, "host1")));
+	/* Nothing new: every trace was read before. */
+	cr_assert_eq(lttsync_session_read_trace_paths(&n, s, paths + 1, NULL, 1, NULL, NULL),
+		     LTTSYNC_OK);
+	cr_assert_eq(n, 0);
+	cr_assert_eq(lttsync_session_read_trace_paths(&n, s, paths, NULL, 0, NULL, NULL),
+		     LTTSYNC_OK);
+	lttsync_session_destroy(s);
+	g_free(ex);
+}
