@@ -22,6 +22,17 @@ static int fail(const char *what, const char *detail)
 	return CLI_EXIT_ERROR;
 }
 
+/* 0, or the error of a setting the session refused (named by option). */
+static int refused(lttsync_session *s, const char *option, lttsync_status st)
+{
+	const char *why;
+
+	if (st == LTTSYNC_OK)
+		return 0;
+	why = lttsync_session_get_last_error(s);
+	return fail(option, why[0] ? why : lttsync_status_string(st));
+}
+
 static int choose_reference(lttsync_session *s, const char *name)
 {
 	lttsync_host_id ref;
@@ -30,8 +41,7 @@ static int choose_reference(lttsync_session *s, const char *name)
 		return 0;
 	if (lttsync_session_find_host(&ref, s, name) != LTTSYNC_OK)
 		return fail("--reference", "no such host in the input");
-	lttsync_session_set_reference(s, ref);
-	return 0;
+	return refused(s, "--reference", lttsync_session_set_reference(s, ref));
 }
 
 static int write_report(const struct report *r, const struct cli_options *o)
@@ -84,20 +94,32 @@ static int report(lttsync_session *s, const struct cli_options *o,
 	return rc;
 }
 
+/* The options that are session settings. */
+static int configure(lttsync_session *s, const struct cli_options *o)
+{
+	int rc = 0;
+
+	if (o->matches_out)
+		rc = refused(s, "--matches-out",
+			     lttsync_session_set_keep_messages(s, 1));
+	if (!rc && o->max_pending)
+		rc = refused(s, "--max-pending",
+			     lttsync_session_set_max_pending(s, o->max_pending));
+	if (!rc && o->memory_limit)
+		rc = refused(s, "--memory-limit",
+			     lttsync_session_set_memory_limit(s, o->memory_limit));
+	if (!rc && o->jobs_set)
+		rc = refused(s, "--jobs", lttsync_session_set_read_jobs(s, o->jobs));
+	return rc;
+}
+
 static int run(lttsync_session *s, const struct cli_options *o)
 {
 	bool degraded;
 	int rc;
 
-	if (o->matches_out)
-		lttsync_session_set_keep_messages(s, 1);
-	if (o->max_pending)
-		lttsync_session_set_max_pending(s, o->max_pending);
-	if (o->memory_limit)
-		lttsync_session_set_memory_limit(s, o->memory_limit);
-	if (o->jobs_set)
-		lttsync_session_set_read_jobs(s, o->jobs);
-	if ((rc = cli_read_inputs(s, o, &degraded)) ||
+	if ((rc = configure(s, o)) ||
+	    (rc = cli_read_inputs(s, o, &degraded)) ||
 	    (rc = choose_reference(s, o->reference)))
 		return rc;
 	return report(s, o, degraded);

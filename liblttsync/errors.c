@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "errors.h"
 #include "session.h"
@@ -59,4 +60,15 @@ LTTSYNC_API const char *lttsync_session_get_last_error(const lttsync_session *se
 	if (!session)
 		return "no session (NULL)";
 	return session->error;
+}
+
+lttsync_status lsync_invalid_argument(lttsync_session *session,
+				      const char *function)
+{
+	static const char prefix[] = "lttsync_session_";
+
+	if (strncmp(function, prefix, sizeof(prefix) - 1) == 0)
+		function += sizeof(prefix) - 1;
+	return lsync_error(session, LTTSYNC_ERROR_INVALID_ARGUMENT,
+			   "%s: NULL argument", function);
 }

@@ -15,6 +15,20 @@ lttsync_status lsync_error(lttsync_session *session, lttsync_status status,
 			   const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
+/*
+ * The entry points' argument check: when `bad` holds, return
+ * LTTSYNC_ERROR_INVALID_ARGUMENT with "NAME: NULL argument" as the last
+ * error, NAME being the entry point without its lttsync_session_ prefix.
+ */
+#define LSYNC_INVALID_IF(session, bad)                                    \
+	do {                                                              \
+		if (bad)                                                  \
+			return lsync_invalid_argument((session), __func__); \
+	} while (0)
+
+lttsync_status lsync_invalid_argument(lttsync_session *session,
+				      const char *function);
+
 /* Forget the last error (called at the start of each public entry). */
 void lsync_clear_error(lttsync_session *session);
 

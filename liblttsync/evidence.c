@@ -31,9 +31,7 @@ LTTSYNC_API lttsync_status lttsync_session_get_counter(uint64_t *out,
 {
 	lttsync_status st;
 
-	if (!s || !out)
-		return lsync_error(s, LTTSYNC_ERROR_INVALID_ARGUMENT,
-				   "get_counter: NULL argument");
+	LSYNC_INVALID_IF(s, !s || !out);
 	if ((unsigned)counter > LTTSYNC_COUNTER_OVER_LIMIT)
 		return lsync_error(s, LTTSYNC_ERROR_INVALID_ARGUMENT,
 				   "unknown counter %d", (int)counter);
@@ -51,9 +49,7 @@ LTTSYNC_API lttsync_status lttsync_session_get_message_count(uint64_t *out,
 	lttsync_status st;
 	lsync_pair *pair;
 
-	if (!s || !out)
-		return lsync_error(s, LTTSYNC_ERROR_INVALID_ARGUMENT,
-				   "get_message_count: NULL argument");
+	LSYNC_INVALID_IF(s, !s || !out);
 	if ((st = lsync_check_pair(s, send_host, recv_host)) ||
 	    (st = lsync_session_refresh(s)))
 		return st;
@@ -70,9 +66,7 @@ LTTSYNC_API lttsync_status lttsync_session_get_kept_message_count(size_t *out,
 	lttsync_status st;
 	lsync_pair *pair;
 
-	if (!s || !out)
-		return lsync_error(s, LTTSYNC_ERROR_INVALID_ARGUMENT,
-				   "get_kept_message_count: NULL argument");
+	LSYNC_INVALID_IF(s, !s || !out);
 	if ((st = lsync_check_pair(s, a, b)) || (st = lsync_session_refresh(s)))
 		return st;
 	pair = lsync_session_pair(s, a, b);
@@ -89,9 +83,7 @@ LTTSYNC_API lttsync_status lttsync_session_get_kept_message(lttsync_message *out
 	lttsync_status st;
 	lsync_pair *pair;
 
-	if (!s || !out)
-		return lsync_error(s, LTTSYNC_ERROR_INVALID_ARGUMENT,
-				   "get_kept_message: NULL argument");
+	LSYNC_INVALID_IF(s, !s || !out);
 	if ((st = lsync_check_pair(s, a, b)) || (st = lsync_session_refresh(s)))
 		return st;
 	pair = lsync_session_pair(s, a, b);
@@ -99,7 +91,7 @@ LTTSYNC_API lttsync_status lttsync_session_get_kept_message(lttsync_message *out
 		return lsync_error(s, LTTSYNC_ERROR_NOT_FOUND,
 				   "no kept message %zu between these hosts",
 				   index);
-	*out = g_array_index(pair->kept, lttsync_message, index);
+	*out = pair->kept->msg[index];
 	return LTTSYNC_OK;
 }
 
@@ -118,9 +110,7 @@ LTTSYNC_API lttsync_status lttsync_session_get_pair(lttsync_host_id *out_a,
 	lttsync_status st;
 	const lsync_pair *pair;
 
-	if (!s || !out_a || !out_b)
-		return lsync_error(s, LTTSYNC_ERROR_INVALID_ARGUMENT,
-				   "get_pair: NULL argument");
+	LSYNC_INVALID_IF(s, !s || !out_a || !out_b);
 	lsync_clear_error(s);
 	if ((st = lsync_session_refresh(s)))
 		return st;

@@ -310,9 +310,7 @@ LTTSYNC_API lttsync_status lttsync_session_get_pair_quality(lttsync_quality *out
 	lttsync_status st;
 	lsync_pair *pair;
 
-	if (!s || !out)
-		return lsync_error(s, LTTSYNC_ERROR_INVALID_ARGUMENT,
-				   "get_pair_quality: NULL argument");
+	LSYNC_INVALID_IF(s, !s || !out);
 	if ((st = pair_solution(s, from, to, &pair, &sol)))
 		return st;
 	*out = sol ? sol->quality : LTTSYNC_QUALITY_ABSENT;
@@ -329,9 +327,7 @@ LTTSYNC_API lttsync_status lttsync_session_get_pair_slope_bounds(double *out_min
 	lttsync_status st;
 	lsync_pair *pair;
 
-	if (!s || !out_min || !out_max)
-		return lsync_error(s, LTTSYNC_ERROR_INVALID_ARGUMENT,
-				   "get_pair_slope_bounds: NULL argument");
+	LSYNC_INVALID_IF(s, !s || !out_min || !out_max);
 	if ((st = pair_solution(s, from, to, &pair, &sol)) ||
 	    (st = need_bounds(s, sol)))
 		return st;
@@ -367,9 +363,7 @@ LTTSYNC_API lttsync_status lttsync_session_get_pair_bounds_at(int64_t *out_lo,
 	lttsync_status st;
 	lsync_pair *pair;
 
-	if (!s || !out_lo || !out_hi)
-		return lsync_error(s, LTTSYNC_ERROR_INVALID_ARGUMENT,
-				   "get_pair_bounds_at: NULL argument");
+	LSYNC_INVALID_IF(s, !s || !out_lo || !out_hi);
 	if ((st = pair_solution(s, from, to, &pair, &sol)) ||
 	    (st = need_bounds(s, sol)))
 		return st;
@@ -401,9 +395,7 @@ LTTSYNC_API lttsync_status lttsync_session_get_pair_estimate(lttsync_transform *
 	lttsync_status st;
 	lsync_pair *pair;
 
-	if (!s || !out)
-		return lsync_error(s, LTTSYNC_ERROR_INVALID_ARGUMENT,
-				   "get_pair_estimate: NULL argument");
+	LSYNC_INVALID_IF(s, !s || !out);
 	if ((st = pair_solution(s, from, to, &pair, &sol)))
 		return st;
 	if (!sol || !sol->has_estimate)
@@ -426,9 +418,7 @@ LTTSYNC_API lttsync_status lttsync_session_get_pair_violation(double *out_ns,
 	lsync_pair *pair;
 	bool fail;
 
-	if (!s || !out_ns || !out_count)
-		return lsync_error(s, LTTSYNC_ERROR_INVALID_ARGUMENT,
-				   "get_pair_violation: NULL argument");
+	LSYNC_INVALID_IF(s, !s || !out_ns || !out_count);
 	if ((st = pair_solution(s, from, to, &pair, &sol)))
 		return st;
 	fail = sol && sol->quality == LTTSYNC_QUALITY_FAIL;
@@ -457,9 +447,7 @@ LTTSYNC_API lttsync_status lttsync_session_get_reference(lttsync_host_id *out,
 {
 	lttsync_status st;
 
-	if (!s || !out)
-		return lsync_error(s, LTTSYNC_ERROR_INVALID_ARGUMENT,
-				   "get_reference: NULL argument");
+	LSYNC_INVALID_IF(s, !s || !out);
 	lsync_clear_error(s);
 	if ((st = lsync_session_refresh(s)))
 		return st;
@@ -477,9 +465,7 @@ LTTSYNC_API lttsync_status lttsync_session_get_host_quality(lttsync_quality *out
 	const lsync_host_result *r;
 	lttsync_status st;
 
-	if (!s || !out)
-		return lsync_error(s, LTTSYNC_ERROR_INVALID_ARGUMENT,
-				   "get_host_quality: NULL argument");
+	LSYNC_INVALID_IF(s, !s || !out);
 	if ((st = host_prologue(s, host, &r)))
 		return st;
 	*out = r->quality;
@@ -493,9 +479,7 @@ LTTSYNC_API lttsync_status lttsync_session_get_host_parent(lttsync_host_id *out,
 	const lsync_host_result *r;
 	lttsync_status st;
 
-	if (!s || !out)
-		return lsync_error(s, LTTSYNC_ERROR_INVALID_ARGUMENT,
-				   "get_host_parent: NULL argument");
+	LSYNC_INVALID_IF(s, !s || !out);
 	if ((st = host_prologue(s, host, &r)))
 		return st;
 	if (r->parent == LSYNC_NO_HOST)
@@ -513,9 +497,7 @@ LTTSYNC_API lttsync_status lttsync_session_get_host_transform(lttsync_transform 
 	const lsync_host_result *r;
 	lttsync_status st;
 
-	if (!s || !out)
-		return lsync_error(s, LTTSYNC_ERROR_INVALID_ARGUMENT,
-				   "get_host_transform: NULL argument");
+	LSYNC_INVALID_IF(s, !s || !out);
 	if ((st = host_prologue(s, host, &r)))
 		return st;
 	if (!r->has_xform)
@@ -559,9 +541,7 @@ LTTSYNC_API lttsync_status lttsync_session_get_host_bounds_at(int64_t *out_lo,
 	int64_t lo = t, hi = t;
 	lttsync_status st;
 
-	if (!s || !out_lo || !out_hi)
-		return lsync_error(s, LTTSYNC_ERROR_INVALID_ARGUMENT,
-				   "get_host_bounds_at: NULL argument");
+	LSYNC_INVALID_IF(s, !s || !out_lo || !out_hi);
 	if ((st = host_prologue(s, host, &r)))
 		return st;
 	if (!r->has_xform || r->quality == LTTSYNC_QUALITY_FAIL)

@@ -108,8 +108,7 @@ static lttsync_status apply_pending_cap(lttsync_session *s)
 LTTSYNC_API lttsync_status lttsync_session_set_max_pending(lttsync_session *s,
 							size_t max_pending)
 {
-	if (!s)
-		return LTTSYNC_ERROR_INVALID_ARGUMENT;
+	LSYNC_INVALID_IF(s, !s);
 	lsync_clear_error(s);
 	if (max_pending < 1)
 		return lsync_error(s, LTTSYNC_ERROR_INVALID_ARGUMENT,
@@ -121,8 +120,7 @@ LTTSYNC_API lttsync_status lttsync_session_set_max_pending(lttsync_session *s,
 LTTSYNC_API lttsync_status lttsync_session_set_memory_limit(lttsync_session *s,
 							size_t bytes)
 {
-	if (!s)
-		return LTTSYNC_ERROR_INVALID_ARGUMENT;
+	LSYNC_INVALID_IF(s, !s);
 	lsync_clear_error(s);
 	if (bytes != 0 && bytes < 4096)
 		return lsync_error(s, LTTSYNC_ERROR_INVALID_ARGUMENT,
@@ -149,8 +147,7 @@ static bool over_limit(const lttsync_session *s)
 LTTSYNC_API lttsync_status lttsync_session_set_keep_messages(lttsync_session *s,
 							 int keep)
 {
-	if (!s)
-		return LTTSYNC_ERROR_INVALID_ARGUMENT;
+	LSYNC_INVALID_IF(s, !s);
 	lsync_clear_error(s);
 	s->keep_messages = keep != 0;
 	return LTTSYNC_OK;
@@ -159,8 +156,7 @@ LTTSYNC_API lttsync_status lttsync_session_set_keep_messages(lttsync_session *s,
 LTTSYNC_API lttsync_status lttsync_session_set_reference(lttsync_session *s,
 						      lttsync_host_id host)
 {
-	if (!s)
-		return LTTSYNC_ERROR_INVALID_ARGUMENT;
+	LSYNC_INVALID_IF(s, !s);
 	lsync_clear_error(s);
 	if (host != LTTSYNC_HOST_AUTO && host >= s->hosts->len)
 		return lsync_error(s, LTTSYNC_ERROR_NOT_FOUND,
@@ -215,9 +211,7 @@ LTTSYNC_API lttsync_status lttsync_session_add_host(lttsync_host_id *out,
 	lttsync_status st;
 	gpointer found;
 
-	if (!s || !out)
-		return lsync_error(s, LTTSYNC_ERROR_INVALID_ARGUMENT,
-				   "add_host: NULL argument");
+	LSYNC_INVALID_IF(s, !s || !out);
 	lsync_clear_error(s);
 	if ((st = check_name(s, name, "host")) ||
 	    (st = check_printable(s, name)))
@@ -287,9 +281,7 @@ LTTSYNC_API lttsync_status lttsync_session_add_trace(lttsync_trace_id *out,
 	lttsync_status st;
 	uint32_t id;
 
-	if (!s || !out)
-		return lsync_error(s, LTTSYNC_ERROR_INVALID_ARGUMENT,
-				   "add_trace: NULL argument");
+	LSYNC_INVALID_IF(s, !s || !out);
 	lsync_clear_error(s);
 	if ((st = check_name(s, name, "trace")) ||
 	    (st = lsync_check_host(s, host, "add_trace")))
@@ -450,8 +442,7 @@ LTTSYNC_API lttsync_status lttsync_session_feed_message(lttsync_session *s,
 {
 	lttsync_status st;
 
-	if (!s)
-		return LTTSYNC_ERROR_INVALID_ARGUMENT;
+	LSYNC_INVALID_IF(s, !s);
 	s->error[0] = '\0'; /* lsync_clear_error(), inlined: once per message */
 	if ((st = lsync_check_host(s, send_host, "feed_message sender")) ||
 	    (st = lsync_check_host(s, recv_host, "feed_message receiver")))
@@ -516,9 +507,7 @@ static lttsync_status feed_checked(lttsync_session *s, const lttsync_packet *p)
 LTTSYNC_API lttsync_status lttsync_session_feed_packet(lttsync_session *s,
 						   const lttsync_packet *p)
 {
-	if (!s || !p)
-		return lsync_error(s, LTTSYNC_ERROR_INVALID_ARGUMENT,
-				   "feed_packet: NULL argument");
+	LSYNC_INVALID_IF(s, !s || !p);
 	s->error[0] = '\0'; /* lsync_clear_error(), inlined: once per packet */
 	return feed_checked(s, p);
 }
@@ -555,9 +544,7 @@ LTTSYNC_API lttsync_status lttsync_session_feed_packets(size_t *out_fed,
 
 	if (out_fed)
 		*out_fed = 0;
-	if (!s || !out_fed || (!packets && n))
-		return lsync_error(s, LTTSYNC_ERROR_INVALID_ARGUMENT,
-				   "feed_packets: NULL argument");
+	LSYNC_INVALID_IF(s, !s || !out_fed || (!packets && n));
 	s->error[0] = '\0';
 	for (i = 0; i < n && !st; i++) {
 		prefetch_ahead(s, packets, i, n);

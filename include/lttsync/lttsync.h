@@ -32,6 +32,21 @@
  *   pointers stay owned by the session; "new" objects are owned by the
  *   caller, who releases them with the matching `_destroy`.
  *
+ * @section memory Running out of memory
+ *
+ * What grows with the input is checked: the table of unmatched packet
+ * events, the hulls, the kept messages and the batches read from traces
+ * are allocated with checks, and a failure returns
+ * #LTTSYNC_ERROR_NO_MEMORY with the session as it was before the call. The
+ * session's small bookkeeping (its host, trace and pair tables, a few
+ * bytes per host or pair) is allocated through glib, which aborts the
+ * process when such an allocation fails, as every glib program does. To
+ * stay within a budget instead of running out, set
+ * lttsync_session_set_memory_limit(): the session then refuses input with
+ * #LTTSYNC_ERROR_LIMIT, or drops what it may drop, before it reaches it.
+ * Trace decoding runs in worker processes with a bounded address space,
+ * so a trace that exhausts memory fails alone.
+ *
  * @section threads Threads
  *
  * A session is not thread-safe: use each session from one thread at a
@@ -67,7 +82,7 @@ extern "C" {
 typedef enum lttsync_status {
 	LTTSYNC_OK = 0,                      /**< Success. */
 	LTTSYNC_ERROR_INVALID_ARGUMENT = -1, /**< NULL, out of range or inconsistent argument. */
-	LTTSYNC_ERROR_NO_MEMORY = -2,        /**< An allocation failed; the session is unchanged. */
+	LTTSYNC_ERROR_NO_MEMORY = -2,        /**< An allocation whose size grows with the input failed; the session is unchanged (@ref memory). */
 	LTTSYNC_ERROR_NOT_FOUND = -3,        /**< Unknown host, trace or message index. */
 	LTTSYNC_ERROR_NOT_AVAILABLE = -4,    /**< The result does not exist (yet): e.g. a host without a transform. */
 	LTTSYNC_ERROR_IO = -5,               /**< A file could not be read or written. */

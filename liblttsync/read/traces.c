@@ -183,8 +183,7 @@ LTTSYNC_API lttsync_status lttsync_session_read_traces(size_t *out_count,
 LTTSYNC_API lttsync_status lttsync_session_set_read_jobs(lttsync_session *s,
 						     unsigned jobs)
 {
-	if (!s)
-		return LTTSYNC_ERROR_INVALID_ARGUMENT;
+	LSYNC_INVALID_IF(s, !s);
 	s->read_jobs = jobs;
 	return LTTSYNC_OK;
 }

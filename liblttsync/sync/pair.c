@@ -1,4 +1,6 @@
 /* SPDX-License-Identifier: MIT */
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -25,9 +27,28 @@ void lsync_pair_free(lsync_pair *pair)
 		return;
 	lsync_hull_fini(&pair->hull[0]);
 	lsync_hull_fini(&pair->hull[1]);
-	if (pair->kept)
-		g_array_free(pair->kept, TRUE);
+	free(pair->kept);
 	free(pair);
+}
+
+/* Doubles the capacity of *kept (checked: kept messages grow with the
+ * input, see the header's "Running out of memory"). */
+static int grow_kept(lsync_kept **kept)
+{
+	bool fresh = !*kept;
+	size_t cap = fresh ? 64 : (*kept)->cap * 2;
+	lsync_kept *k;
+
+	if (cap > (SIZE_MAX - sizeof(*k)) / sizeof(k->msg[0]))
+		return -1;
+	k = realloc(*kept, sizeof(*k) + cap * sizeof(k->msg[0]));
+	if (!k)
+		return -1;
+	if (fresh)
+		k->len = 0;
+	k->cap = cap;
+	*kept = k;
+	return 0;
 }
 
 int lsync_pair_keep(lsync_pair *pair, uint32_t send_host, int64_t send_ns,
@@ -40,9 +61,11 @@ int lsync_pair_keep(lsync_pair *pair, uint32_t send_host, int64_t send_ns,
 		.recv_ns = recv_ns,
 	};
 
-	if (!pair->kept)
-		pair->kept = g_array_new(FALSE, FALSE, sizeof(m));
-	g_array_append_val(pair->kept, m);
+	if (!pair->kept || pair->kept->len == pair->kept->cap) {
+		if (grow_kept(&pair->kept))
+			return -1;
+	}
+	pair->kept->msg[pair->kept->len++] = m;
 	return 0;
 }
 

@@ -19,6 +19,12 @@
 
 #include "hull.h"
 
+/* The messages kept for lttsync_session_get_kept_message(). */
+typedef struct lsync_kept {
+	size_t len, cap;
+	lttsync_message msg[];
+} lsync_kept;
+
 /*
  * A message touches the two hulls and nothing else of its pair: two cache
  * lines (the struct is allocated aligned on 64). With 16 hosts, 120 pairs
@@ -31,7 +37,7 @@ typedef struct lsync_pair {
 	lsync_hull hull[2];            /* [0]: x = a, y = b; [1]: x = b, y = a */
 	uint64_t key;                  /* (a << 32) | b, for the pair table */
 	uint32_t a, b;                 /* host ids, a < b */
-	GArray *kept;                  /* lttsync_message, NULL until one is kept */
+	lsync_kept *kept;              /* NULL until a message is kept */
 	uint64_t solved_at[2];         /* offered points + 1 when sol was computed */
 	lsync_hull_solution sol[2];
 } lsync_pair;
