@@ -8,7 +8,7 @@
 
 static uint64_t counter_value(lttsync_session *s, lttsync_counter c)
 {
-	const lsync_match_counters *mc = lsync_matcher_counters(s->matcher);
+	const lsync_match_counters *mc = lsync_matcher_counters(s->evidence.matcher);
 
 	switch (c) {
 	case LTTSYNC_COUNTER_PACKETS: return mc->packets;
@@ -16,11 +16,11 @@ static uint64_t counter_value(lttsync_session *s, lttsync_counter c)
 	case LTTSYNC_COUNTER_LOOPBACK: return mc->loopback;
 	case LTTSYNC_COUNTER_AMBIGUOUS: return mc->ambiguous;
 	case LTTSYNC_COUNTER_EVICTED: return mc->evicted;
-	case LTTSYNC_COUNTER_PENDING: return lsync_matcher_pending(s->matcher);
+	case LTTSYNC_COUNTER_PENDING: return lsync_matcher_pending(s->evidence.matcher);
 	case LTTSYNC_COUNTER_LATE_REPEATS: return mc->late_repeats;
-	case LTTSYNC_COUNTER_MESSAGES: return s->n_messages;
+	case LTTSYNC_COUNTER_MESSAGES: return s->evidence.n_messages;
 	case LTTSYNC_COUNTER_FLOW_MISMATCH: return mc->flow_mismatch;
-	case LTTSYNC_COUNTER_OVER_LIMIT: return s->over_limit;
+	case LTTSYNC_COUNTER_OVER_LIMIT: return s->evidence.over_limit;
 	}
 	return 0;
 }
@@ -98,8 +98,8 @@ LTTSYNC_API lttsync_status lttsync_session_get_kept_message(lttsync_message *out
 LTTSYNC_API size_t lttsync_session_get_pair_count(lttsync_session *s)
 {
 	if (!s || lsync_session_refresh(s))
-		return s ? s->pair_list->len : 0;
-	return s->pair_list->len;
+		return s ? s->evidence.pair_list->len : 0;
+	return s->evidence.pair_list->len;
 }
 
 LTTSYNC_API lttsync_status lttsync_session_get_pair(lttsync_host_id *out_a,
@@ -114,11 +114,11 @@ LTTSYNC_API lttsync_status lttsync_session_get_pair(lttsync_host_id *out_a,
 	lsync_clear_error(s);
 	if ((st = lsync_session_refresh(s)))
 		return st;
-	if (index >= s->pair_list->len)
+	if (index >= s->evidence.pair_list->len)
 		return lsync_error(s, LTTSYNC_ERROR_NOT_FOUND,
 				   "no pair %zu (%u pairs)", index,
-				   s->pair_list->len);
-	pair = g_ptr_array_index(s->pair_list, index);
+				   s->evidence.pair_list->len);
+	pair = g_ptr_array_index(s->evidence.pair_list, index);
 	*out_a = pair->a;
 	*out_b = pair->b;
 	return LTTSYNC_OK;

@@ -16,7 +16,7 @@
 
 static lsync_host_result *host_result(lttsync_session *s, uint32_t h)
 {
-	return &g_array_index(s->results, lsync_host_result, h);
+	return &g_array_index(s->results.hosts, lsync_host_result, h);
 }
 
 static const char *host_name(const lttsync_session *s, uint32_t h)
@@ -82,8 +82,8 @@ static GArray *collect_edges(lttsync_session *s)
 	GArray *edges = g_array_new(FALSE, FALSE, sizeof(lsync_graph_edge));
 	lsync_graph_edge edge;
 
-	for (guint i = 0; i < s->pair_list->len; i++)
-		if (pair_edge(s, g_ptr_array_index(s->pair_list, i), &edge))
+	for (guint i = 0; i < s->evidence.pair_list->len; i++)
+		if (pair_edge(s, g_ptr_array_index(s->evidence.pair_list, i), &edge))
 			g_array_append_val(edges, edge);
 	return edges;
 }
@@ -219,12 +219,12 @@ static lttsync_status solve_hosts(lttsync_session *s)
 	for (guint h = 0; h < n; h++)
 		names[h] = host_name(s, h);
 	rc = lsync_graph_solve(n, names, (lsync_graph_edge *)(void *)edges->data,
-			       edges->len, s->forced_ref, &ref, parent, dist);
+			       edges->len, s->results.forced_ref, &ref, parent, dist);
 	if (rc == 0) {
 		reset_results(s, parent, dist, ref);
 		if (ref != LSYNC_NO_HOST)
 			derive_transforms(s, ref);
-		s->reference = ref;
+		s->results.reference = ref;
 	}
 	g_array_free(edges, TRUE);
 	g_free(names);
@@ -235,17 +235,17 @@ static lttsync_status solve_hosts(lttsync_session *s)
 
 lttsync_status lsync_session_refresh(lttsync_session *s)
 {
-	int rc = lsync_matcher_settle(s->matcher, lsync_session_add_matched, s);
+	int rc = lsync_matcher_settle(s->evidence.matcher, lsync_session_add_matched, s);
 
 	if (rc < 0)
 		return lsync_error(s, rc, "cannot settle matches: %s",
 				   lttsync_status_string(rc));
-	if (!s->dirty)
+	if (!s->results.dirty)
 		return LTTSYNC_OK;
 	if (solve_hosts(s))
 		return lsync_error(s, LTTSYNC_ERROR_NO_MEMORY,
 				   "cannot solve the host graph: out of memory");
-	s->dirty = false;
+	s->results.dirty = false;
 	return LTTSYNC_OK;
 }
 
@@ -451,10 +451,10 @@ LTTSYNC_API lttsync_status lttsync_session_get_reference(lttsync_host_id *out,
 	lsync_clear_error(s);
 	if ((st = lsync_session_refresh(s)))
 		return st;
-	if (s->reference == LSYNC_NO_HOST)
+	if (s->results.reference == LSYNC_NO_HOST)
 		return lsync_error(s, LTTSYNC_ERROR_NOT_AVAILABLE,
 				   "no host declared");
-	*out = s->reference;
+	*out = s->results.reference;
 	return LTTSYNC_OK;
 }
 
@@ -548,7 +548,7 @@ LTTSYNC_API lttsync_status lttsync_session_get_host_bounds_at(int64_t *out_lo,
 		return lsync_error(s, LTTSYNC_ERROR_NOT_AVAILABLE,
 				   "host '%s' has no bounds (%s)", host_name(s, host),
 				   lttsync_quality_string(r->quality));
-	for (uint32_t u = host; u != s->reference && !(lo_inf && hi_inf);
+	for (uint32_t u = host; u != s->results.reference && !(lo_inf && hi_inf);
 	     u = host_result(s, u)->parent)
 		step_bounds(s, u, &lo, &hi, &lo_inf, &hi_inf);
 	*out_lo = lo_inf ? INT64_MIN : lo;

@@ -42,8 +42,8 @@ LTTSYNC_API lttsync_status lttsync_session_create(lttsync_session **out)
 	s = calloc(1, sizeof(*s));
 	if (!s)
 		return LTTSYNC_ERROR_NO_MEMORY;
-	s->matcher = lsync_matcher_new(LSYNC_DEFAULT_MAX_PENDING, fresh_seed(s));
-	if (!s->matcher) {
+	s->evidence.matcher = lsync_matcher_new(LSYNC_DEFAULT_MAX_PENDING, fresh_seed(s));
+	if (!s->evidence.matcher) {
 		free(s);
 		return LTTSYNC_ERROR_NO_MEMORY;
 	}
@@ -52,17 +52,17 @@ LTTSYNC_API lttsync_status lttsync_session_create(lttsync_session **out)
 	s->host_ids = g_hash_table_new(g_str_hash, g_str_equal);
 	s->traces = g_array_new(FALSE, TRUE, sizeof(lsync_trace));
 	g_array_set_clear_func(s->traces, free_trace);
-	s->trace_folders = g_hash_table_new_full(g_str_hash, g_str_equal,
+	s->read.trace_folders = g_hash_table_new_full(g_str_hash, g_str_equal,
 						 g_free, NULL);
-	s->pairs = g_hash_table_new(g_int64_hash, g_int64_equal);
-	s->lead_pairs = g_hash_table_new_full(g_int64_hash, g_int64_equal,
+	s->evidence.pairs = g_hash_table_new(g_int64_hash, g_int64_equal);
+	s->read.lead_pairs = g_hash_table_new_full(g_int64_hash, g_int64_equal,
 					      NULL, g_free);
-	s->pair_list = g_ptr_array_new_with_free_func((GDestroyNotify)lsync_pair_free);
-	s->results = g_array_new(FALSE, TRUE, sizeof(lsync_host_result));
-	s->forced_ref = LSYNC_NO_HOST;
-	s->reference = LSYNC_NO_HOST;
-	s->max_pending = LSYNC_DEFAULT_MAX_PENDING;
-	s->read_jobs = LSYNC_DEFAULT_READ_JOBS;
+	s->evidence.pair_list = g_ptr_array_new_with_free_func((GDestroyNotify)lsync_pair_free);
+	s->results.hosts = g_array_new(FALSE, TRUE, sizeof(lsync_host_result));
+	s->results.forced_ref = LSYNC_NO_HOST;
+	s->results.reference = LSYNC_NO_HOST;
+	s->evidence.max_pending = LSYNC_DEFAULT_MAX_PENDING;
+	s->read.jobs = LSYNC_DEFAULT_READ_JOBS;
 	*out = s;
 	return LTTSYNC_OK;
 }
@@ -71,17 +71,17 @@ LTTSYNC_API void lttsync_session_destroy(lttsync_session *s)
 {
 	if (!s)
 		return;
-	lsync_matcher_free(s->matcher);
-	g_hash_table_destroy(s->pairs);
-	free(s->small_pairs);
-	g_ptr_array_free(s->pair_list, TRUE);
+	lsync_matcher_free(s->evidence.matcher);
+	g_hash_table_destroy(s->evidence.pairs);
+	free(s->evidence.small_pairs);
+	g_ptr_array_free(s->evidence.pair_list, TRUE);
 	g_hash_table_destroy(s->host_ids);
 	g_array_free(s->hosts, TRUE);
 	g_array_free(s->traces, TRUE);
-	g_hash_table_destroy(s->trace_folders);
-	g_array_free(s->results, TRUE);
-	g_free(s->leads);
-	g_hash_table_destroy(s->lead_pairs);
+	g_hash_table_destroy(s->read.trace_folders);
+	g_array_free(s->results.hosts, TRUE);
+	g_free(s->read.leads);
+	g_hash_table_destroy(s->read.lead_pairs);
 	free(s);
 }
 
@@ -92,12 +92,12 @@ LTTSYNC_API void lttsync_session_destroy(lttsync_session *s)
 /* The matcher's cap: the caller's, lowered to fit half the memory limit. */
 static lttsync_status apply_pending_cap(lttsync_session *s)
 {
-	size_t cap = s->max_pending;
+	size_t cap = s->evidence.max_pending;
 	int rc;
 
 	if (s->memory_limit && cap > s->memory_limit / 2 / LSYNC_PENDING_KEY_BYTES)
 		cap = s->memory_limit / 2 / LSYNC_PENDING_KEY_BYTES;
-	rc = lsync_matcher_set_max_pending(s->matcher, cap ? cap : 1,
+	rc = lsync_matcher_set_max_pending(s->evidence.matcher, cap ? cap : 1,
 					   lsync_session_add_matched, s);
 	if (rc < 0)
 		return lsync_error(s, rc, "cannot retire pending entries: %s",
@@ -113,7 +113,7 @@ LTTSYNC_API lttsync_status lttsync_session_set_max_pending(lttsync_session *s,
 	if (max_pending < 1)
 		return lsync_error(s, LTTSYNC_ERROR_INVALID_ARGUMENT,
 				   "max_pending must be at least 1");
-	s->max_pending = max_pending;
+	s->evidence.max_pending = max_pending;
 	return apply_pending_cap(s);
 }
 
@@ -132,9 +132,9 @@ LTTSYNC_API lttsync_status lttsync_session_set_memory_limit(lttsync_session *s,
 /* What the session holds besides the pending table, in bytes (estimate). */
 static size_t held_bytes(const lttsync_session *s)
 {
-	return s->n_vertices * sizeof(lsync_point) +
-	       s->n_kept * sizeof(lttsync_message) +
-	       s->pair_list->len * (sizeof(lsync_pair) + 64) +
+	return s->evidence.n_vertices * sizeof(lsync_point) +
+	       s->evidence.n_kept * sizeof(lttsync_message) +
+	       s->evidence.pair_list->len * (sizeof(lsync_pair) + 64) +
 	       s->hosts->len * (sizeof(lsync_host) + sizeof(lsync_host_result) + 64) +
 	       s->traces->len * (sizeof(lsync_trace) + 64);
 }
@@ -149,7 +149,7 @@ LTTSYNC_API lttsync_status lttsync_session_set_keep_messages(lttsync_session *s,
 {
 	LSYNC_INVALID_IF(s, !s);
 	lsync_clear_error(s);
-	s->keep_messages = keep != 0;
+	s->evidence.keep_messages = keep != 0;
 	return LTTSYNC_OK;
 }
 
@@ -161,8 +161,8 @@ LTTSYNC_API lttsync_status lttsync_session_set_reference(lttsync_session *s,
 	if (host != LTTSYNC_HOST_AUTO && host >= s->hosts->len)
 		return lsync_error(s, LTTSYNC_ERROR_NOT_FOUND,
 				   "no host with id %u", host);
-	s->forced_ref = host == LTTSYNC_HOST_AUTO ? LSYNC_NO_HOST : host;
-	s->dirty = true;
+	s->results.forced_ref = host == LTTSYNC_HOST_AUTO ? LSYNC_NO_HOST : host;
+	s->results.dirty = true;
 	return LTTSYNC_OK;
 }
 
@@ -225,10 +225,10 @@ LTTSYNC_API lttsync_status lttsync_session_add_host(lttsync_host_id *out,
 		return lsync_error(s, LTTSYNC_ERROR_RANGE, "too many hosts");
 	host.name = g_strdup(name);
 	g_array_append_val(s->hosts, host);
-	g_array_append_val(s->results, none);
+	g_array_append_val(s->results.hosts, none);
 	g_hash_table_insert(s->host_ids, host.name,
 			    GUINT_TO_POINTER(s->hosts->len));
-	s->dirty = true;
+	s->results.dirty = true;
 	*out = s->hosts->len - 1;
 	return LTTSYNC_OK;
 }
@@ -347,13 +347,13 @@ static inline lsync_pair *find_pair(lttsync_session *s, uint32_t h1, uint32_t h2
 	uint32_t a = h1 < h2 ? h1 : h2, b = h1 < h2 ? h2 : h1;
 
 	if (b < LSYNC_SMALL_HOSTS && a != b)
-		return s->small_pairs ? s->small_pairs[lsync_small_pair_index(a, b)]
+		return s->evidence.small_pairs ? s->evidence.small_pairs[lsync_small_pair_index(a, b)]
 				      : NULL;
 	/* Consecutive messages mostly join the same two hosts. */
-	if (s->last_pair && s->last_pair->key == key)
-		return s->last_pair;
-	s->last_pair = g_hash_table_lookup(s->pairs, &key);
-	return s->last_pair;
+	if (s->evidence.last_pair && s->evidence.last_pair->key == key)
+		return s->evidence.last_pair;
+	s->evidence.last_pair = g_hash_table_lookup(s->evidence.pairs, &key);
+	return s->evidence.last_pair;
 }
 
 lsync_pair *lsync_session_pair(lttsync_session *s, uint32_t h1, uint32_t h2)
@@ -365,19 +365,19 @@ static lsync_pair *create_pair(lttsync_session *s, uint32_t h1, uint32_t h2)
 {
 	lsync_pair *pair;
 
-	if (!s->small_pairs && h1 < LSYNC_SMALL_HOSTS && h2 < LSYNC_SMALL_HOSTS) {
-		s->small_pairs = calloc(lsync_small_pair_index(0, LSYNC_SMALL_HOSTS),
-					sizeof(*s->small_pairs));
-		if (!s->small_pairs)
+	if (!s->evidence.small_pairs && h1 < LSYNC_SMALL_HOSTS && h2 < LSYNC_SMALL_HOSTS) {
+		s->evidence.small_pairs = calloc(lsync_small_pair_index(0, LSYNC_SMALL_HOSTS),
+					sizeof(*s->evidence.small_pairs));
+		if (!s->evidence.small_pairs)
 			return NULL;
 	}
 	pair = lsync_pair_new(h1, h2);
 	if (!pair)
 		return NULL;
 	if (pair->b < LSYNC_SMALL_HOSTS && pair->a != pair->b)
-		s->small_pairs[lsync_small_pair_index(pair->a, pair->b)] = pair;
-	g_hash_table_insert(s->pairs, &pair->key, pair);
-	g_ptr_array_add(s->pair_list, pair);
+		s->evidence.small_pairs[lsync_small_pair_index(pair->a, pair->b)] = pair;
+	g_hash_table_insert(s->evidence.pairs, &pair->key, pair);
+	g_ptr_array_add(s->evidence.pair_list, pair);
 	return pair;
 }
 
@@ -398,22 +398,22 @@ static inline int add_message(lttsync_session *s, uint32_t send_host,
 	int rc;
 
 	if (over_limit(s)) {
-		s->over_limit++;
+		s->evidence.over_limit++;
 		return LTTSYNC_ERROR_LIMIT;
 	}
 	pair = get_or_create_pair(s, send_host, recv_host);
 	if (!pair)
 		return LTTSYNC_ERROR_NO_MEMORY;
 	rc = lsync_pair_add(pair, send_host, send_ns, recv_host, recv_ns,
-			    s->keep_messages, &s->n_vertices);
+			    s->evidence.keep_messages, &s->evidence.n_vertices);
 	if (rc < 0)
 		return LTTSYNC_ERROR_NO_MEMORY;
-	s->n_kept += s->keep_messages;
+	s->evidence.n_kept += s->evidence.keep_messages;
 	note_timestamp(s, send_host, send_ns);
 	note_timestamp(s, recv_host, recv_ns);
-	s->n_messages++;
+	s->evidence.n_messages++;
 	if (rc > 0)
-		s->dirty = true;
+		s->results.dirty = true;
 	return 0;
 }
 
@@ -497,7 +497,7 @@ static lttsync_status feed_checked(lttsync_session *s, const lttsync_packet *p)
 	if ((st = check_packet(s, p)))
 		return st;
 	host = lsync_session_trace(s, p->trace)->host;
-	st = lsync_matcher_feed(s->matcher, p, host, lsync_session_add_matched, s);
+	st = lsync_matcher_feed(s->evidence.matcher, p, host, lsync_session_add_matched, s);
 	if (st)
 		return lsync_error(s, st, "cannot match packet: %s",
 				   lttsync_status_string(st));
@@ -514,7 +514,7 @@ LTTSYNC_API lttsync_status lttsync_session_feed_packet(lttsync_session *s,
 
 void lsync_session_prefetch(const lttsync_session *s, const lttsync_packet *p)
 {
-	__builtin_prefetch(lsync_matcher_lookahead(s->matcher, p));
+	__builtin_prefetch(lsync_matcher_lookahead(s->evidence.matcher, p));
 }
 
 /*

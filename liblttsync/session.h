@@ -40,11 +40,20 @@ typedef struct lsync_host {
 	int64_t ts_min, ts_max;   /* range of timestamps seen, for the pivot */
 } lsync_host;
 
-struct lttsync_session {
-	GArray *hosts;            /* lsync_host, index = host id */
-	GHashTable *host_ids;     /* name -> GUINT_TO_POINTER(id + 1) */
-	GArray *traces;           /* lsync_trace, index = trace id */
+/* What reading trace folders keeps across calls (read/). */
+typedef struct lsync_reading {
 	GHashTable *trace_folders; /* "dev:ino" of the trace folders read */
+	unsigned jobs;            /* 0: decode in this process; else worker processes */
+	/* Leads of the hosts' clocks, for merging readers (leads.c). */
+	int64_t *leads;           /* per host, NULL until computed */
+	uint32_t n_leads;         /* hosts when they were computed */
+	GHashTable *lead_pairs;   /* pair key -> sampled lead of b over a */
+	uint64_t lead_seen;       /* the matcher's matches at the last sample */
+	unsigned lead_samples;    /* samples since the leads were computed */
+} lsync_reading;
+
+/* The evidence: packet events being matched, and the pairs' hulls (sync/). */
+typedef struct lsync_evidence {
 	lsync_matcher *matcher;
 	GHashTable *pairs;        /* &pair->key -> lsync_pair */
 	GPtrArray *pair_list;     /* the same pairs, creation order */
@@ -53,22 +62,28 @@ struct lttsync_session {
 				   * lsync_small_pair_index(); NULL until one */
 	bool keep_messages;
 	size_t max_pending;       /* as set; the matcher's cap may be lower */
-	size_t memory_limit;      /* 0: none */
 	size_t n_vertices;        /* hull vertices over all pairs */
 	size_t n_kept;            /* kept messages over all pairs */
 	uint64_t over_limit;      /* messages refused by the memory limit */
-	uint32_t forced_ref;      /* LSYNC_NO_HOST: choose */
 	uint64_t n_messages;
-	/* Leads of the hosts' clocks, for merging readers (leads.c). */
-	int64_t *leads;           /* per host, NULL until computed */
-	uint32_t n_leads;         /* hosts when they were computed */
-	GHashTable *lead_pairs;   /* pair key -> sampled lead of b over a */
-	uint64_t lead_seen;       /* the matcher's matches at the last sample */
-	unsigned lead_samples;    /* samples since the leads were computed */
-	bool dirty;               /* results below are stale */
+} lsync_evidence;
+
+/* What is computed from the evidence, again when stale (results.c). */
+typedef struct lsync_results {
+	bool dirty;               /* the hosts' results are stale */
+	uint32_t forced_ref;      /* LSYNC_NO_HOST: choose */
 	uint32_t reference;
-	GArray *results;          /* lsync_host_result, index = host id */
-	unsigned read_jobs;       /* 0: decode in this process; else worker processes */
+	GArray *hosts;            /* lsync_host_result, index = host id */
+} lsync_results;
+
+struct lttsync_session {
+	GArray *hosts;            /* lsync_host, index = host id */
+	GHashTable *host_ids;     /* name -> GUINT_TO_POINTER(id + 1) */
+	GArray *traces;           /* lsync_trace, index = trace id */
+	size_t memory_limit;      /* 0: none (the evidence's and the decoders') */
+	lsync_reading read;
+	lsync_evidence evidence;
+	lsync_results results;
 	/* Longer than one message: reading several paths lists each failing one. */
 	char error[4 * LSYNC_ERROR_MAX];
 };
@@ -117,7 +132,7 @@ bool lsync_session_refresh_leads(lttsync_session *s);
 static inline int64_t lsync_session_lead(const lttsync_session *s,
 					 uint32_t host)
 {
-	return host < s->n_leads ? s->leads[host] : 0;
+	return host < s->read.n_leads ? s->read.leads[host] : 0;
 }
 
 /* ts - lead, saturated: INT64_MIN stays the lowest key. */

@@ -49,25 +49,25 @@ typedef struct lead_pair {
  */
 static bool take_sample(lttsync_session *s)
 {
-	const lsync_match_sample *m = lsync_matcher_newest(s->matcher);
+	const lsync_match_sample *m = lsync_matcher_newest(s->evidence.matcher);
 	uint64_t key = lsync_pair_key(m->send_host, m->recv_host);
 	__int128 d = (__int128)m->recv_ns - m->send_ns;
 	lead_pair *p;
 
-	if (m->n == s->lead_seen)
+	if (m->n == s->read.lead_seen)
 		return false;
-	s->lead_seen = m->n;
-	s->lead_samples++;
+	s->read.lead_seen = m->n;
+	s->read.lead_samples++;
 	if (m->send_host > m->recv_host)
 		d = -d;
-	if ((p = g_hash_table_lookup(s->lead_pairs, &key))) {
+	if ((p = g_hash_table_lookup(s->read.lead_pairs, &key))) {
 		p->lead = clamp62(d);
 		return false;
 	}
 	if (!(p = g_try_new(lead_pair, 1)))
 		return false; /* only a hint */
 	*p = (lead_pair){ key, (uint32_t)(key >> 32), (uint32_t)key, clamp62(d) };
-	g_hash_table_insert(s->lead_pairs, &p->key, p);
+	g_hash_table_insert(s->read.lead_pairs, &p->key, p);
 	return true;
 }
 
@@ -114,7 +114,7 @@ static void compute(lttsync_session *s, uint32_t n, uint32_t *up,
 		up[h] = h;
 		lead[h] = 0;
 	}
-	g_hash_table_iter_init(&it, s->lead_pairs);
+	g_hash_table_iter_init(&it, s->read.lead_pairs);
 	while (g_hash_table_iter_next(&it, NULL, &value)) {
 		const lead_pair *p = value;
 
@@ -130,9 +130,9 @@ bool lsync_session_refresh_leads(lttsync_session *s)
 	uint32_t n = s->hosts->len, *up;
 	int64_t *lead;
 
-	if (!take_sample(s) && s->lead_samples < LEAD_RECOMPUTE)
+	if (!take_sample(s) && s->read.lead_samples < LEAD_RECOMPUTE)
 		return false;
-	s->lead_samples = 0;
+	s->read.lead_samples = 0;
 	up = g_try_new(uint32_t, n ? n : 1);
 	lead = g_try_new(int64_t, n ? n : 1);
 	if (!up || !lead) { /* only a hint: keep the old ones */
@@ -142,8 +142,8 @@ bool lsync_session_refresh_leads(lttsync_session *s)
 	}
 	compute(s, n, up, lead);
 	g_free(up);
-	g_free(s->leads);
-	s->leads = lead;
-	s->n_leads = n;
+	g_free(s->read.leads);
+	s->read.leads = lead;
+	s->read.n_leads = n;
 	return true;
 }

@@ -38,11 +38,11 @@ static bool already_read(lttsync_session *s, const char *folder)
 		return false;
 	key = g_strdup_printf("%ju:%ju", (uintmax_t)st.st_dev,
 			      (uintmax_t)st.st_ino);
-	if (g_hash_table_contains(s->trace_folders, key)) {
+	if (g_hash_table_contains(s->read.trace_folders, key)) {
 		g_free(key);
 		return true;
 	}
-	g_hash_table_add(s->trace_folders, key);
+	g_hash_table_add(s->read.trace_folders, key);
 	return false;
 }
 
@@ -116,8 +116,8 @@ static lttsync_status decode_all(lttsync_session *s, GArray *jobs,
 {
 	lsync_job *j = (lsync_job *)(void *)jobs->data;
 
-	if (s->read_jobs)
-		return lsync_workers_read(s, j, jobs->len, s->read_jobs,
+	if (s->read.jobs)
+		return lsync_workers_read(s, j, jobs->len, s->read.jobs,
 					  progress, user_data);
 	return lsync_here_read(s, j, jobs->len, progress, user_data);
 }
@@ -184,7 +184,7 @@ LTTSYNC_API lttsync_status lttsync_session_set_read_jobs(lttsync_session *s,
 						     unsigned jobs)
 {
 	LSYNC_INVALID_IF(s, !s);
-	s->read_jobs = jobs;
+	s->read.jobs = jobs;
 	return LTTSYNC_OK;
 }
 
