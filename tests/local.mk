@@ -71,58 +71,14 @@ AM_TESTS_ENVIRONMENT = \
 		LTTSYNC_SHARED_TRACES;
 
 ## ---- memory checking ------------------------------------------------
-# Every unit test binary, and the command through its tests, under
-# valgrind memcheck: any error, or a definite leak, fails. Criterion runs
-# each test in a child process, hence --trace-children. Tests that need
-# the x87 80-bit long double (valgrind computes it with 64-bit doubles)
-# measure the precision at run time and scale or skip; memory is checked
-# either way.
-VALGRIND_FLAGS = --error-exitcode=99 --leak-check=full \
-	--errors-for-leak-kinds=definite --show-leak-kinds=definite \
-	--trace-children=yes --trace-children-skip='*/lttsync-decoder,*/lttsync-gen' --quiet \
-	--suppressions=$(srcdir)/tests/common/valgrind.supp
-
-# Criterion's test processes are children whose valgrind errors do not
-# reach the exit status: with --quiet, any "==PID==" line is an error.
-# The decoder children are not traced: valgrind and the address-space limit
-# they set do not mix, and decode.c is checked in-process (test_decode).
-check-valgrind: $(check_PROGRAMS) lttsync$(EXEEXT) lttsync-decoder$(EXEEXT)
-	@LTTSYNC_DECODER='$(abs_top_builddir)/lttsync-decoder'; export LTTSYNC_DECODER; \
-	LTTSYNC_GEN='$(abs_top_builddir)/lttsync-gen'; top_srcdir='$(abs_top_srcdir)'; \
-	export LTTSYNC_GEN top_srcdir; \
-	fail=0; for t in $(unit_tests_all); do \
-	  $(LIBTOOL) --mode=execute valgrind \
-	    $(VALGRIND_FLAGS) ./$$t >$$t.valgrind 2>&1; st=$$?; \
-	  errs=$$(grep -c '^==[0-9]*==' $$t.valgrind); \
-	  echo "valgrind $$t (status $$st, $$errs error lines): $$(grep Synthesis $$t.valgrind)"; \
-	  if [ $$st -ne 0 ] || [ $$errs -ne 0 ]; then fail=1; \
-	    grep -v '^\[----\]\|^\[RUN\|^\[PASS' $$t.valgrind | head -60; fi; \
-	done; \
-	LTTSYNC_VALGRIND="$(LIBTOOL) --mode=execute valgrind $(VALGRIND_FLAGS)" \
-	  top_srcdir=$(abs_top_srcdir) top_builddir=$(abs_top_builddir) \
-	  LTTSYNC_SHARED_TRACES="$${LTTSYNC_SHARED_TRACES:-$(abs_top_srcdir)/../shared/traces}" \
-	  sh $(srcdir)/tests/cli/test_cli.sh >tests/cli/test_cli.valgrind 2>&1 || fail=1; \
-	echo "valgrind tests/cli/test_cli.sh: $$(tail -n 1 tests/cli/test_cli.valgrind)"; \
-	$(MAKE) $(AM_MAKEFLAGS) check-valgrind-write || fail=1; \
-	exit $$fail
-
-# Corrected traces under valgrind: lttsync --write, then babeltrace2 with
-# the plugin applying the report (the sample traces: seconds, not minutes).
-check-valgrind-write: lttsync$(EXEEXT) plugin/babeltrace-plugin-lttsync.la
-	@out=tests/valgrind-write; rm -rf $$out; mkdir -p $$out; \
-	$(LIBTOOL) --mode=execute valgrind $(VALGRIND_FLAGS) ./lttsync -f json \
-	  -o $$out/report.json --write $$out/traces $(srcdir)/examples/traces \
-	  >$$out/write.log 2>&1; st=$$?; \
-	valgrind $(VALGRIND_FLAGS) babeltrace2 --plugin-path=plugin/.libs run \
-	  --component=a:src.ctf.fs --params='inputs=["$(srcdir)/examples/traces/host0/kernel"]' \
-	  --component=b:src.ctf.fs --params='inputs=["$(srcdir)/examples/traces/host1/kernel"]' \
-	  --component=c:filter.lttsync.correct --params='report="'$$out/report.json'"' \
-	  --component=s:sink.text.pretty --connect=a:c --connect=b:c --connect=c:s \
-	  >$$out/plugin.txt 2>$$out/plugin.log; st2=$$?; \
-	errs=$$(cat $$out/write.log $$out/plugin.log | grep -c '^==[0-9]*=='); \
-	echo "valgrind lttsync --write (status $$st), babeltrace2 + plugin (status $$st2, $$(wc -l <$$out/plugin.txt) events): $$errs error lines"; \
-	if [ $$st -ne 0 ] || [ $$st2 -ne 0 ] || [ $$errs -ne 0 ]; then \
-	  head -60 $$out/write.log $$out/plugin.log; exit 1; fi; rm -rf $$out
+# Every unit test binary, the command and corrected traces under valgrind
+# memcheck (tests/common/check-valgrind.sh says how errors are counted).
+check-valgrind: $(check_PROGRAMS) lttsync$(EXEEXT) lttsync-decoder$(EXEEXT) \
+		plugin/babeltrace-plugin-lttsync.la
+	top_srcdir='$(abs_top_srcdir)' top_builddir='$(abs_top_builddir)' \
+	  LIBTOOL='$(LIBTOOL)' $(SHELL) $(srcdir)/tests/common/check-valgrind.sh \
+	  $(unit_tests_all)
+EXTRA_DIST += tests/common/check-valgrind.sh
 CLEANFILES += tests/*/*.valgrind
 
 ## ---- ThreadSanitizer -------------------------------------------------
@@ -140,4 +96,4 @@ check-tsan:
 	G_SLICE=always-malloc TSAN_OPTIONS="halt_on_error=1 exitcode=66" \
 	  ./tests/test_threads_tsan
 CLEANFILES += tests/test_threads_tsan
-PHONY += check-valgrind check-valgrind-write check-tsan
+PHONY += check-valgrind check-tsan
