@@ -657,7 +657,7 @@ Test(layouts, addons_long_traces_both_encodings)
 
 Test(layouts, addons_encoding_rules)
 {
-	/* The scp examples of DESIGN.md. */
+	/* The scp examples of doc/traces.md. */
 	cr_assert(lsync_addons_plausible(0x1808, LSYNC_ADDONS_A));
 	cr_assert_not(lsync_addons_plausible(0x1808, LSYNC_ADDONS_B));
 	cr_assert_eq(lsync_addons_canonical(0x1808, LSYNC_ADDONS_A),

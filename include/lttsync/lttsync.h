@@ -79,7 +79,7 @@ typedef enum lttsync_status {
 /**
  * Quality of a pair's or a host's synchronization.
  *
- * Pair qualities follow DESIGN.md: #LTTSYNC_QUALITY_ABSENT (no message),
+ * Pair qualities (doc/algorithm.md): #LTTSYNC_QUALITY_ABSENT (no message),
  * #LTTSYNC_QUALITY_INCOMPLETE (one direction only, or no finite slope
  * bound), #LTTSYNC_QUALITY_APPROXIMATE (one finite slope bound),
  * #LTTSYNC_QUALITY_ACCURATE (both bounds finite), #LTTSYNC_QUALITY_FAIL
@@ -721,7 +721,7 @@ LTTSYNC_API lttsync_status lttsync_session_get_pair(lttsync_host_id *out_a,
 /*
  * A pair is queried in an orientation: (from, to) describes the relation
  * t_to = a * t_from + b. The session itself uses from = the host nearer
- * the reference, as DESIGN.md defines.
+ * the reference, as doc/algorithm.md defines.
  */
 
 /**
