@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Reading trace folders into a session, shared by the two ways of
- * decoding: in the calling process (traces.c) and in lttsync-decoder
+ * decoding: in the calling process (here.c) and in lttsync-decoder
  * worker processes (workers.c).
  */
 #ifndef LTTSYNC_READING_H

@@ -252,7 +252,7 @@ LTTSYNC_API const char *lttsync_session_get_last_error(const lttsync_session *se
  * key is retired: a completed match is used, an unmatched event is
  * dropped and counted (#LTTSYNC_COUNTER_EVICTED).
  * @param session the session.
- * @param max_pending at least 1; default 1048576 (about 80 MiB).
+ * @param max_pending at least 1; default 1048576 (about 64 MiB).
  * @return #LTTSYNC_OK or #LTTSYNC_ERROR_INVALID_ARGUMENT.
  * @since 0.1
  */
@@ -262,8 +262,9 @@ LTTSYNC_API lttsync_status lttsync_session_set_max_pending(lttsync_session *sess
 /**
  * Bound the memory the session itself uses. Half of it goes to the
  * pending table (the cap of lttsync_session_set_max_pending() is lowered
- * to fit, at about 80 bytes a key, plus less than 2 MiB of rounding once
- * the table holds over 2 MiB: the oldest keys are evicted and counted);
+ * to fit, counting 80 bytes a key: 64 to 72 used, plus less than 2 MiB of
+ * rounding once the table holds over 2 MiB; the oldest keys are evicted
+ * and counted);
  * the other half to hull vertices, kept messages, pairs and
  * hosts. When that half is full, further messages are not used (nor kept)
  * and are counted in #LTTSYNC_COUNTER_OVER_LIMIT, and
