@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Benchmark (make bench, tools/bench): the engine targets of issue 4,
+ * Benchmark (make bench, tools/bench): the engine's performance targets,
  * measured through the public API on generated data, each figure printed
  * next to its target and written to a JSON summary.
  *

@@ -34,7 +34,7 @@ static const char usage[] =
 	"                           trace, on the reference clock, as OUTDIR/HOST\n"
 	"                           (CTF 1.8; `babeltrace2 OUTDIR/*` reads them merged)\n"
 	"      --max-pending N      keep at most N unmatched packet keys (default\n"
-	"                           1048576, about 80 MiB); the oldest are dropped\n"
+	"                           1048576, about 64 MiB); the oldest are dropped\n"
 	"      --memory-limit SIZE  bound the session's memory (bytes, or with a\n"
 	"                           K, M or G suffix); see the man page\n"
 	"  -j, --jobs N             decode traces in up to N worker processes at once\n"

@@ -95,7 +95,7 @@ static size_t depth_of(lttsync_session *s, lttsync_host_id h)
 	return lttsync_session_get_host_parent(&next, s, h) ? SIZE_MAX : d;
 }
 
-/* host[1] is the host nearer the reference (DESIGN.md's R). */
+/* host[1] is the host nearer the reference (doc/algorithm.md's R). */
 static void orient_pair(struct report_pair *p, lttsync_session *s,
 			lttsync_host_id a, lttsync_host_id b)
 {

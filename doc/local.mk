@@ -1,8 +1,11 @@
 ## ---- documentation ------------------------------------------------
 
-dist_man_MANS = doc/lttsync.1
-EXTRA_DIST += doc/algorithm.md doc/api.md doc/correcting.md \
-	doc/hostile-inputs.md doc/matching.md doc/output.md doc/traces.md
+dist_man_MANS = doc/lttsync.1 doc/lttsync-gen.1
+# The user documentation, under $(docdir) with the README's relative links.
+dist_doc_DATA = README.md NEWS
+nobase_dist_doc_DATA = doc/algorithm.md doc/api.md doc/correcting.md \
+	doc/hostile-inputs.md doc/matching.md doc/output.md doc/performance.md \
+	doc/traces.md
 
 if HAVE_DOXYGEN
 doc: doc/Doxyfile

@@ -44,10 +44,11 @@ EXTRA_DIST += liblttsync/liblttsync.sym
 
 ## ---- ABI baseline -------------------------------------------------
 # Written once per release (abidw, from abigail-tools) and committed;
-# tests/package/check-abi.sh compares every build with it.
+# tests/package/check-abi.sh compares every build with it. No paths of the
+# build machine: no compilation folder, and source files by their base name.
 EXTRA_DIST += abi/liblttsync-0.1.abi
 abi-baseline: liblttsync.la
-	abidw --no-corpus-path --no-show-locs \
+	abidw --no-corpus-path --no-show-locs --no-comp-dir-path --short-locs \
 	  --headers-dir $(top_srcdir)/include/lttsync \
 	  --headers-dir $(top_builddir)/include/lttsync --drop-private-types \
 	  .libs/liblttsync.so >$(top_srcdir)/abi/liblttsync-$(LTTSYNC_VERSION_MAJOR).$(LTTSYNC_VERSION_MINOR).abi

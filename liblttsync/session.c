@@ -85,8 +85,8 @@ LTTSYNC_API void lttsync_session_destroy(lttsync_session *s)
 	free(s);
 }
 
-/* About what one pending key costs, with margin (match.c measures 64 to
- * 72 bytes; kept at 80 so that memory limits give the same caps). */
+/* What one pending key is counted for against the memory limit: match.c's
+ * 64 to 72 bytes, with a margin. */
 #define LSYNC_PENDING_KEY_BYTES 80
 
 /* The matcher's cap: the caller's, lowered to fit half the memory limit. */

@@ -94,7 +94,7 @@ typedef enum lttsync_status {
 /**
  * Quality of a pair's or a host's synchronization.
  *
- * Pair qualities follow DESIGN.md: #LTTSYNC_QUALITY_ABSENT (no message),
+ * Pair qualities (doc/algorithm.md): #LTTSYNC_QUALITY_ABSENT (no message),
  * #LTTSYNC_QUALITY_INCOMPLETE (one direction only, or no finite slope
  * bound), #LTTSYNC_QUALITY_APPROXIMATE (one finite slope bound),
  * #LTTSYNC_QUALITY_ACCURATE (both bounds finite), #LTTSYNC_QUALITY_FAIL
@@ -267,7 +267,7 @@ LTTSYNC_API const char *lttsync_session_get_last_error(const lttsync_session *se
  * key is retired: a completed match is used, an unmatched event is
  * dropped and counted (#LTTSYNC_COUNTER_EVICTED).
  * @param session the session.
- * @param max_pending at least 1; default 1048576 (about 80 MiB).
+ * @param max_pending at least 1; default 1048576 (about 64 MiB).
  * @return #LTTSYNC_OK or #LTTSYNC_ERROR_INVALID_ARGUMENT.
  * @since 0.1
  */
@@ -277,8 +277,9 @@ LTTSYNC_API lttsync_status lttsync_session_set_max_pending(lttsync_session *sess
 /**
  * Bound the memory the session itself uses. Half of it goes to the
  * pending table (the cap of lttsync_session_set_max_pending() is lowered
- * to fit, at about 80 bytes a key, plus less than 2 MiB of rounding once
- * the table holds over 2 MiB: the oldest keys are evicted and counted);
+ * to fit, counting 80 bytes a key: 64 to 72 used, plus less than 2 MiB of
+ * rounding once the table holds over 2 MiB; the oldest keys are evicted
+ * and counted);
  * the other half to hull vertices, kept messages, pairs and
  * hosts. When that half is full, further messages are not used (nor kept)
  * and are counted in #LTTSYNC_COUNTER_OVER_LIMIT, and
@@ -736,7 +737,7 @@ LTTSYNC_API lttsync_status lttsync_session_get_pair(lttsync_host_id *out_a,
 /*
  * A pair is queried in an orientation: (from, to) describes the relation
  * t_to = a * t_from + b. The session itself uses from = the host nearer
- * the reference, as DESIGN.md defines.
+ * the reference, as doc/algorithm.md defines.
  */
 
 /**

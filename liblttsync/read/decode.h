@@ -9,7 +9,7 @@
  * independently, with no muxer (babeltrace2's muxer rejects real traces
  * whose packets overlap by a microsecond, such as the scp pair).
  *
- * Layouts recognised per event class (DESIGN.md, "The trace layouts"):
+ * Layouts recognised per event class (doc/traces.md, "Layouts"):
  *   LSYNC_LAYOUT_MODULES   lttng-modules 2.9+: net_dev_queue (send),
  *                          net_if_receive_skb / netif_receive_skb (receive),
  *                          network_header variant (ipv4 / ipv6), then the

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Which layout an event class follows, and reading a network event's
- * payload into an lttsync_packet (DESIGN.md, "The trace layouts").
+ * payload into an lttsync_packet (doc/traces.md, "Layouts").
  *
  * Fields are known by name, and variant options by their NAME (not by
  * the selector's value); babeltrace2 strips the leading underscore of

@@ -12,7 +12,7 @@
  * babeltrace2 batch. The feed is thus merged by time within about a
  * batch, so a key waits in the pending table only for the latency
  * between its two hosts (doc/matching.md): read one after another, a
- * trace with more TCP packets than the pending cap lost the matches of
+ * trace with more TCP packets than the pending cap would lose the matches of
  * every trace read before it. A key's second event also finds it in the
  * matcher's cache of recent keys rather than at a random place in
  * memory. A trace

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The convex-hull synchronization of one host pair (see hull.h and
- * DESIGN.md, "The hull algorithm").
+ * doc/algorithm.md, "One pair of hosts").
  *
  * Two chains: `below` is the upper hull of the O->R points, `above` the
  * lower hull of the R->O points. Every geometric decision (is a point a

@@ -3,7 +3,7 @@
  * The convex-hull synchronization of one host pair, in one orientation.
  *
  * Orientation: x is the time of host R, y the time of host O, and the
- * sought relation is y = a * x + b (see doc/algorithm.md and DESIGN.md).
+ * sought relation is y = a * x + b (see doc/algorithm.md).
  *
  *   - a message R->O (sent at R-time x, received at O-time y) gives a point
  *     "above" the line: y > a*x + b. Only the LOWER convex hull of those
@@ -69,7 +69,7 @@ int lsync_hull_add_below(lsync_hull *h, int64_t x, int64_t y);
  * The solution of the pair in this orientation. Every field is a
  * deterministic function of the two chains' vertex sets.
  *
- * quality (DESIGN.md's table):
+ * quality (doc/algorithm.md's table):
  *   ABSENT      no point at all;
  *   INCOMPLETE  points on one side only, or both but no finite slope bound;
  *   APPROXIMATE both sides, exactly one of a_min / a_max finite;

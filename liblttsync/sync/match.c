@@ -104,7 +104,7 @@ struct entry_pool {
 	uint32_t free_head; /* entries given back, linked by `next` */
 };
 
-/* The index's small half: the tags of a bucket's 15 slots (0: free),
+/* The index's small half: the tags of a bucket's 31 slots (0: free),
  * and how many keys passed this bucket because it was full. */
 #define BUCKET_SLOTS 31
 #define BUCKET_STRIDE 32 /* slot positions per bucket (one unused) */
@@ -478,8 +478,9 @@ static size_t buckets_for(size_t n)
 /*
  * Room for `n` entries at most BUCKET_LOAD per bucket on average. The
  * table doubles, but never past what the cap needs, so at the cap it
- * holds 12 keys per 15-slot bucket. Growth re-inserts every entry (in
- * FIFO order) and records its new slot. On failure nothing changed.
+ * holds 24 keys per 31-slot bucket on average. Growth re-inserts every
+ * entry (in FIFO order) and records its new slot. On failure nothing
+ * changed.
  */
 static bool index_reserve(lsync_matcher *m, size_t n)
 {

@@ -34,7 +34,7 @@ if bom_ok; then ok "C15 BOM stripped, a single host a"; else ko "C15 BOM"; fi
 
 csv "\357\273\277send_host,send_ns,recv_host,recv_ns\n$GOOD"
 bom_header_ok() { "$LTTSYNC" --messages "$work/in.csv" >/dev/null 2>&1; }
-known "C16 BOM before the header accepted (today: exit 1 \"send_ns 'send_ns'\")" bom_header_ok
+if bom_header_ok; then ok "C16 BOM before the header accepted"; else ko "C16 BOM before the header refused"; fi
 
 csv "a,100,b,250,\nb,300,a,410\n"
 run "C17 trailing comma" 1 --messages "$work/in.csv"
@@ -226,7 +226,7 @@ sed 's/offset = [0-9]\{19\};/offset = 5000000000000000000;/' "$k0/metadata" >"$w
 run "C30 clock offset past 2^62" 2 "$work/t"
 contains "$work/err" "timestamp out of range" "C30 says why"
 names_trace() { grep -q "$k0.*out of range" "$work/err"; }
-known "C30 the message names the trace (today: 'lttsync: timestamp out of range [-2^62, 2^62]')" names_trace
+if names_trace; then ok "C30 the message names the trace"; else ko "C30 the message names no trace"; fi
 
 SHARED=${LTTSYNC_SHARED_TRACES:-$top_srcdir/../shared/traces}
 if [ -d "$SHARED/scp" ]; then

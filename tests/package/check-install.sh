@@ -22,6 +22,11 @@ export PKG_CONFIG_PATH="$(dirname "$pc")" PKG_CONFIG_SYSROOT_DIR="$dest"
 [ -n "$(find "$dest" -name version.h)" ] && ok "version.h installed" || ko "no version.h"
 [ -z "$(find "$dest" -name 'hull.h' -o -name 'session.h')" ] && ok "no internal header installed" || ko "internal header installed"
 [ -n "$(find "$dest" -name lttsync.1)" ] && ok "man page installed" || ko "no man page"
+[ -n "$(find "$dest" -name lttsync-gen.1)" ] && ok "lttsync-gen man page installed" || ko "no lttsync-gen man page"
+docs=$(find "$dest" -path '*/doc/liblttsync/*' -type f | wc -l)
+[ -n "$(find "$dest" -path '*/doc/liblttsync/README.md')" ] && [ "$docs" -ge 10 ] &&
+	[ -n "$(find "$dest" -path '*/doc/liblttsync/doc/algorithm.md')" ] &&
+	ok "user docs installed ($docs files)" || ko "user docs not installed ($docs files)"
 pkg-config --print-requires-private liblttsync | grep -q glib-2.0 &&
 	ok "glib under Requires.private" || ko "glib not in Requires.private"
 

@@ -5,8 +5,7 @@
  *
  * Three sources of traces:
  * - the real traces of ../shared/traces (LTTSYNC_SHARED_TRACES, else
- *   $top_srcdir/../shared/traces, else /work/shared/traces); skipped when
- *   absent;
+ *   $top_srcdir/../shared/traces); skipped when absent;
  * - small CTF traces written here by hand (plain-text metadata and a
  *   stream file built byte by byte), one per layout and per kind of bad
  *   input, so every field of every layout is checked against values we
@@ -657,7 +656,7 @@ Test(layouts, addons_long_traces_both_encodings)
 
 Test(layouts, addons_encoding_rules)
 {
-	/* The scp examples of DESIGN.md. */
+	/* The scp examples of doc/traces.md. */
 	cr_assert(lsync_addons_plausible(0x1808, LSYNC_ADDONS_A));
 	cr_assert_not(lsync_addons_plausible(0x1808, LSYNC_ADDONS_B));
 	cr_assert_eq(lsync_addons_canonical(0x1808, LSYNC_ADDONS_A),
@@ -1922,7 +1921,7 @@ Test(generated, matching_across_layouts_gives_the_writers_segments)
 /*
  * The shared traces folder, or NULL (then the caller skips):
  * LTTSYNC_SHARED_TRACES if set (and only it), else
- * $top_srcdir/../shared/traces, else /work/shared/traces.
+ * $top_srcdir/../shared/traces.
  */
 static char *shared_traces(void)
 {
@@ -1931,7 +1930,7 @@ static char *shared_traces(void)
 	char *candidates[2] = {
 		env ? g_strdup(env)
 		    : g_build_filename(top ? top : ".", "..", "shared", "traces", NULL),
-		env ? NULL : g_strdup("/work/shared/traces"),
+		NULL,
 	};
 	char *found = NULL;
 

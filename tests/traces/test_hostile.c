@@ -9,8 +9,8 @@
  * $top_builddir/lttsync-gen, else ./lttsync-gen), whose traces are then
  * cut or overwritten. Tests needing lttsync-gen are skipped without it.
  *
- * Tests marked `.disabled = true` document a defect: they assert the
- * behaviour we should have and fail today (see the comment above each).
+ * Each test asserts the behaviour its row of doc/hostile-inputs.md
+ * documents.
  */
 #define _GNU_SOURCE /* nftw() */
 #include <criterion/criterion.h>
@@ -634,15 +634,9 @@ Test(traces, seq_as_float)
 Test(traces, clock_offset_near_int64_max)
 {
 	/*
-	 * DEFECT (crash): liblttsync/decode.c:248 event_time() ignores that
 	 * bt_clock_snapshot_get_ns_from_origin() failing (OVERFLOW_ERROR)
-	 * leaves an error on babeltrace2's current thread; the next
-	 * babeltrace2 call (bt_message_iterator_next, or bt_plugin_find for
-	 * the next trace) hits the precondition "API function called while
-	 * current thread has an error" and babeltrace2 calls abort(): the
-	 * whole program dies. Fix: bt_current_thread_clear_error() there
-	 * when the status is not OK. traces/clock_offset_near_int64_max_today
-	 * shows the abort.
+	 * leaves an error on babeltrace2's current thread, and babeltrace2
+	 * aborts at its next API call unless the decoder clears it.
 	 */
 	char *root = write_exchange(10, INT64_MAX - 1000000000, 1000, BE32, 4);
 	lttsync_session *s = session();
@@ -666,8 +660,7 @@ Test(traces, clock_offset_near_int64_max)
 /*
  * H14b: a clock offset past 2^62 but within int64 (5e18 ns): the first
  * packet event is refused by the session; the trace stops there with
- * INVALID_ARGUMENT. Its message should name the trace (it does not:
- * "timestamp out of range [-2^62, 2^62]").
+ * INVALID_ARGUMENT (its message names the trace: H14c).
  */
 Test(traces, clock_offset_beyond_2p62)
 {
@@ -694,13 +687,8 @@ Test(traces, clock_offset_beyond_2p62)
 Test(traces, clock_offset_beyond_2p62_names_trace)
 {
 	/*
-	 * DEFECT (misleading message): liblttsync/traces.c:42 feed_packet()
-	 * returns lttsync_session_feed_packet()'s error, whose session error
-	 * text "timestamp out of range [-2^62, 2^62]" settle_trace() (:63)
-	 * keeps as the trace's message without the path; `lttsync` prints
-	 * "lttsync: timestamp out of range [-2^62, 2^62]", naming no trace.
-	 * Fix: prefix r->path in settle_trace() when the session's error does
-	 * not start with it (and say which event/timestamp).
+	 * The session's error ("timestamp out of range [-2^62, 2^62]") does
+	 * not name the trace: the trace's message must add its path.
 	 */
 	char *root = write_exchange(10, INT64_C(5000000000000000000), 1000, BE32, 4);
 	lttsync_session *s = session();
@@ -718,12 +706,10 @@ Test(traces, clock_offset_beyond_2p62_names_trace)
 Test(traces, same_folder_twice)
 {
 	/*
-	 * DEFECT: lttsync_session_read_traces() keeps no record of the trace
-	 * folders already read; reading one again (same path, or through a
-	 * parent folder / "dir/./") declares a second trace of the same host
-	 * and feeds every packet twice: every key becomes ambiguous, the pair
-	 * loses all its messages. Should: recognise the folder by
-	 * (st_dev, st_ino) and skip it (out_count 0 for it).
+	 * Reading a folder again (same path, or through a parent folder or
+	 * "dir/./") must not declare a second trace: every packet fed twice
+	 * would make every key ambiguous. Folders are recognised by
+	 * (st_dev, st_ino).
 	 */
 	char *root = write_exchange(20, OFFSET_NS, 1000000, BE32, 4);
 	char *dotted = g_build_filename(root, ".", NULL);
@@ -889,7 +875,7 @@ Test(timestamps, contradiction_at_one_instant)
 	 * Documented (doc/algorithm.md): a pair's quality is that of one
 	 * orientation. With x = b the two points share x = 1000: FAIL, e*
 	 * 250. With x = a the lines between them all have slope <= 0, which
-	 * DESIGN.md's definition calls approximate; no such estimate is ever
+	 * doc/algorithm.md calls approximate; no such estimate is ever
 	 * used for a host (a clock relation must increase), so b stays
 	 * unsynchronized whichever host is the reference.
 	 */

@@ -3,7 +3,7 @@
  * lttsync-gen: the trace layouts and their TSDL metadata.
  *
  * What each layout reproduces (facts from lttng-modules releases and from
- * the real traces in ../shared/traces; DESIGN.md "The trace layouts"):
+ * the real traces the tests read; doc/traces.md, "Layouts"):
  *
  *  - Every field and option name is written with LTTng's leading
  *    underscore; enum labels keep theirs in babeltrace2's output.
