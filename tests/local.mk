@@ -13,10 +13,17 @@ API_LDADD = liblttsync.la $(CRITERION_LIBS) -lm
 
 TESTFILES = tests/common/testfiles.c tests/common/testfiles.h
 SIMULATE = tests/common/simulate.c tests/common/simulate.h
+HULL_TESTLIB = tests/unit/hull_testlib.c tests/unit/hull_testlib.h
 
 unit_tests = tests/unit/test_transform tests/unit/test_transform_parse \
-	tests/unit/test_hull tests/unit/test_match tests/unit/test_graph \
+	tests/unit/test_hull tests/unit/test_hull_brute \
+	tests/unit/test_hull_large tests/unit/test_match tests/unit/test_graph \
 	tests/unit/test_leads
+tests_unit_test_hull_SOURCES = tests/unit/test_hull.c $(HULL_TESTLIB)
+tests_unit_test_hull_brute_SOURCES = tests/unit/test_hull_brute.c \
+	$(HULL_TESTLIB)
+tests_unit_test_hull_large_SOURCES = tests/unit/test_hull_large.c \
+	$(HULL_TESTLIB)
 tests_unit_test_leads_SOURCES = tests/unit/test_leads.c $(TESTFILES)
 
 api_tests = tests/api/test_session tests/api/test_groundtruth \
