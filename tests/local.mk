@@ -34,9 +34,20 @@ tests_api_test_groundtruth_LDADD = $(API_LDADD)
 tests_api_test_precision_SOURCES = tests/api/test_precision.c $(SIMULATE)
 tests_api_test_precision_LDADD = $(API_LDADD)
 
-trace_tests = tests/traces/test_decode tests/traces/test_hostile \
+trace_tests = tests/traces/test_decode_layouts \
+	tests/traces/test_decode_bad_input tests/traces/test_find_traces \
+	tests/traces/test_decode_traces tests/traces/test_hostile \
 	tests/traces/test_isolation
-tests_traces_test_decode_SOURCES = tests/traces/test_decode.c $(TESTFILES)
+DECODE_TESTLIB = tests/traces/decode_testlib.c tests/traces/decode_testlib.h \
+	$(TESTFILES)
+tests_traces_test_decode_layouts_SOURCES = \
+	tests/traces/test_decode_layouts.c $(DECODE_TESTLIB)
+tests_traces_test_decode_bad_input_SOURCES = \
+	tests/traces/test_decode_bad_input.c $(DECODE_TESTLIB)
+tests_traces_test_find_traces_SOURCES = tests/traces/test_find_traces.c \
+	$(DECODE_TESTLIB)
+tests_traces_test_decode_traces_SOURCES = \
+	tests/traces/test_decode_traces.c $(DECODE_TESTLIB)
 tests_traces_test_hostile_SOURCES = tests/traces/test_hostile.c $(TESTFILES)
 # Worker processes, through the public interface (the shared library).
 tests_traces_test_isolation_SOURCES = tests/traces/test_isolation.c $(TESTFILES)
@@ -92,7 +103,8 @@ VALGRIND_FLAGS = --error-exitcode=99 --leak-check=full \
 # Criterion's test processes are children whose valgrind errors do not
 # reach the exit status: with --quiet, any "==PID==" line is an error.
 # The decoder children are not traced: valgrind and the address-space limit
-# they set do not mix, and decode.c is checked in-process (test_decode).
+# they set do not mix, and decode.c is checked in-process
+# (tests/traces/test_decode_*).
 check-valgrind: $(check_PROGRAMS) lttsync$(EXEEXT) lttsync-decoder$(EXEEXT)
 	@LTTSYNC_DECODER='$(abs_top_builddir)/lttsync-decoder'; export LTTSYNC_DECODER; \
 	LTTSYNC_GEN='$(abs_top_builddir)/lttsync-gen'; top_srcdir='$(abs_top_srcdir)'; \
