@@ -13,10 +13,17 @@ API_LDADD = liblttsync.la $(CRITERION_LIBS) -lm
 
 TESTFILES = tests/common/testfiles.c tests/common/testfiles.h
 SIMULATE = tests/common/simulate.c tests/common/simulate.h
+HULL_TESTLIB = tests/unit/hull_testlib.c tests/unit/hull_testlib.h
 
 unit_tests = tests/unit/test_transform tests/unit/test_transform_parse \
-	tests/unit/test_hull tests/unit/test_match tests/unit/test_graph \
+	tests/unit/test_hull tests/unit/test_hull_brute \
+	tests/unit/test_hull_large tests/unit/test_match tests/unit/test_graph \
 	tests/unit/test_leads
+tests_unit_test_hull_SOURCES = tests/unit/test_hull.c $(HULL_TESTLIB)
+tests_unit_test_hull_brute_SOURCES = tests/unit/test_hull_brute.c \
+	$(HULL_TESTLIB)
+tests_unit_test_hull_large_SOURCES = tests/unit/test_hull_large.c \
+	$(HULL_TESTLIB)
 tests_unit_test_leads_SOURCES = tests/unit/test_leads.c $(TESTFILES)
 
 api_tests = tests/api/test_session tests/api/test_groundtruth \
@@ -27,9 +34,20 @@ tests_api_test_groundtruth_LDADD = $(API_LDADD)
 tests_api_test_precision_SOURCES = tests/api/test_precision.c $(SIMULATE)
 tests_api_test_precision_LDADD = $(API_LDADD)
 
-trace_tests = tests/traces/test_decode tests/traces/test_hostile \
+trace_tests = tests/traces/test_decode_layouts \
+	tests/traces/test_decode_bad_input tests/traces/test_find_traces \
+	tests/traces/test_decode_traces tests/traces/test_hostile \
 	tests/traces/test_isolation
-tests_traces_test_decode_SOURCES = tests/traces/test_decode.c $(TESTFILES)
+DECODE_TESTLIB = tests/traces/decode_testlib.c tests/traces/decode_testlib.h \
+	$(TESTFILES)
+tests_traces_test_decode_layouts_SOURCES = \
+	tests/traces/test_decode_layouts.c $(DECODE_TESTLIB)
+tests_traces_test_decode_bad_input_SOURCES = \
+	tests/traces/test_decode_bad_input.c $(DECODE_TESTLIB)
+tests_traces_test_find_traces_SOURCES = tests/traces/test_find_traces.c \
+	$(DECODE_TESTLIB)
+tests_traces_test_decode_traces_SOURCES = \
+	tests/traces/test_decode_traces.c $(DECODE_TESTLIB)
 tests_traces_test_hostile_SOURCES = tests/traces/test_hostile.c $(TESTFILES)
 # Worker processes, through the public interface (the shared library).
 tests_traces_test_isolation_SOURCES = tests/traces/test_isolation.c $(TESTFILES)
