@@ -129,16 +129,27 @@ static inline uint64_t bytes_equal(uint64_t w, unsigned char c)
 	return (x - ONES) & ~x & HIGHS;
 }
 
+static inline uint64_t hash_word(uint64_t h, uint64_t w)
+{
+	h = (h ^ w) * 0xff51afd7ed558ccdu;
+	return h ^ (h >> 32);
+}
+
+/* The last n % 8 bytes of an n-byte name in tail. */
+static inline uint64_t hash_end(uint64_t h, uint64_t tail, size_t n)
+{
+	h = (h ^ tail ^ ((uint64_t)n * 0x9e3779b97f4a7c15u)) * 0xc4ceb9fe1a85ec53u;
+	return h ^ (h >> 29);
+}
+
 static uint64_t name_hash(const char *p, size_t n, uint64_t seed)
 {
-	uint64_t h = seed ^ (n * 0x9e3779b97f4a7c15u);
+	uint64_t h = seed;
+	size_t left = n;
 
-	for (; n >= 8; p += 8, n -= 8) {
-		h = (h ^ load8(p)) * 0xff51afd7ed558ccdu;
-		h ^= h >> 32;
-	}
-	h = (h ^ first_bytes(load8(p), n)) * 0xc4ceb9fe1a85ec53u;
-	return h ^ (h >> 29);
+	for (; left >= 8; p += 8, left -= 8)
+		h = hash_word(h, load8(p));
+	return hash_end(h, first_bytes(load8(p), left), n);
 }
 
 static bool same_bytes(const char *a, const char *b, size_t n)
@@ -221,9 +232,10 @@ static int declare_host(struct csv_reader *r, struct field *f, uint64_t h,
 	return 0;
 }
 
-static int host_id(struct csv_reader *r, struct field *f, lttsync_host_id *out)
+/* The id of the host named by f, whose name_hash() is h. */
+static int hashed_host_id(struct csv_reader *r, struct field *f, uint64_t h,
+			  lttsync_host_id *out)
 {
-	uint64_t h = name_hash(f->p, f->len, r->hosts.seed);
 	struct host_entry *e = table_find(&r->hosts, f->p, f->len, h);
 
 	if (!e->name)
@@ -358,13 +370,15 @@ static bool is_header(const struct field f[4])
 
 /* ---- lines ------------------------------------------------------------- */
 
-/* A message whose fields are read: its hosts, then the session. */
-static int feed(struct csv_reader *r, struct field *send_host, int64_t send_ns,
-		struct field *recv_host, int64_t recv_ns)
+/* A message whose fields are read (hosts with their name_hash()). */
+static int feed(struct csv_reader *r, struct field *send_host, uint64_t send_hash,
+		int64_t send_ns, struct field *recv_host, uint64_t recv_hash,
+		int64_t recv_ns)
 {
 	lttsync_host_id from, to;
 
-	if (host_id(r, send_host, &from) || host_id(r, recv_host, &to))
+	if (hashed_host_id(r, send_host, send_hash, &from) ||
+	    hashed_host_id(r, recv_host, recv_hash, &to))
 		return 1;
 	if (from == to)
 		return line_error(&r->l, "sender and receiver are the same host "
@@ -386,35 +400,11 @@ static int feed_fields(struct csv_reader *r, struct field f[4])
 	if (!parse_ns(&f[3], &recv_ns))
 		return bad_line(r, "recv_ns '%.*s' is not an integer within "
 				"+-2^62 ns", (int)f[3].len, f[3].p);
-	return feed(r, &f[0], send_ns, &f[2], recv_ns);
+	return feed(r, &f[0], name_hash(f[0].p, f[0].len, r->hosts.seed), send_ns,
+		    &f[2], name_hash(f[2].p, f[2].len, r->hosts.seed), recv_ns);
 }
 
 /* ---- the common line, in words ----------------------------------------- */
-
-/* The first ',' or '\n' from p (the block ends with a '\n'). */
-static inline char *comma_or_newline(char *p)
-{
-	for (;; p += 8) {
-		uint64_t w = load8(p);
-		uint64_t m = bytes_equal(w, ',') | bytes_equal(w, '\n');
-
-		if (m)
-			return p + (__builtin_ctzll(m) >> 3);
-	}
-}
-
-/* How many decimal digits start at p (the block ends with a non-digit). */
-static inline size_t digit_run(const char *p)
-{
-	for (size_t n = 0;; n += 8) {
-		/* Digits become 0-9; + 0x76 sets bit 7 of any other byte. */
-		uint64_t x = load8(p + n) ^ (ONES * '0');
-		uint64_t other = ((x + ONES * 0x76) | x) & HIGHS;
-
-		if (other)
-			return n + (__builtin_ctzll(other) >> 3);
-	}
-}
 
 /* The number written by 8 digit values (0-9), the first one the highest. */
 static inline uint64_t value8(uint64_t x)
@@ -424,49 +414,68 @@ static inline uint64_t value8(uint64_t x)
 	return (x * 10000 + (x >> 32)) & 0xffffffffu;
 }
 
-/* The value of the n (1 to 19) digits at p. */
-static inline uint64_t digits_value(const char *p, size_t n)
+/*
+ * A host field ending at a comma (no blank, quote or comma first, no blank
+ * last), with its name_hash() computed on the way; or NULL.
+ */
+static char *plain_host(char *p, uint64_t seed, struct field *f, uint64_t *hash)
+{
+	uint64_t h = seed;
+
+	if ((unsigned char)*p <= ' ' || *p == '"' || *p == ',')
+		return NULL;
+	/* The block ends with a '\n': the scan stops there at the latest. */
+	for (char *q = p;; q += 8) {
+		uint64_t w = load8(q);
+		uint64_t m = bytes_equal(w, ',') | bytes_equal(w, '\n');
+		size_t k;
+
+		if (!m) {
+			h = hash_word(h, w);
+			continue;
+		}
+		k = (size_t)__builtin_ctzll(m) >> 3;
+		if (q[k] != ',' || blank(q[k - 1]))
+			return NULL;
+		*f = (struct field){ p, (size_t)(q + k - p) };
+		*hash = hash_end(h, first_bytes(w, k), f->len);
+		return q + k + 1;
+	}
+}
+
+/*
+ * 1 to 19 decimal digits then `after` (the block ends with a non-digit),
+ * within 2^62: the byte after `after`, or NULL.
+ */
+static char *plain_ns(char *p, char after, int64_t *ns)
 {
 	static const uint64_t pow10[8] = { 1, 10, 100, 1000, 10000, 100000,
 					   1000000, 10000000 };
 	uint64_t v = 0;
 
-	for (; n >= 8; p += 8, n -= 8)
-		v = v * 100000000u + value8(load8(p) ^ (ONES * '0'));
-	/* The last n digits moved up, zeros (leading digits) below them. */
-	if (n)
-		v = v * pow10[n] +
-		    value8((load8(p) ^ (ONES * '0')) << (8 * (8 - n)));
-	return v;
-}
+	for (size_t n = 0;; n += 8) {
+		/* Digits become 0-9; + 0x76 sets bit 7 of any other byte. */
+		uint64_t x = load8(p + n) ^ (ONES * '0');
+		uint64_t other = ((x + ONES * 0x76) | x) & HIGHS;
+		size_t k;
 
-/* A host field ending at a comma, or NULL. */
-static char *plain_host(char *p, struct field *f)
-{
-	char *c;
-
-	if ((unsigned char)*p <= ' ' || *p == '"' || *p == ',')
-		return NULL;
-	c = comma_or_newline(p);
-	if (*c != ',' || blank(c[-1]))
-		return NULL;
-	*f = (struct field){ p, (size_t)(c - p) };
-	return c + 1;
-}
-
-/* Digits up to `after` (within +-2^62, 19 at most), or NULL. */
-static char *plain_ns(char *p, char after, int64_t *ns)
-{
-	size_t n = digit_run(p);
-	uint64_t v;
-
-	if (n == 0 || n > 19 || p[n] != after)
-		return NULL;
-	v = digits_value(p, n);
-	if (v > CSV_TS_LIMIT)
-		return NULL;
-	*ns = (int64_t)v;
-	return p + n + 1;
+		if (!other) {
+			if (n == 16)
+				return NULL;
+			v = v * 100000000u + value8(x);
+			continue;
+		}
+		k = (size_t)__builtin_ctzll(other) >> 3;
+		if (n + k == 0 || n + k > 19 || p[n + k] != after)
+			return NULL;
+		/* The last k digits moved up, zeros (leading digits) below. */
+		if (k)
+			v = v * pow10[k] + value8(x << (8 * (8 - k)));
+		if (v > CSV_TS_LIMIT)
+			return NULL;
+		*ns = (int64_t)v;
+		return p + n + k + 1;
+	}
 }
 
 /*
@@ -477,21 +486,27 @@ static char *plain_ns(char *p, char after, int64_t *ns)
 static int fast_line(struct csv_reader *r, char **pp, char *end)
 {
 	struct field from, to;
+	uint64_t from_hash, to_hash;
 	int64_t send_ns, recv_ns;
 	char *p = *pp, *nl;
 
-	if (*p == '#' || !(p = plain_host(p, &from)) ||
-	    !(p = plain_ns(p, ',', &send_ns)) || !(p = plain_host(p, &to)))
+	if (*p == '#' || !(p = plain_host(p, r->hosts.seed, &from, &from_hash)) ||
+	    !(p = plain_ns(p, ',', &send_ns)) ||
+	    !(p = plain_host(p, r->hosts.seed, &to, &to_hash)))
 		return -1;
-	nl = p + digit_run(p);
-	nl += *nl == '\r'; /* CRLF */
-	if (nl >= end || *nl != '\n' || !plain_ns(p, nl[-1] == '\r' ? '\r' : '\n', &recv_ns))
+	if (!(nl = plain_ns(p, '\n', &recv_ns)) &&
+	    !(nl = plain_ns(p, '\r', &recv_ns)))
+		return -1;
+	/* nl is past the '\n', or past the '\r' of a CRLF. */
+	if (nl[-1] == '\r' && *nl++ != '\n')
+		return -1;
+	if (nl > end) /* the block's closing '\n': the line is not complete */
 		return -1;
 	r->l.number++;
 	r->line = *pp;
-	r->line_end = nl;
-	*pp = nl + 1;
-	return feed(r, &from, send_ns, &to, recv_ns);
+	r->line_end = nl - 1;
+	*pp = nl;
+	return feed(r, &from, from_hash, send_ns, &to, to_hash, recv_ns);
 }
 
 /* One line from p to e (its newline excluded); writable. */
