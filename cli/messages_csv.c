@@ -421,6 +421,7 @@ static inline uint64_t value8(uint64_t x)
 static char *plain_host(char *p, uint64_t seed, struct field *f, uint64_t *hash)
 {
 	uint64_t h = seed;
+	char *end;
 
 	if ((unsigned char)*p <= ' ' || *p == '"' || *p == ',')
 		return NULL;
@@ -435,11 +436,12 @@ static char *plain_host(char *p, uint64_t seed, struct field *f, uint64_t *hash)
 			continue;
 		}
 		k = (size_t)__builtin_ctzll(m) >> 3;
-		if (q[k] != ',' || blank(q[k - 1]))
+		end = q + k; /* after p: *p is no comma nor newline */
+		if (*end != ',' || blank(end[-1]))
 			return NULL;
-		*f = (struct field){ p, (size_t)(q + k - p) };
+		*f = (struct field){ p, (size_t)(end - p) };
 		*hash = hash_end(h, first_bytes(w, k), f->len);
-		return q + k + 1;
+		return end + 1;
 	}
 }
 
