@@ -613,6 +613,8 @@ int cli_read_messages(lttsync_session *s, FILE *in, const char *name,
 		r.l.number = 1;
 		return line_error(&r.l, "out of memory");
 	}
+	/* Whole blocks straight into buf, not through the stream's buffer. */
+	setvbuf(in, NULL, _IONBF, 0);
 	rc = read_blocks(&r, in, buf);
 	table_free(&r.hosts);
 	free(buf);
