@@ -6,6 +6,7 @@
 
 #include "atomic_file.h"
 #include "matches_out.h"
+#include "messages_csv.h"
 #include "options.h"
 
 static void write_pair(lttsync_session *s, size_t index, FILE *fp)
@@ -17,13 +18,14 @@ static void write_pair(lttsync_session *s, size_t index, FILE *fp)
 	if (lttsync_session_get_pair(&a, &b, s, index) ||
 	    lttsync_session_get_kept_message_count(&n, s, a, b))
 		return;
-	for (size_t i = 0; i < n; i++)
-		if (lttsync_session_get_kept_message(&m, s, a, b, i) == LTTSYNC_OK)
-			fprintf(fp, "%s,%" PRId64 ",%s,%" PRId64 "\n",
-				lttsync_session_get_host_name(s, m.send_host),
-				m.send_ns,
-				lttsync_session_get_host_name(s, m.recv_host),
-				m.recv_ns);
+	for (size_t i = 0; i < n; i++) {
+		if (lttsync_session_get_kept_message(&m, s, a, b, i) != LTTSYNC_OK)
+			continue;
+		cli_write_host_field(fp, lttsync_session_get_host_name(s, m.send_host));
+		fprintf(fp, ",%" PRId64 ",", m.send_ns);
+		cli_write_host_field(fp, lttsync_session_get_host_name(s, m.recv_host));
+		fprintf(fp, ",%" PRId64 "\n", m.recv_ns);
+	}
 }
 
 int cli_write_matches(lttsync_session *s, const char *path)

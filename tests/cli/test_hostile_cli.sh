@@ -50,7 +50,7 @@ contains "$work/err" "in.csv:5: send_ns 'send_ns'" "C19 names line 5"
 
 awk 'BEGIN { printf "a,1,b,2,"; for (i = 0; i < 2000000; i++) printf "9"; printf "\n" }' >"$work/in.csv"
 run "C20 a 2 MB line" 1 --messages "$work/in.csv"
-contains "$work/err" "in.csv:1: expected 4" "C20 long line rejected by its line number"
+contains "$work/err" "in.csv:1: line longer than 65536 bytes" "C20 long line rejected by its line number"
 awk 'BEGIN { for (i = 0; i < 4097; i++) printf "x"; printf ",1,b,2\n" }' >"$work/in.csv"
 run "C20 host name of 4097 bytes" 1 --messages "$work/in.csv"
 contains "$work/err" "in.csv:1: host name longer than 4096 bytes" "C20 name limit stated"
@@ -110,6 +110,90 @@ contains "$work/out" "^b  *disconnected" "C27b the host is not synchronized by a
 csv "a,1000,b,5000\nb,5100,a,1100\na,2000,b,4000\nb,4100,a,2100\na,3000,b,3000\nb,3100,a,3100\n"
 run "C28 clock running backwards" 2 --messages "$work/in.csv"
 contains "$work/out" "^b  *disconnected" "C28 b not synchronized"
+
+# ---- CSV: line cap, end of input, quoted host names (M-ids) -------------
+# M1: a line of 100 MB between good ones, under a 100 MB address-space
+# limit: refused by its number, nothing read as an end of input.
+{ printf 'a,100,b,250\nb,300,a,410\n'; head -c 100000000 /dev/zero | tr '\0' x
+  printf ',1,b,2\na,1000,b,1150\nb,1200,a,1320\n'; } >"$work/in.csv"
+run "M1 a 100 MB line" 1 --messages "$work/in.csv"
+contains "$work/err" "in.csv:3: line longer than 65536 bytes" "M1 names line 3 and the cap"
+empty_out() { [ ! -s "$work/out" ]; }
+check "M1 no report" empty_out
+if [ -z "${SANITIZER_FLAGS:-}" ]; then
+	( ulimit -v 100000 2>/dev/null; exec "$LTTSYNC" --messages "$work/in.csv" ) >"$work/out" 2>"$work/err"
+	st=$?
+	if [ "$st" -eq 1 ]; then ok "M1 under ulimit -v 100000: exit 1"; else ko "M1 under ulimit -v 100000: exit $st"; fi
+	contains "$work/err" "in.csv:3: line longer than 65536 bytes" "M1 under the limit: the same error"
+fi
+rm -f "$work/in.csv"
+
+# M2: an endless input without a newline: refused at once.
+start=$(date +%s)
+run "M2 --messages /dev/zero" 1 --messages /dev/zero
+contains "$work/err" "/dev/zero:1: NUL byte in line" "M2 says why, line 1"
+fast_enough() { [ $(($(date +%s) - start)) -le 10 ]; }
+check "M2 fails within 10 s" fast_enough
+head -c 3000000 /dev/zero | tr '\0' 7 >"$work/in.csv"
+run "M2 3 MB of digits, no newline" 1 --messages "$work/in.csv"
+contains "$work/err" "in.csv:1: line longer than 65536 bytes" "M2 digits: the cap"
+
+# M3: a read error is an error, not the end of the input.
+run "M3 --messages on a folder" 1 --messages "$work"
+contains "$work/err" "read error: Is a directory" "M3 says why"
+
+# M4: the cap is 65536 bytes a line, comments included; a message with
+# two 4096-byte names, every byte a quote written doubled, fits.
+awk 'BEGIN { printf "#"; for (i = 1; i < 65536; i++) printf "c"; printf "\na,1,b,2\nb,3,a,4\n" }' >"$work/in.csv"
+run "M4 a comment of 65536 bytes" 0 --messages "$work/in.csv"
+awk 'BEGIN { printf "#"; for (i = 0; i < 65536; i++) printf "c"; printf "\na,1,b,2\nb,3,a,4\n" }' >"$work/in.csv"
+run "M4 a comment of 65537 bytes" 1 --messages "$work/in.csv"
+contains "$work/err" "in.csv:1: line longer than 65536 bytes" "M4 names line 1"
+awk 'BEGIN { for (i = 0; i < 4096; i++) q = q "\"\""; printf "\"%s\",1,b,2\nb,3,\"%s\",4\n", q, q }' >"$work/in.csv"
+run "M4 4096-byte names of quotes, quoted" 0 --messages "$work/in.csv"
+
+# M5: quoted host names: commas, a leading '#', surrounding spaces, quotes.
+csv '"a,b",100,"#c",250\n"#c",300,"a,b",410\n "a,b" , 1000 ," d ",1150\n" d ",1200,"a,b",1320\n"a,b",1400,"e""f",1550\n"e""f",1600,"a,b",1710\n'
+run "M5 quoted host names" 0 --messages "$work/in.csv" --format json
+contains "$work/out" '"reference": "a,b"' "M5 a,b read whole"
+contains "$work/out" '"host": "#c", "quality": "approximate"' "M5 #c read (not a comment)"
+contains "$work/out" '"host": " d ", "quality": "approximate"' "M5 ' d ' keeps its spaces"
+contains "$work/out" '"host": "e\\"f", "quality": "approximate"' "M5 a doubled quote read as one"
+csv 'a,1,"b,2\n'
+run "M5 unterminated quote" 1 --messages "$work/in.csv"
+contains "$work/err" "in.csv:1: unterminated quoted field" "M5 says why"
+csv 'a,1,"b"x,2\n'
+run "M5 text after a closing quote" 1 --messages "$work/in.csv"
+contains "$work/err" "in.csv:1: text after the closing quote" "M5 says why"
+csv 'a"b,100,c,250\nc,300,a"b,410\n'
+run "M5 a quote inside an unquoted name" 0 --messages "$work/in.csv" --format json
+contains "$work/out" '"host": "a\\"b"' "M5 kept as written"
+
+# M6: --matches-out round trip: the matches of a run, read back, give the
+# same report, whatever the host names.
+awk 'BEGIN { n[0] = "x,y"; n[1] = "#z"; n[2] = " w "; n[3] = "q\"\"r"; n[4] = "plain"
+	for (i = 0; i < 200; i++) { a = i % 5; b = (i + 1 + int(i / 5) % 4) % 5; t = 1000 * i
+		printf "\"%s\",%d,\"%s\",%d\n", n[a], t, n[b], t + 100 + (i * 37) % 50 } }' >"$work/in.csv"
+run "M6 a run with odd host names" 0 --messages "$work/in.csv" --format json --matches-out "$work/m.csv"
+cp "$work/out" "$work/report1"
+run "M6 its --matches-out read back" 0 --messages "$work/m.csv" --format json
+if cmp -s "$work/out" "$work/report1"; then ok "M6 the same report"; else ko "M6 reports differ"; diff "$work/report1" "$work/out" | head -5; fi
+contains "$work/m.csv" '^plain,' "M6 plain names written as before (four plain columns)"
+contains "$work/m.csv" '^"#z",' "M6 a leading # quoted"
+
+# M7: the same messages written plainly or in every accepted variant
+# (spaces, quotes, signs, leading zeros, CRLF), across several read
+# blocks, give the same report.
+awk 'BEGIN { for (i = 0; i < 120000; i++) { a = i % 3; b = (a + 1 + i % 2) % 3; t = 1000000000000 + 1000 * i
+	printf "h%d,%.0f,h%d,%.0f\n", a, t + a * 7777, b, t + b * 7777 + 100 + (i * 31) % 70 } }' >"$work/plain.csv"
+awk -F, '{ if (NR % 4 == 0) printf " \"%s\" , +%s ,%s, 000%s\r\n", $1, $2, $3, $4
+	else if (NR % 4 == 1) printf "%s,%s,\"%s\",%s\n", $1, $2, $3, $4
+	else print }' "$work/plain.csv" >"$work/odd.csv"
+run "M7 3 hosts, 120000 plain lines" 0 --messages "$work/plain.csv" --format json
+cp "$work/out" "$work/report1"
+run "M7 the same, in varied forms" 0 --messages "$work/odd.csv" --format json
+if cmp -s "$work/out" "$work/report1"; then ok "M7 the same report"; else ko "M7 reports differ"; diff "$work/report1" "$work/out" | head -5; fi
+rm -f "$work/plain.csv" "$work/odd.csv"
 
 # ---- trace folders ------------------------------------------------------
 if [ ! -x "$GEN" ]; then
