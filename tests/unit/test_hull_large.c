@@ -14,7 +14,7 @@
 /* ---- large hulls ------------------------------------------------------ */
 
 /*
- * The former O(|below| |above|) scan over every vertex pair, as the
+ * A plain O(|below| |above|) scan over every vertex pair, as the
  * reference for the library's binary searches: a_max = min slope(l, u)
  * over x_u > x_l, a_min = max slope(u, l) over x_u < x_l, the first pair
  * in (below index, above index) order kept, anchored at l. *ties counts
