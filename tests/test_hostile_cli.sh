@@ -271,5 +271,34 @@ contains "$work/err" "jobs expects an integer" "C35 explained"
 LTTSYNC_DECODER=/nonexistent/lttsync-decoder run "C36 decoder missing: decoded in-process" 0 "$top_srcdir/examples/traces"
 contains "$work/err" "note: .*decoded in the calling process: cannot start /nonexistent/lttsync-decoder" "C36 says so"
 
+# ---- a capped pending table -----------------------------------------------
+# Four hosts, clocks up to 10.9 s apart, 60 s at 1000 segments/s a flow:
+# with 50,000 pending keys the table overflows. No matched message may
+# have a true latency below the generator's minimum (truth.json clocks).
+"$GEN" -q -n 4 -d 60 -r 1000 "$work/gbig" >/dev/null
+true_latencies_ok() { # TRUTH MATCHES
+	python3 - "$1" "$2" <<'PY'
+import csv, json, sys
+from fractions import Fraction
+t = json.load(open(sys.argv[1]))
+clock = {h["name"]: (h["base_ns"], Fraction(h["rate"])) for h in t["hosts"]}
+def true_ns(host, ns):
+    base, rate = clock[host]
+    return (ns - base) / rate
+bad = 0
+for r in csv.reader(open(sys.argv[2])):
+    if r[0] == "send_host":
+        continue
+    if true_ns(r[2], int(r[3])) - true_ns(r[0], int(r[1])) < t["min_latency_ns"] - 1000:
+        bad += 1
+sys.exit(1 if bad else 0)
+PY
+}
+run "C37 capped table, hosts 10.9 s apart" 0 --max-pending 50000 \
+	--matches-out "$work/m.csv" "$work/gbig"
+lacks "$work/out" " fail " "C37 no pair fails"
+check "C37 no matched message of impossible latency" true_latencies_ok "$work/gbig/truth.json" "$work/m.csv"
+rm -rf "$work/gbig"
+
 echo "$known known defects (see doc/hostile-inputs.md)"
 finish
