@@ -46,6 +46,8 @@ typedef struct writer {
 	int failed;     /* stdout is gone: stop decoding */
 	char *spool;    /* bytes not yet written, from spool[head] to spool[tail] */
 	size_t head, tail, cap;
+	uint8_t clock[16]; /* the trace's clock UUID, if has_clock */
+	bool has_clock;
 } writer;
 
 /* Write what the pipe takes now of c[0..n): how much it took. */
@@ -183,13 +185,30 @@ static void flush_batch(writer *w)
 static int on_begin(void *user, const char *hostname)
 {
 	writer *w = user;
-	uint8_t has = hostname != NULL;
 	size_t n = hostname ? strlen(hostname) : 0;
+	char *rec;
 
-	if (n > LSYNC_WIRE_MAX_PAYLOAD - 1)
-		n = LSYNC_WIRE_MAX_PAYLOAD - 1;
-	put_record(w, LSYNC_WIRE_BEGIN, &has, 1, hostname, n);
+	if (n > LSYNC_WIRE_MAX_PAYLOAD - 18)
+		n = LSYNC_WIRE_MAX_PAYLOAD - 18;
+	/* has_host, the name, then NUL and the clock UUID when known. */
+	rec = malloc(n + 18);
+	if (!rec)
+		return LTTSYNC_ERROR_NO_MEMORY;
+	rec[0] = hostname != NULL;
+	memcpy(rec + 1, hostname ? hostname : "", n);
+	rec[n + 1] = '\0';
+	memcpy(rec + n + 2, w->clock, 16);
+	put_record(w, LSYNC_WIRE_BEGIN, rec, w->has_clock ? n + 18 : n + 1, NULL, 0);
+	free(rec);
 	return w->failed ? LTTSYNC_ERROR_IO : 0;
+}
+
+static void on_clock(void *user, const uint8_t uuid[16])
+{
+	writer *w = user;
+
+	memcpy(w->clock, uuid, 16);
+	w->has_clock = true;
 }
 
 static int on_packet(void *user, const lttsync_packet *p)
@@ -274,7 +293,7 @@ int main(int argc, char **argv)
 	static writer w;
 	lsync_wire_hello hello = { LSYNC_WIRE_MAGIC, LSYNC_WIRE_VERSION,
 				   sizeof(lttsync_packet), sizeof(lsync_decode_stats) };
-	lsync_decode_callbacks cb = { on_begin, on_packet, on_progress, &w };
+	lsync_decode_callbacks cb = { on_begin, on_packet, on_progress, &w, on_clock };
 	lsync_wire_end end = { 0 };
 	char err[LSYNC_ERROR_MAX] = "";
 	struct stat out;

@@ -173,6 +173,15 @@ static void begin_trace(trace_ctx *ctx, const bt_stream *stream)
 
 	if (ctx->begun)
 		return;
+	if (ctx->cb->clock) {
+		const bt_clock_class *cc =
+			bt_stream_class_borrow_default_clock_class_const(
+				bt_stream_borrow_class_const(stream));
+		bt_uuid uuid = cc ? bt_clock_class_get_uuid(cc) : NULL;
+
+		if (uuid)
+			ctx->cb->clock(ctx->cb->user, uuid);
+	}
 	v = bt_trace_borrow_environment_entry_value_by_name_const(
 		bt_stream_borrow_trace_const(stream), "hostname");
 	begin_named(ctx, v && bt_value_is_string(v) ? bt_value_string_get(v) : NULL);

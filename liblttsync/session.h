@@ -38,13 +38,17 @@ typedef struct lsync_trace {
 typedef struct lsync_host {
 	char *name;
 	int64_t ts_min, ts_max;   /* range of timestamps seen, for the pivot */
+	bool has_clock;           /* a trace of the host named its clock: */
+	uint8_t clock[16];        /* that clock's UUID */
+	uint32_t clock_trace;     /* and that trace */
 } lsync_host;
 
 struct lttsync_session {
 	GArray *hosts;            /* lsync_host, index = host id */
 	GHashTable *host_ids;     /* name -> GUINT_TO_POINTER(id + 1) */
 	GArray *traces;           /* lsync_trace, index = trace id */
-	GHashTable *trace_folders; /* "dev:ino" of the trace folders read */
+	GHashTable *trace_folders; /* "dev:ino" of the trace folders read;
+				    * "metadata:SHA-256" -> trace id + 1 */
 	lsync_matcher *matcher;
 	GHashTable *pairs;        /* &pair->key -> lsync_pair */
 	GPtrArray *pair_list;     /* the same pairs, creation order */

@@ -14,8 +14,47 @@
 
 /* ---- one trace --------------------------------------------------------- */
 
+static void format_uuid(char out[37], const uint8_t u[16])
+{
+	snprintf(out, 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-"
+		 "%02x%02x%02x%02x%02x%02x", u[0], u[1], u[2], u[3], u[4], u[5],
+		 u[6], u[7], u[8], u[9], u[10], u[11], u[12], u[13], u[14], u[15]);
+}
+
+/*
+ * The traces of one host must share its clock: a second machine under
+ * the same name (a cloned VM, a --host naming the wrong trace) would
+ * have its messages with the first dropped as loopback, and one transform
+ * applied to two clocks. Traces without a clock UUID are not checked.
+ */
+static lttsync_status check_clock(lttsync_session *s, const lsync_job *j,
+				  lttsync_host_id host, const char *name,
+				  const uint8_t *clock)
+{
+	lsync_host *h = &g_array_index(s->hosts, lsync_host, host);
+	char mine[37], theirs[37];
+
+	if (!clock)
+		return LTTSYNC_OK;
+	if (!h->has_clock) {
+		memcpy(h->clock, clock, 16);
+		h->has_clock = true;
+		h->clock_trace = j->trace;
+		return LTTSYNC_OK;
+	}
+	if (!memcmp(h->clock, clock, 16))
+		return LTTSYNC_OK;
+	format_uuid(mine, clock);
+	format_uuid(theirs, h->clock);
+	return lsync_error(s, LTTSYNC_ERROR_INVALID_ARGUMENT,
+			   "%s: host `%s` is already %s's, whose clock differs "
+			   "(UUID %s, not %s): give this trace its own host "
+			   "name (--host NAME=PATH)", j->folder, name,
+			   lsync_session_trace(s, h->clock_trace)->name, mine, theirs);
+}
+
 lttsync_status lsync_job_begin(lttsync_session *s, const lsync_job *j,
-			       const char *hostname)
+			       const char *hostname, const uint8_t *clock)
 {
 	const char *name = j->host ? j->host : hostname;
 	lttsync_host_id host;
@@ -26,6 +65,8 @@ lttsync_status lsync_job_begin(lttsync_session *s, const lsync_job *j,
 				   "%s: the trace has no hostname; name its host "
 				   "(--host NAME=PATH)", j->folder);
 	if ((st = lttsync_session_add_host(&host, s, name)))
+		return st;
+	if ((st = check_clock(s, j, host, name, clock)))
 		return st;
 	lsync_session_trace(s, j->trace)->host = host;
 	return LTTSYNC_OK;
@@ -102,10 +143,51 @@ static bool already_read(lttsync_session *s, const char *folder)
 	return false;
 }
 
+/* Metadata read to compare traces; larger metadata is not compared. */
+#define COPY_CHECK_MAX ((gsize)64 << 20)
+
+/*
+ * A copy of a trace (cp -r, a backup next to the original) has the same
+ * metadata, trace UUID included, and the same packets: read with the
+ * original, every key of that host would be seen twice and dropped as
+ * ambiguous, leaving the host disconnected without a word. The trace
+ * whose metadata is byte for byte that of an earlier one of the session
+ * is therefore not read; returns that earlier trace, or LSYNC_NO_HOST.
+ */
+static uint32_t copy_of(lttsync_session *s, const char *folder, uint32_t trace)
+{
+	char *path = g_build_filename(folder, "metadata", NULL), *key;
+	gchar *text = NULL, *sum;
+	gsize len = 0;
+	struct stat st;
+	gpointer earlier;
+
+	if (stat(path, &st) != 0 || !S_ISREG(st.st_mode) ||
+	    (gsize)st.st_size > COPY_CHECK_MAX ||
+	    !g_file_get_contents(path, &text, &len, NULL)) {
+		g_free(path);
+		return LSYNC_NO_HOST;
+	}
+	g_free(path);
+	sum = g_compute_checksum_for_data(G_CHECKSUM_SHA256, (const guchar *)text, len);
+	g_free(text);
+	key = g_strconcat("metadata:", sum, NULL);
+	g_free(sum);
+	earlier = g_hash_table_lookup(s->trace_folders, key);
+	if (earlier) {
+		g_free(key);
+		return GPOINTER_TO_UINT(earlier) - 1;
+	}
+	g_hash_table_insert(s->trace_folders, key, GUINT_TO_POINTER(trace + 1));
+	return LSYNC_NO_HOST;
+}
+
 static int found_trace(void *user, const char *folder)
 {
 	struct call *c = user;
 	lsync_job j = { NULL, c->host, 0 };
+	uint32_t original;
+	char *why;
 
 	c->found++;
 	if (already_read(c->s, folder)) {
@@ -115,6 +197,16 @@ static int found_trace(void *user, const char *folder)
 	j.trace = lsync_session_new_trace(c->s, LSYNC_NO_HOST, folder);
 	if (j.trace == LSYNC_NO_HOST)
 		return lsync_error(c->s, LTTSYNC_ERROR_RANGE, "too many traces");
+	original = copy_of(c->s, folder, j.trace);
+	if (original != LSYNC_NO_HOST) {
+		why = g_strdup_printf("%s: a copy of %s (identical metadata, "
+				      "trace UUID included): not read", folder,
+				      lsync_session_trace(c->s, original)->name);
+		j.folder = (char *)folder; /* not kept: the job is settled here */
+		lsync_job_settle(c->s, &j, LTTSYNC_ERROR_INVALID_ARGUMENT, why);
+		g_free(why);
+		return 0;
+	}
 	j.folder = g_strdup(folder);
 	g_array_append_val(c->jobs, j);
 	return 0;
@@ -197,11 +289,13 @@ LTTSYNC_API lttsync_status lttsync_session_read_trace_paths(size_t *out_count,
 {
 	struct call c = { .s = s };
 	lttsync_status st;
+	size_t first;
 
 	if (out_count)
 		*out_count = 0;
 	if ((st = check_paths(s, paths, hosts, n)))
 		return st;
+	first = s->traces->len;
 	lsync_clear_error(s);
 	c.jobs = g_array_new(FALSE, FALSE, sizeof(lsync_job));
 	c.path_errors = g_string_new(NULL);
@@ -209,8 +303,9 @@ LTTSYNC_API lttsync_status lttsync_session_read_trace_paths(size_t *out_count,
 		st = find_at(&c, paths[i], hosts ? hosts[i] : NULL);
 	if (!st)
 		st = decode_all(s, c.jobs, progress, user_data);
+	/* Copies of a trace, refused before decoding, count too. */
 	if (out_count)
-		*out_count = c.jobs->len;
+		*out_count = s->traces->len - first;
 	st = call_status(&c, st);
 	for (size_t i = 0; i < c.jobs->len; i++)
 		g_free(g_array_index(c.jobs, lsync_job, i).folder);

@@ -256,11 +256,16 @@ static void on_hello(worker *w, const char *payload)
 
 static void on_begin(pool *p, worker *w, const char *payload, uint32_t size)
 {
-	char *host = payload[0] ? g_strndup(payload + 1, size - 1) : NULL;
+	const char *nul = memchr(payload + 1, '\0', size - 1);
+	size_t name_len = nul ? (size_t)(nul - payload - 1) : size - 1;
+	/* The clock UUID follows the name's NUL (wire.h). */
+	const uint8_t *clock = nul && size - 1 - name_len == 17
+				       ? (const uint8_t *)nul + 1 : NULL;
+	char *host = payload[0] ? g_strndup(payload + 1, name_len) : NULL;
 
 	w->begun = true;
 	p->s->error[0] = '\0';
-	if (lsync_job_begin(p->s, w->job, host))
+	if (lsync_job_begin(p->s, w->job, host, clock))
 		stop(w, LTTSYNC_ERROR_INVALID_ARGUMENT, p->s->error);
 	lsync_clear_error(p->s);
 	g_free(host);

@@ -300,5 +300,28 @@ lacks "$work/out" " fail " "C37 no pair fails"
 check "C37 no matched message of impossible latency" true_latencies_ok "$work/gbig/truth.json" "$work/m.csv"
 rm -rf "$work/gbig"
 
+# ---- one host name, two machines; copies of a trace ------------------------
+"$GEN" -q -n 2 -d 1 "$work/g2" >/dev/null
+for j in 0 2; do
+	run "C38 two clocks under one host name (-j $j)" 2 -j $j --host host1="$work/g2/host0" "$work/g2/host1"
+	contains "$work/err" "host .host1. is already .*, whose clock differs (UUID" "C38 refused, naming both traces (-j $j)"
+done
+run "C38 a single trace: no message in the input" 2 "$work/g2/host0"
+contains "$work/err" "no message in the input" "C38 says so"
+mkdir -p "$work/g2copy" && cp -R "$work/g2/host0" "$work/g2/host1" "$work/g2copy/" &&
+	cp -R "$work/g2/host1" "$work/g2copy/host1copy"
+run "C39 a byte-identical copy of a trace" 2 "$work/g2copy"
+contains "$work/err" "host1copy/kernel: a copy of .*g2copy/host1/kernel (identical metadata" "C39 names the copy and its original"
+contains "$work/out" "^host1  *accurate" "C39 the original synchronized"
+mkdir -p "$work/g2twice/a" "$work/g2twice/b" && cp -R "$work/g2/host1/kernel" "$work/g2twice/a/" &&
+	cp -R "$work/g2/host1/kernel" "$work/g2twice/b/" && cp -R "$work/g2/host0" "$work/g2twice/"
+# The same packets under another trace UUID: not a byte-identical copy.
+m="$work/g2twice/b/kernel/metadata"
+uuid=$(grep -a -m1 -o 'uuid = "[0-9a-f-]*"' "$m" | cut -d'"' -f2)
+case $uuid in *0) other=${uuid%?}1 ;; *) other=${uuid%?}0 ;; esac
+sed -i "s/$uuid/$other/" "$m"
+run "C39 the same traffic traced twice" 2 "$work/g2twice"
+contains "$work/err" "note: [0-9]* of [0-9]* packet events dropped as ambiguous" "C39 ambiguous events counted and explained"
+
 echo "$known known defects (see doc/hostile-inputs.md)"
 finish
