@@ -15,6 +15,15 @@ lttsync_status lsync_error(lttsync_session *session, lttsync_status status,
 			   const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
+/*
+ * The same for the getters that take a const session: the last error is
+ * not part of the session's state that const promises to keep (like a
+ * cache), and a failed getter must not leave an earlier call's message.
+ */
+lttsync_status lsync_error_const(const lttsync_session *session,
+				 lttsync_status status, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
 /* Forget the last error (called at the start of each public entry). */
 void lsync_clear_error(lttsync_session *session);
 

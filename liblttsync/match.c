@@ -179,6 +179,16 @@ static uint64_t key_hash(const lsync_matcher *m, uint32_t seq,
 	return (uint64_t)x ^ (uint64_t)(x >> 64);
 }
 
+/*
+ * The key's hash for the filter of retired keys: unseeded, so that which
+ * keys its false positives drop, and so the results, are the same in
+ * every session given the same events in the same order.
+ */
+static uint64_t tomb_hash(uint32_t seq, uint32_t ack_seq, uint8_t tcp_flags)
+{
+	return mix64(mix64(((uint64_t)seq << 32) | ack_seq) ^ tcp_flags);
+}
+
 static uint64_t entry_hash(const lsync_matcher *m, const struct lsync_entry *e)
 {
 	return key_hash(m, e->seq, e->ack_seq, e->tcp_flags);
@@ -619,7 +629,7 @@ static int retire_oldest(lsync_matcher *m, lsync_match_sink sink, void *user)
 	/* A key retired lone or ambiguous may still have events to come,
 	 * which must not pair with each other (tombstones.h). */
 	if (!(e->state & (ST_USED | ST_LOOPBACK)))
-		lsync_tombs_add(&m->tombs, entry_hash(m, e));
+		lsync_tombs_add(&m->tombs, tomb_hash(e->seq, e->ack_seq, e->tcp_flags));
 	index_remove(m, e->slot, entry_hash(m, e));
 	m->head = e->next;
 	if (m->head == NIL)
@@ -688,7 +698,7 @@ static int insert_new(lsync_matcher *m, const lttsync_packet *p, uint64_t h,
 	e->src_port = p->src_port;
 	e->dst_port = p->dst_port;
 	entry_set_side(e, p, host);
-	if (lsync_tombs_has(&m->tombs, h)) {
+	if (lsync_tombs_has(&m->tombs, tomb_hash(p->seq, p->ack_seq, p->flags))) {
 		e->state |= ST_AMBIGUOUS | ST_RETIRED;
 		m->counters.evicted++;
 	}

@@ -47,6 +47,8 @@ struct lttsync_session {
 	GArray *hosts;            /* lsync_host, index = host id */
 	GHashTable *host_ids;     /* name -> GUINT_TO_POINTER(id + 1) */
 	GArray *traces;           /* lsync_trace, index = trace id */
+	bool reading;              /* in read_trace_paths (its progress callback
+				    * must not read again: refused) */
 	GHashTable *trace_folders; /* "dev:ino" of the trace folders read;
 				    * "metadata:SHA-256" -> trace id + 1 */
 	lsync_matcher *matcher;

@@ -295,6 +295,13 @@ LTTSYNC_API lttsync_status lttsync_session_read_trace_paths(size_t *out_count,
 		*out_count = 0;
 	if ((st = check_paths(s, paths, hosts, n)))
 		return st;
+	/* From the progress callback: the readers' state (decoders, heap,
+	 * buffers) belongs to the outer call. */
+	if (s->reading)
+		return lsync_error(s, LTTSYNC_ERROR_INVALID_ARGUMENT, "read_traces: "
+				   "called from its own progress callback (the "
+				   "session is being read)");
+	s->reading = true;
 	first = s->traces->len;
 	lsync_clear_error(s);
 	c.jobs = g_array_new(FALSE, FALSE, sizeof(lsync_job));
@@ -307,6 +314,7 @@ LTTSYNC_API lttsync_status lttsync_session_read_trace_paths(size_t *out_count,
 	if (out_count)
 		*out_count = s->traces->len - first;
 	st = call_status(&c, st);
+	s->reading = false;
 	for (size_t i = 0; i < c.jobs->len; i++)
 		g_free(g_array_index(c.jobs, lsync_job, i).folder);
 	g_array_free(c.jobs, TRUE);
@@ -344,7 +352,9 @@ LTTSYNC_API lttsync_status lttsync_session_get_trace_status(const lttsync_sessio
 							lttsync_trace_id trace)
 {
 	if (!s || trace >= s->traces->len)
-		return LTTSYNC_ERROR_NOT_FOUND;
+		return lsync_error_const(s, LTTSYNC_ERROR_NOT_FOUND, "get_trace_status: "
+					 "no trace %u (the session has %u)", trace,
+					 s->traces->len);
 	return g_array_index(s->traces, lsync_trace, trace).status;
 }
 
@@ -378,10 +388,17 @@ LTTSYNC_API lttsync_status lttsync_session_get_trace_stat(uint64_t *out,
 						      lttsync_trace_id trace,
 						      lttsync_trace_stat which)
 {
-	if (!s || !out || (unsigned)which > LTTSYNC_TRACE_STAT_MALFORMED)
-		return LTTSYNC_ERROR_INVALID_ARGUMENT;
+	if (!s || !out)
+		return lsync_error_const(s, LTTSYNC_ERROR_INVALID_ARGUMENT,
+					 "get_trace_stat: NULL argument");
+	if ((unsigned)which > LTTSYNC_TRACE_STAT_MALFORMED)
+		return lsync_error_const(s, LTTSYNC_ERROR_INVALID_ARGUMENT,
+					 "get_trace_stat: no statistic %d", (int)which);
 	if (trace >= s->traces->len)
-		return LTTSYNC_ERROR_NOT_FOUND;
+		return lsync_error_const(s, LTTSYNC_ERROR_NOT_FOUND, "get_trace_stat: "
+					 "no trace %u (the session has %u)", trace,
+					 s->traces->len);
+	lsync_clear_error((lttsync_session *)s);
 	*out = stat_value(&g_array_index(s->traces, lsync_trace, trace).stats,
 			  which);
 	return LTTSYNC_OK;
