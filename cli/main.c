@@ -16,10 +16,11 @@
 #include "options.h"
 #include "report.h"
 #include "write.h"
+#include "safe_text.h"
 
 static int fail(const char *what, const char *detail)
 {
-	fprintf(stderr, "lttsync: %s: %s\n", what, detail);
+	fprintf(stderr, "lttsync: %s: %s\n", cli_safe(what), cli_safe(detail));
 	return CLI_EXIT_ERROR;
 }
 

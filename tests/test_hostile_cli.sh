@@ -323,5 +323,15 @@ sed -i "s/$uuid/$other/" "$m"
 run "C39 the same traffic traced twice" 2 "$work/g2twice"
 contains "$work/err" "note: [0-9]* of [0-9]* packet events dropped as ambiguous" "C39 ambiguous events counted and explained"
 
+# ---- control characters in paths ------------------------------------------
+esc_dir="$work/e$(printf '\033]0;owned\007\001')x"
+mkdir -p "$esc_dir" && cp -R "$work/g2copy/." "$esc_dir/"
+run "C40 control characters in a trace path" 2 "$esc_dir"
+no_raw_controls() { ! grep -q "$(printf '[\033\007\001]')" "$work/out" "$work/err"; }
+check "C40 no raw control character printed" no_raw_controls
+contains "$work/err" 'e\\x1b]0;owned\\x07\\x01x/host1copy/kernel: a copy of' "C40 escaped as \\xNN on stderr"
+contains "$work/out" 'e\\x1b]0;owned\\x07\\x01x/host0/kernel$' "C40 escaped in the report"
+lacks "$work/out" 'host1copy/kernel: .*host1copy/kernel: a copy' "C40 a failed trace's row names its path once"
+
 echo "$known known defects (see doc/hostile-inputs.md)"
 finish
