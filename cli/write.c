@@ -186,16 +186,24 @@ static void remove_tree(const char *path)
 	nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
 }
 
-/* A host name as a folder name: no '/', no leading '.'. */
+/*
+ * A host name as a folder name: '/', '%' and a leading '.' written as
+ * %2F, %25, %2E, so that distinct names give distinct folders ("a/b" is
+ * a%2Fb, never "a_b"'s).
+ */
 static char *folder_name(const char *host, size_t index, size_t count)
 {
-	char *name = count > 1 ? g_strdup_printf("%s-%zu", host, index + 1)
-			       : g_strdup(host);
+	GString *name = g_string_new(NULL);
 
-	g_strdelimit(name, "/", '_');
-	if (name[0] == '.')
-		name[0] = '_';
-	return name;
+	for (const char *c = host; *c; c++) {
+		if (*c == '/' || *c == '%' || (c == host && *c == '.'))
+			g_string_append_printf(name, "%%%02X", (unsigned char)*c);
+		else
+			g_string_append_c(name, *c);
+	}
+	if (count > 1)
+		g_string_append_printf(name, "-%zu", index + 1);
+	return g_string_free(name, FALSE);
 }
 
 static size_t host_trace_count(lttsync_session *s, lttsync_host_id h)

@@ -333,5 +333,14 @@ contains "$work/err" 'e\\x1b]0;owned\\x07\\x01x/host1copy/kernel: a copy of' "C4
 contains "$work/out" 'e\\x1b]0;owned\\x07\\x01x/host0/kernel$' "C40 escaped in the report"
 lacks "$work/out" 'host1copy/kernel: .*host1copy/kernel: a copy' "C40 a failed trace's row names its path once"
 
+# ---- output paths ----------------------------------------------------------
+run "C41 --output and --matches-out the same file" 1 -o "$work/same" --matches-out "$work/./same" "$work/g2"
+contains "$work/err" "name the same file" "C41 refused, saying why"
+check "C41 nothing written" test ! -e "$work/same"
+ln -s "$work/target.txt" "$work/dangling"
+run "C42 --output to a dangling symbolic link" 0 -o "$work/dangling" "$work/g2"
+check "C42 the link is kept" test -L "$work/dangling"
+check "C42 its target holds the report" grep -q "^reference: " "$work/target.txt"
+
 echo "$known known defects (see doc/hostile-inputs.md)"
 finish

@@ -183,6 +183,10 @@ m="$work/gen-old/extra/copy/metadata"
 uuid=$(grep -a -m1 -o 'uuid = "[0-9a-f-]*"' "$m" | cut -d'"' -f2)
 case $uuid in *0) other=${uuid%?}1 ;; *) other=${uuid%?}0 ;; esac
 sed -i "s/$uuid/$other/" "$m"
+"$GEN" -q -n 2 -d 1 "$work/g2" >/dev/null
+run "W10 hosts a/b and a_b" 0 --write "$work/w10" --host "a/b=$work/g2/host0" \
+	--host "a_b=$work/g2/host1"
+check "W10 each in its own folder (a%2Fb, a_b)" test -d "$work/w10/a%2Fb" -a -d "$work/w10/a_b"
 run "W9 two traces of one host" 2 --write "$work/w9" "$work/gen-old"
 check "W9 written as HOST-1 and HOST-2" test -d "$work/w9/host0-1" -a -d "$work/w9/host0-2" \
 	-a ! -e "$work/w9/host0"
