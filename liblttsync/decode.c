@@ -21,6 +21,7 @@
  * per thread, taken into our message and released before returning.
  */
 #include "decode_internal.h"
+#include "errors.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -121,14 +122,53 @@ static void append_text(char *err, size_t size, size_t *used, const char *sep,
  * comp-addr=...") repeat them with addresses; one is shown only when
  * there is nothing else.
  */
-static void append_bt_error(char *err, size_t size)
+/*
+ * A cause's text with the trace folder's absolute path `abs` (NULL: none)
+ * made relative to it: babeltrace2 names the folder and each stream file
+ * by absolute path, several times, which hid the reason of a trace deep
+ * in the file system behind its path repeated.
+ */
+static char *relative_to(const char *msg, const char *abs)
+{
+	GString *out = g_string_new(NULL);
+	size_t n = abs ? strlen(abs) : 0;
+	const char *at;
+
+	if (!msg)
+		msg = "?";
+	while (n && (at = strstr(msg, abs))) {
+		g_string_append_len(out, msg, at - msg);
+		msg = at + n;
+		if (*msg == '/')
+			msg++;
+		else
+			g_string_append_c(out, '.');
+	}
+	g_string_append(out, msg);
+	return g_string_free(out, FALSE);
+}
+
+static void append_cause(char *err, size_t size, size_t *used, const char *sep,
+			 const bt_error_cause *c, const char *abs)
+{
+	char *msg = relative_to(bt_error_cause_get_message(c), abs);
+
+	append_text(err, size, used, sep, msg);
+	g_free(msg);
+}
+
+/* append_bt_error() for the trace at `path`: paths inside it shortened. */
+static void append_bt_error_in(char *err, size_t size, const char *path)
 {
 	const bt_error *e = bt_current_thread_take_error();
+	char *abs = path ? realpath(path, NULL) : NULL;
 	size_t used, shown = 0;
 	uint64_t n;
 
-	if (!e)
+	if (!e) {
+		free(abs);
 		return;
+	}
 	n = bt_error_get_cause_count(e);
 	if (err && size) {
 		used = strlen(err);
@@ -136,14 +176,19 @@ static void append_bt_error(char *err, size_t size)
 			const bt_error_cause *c = bt_error_borrow_cause_by_index(e, i);
 
 			if (bt_error_cause_get_actor_type(c) != BT_ERROR_CAUSE_ACTOR_TYPE_UNKNOWN)
-				append_text(err, size, &used, shown++ ? "; " : ": ",
-					    bt_error_cause_get_message(c));
+				append_cause(err, size, &used, shown++ ? "; " : ": ", c, abs);
 		}
 		if (!shown && n)
-			append_text(err, size, &used, ": ", bt_error_cause_get_message(
-						bt_error_borrow_cause_by_index(e, 0)));
+			append_cause(err, size, &used, ": ",
+				     bt_error_borrow_cause_by_index(e, 0), abs);
 	}
 	bt_error_release(e);
+	free(abs);
+}
+
+static void append_bt_error(char *err, size_t size)
+{
+	append_bt_error_in(err, size, NULL);
 }
 
 /* ---- emitting ---------------------------------------------------------- */
@@ -508,7 +553,7 @@ static lttsync_status add_source(bt_graph *graph,
 	}
 	lsync_decode_fail(err, size, LTTSYNC_ERROR_FORMAT,
 			  "%s: cannot open as a CTF trace", path);
-	append_bt_error(err, size);
+	append_bt_error_in(err, size, path);
 	return LTTSYNC_ERROR_FORMAT;
 }
 
@@ -582,7 +627,7 @@ static lttsync_status step_status(bt_graph_run_once_status st, trace_ctx *ctx,
 	}
 	lsync_decode_fail(err, size, LTTSYNC_ERROR_FORMAT,
 			  "%s: corrupt or truncated stream", path);
-	append_bt_error(err, size);
+	append_bt_error_in(err, size, path);
 	return LTTSYNC_ERROR_FORMAT;
 }
 
@@ -663,7 +708,7 @@ struct lsync_decoder {
 	bt_graph *graph;
 	bool done;              /* nothing more to run */
 	lttsync_status status;  /* the first failure */
-	char err[256];          /* its message */
+	char err[LSYNC_ERROR_MAX]; /* its message */
 };
 
 /*

@@ -5,7 +5,8 @@
 
 #include <lttsync/lttsync.h>
 
-#define LSYNC_ERROR_MAX 256
+/* Room for a path of PATH_MAX bytes and the reason after it. */
+#define LSYNC_ERROR_MAX 8192
 
 /*
  * Record a message for `status` on the session (if any) and return

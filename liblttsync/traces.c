@@ -270,6 +270,29 @@ static lttsync_status decode_all(lttsync_session *s, GArray *jobs,
 	return lsync_here_read(s, j, jobs->len, progress, user_data);
 }
 
+/*
+ * The lines that fit the session's last error, whole, and how many were
+ * left out (so a long list never stops mid-path).
+ */
+static void fit_lines(GString *lines, size_t room)
+{
+	size_t cut, more = 0;
+	char tail[64];
+
+	if (lines->len < room)
+		return;
+	room -= sizeof(tail);
+	cut = room;
+	while (cut > 0 && lines->str[cut] != '\n')
+		cut--;
+	for (size_t i = cut; i < lines->len; i++)
+		more += lines->str[i] == '\n';
+	g_string_truncate(lines, cut);
+	snprintf(tail, sizeof(tail), "%s(and %zu more paths without a trace)",
+		 cut ? "\n" : "", more);
+	g_string_append(lines, tail);
+}
+
 /* The call's status and last error once every trace is read. */
 static lttsync_status call_status(struct call *c, lttsync_status st)
 {
@@ -277,8 +300,10 @@ static lttsync_status call_status(struct call *c, lttsync_status st)
 		return st;
 	if (st)
 		return lsync_error(c->s, st, "%s", lttsync_status_string(st));
-	if (c->first_error)
+	if (c->first_error) {
+		fit_lines(c->path_errors, sizeof(c->s->error));
 		return lsync_error(c->s, c->first_error, "%s", c->path_errors->str);
+	}
 	return LTTSYNC_OK;
 }
 

@@ -342,5 +342,18 @@ run "C42 --output to a dangling symbolic link" 0 -o "$work/dangling" "$work/g2"
 check "C42 the link is kept" test -L "$work/dangling"
 check "C42 its target holds the report" grep -q "^reference: " "$work/target.txt"
 
+# ---- long messages -----------------------------------------------------------
+deep="$work/long/$(printf 'd%.0s' $(seq 200))"
+for i in $(seq 14); do deep="$deep/$(printf 'd%.0s' $(seq 200))"; done
+mkdir -p "$deep" && cp -R "$work/g2/host0/kernel" "$deep/" && truncate -s 3000 "$deep/kernel/channel0_0"
+run "C43 a damaged trace 3 KB deep" 2 "$work/long" "$work/g2/host1"
+contains "$work/err" "dd/kernel: cannot open as a CTF trace: Failed to index CTF stream file 'channel0_0'.*Cannot create trace for .\\..\\.$" \
+	"C43 the whole reason after the long path"
+missing=""
+for i in $(seq 200); do missing="$missing $work/missing-$(printf 'x%.0s' $(seq 240))-$i"; done
+run "C43 200 missing paths of 300 bytes" 1 $missing
+check "C43 each missing path named whole" test "$(grep -c -- '-[0-9]*: No such file or directory$' "$work/err")" -ge 50
+contains "$work/err" "(and [0-9]* more paths without a trace)$" "C43 the rest counted, not cut mid-path"
+
 echo "$known known defects (see doc/hostile-inputs.md)"
 finish
