@@ -20,6 +20,7 @@
 #include <string.h>
 #include <signal.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -288,6 +289,19 @@ static void limit_memory(unsigned long long bytes)
 }
 #endif
 
+/*
+ * A decoder outliving the process that reads it would only burn a core
+ * (babeltrace2 may spin forever on corrupt metadata): it is killed when
+ * its parent dies, and exits at once if that already happened.
+ */
+static void die_with_parent(void)
+{
+	pid_t parent = getppid();
+
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) == 0 && getppid() != parent)
+		_exit(3);
+}
+
 int main(int argc, char **argv)
 {
 	static writer w;
@@ -299,6 +313,7 @@ int main(int argc, char **argv)
 	struct stat out;
 	int arg = 1;
 
+	die_with_parent();
 	if (argc == 4 && strcmp(argv[1], LSYNC_DECODER_OPT_LIMIT) == 0) {
 		limit_memory(strtoull(argv[2], NULL, 10));
 		arg = 3;

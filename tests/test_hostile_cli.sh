@@ -355,5 +355,44 @@ run "C43 200 missing paths of 300 bytes" 1 $missing
 check "C43 each missing path named whole" test "$(grep -c -- '-[0-9]*: No such file or directory$' "$work/err")" -ge 50
 contains "$work/err" "(and [0-9]* more paths without a trace)$" "C43 the rest counted, not cut mid-path"
 
+# ---- decoders that misbehave ------------------------------------------------
+# (shell stand-ins for lttsync-decoder, or wrappers around the real one)
+printf '#!/bin/sh\nsleep 40 &\nexit 0\n' >"$work/dec-leaves-child" && chmod +x "$work/dec-leaves-child"
+start=$(date +%s)
+LTTSYNC_DECODER="$work/dec-leaves-child" run "C44 a decoder exits, its child holding the pipe" 1 "$work/g2"
+check "C44 no wait for the child (under 30 s)" test $(( $(date +%s) - start )) -lt 30
+contains "$work/err" "host0/kernel: lttsync-decoder exited with status 0 before its result" "C44 names the trace"
+
+cp -R "$work/g2" "$work/spin"
+# content_size 0xFFFFFFF8 in the first metadata packet header: babeltrace2
+# spins forever.
+printf '\370\377\377\377' | dd of="$work/spin/host0/kernel/metadata" bs=1 seek=24 conv=notrunc 2>/dev/null
+LTTSYNC_DECODER_TIMEOUT=3 run "C45 babeltrace2 spinning on corrupt metadata" 2 "$work/spin"
+contains "$work/err" "spin/host0/kernel: lttsync-decoder wrote nothing for 3 s" "C45 the trace fails, named"
+"$LTTSYNC" "$work/spin" >/dev/null 2>&1 &
+pid=$!
+sleep 2
+kill -9 "$pid" 2>/dev/null
+wait "$pid" 2>/dev/null
+sleep 1
+no_orphan() { ! pgrep -f "lttsync-decoder.*$work/spin" >/dev/null; }
+check "C45 the decoder dies with lttsync (no orphan)" no_orphan
+
+"$GEN" -q -n 2 -d 20 -r 1000 "$work/g20" >/dev/null
+# host0's decoder is killed 0.3 s after it starts, mid-trace.
+{
+	echo '#!/bin/sh'
+	echo 'case "$*" in *host0*) ( sleep 0.3; kill -9 $$ ) >/dev/null 2>&1 & ;; esac'
+	echo "exec \"$LTTSYNC_DECODER\" \"\$@\""
+} >"$work/dec-killed"
+chmod +x "$work/dec-killed"
+LTTSYNC_DECODER="$work/dec-killed" run "C46 a decoder killed by SIGKILL" 2 "$work/g20"
+contains "$work/err" "host0/kernel: lttsync-decoder was killed (signal 9" "C46 said killed, not crashed"
+stats_consistent() { # the killed trace's row: events >= network >= tcp used
+	awk '/host0\/kernel/ && !($2 >= $3 && $3 >= $4 && $4 > 0) { bad = 1 } END { exit bad }' "$work/out"
+}
+check "C46 statistics of the killed trace consistent" stats_consistent
+rm -rf "$work/g20"
+
 echo "$known known defects (see doc/hostile-inputs.md)"
 finish
