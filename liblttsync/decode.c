@@ -825,6 +825,44 @@ lttsync_status lsync_decoder_close(lsync_decoder *d, char *err, size_t size)
  * not exist or cannot be read is IO; a folder without a `metadata` file
  * is not a trace (FORMAT).
  */
+static const char *special_kind(mode_t m)
+{
+	if (S_ISFIFO(m))
+		return "a FIFO";
+	if (S_ISCHR(m) || S_ISBLK(m))
+		return "a device";
+	if (S_ISSOCK(m))
+		return "a socket";
+	return NULL;
+}
+
+/*
+ * babeltrace2 skips a stream "file" that is a FIFO, a device or a socket
+ * without a word, and the trace would count only its other streams: such
+ * an entry fails the trace instead, named. (Hidden entries are not
+ * babeltrace2's streams.)
+ */
+static lttsync_status check_entries(const char *path, char *err, size_t size)
+{
+	GDir *d = g_dir_open(path, 0, NULL);
+	const char *name, *kind = NULL;
+	lttsync_status rc = LTTSYNC_OK;
+	struct stat st;
+
+	while (d && !kind && (name = g_dir_read_name(d))) {
+		char *child = g_build_filename(path, name, NULL);
+
+		if (name[0] != '.' && stat(child, &st) == 0 && (kind = special_kind(st.st_mode)))
+			rc = lsync_decode_fail(err, size, LTTSYNC_ERROR_FORMAT,
+					       "%s: %s is %s, not a stream file: "
+					       "the trace is not read", path, name, kind);
+		g_free(child);
+	}
+	if (d)
+		g_dir_close(d);
+	return rc;
+}
+
 static lttsync_status check_folder(const char *path, char *err, size_t size)
 {
 	struct stat st;
@@ -852,7 +890,7 @@ static lttsync_status check_folder(const char *path, char *err, size_t size)
 		return lsync_decode_fail(err, size, LTTSYNC_ERROR_IO, "%s/metadata: %s", path,
 			    strerror(errno));
 	close(fd);
-	return LTTSYNC_OK;
+	return check_entries(path, err, size);
 }
 
 /*

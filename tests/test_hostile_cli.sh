@@ -394,5 +394,19 @@ stats_consistent() { # the killed trace's row: events >= network >= tcp used
 check "C46 statistics of the killed trace consistent" stats_consistent
 rm -rf "$work/g20"
 
+# ---- special files and links while searching ---------------------------------
+cp -R "$work/g2" "$work/fifo" && mkfifo "$work/fifo/host0/kernel/channel0_9"
+for j in 0 2; do
+	run "C47 a stream file that is a FIFO (-j $j)" 2 -j $j "$work/fifo"
+	contains "$work/err" "fifo/host0/kernel: channel0_9 is a FIFO, not a stream file" "C47 the trace fails, named (-j $j)"
+done
+mkdir -p "$work/links" && cp -R "$work/g2/host0" "$work/links/" && ln -s / "$work/links/root" &&
+	ln -s "$work/g2/host1" "$work/links/elsewhere" && ln -s .. "$work/links/up"
+start=$(date +%s)
+run "C48 links to /, to a parent and to a trace elsewhere" 0 "$work/links"
+check "C48 / is not searched (under 20 s)" test $(( $(date +%s) - start )) -lt 20
+contains "$work/out" "^host1  *accurate" "C48 the linked trace is read"
+check "C48 two traces, nothing from behind / or .." test "$(grep -c '/kernel$' "$work/out")" -eq 2
+
 echo "$known known defects (see doc/hostile-inputs.md)"
 finish
