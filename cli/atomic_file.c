@@ -50,6 +50,48 @@ static int open_temporary(struct atomic_file *af, mode_t mode)
 	return -1;
 }
 
+/*
+ * The file a dangling symbolic link names (following a chain of links),
+ * malloc'd; NULL when `path` is no symbolic link or on error (errno set:
+ * ELOOP for a loop). Writing through the link creates its target, as a
+ * plain fopen() would, instead of replacing the link.
+ */
+static char *dangling_target(const char *path)
+{
+	char *cur = strdup(path), *next;
+	struct stat st;
+	int hops = 0;
+
+	while (cur && lstat(cur, &st) == 0 && S_ISLNK(st.st_mode)) {
+		char link[PATH_MAX];
+		ssize_t n = readlink(cur, link, sizeof(link) - 1);
+		const char *slash = strrchr(cur, '/');
+
+		if (n < 0 || ++hops > 40) {
+			if (n >= 0)
+				errno = ELOOP;
+			free(cur);
+			return NULL;
+		}
+		link[n] = '\0';
+		if (link[0] == '/' || !slash) {
+			next = strdup(link);
+		} else {
+			/* Relative to the link's own folder. */
+			next = malloc((size_t)(slash - cur) + 2 + (size_t)n);
+			if (next)
+				sprintf(next, "%.*s/%s", (int)(slash - cur), cur, link);
+		}
+		free(cur);
+		cur = next;
+	}
+	if (cur && hops == 0) {
+		free(cur);
+		return NULL;
+	}
+	return cur;
+}
+
 int atomic_file_open(struct atomic_file *af, const char *path)
 {
 	struct stat st;
@@ -61,10 +103,12 @@ int atomic_file_open(struct atomic_file *af, const char *path)
 		return 0;
 	}
 	exists = stat(path, &st) == 0;
+	if (!exists && errno == ELOOP)
+		return -1; /* a loop of links: nothing to write to */
 	if (exists && !S_ISREG(st.st_mode))
 		return open_direct(af, path);
 	/* Through a symbolic link: replace the file it points to. */
-	af->resolved = exists ? realpath(path, NULL) : NULL;
+	af->resolved = exists ? realpath(path, NULL) : dangling_target(path);
 	af->path = af->resolved ? af->resolved : path;
 	return open_temporary(af, target_mode(&st, exists));
 }

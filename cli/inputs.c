@@ -8,12 +8,13 @@
 
 #include "inputs.h"
 #include "messages_csv.h"
+#include "safe_text.h"
 
 /* One progress line on a terminal, rewritten in place. */
 static void show_progress(void *user, const char *path, uint64_t events)
 {
 	(void)user;
-	fprintf(stderr, "\r\033[Kreading %s: %" PRIu64 " events", path, events);
+	fprintf(stderr, "\r\033[Kreading %s: %" PRIu64 " events", cli_safe(path), events);
 }
 
 static uint64_t stat_of(lttsync_session *s, lttsync_trace_id t,
@@ -32,18 +33,18 @@ static bool check_trace(lttsync_session *s, lttsync_trace_id t)
 	const char *msg = lttsync_session_get_trace_message(s, t);
 
 	if (lttsync_session_get_trace_status(s, t) != LTTSYNC_OK) {
-		fprintf(stderr, "lttsync: %s\n", msg);
+		fprintf(stderr, "lttsync: %s\n", cli_safe(msg));
 		return false;
 	}
 	/* A note on a trace read well (e.g. decoded without a worker process). */
 	if (msg && msg[0])
-		fprintf(stderr, "lttsync: note: %s\n", msg);
+		fprintf(stderr, "lttsync: note: %s\n", cli_safe(msg));
 	if (stat_of(s, t, LTTSYNC_TRACE_STAT_PACKETS) > 0)
 		return true;
 	fprintf(stderr, "lttsync: %s: no usable network events (%" PRIu64
 		" events, %" PRIu64 " network events: %" PRIu64
 		" without IP/TCP headers, %" PRIu64 " not TCP, %" PRIu64
-		" malformed)\n", path, stat_of(s, t, LTTSYNC_TRACE_STAT_EVENTS),
+		" malformed)\n", cli_safe(path), stat_of(s, t, LTTSYNC_TRACE_STAT_EVENTS),
 		stat_of(s, t, LTTSYNC_TRACE_STAT_NETWORK_EVENTS),
 		stat_of(s, t, LTTSYNC_TRACE_STAT_NO_HEADER),
 		stat_of(s, t, LTTSYNC_TRACE_STAT_NOT_TCP),
@@ -57,10 +58,13 @@ static void print_error_lines(const char *err)
 	const char *nl;
 
 	while ((nl = strchr(err, '\n')) != NULL) {
-		fprintf(stderr, "lttsync: %.*s\n", (int)(nl - err), err);
+		char *line = strndup(err, (size_t)(nl - err));
+
+		fprintf(stderr, "lttsync: %s\n", line ? cli_safe(line) : "");
+		free(line);
 		err = nl + 1;
 	}
-	fprintf(stderr, "lttsync: %s\n", err);
+	fprintf(stderr, "lttsync: %s\n", cli_safe(err));
 }
 
 /*
@@ -107,7 +111,7 @@ static int read_messages(lttsync_session *s, const char *path)
 	int rc;
 
 	if (!in) {
-		fprintf(stderr, "lttsync: %s: %s\n", path, strerror(errno));
+		fprintf(stderr, "lttsync: %s: %s\n", cli_safe(path), strerror(errno));
 		return CLI_EXIT_ERROR;
 	}
 	rc = cli_read_messages(s, in, path, err, sizeof(err));

@@ -5,5 +5,5 @@ lttsync_SOURCES = cli/main.c cli/options.c cli/options.h \
 	cli/inputs.c cli/inputs.h cli/matches_out.c cli/matches_out.h \
 	cli/messages_csv.c cli/messages_csv.h \
 	cli/report.c cli/report.h cli/atomic_file.c cli/atomic_file.h \
-	cli/write.c cli/write.h
+	cli/safe_text.c cli/safe_text.h cli/write.c cli/write.h
 lttsync_LDADD = correct/libcorrect.la liblttsync.la $(BABELTRACE2_LIBS) $(GLIB_LIBS)

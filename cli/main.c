@@ -4,6 +4,7 @@
  * the transform onto the reference clock. See doc/lttsync.1.
  */
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -15,10 +16,11 @@
 #include "options.h"
 #include "report.h"
 #include "write.h"
+#include "safe_text.h"
 
 static int fail(const char *what, const char *detail)
 {
-	fprintf(stderr, "lttsync: %s: %s\n", what, detail);
+	fprintf(stderr, "lttsync: %s: %s\n", cli_safe(what), cli_safe(detail));
 	return CLI_EXIT_ERROR;
 }
 
@@ -59,6 +61,35 @@ static int write_report(const struct report *r, const struct cli_options *o)
 	return 0;
 }
 
+/* Did any message reach the hulls? A lone host with no message is its
+ * own reference, yet nothing was synchronized. */
+static bool messages_in(lttsync_session *s)
+{
+	uint64_t n = 0;
+
+	lttsync_session_get_counter(&n, s, LTTSYNC_COUNTER_MESSAGES);
+	return n > 0;
+}
+
+/*
+ * Retransmissions make about 1 % of packet events ambiguous; far more
+ * means packets seen twice: two traces of one machine's same traffic (a
+ * copy of a trace, a corrected copy next to the original). Say so,
+ * since the only other sign is a disconnected host.
+ */
+static void note_ambiguous(lttsync_session *s)
+{
+	uint64_t packets = 0, ambiguous = 0;
+
+	lttsync_session_get_counter(&packets, s, LTTSYNC_COUNTER_PACKETS);
+	lttsync_session_get_counter(&ambiguous, s, LTTSYNC_COUNTER_AMBIGUOUS);
+	if (ambiguous && ambiguous >= packets / 10)
+		fprintf(stderr, "lttsync: note: %ju of %ju packet events dropped "
+			"as ambiguous (their key seen twice in one direction): "
+			"is some traffic traced twice, e.g. a trace and its "
+			"copy?\n", (uintmax_t)ambiguous, (uintmax_t)packets);
+}
+
 /* Report, then the exit status: 2 when anything stayed unsynchronized. */
 static int report(lttsync_session *s, const struct cli_options *o,
 		  bool degraded)
@@ -75,6 +106,7 @@ static int report(lttsync_session *s, const struct cli_options *o,
 		report_free(&r);
 		return rc;
 	}
+	note_ambiguous(s);
 	rc = write_report(&r, o);
 	if (!rc && o->matches_out)
 		rc = cli_write_matches(s, o->matches_out);
@@ -84,10 +116,11 @@ static int report(lttsync_session *s, const struct cli_options *o,
 		rc = written == CLI_EXIT_ERROR ? written : 0;
 		degraded |= written == CLI_EXIT_UNSYNCED;
 	}
-	if (!rc && (!report_all_synchronized(&r) || degraded)) {
-		fprintf(stderr, "lttsync: %s\n", r.n_hosts
-			? "some hosts or traces could not be synchronized"
-			: "no message in the input");
+	if (!rc && !messages_in(s)) {
+		fprintf(stderr, "lttsync: no message in the input\n");
+		rc = CLI_EXIT_UNSYNCED;
+	} else if (!rc && (!report_all_synchronized(&r) || degraded)) {
+		fprintf(stderr, "lttsync: some hosts or traces could not be synchronized\n");
 		rc = CLI_EXIT_UNSYNCED;
 	}
 	report_free(&r);

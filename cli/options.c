@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <lttsync/lttsync.h>
 
@@ -169,6 +170,40 @@ static int parse_one(int opt, struct cli_options *out)
 	}
 }
 
+/* The folder part of a path, resolved, then its last name. */
+static char *canonical(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	char *dir = slash ? strndup(path, slash == path ? 1 : (size_t)(slash - path))
+			  : strdup(".");
+	char *real = dir ? realpath(dir, NULL) : NULL, *out = NULL;
+
+	if (real && (out = malloc(strlen(real) + strlen(path) + 2)))
+		sprintf(out, "%s/%s", real, slash ? slash + 1 : path);
+	free(dir);
+	free(real);
+	return out;
+}
+
+/* Do two output paths name one file (then one output would be lost)? */
+static bool same_file(const char *a, const char *b)
+{
+	struct stat sa, sb;
+	char *ca, *cb;
+	bool same;
+
+	if (strcmp(a, b) == 0)
+		return true;
+	if (stat(a, &sa) == 0 && stat(b, &sb) == 0)
+		return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+	ca = canonical(a);
+	cb = canonical(b);
+	same = ca && cb && strcmp(ca, cb) == 0;
+	free(ca);
+	free(cb);
+	return same;
+}
+
 /* A PATH also named by --host is read once, with that host. */
 static void add_path(struct cli_options *out, const char *path)
 {
@@ -207,6 +242,8 @@ int cli_parse_options(int argc, char **argv, struct cli_options *out)
 		return usage_error("%s", "give trace folders (PATH...) or --messages FILE");
 	if (out->write_dir && !out->n_inputs)
 		return usage_error("%s", "--write needs trace folders (PATH...)");
+	if (out->output && out->matches_out && same_file(out->output, out->matches_out))
+		return usage_error("%s", "--output and --matches-out name the same file");
 	return -1;
 }
 

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "report.h"
+#include "safe_text.h"
 
 /* ---- building ---------------------------------------------------------- */
 
@@ -351,12 +352,17 @@ static void print_text_traces(const struct report *r, FILE *fp)
 	for (size_t i = 0; i < r->n_traces; i++) {
 		const struct report_trace *t = &r->traces[i];
 
+		/* A failed trace's message names its path already. */
+		bool named = t->status && !strncmp(t->message, t->path, strlen(t->path));
+
 		fprintf(fp, "%-16s %12" PRIu64 " %12" PRIu64 " %10" PRIu64 "  %s%s%s\n",
 			t->has_host ? name_of(r, t->host) : "-",
 			t->stat[LTTSYNC_TRACE_STAT_EVENTS],
 			t->stat[LTTSYNC_TRACE_STAT_NETWORK_EVENTS],
-			t->stat[LTTSYNC_TRACE_STAT_PACKETS], t->path,
-			t->status ? ": " : "", t->status ? t->message : "");
+			t->stat[LTTSYNC_TRACE_STAT_PACKETS],
+			named ? "" : cli_safe(t->path),
+			t->status && !named ? ": " : "",
+			t->status ? cli_safe(t->message) : "");
 	}
 	fputc('\n', fp);
 }

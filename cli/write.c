@@ -29,6 +29,7 @@
 #include "correct.h"
 #include "options.h"
 #include "write.h"
+#include "safe_text.h"
 
 typedef struct writer {
 	lttsync_session *s;
@@ -44,10 +45,10 @@ static void print_bt_error(const char *what)
 {
 	const bt_error *e = bt_current_thread_take_error();
 
-	fprintf(stderr, "lttsync: %s", what);
+	fprintf(stderr, "lttsync: %s", cli_safe(what));
 	for (uint64_t i = 0; e && i < bt_error_get_cause_count(e); i++)
-		fprintf(stderr, ": %s",
-			bt_error_cause_get_message(bt_error_borrow_cause_by_index(e, i)));
+		fprintf(stderr, ": %s", cli_safe(bt_error_cause_get_message(
+						bt_error_borrow_cause_by_index(e, i))));
 	fputc('\n', stderr);
 	if (e)
 		bt_error_release(e);
@@ -185,16 +186,24 @@ static void remove_tree(const char *path)
 	nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
 }
 
-/* A host name as a folder name: no '/', no leading '.'. */
+/*
+ * A host name as a folder name: '/', '%' and a leading '.' written as
+ * %2F, %25, %2E, so that distinct names give distinct folders ("a/b" is
+ * a%2Fb, never "a_b"'s).
+ */
 static char *folder_name(const char *host, size_t index, size_t count)
 {
-	char *name = count > 1 ? g_strdup_printf("%s-%zu", host, index + 1)
-			       : g_strdup(host);
+	GString *name = g_string_new(NULL);
 
-	g_strdelimit(name, "/", '_');
-	if (name[0] == '.')
-		name[0] = '_';
-	return name;
+	for (const char *c = host; *c; c++) {
+		if (*c == '/' || *c == '%' || (c == host && *c == '.'))
+			g_string_append_printf(name, "%%%02X", (unsigned char)*c);
+		else
+			g_string_append_c(name, *c);
+	}
+	if (count > 1)
+		g_string_append_printf(name, "-%zu", index + 1);
+	return g_string_free(name, FALSE);
 }
 
 static size_t host_trace_count(lttsync_session *s, lttsync_host_id h)
@@ -231,7 +240,7 @@ static bool write_into_place(const writer *w, const char *in, const char *final,
 	bool ok = false;
 
 	if (!g_mkdtemp(tmp)) {
-		fprintf(stderr, "lttsync: --write: %s: %s\n", w->outdir, strerror(errno));
+		fprintf(stderr, "lttsync: --write: %s: %s\n", cli_safe(w->outdir), strerror(errno));
 		g_free(tmp);
 		return false;
 	}
@@ -239,7 +248,7 @@ static bool write_into_place(const writer *w, const char *in, const char *final,
 	if (write_one(w, in, trace, tf)) {
 		ok = rename(trace, final) == 0;
 		if (!ok)
-			fprintf(stderr, "lttsync: --write: %s: %s\n", final, strerror(errno));
+			fprintf(stderr, "lttsync: --write: %s: %s\n", cli_safe(final), strerror(errno));
 	}
 	if (!ok)
 		remove_tree(trace);
@@ -261,14 +270,14 @@ static int write_trace(const writer *w, lttsync_trace_id t)
 
 	if (lttsync_session_get_trace_host(&h, s, t) != LTTSYNC_OK ||
 	    lttsync_session_get_host_transform(&tf, s, h) != LTTSYNC_OK) {
-		fprintf(stderr, "lttsync: --write: %s: not synchronized, not written\n", in);
+		fprintf(stderr, "lttsync: --write: %s: not synchronized, not written\n", cli_safe(in));
 		return CLI_EXIT_UNSYNCED;
 	}
 	name = folder_name(lttsync_session_get_host_name(s, h),
 			   host_trace_index(s, h, t), host_trace_count(s, h));
 	final = g_build_filename(w->outdir, name, NULL);
 	if (g_file_test(final, G_FILE_TEST_EXISTS)) {
-		fprintf(stderr, "lttsync: --write: %s exists; not overwritten\n", final);
+		fprintf(stderr, "lttsync: --write: %s exists; not overwritten\n", cli_safe(final));
 		rc = CLI_EXIT_ERROR;
 	} else if (!write_into_place(w, in, final, tf)) {
 		rc = CLI_EXIT_ERROR;
@@ -285,7 +294,7 @@ int cli_write_traces(lttsync_session *s, const char *outdir)
 	int rc = 0;
 
 	if (g_mkdir_with_parents(outdir, 0777) != 0) {
-		fprintf(stderr, "lttsync: --write: %s: %s\n", outdir, strerror(errno));
+		fprintf(stderr, "lttsync: --write: %s: %s\n", cli_safe(outdir), strerror(errno));
 		return CLI_EXIT_ERROR;
 	}
 	if ((rc = writer_init(&w)) == 0) {

@@ -86,6 +86,18 @@ static const char *json_string(JsonObject *o, const char *name)
 	return json_node_get_string(n);
 }
 
+static const char *const transform_members[] = { "slope", "pivot_ns",
+						 "pivot_ref_ns", NULL };
+
+/* Is member `name` of o present but not a string? */
+static bool not_string(JsonObject *o, const char *name)
+{
+	JsonNode *n = json_object_get_member(o, name);
+
+	return n && !JSON_NODE_HOLDS_NULL(n) &&
+	       (!JSON_NODE_HOLDS_VALUE(n) || json_node_get_value_type(n) != G_TYPE_STRING);
+}
+
 /* One element of "hosts"; hosts without a transform are skipped. */
 static bool report_host(correct_config *config, JsonNode *node,
 			const char *path, char *err, size_t size)
@@ -99,11 +111,20 @@ static bool report_host(correct_config *config, JsonNode *node,
 	slope = json_string(o, "slope");
 	pivot = json_string(o, "pivot_ns");
 	pivot_ref = json_string(o, "pivot_ref_ns");
-	if (!slope && !pivot && !pivot_ref)
+	if (!slope && !pivot && !pivot_ref && !not_string(o, "slope") &&
+	    !not_string(o, "pivot_ns") && !not_string(o, "pivot_ref_ns"))
 		return true; /* unsynchronized: no transform */
+	for (const char *const *m = transform_members; *m; m++)
+		if (not_string(o, *m))
+			return fail(err, size, "%s: host `%s`: `%s` is not a string "
+				    "(lttsync writes it as a string: a JSON number "
+				    "would lose digits)", path, host, *m);
 	if (!slope || !pivot || !pivot_ref)
 		return fail(err, size,
 			    "%s: host `%s` lacks slope, pivot_ns or pivot_ref_ns", path, host);
+	/* Two transforms for one name: which one is meant is unknown. */
+	if (g_hash_table_contains(config->by_host, host))
+		return fail(err, size, "%s: host `%s` appears twice", path, host);
 	return add_host(config, host, slope, pivot, pivot_ref, err, size);
 }
 

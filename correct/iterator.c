@@ -142,13 +142,22 @@ static stream_state *stream_state_new(correct_iter *ci, upstream *u,
 	const lttsync_transform *xf = correct_config_lookup(ci->config, host);
 	stream_state *s;
 
+	if (clock && !xf && !host) {
+		BT_CURRENT_THREAD_ERROR_APPEND_CAUSE_FROM_MESSAGE_ITERATOR(
+			ci->self,
+			"trace `%s` has no hostname in its environment: name its "
+			"host with the `host` parameter",
+			bt_trace_get_name(trace) && bt_trace_get_name(trace)[0]
+				? bt_trace_get_name(trace) : "(unnamed)");
+		return NULL;
+	}
 	if (clock && !xf) {
 		BT_CURRENT_THREAD_ERROR_APPEND_CAUSE_FROM_MESSAGE_ITERATOR(
 			ci->self,
 			"trace `%s` (hostname `%s`): no transform for this host; "
 			"name it with the `host` parameter or add it to the report",
 			bt_trace_get_name(trace) ? bt_trace_get_name(trace) : "?",
-			host ? host : "none");
+			host);
 		return NULL;
 	}
 	s = g_new0(stream_state, 1);

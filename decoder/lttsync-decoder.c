@@ -20,6 +20,7 @@
 #include <string.h>
 #include <signal.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -46,6 +47,8 @@ typedef struct writer {
 	int failed;     /* stdout is gone: stop decoding */
 	char *spool;    /* bytes not yet written, from spool[head] to spool[tail] */
 	size_t head, tail, cap;
+	uint8_t clock[16]; /* the trace's clock UUID, if has_clock */
+	bool has_clock;
 } writer;
 
 /* Write what the pipe takes now of c[0..n): how much it took. */
@@ -183,13 +186,30 @@ static void flush_batch(writer *w)
 static int on_begin(void *user, const char *hostname)
 {
 	writer *w = user;
-	uint8_t has = hostname != NULL;
 	size_t n = hostname ? strlen(hostname) : 0;
+	char *rec;
 
-	if (n > LSYNC_WIRE_MAX_PAYLOAD - 1)
-		n = LSYNC_WIRE_MAX_PAYLOAD - 1;
-	put_record(w, LSYNC_WIRE_BEGIN, &has, 1, hostname, n);
+	if (n > LSYNC_WIRE_MAX_PAYLOAD - 18)
+		n = LSYNC_WIRE_MAX_PAYLOAD - 18;
+	/* has_host, the name, then NUL and the clock UUID when known. */
+	rec = malloc(n + 18);
+	if (!rec)
+		return LTTSYNC_ERROR_NO_MEMORY;
+	rec[0] = hostname != NULL;
+	memcpy(rec + 1, hostname ? hostname : "", n);
+	rec[n + 1] = '\0';
+	memcpy(rec + n + 2, w->clock, 16);
+	put_record(w, LSYNC_WIRE_BEGIN, rec, w->has_clock ? n + 18 : n + 1, NULL, 0);
+	free(rec);
 	return w->failed ? LTTSYNC_ERROR_IO : 0;
+}
+
+static void on_clock(void *user, const uint8_t uuid[16])
+{
+	writer *w = user;
+
+	memcpy(w->clock, uuid, 16);
+	w->has_clock = true;
 }
 
 static int on_packet(void *user, const lttsync_packet *p)
@@ -269,17 +289,31 @@ static void limit_memory(unsigned long long bytes)
 }
 #endif
 
+/*
+ * A decoder outliving the process that reads it would only burn a core
+ * (babeltrace2 may spin forever on corrupt metadata): it is killed when
+ * its parent dies, and exits at once if that already happened.
+ */
+static void die_with_parent(void)
+{
+	pid_t parent = getppid();
+
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) == 0 && getppid() != parent)
+		_exit(3);
+}
+
 int main(int argc, char **argv)
 {
 	static writer w;
 	lsync_wire_hello hello = { LSYNC_WIRE_MAGIC, LSYNC_WIRE_VERSION,
 				   sizeof(lttsync_packet), sizeof(lsync_decode_stats) };
-	lsync_decode_callbacks cb = { on_begin, on_packet, on_progress, &w };
+	lsync_decode_callbacks cb = { on_begin, on_packet, on_progress, &w, on_clock };
 	lsync_wire_end end = { 0 };
 	char err[LSYNC_ERROR_MAX] = "";
 	struct stat out;
 	int arg = 1;
 
+	die_with_parent();
 	if (argc == 4 && strcmp(argv[1], LSYNC_DECODER_OPT_LIMIT) == 0) {
 		limit_memory(strtoull(argv[2], NULL, 10));
 		arg = 3;

@@ -49,6 +49,20 @@ lttsync_status lsync_error(lttsync_session *session, lttsync_status status,
 	return status;
 }
 
+lttsync_status lsync_error_const(const lttsync_session *session,
+				 lttsync_status status, const char *fmt, ...)
+{
+	lttsync_session *s = (lttsync_session *)session;
+	va_list ap;
+
+	if (!s)
+		return status;
+	va_start(ap, fmt);
+	vsnprintf(s->error, sizeof(s->error), fmt, ap);
+	va_end(ap);
+	return status;
+}
+
 void lsync_clear_error(lttsync_session *session)
 {
 	if (session)

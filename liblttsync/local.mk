@@ -26,6 +26,7 @@ liblttsync_internal_la_SOURCES = \
 	liblttsync/read/decode.c liblttsync/read/decode.h \
 	liblttsync/read/decode_internal.h liblttsync/read/decode_fields.c \
 	liblttsync/sync/match.c liblttsync/sync/match.h \
+	liblttsync/sync/tombstones.c liblttsync/sync/tombstones.h \
 	liblttsync/sync/hull.c liblttsync/sync/hull.h \
 	liblttsync/sync/pair.c liblttsync/sync/pair.h \
 	liblttsync/sync/graph.c liblttsync/sync/graph.h \

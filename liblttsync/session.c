@@ -305,12 +305,18 @@ LTTSYNC_API lttsync_status lttsync_session_get_trace_host(lttsync_host_id *out,
 	uint32_t host;
 
 	if (!s || !out)
-		return LTTSYNC_ERROR_INVALID_ARGUMENT;
+		return lsync_error_const(s, LTTSYNC_ERROR_INVALID_ARGUMENT,
+					 "get_trace_host: NULL argument");
 	if (trace >= s->traces->len)
-		return LTTSYNC_ERROR_NOT_FOUND;
+		return lsync_error_const(s, LTTSYNC_ERROR_NOT_FOUND, "get_trace_host: "
+					 "no trace %u (the session has %u)", trace,
+					 s->traces->len);
 	host = g_array_index(s->traces, lsync_trace, trace).host;
 	if (host == LSYNC_NO_HOST)
-		return LTTSYNC_ERROR_NOT_AVAILABLE;
+		return lsync_error_const(s, LTTSYNC_ERROR_NOT_AVAILABLE,
+					 "get_trace_host: trace %u has no host (reading "
+					 "it failed before its identity)", trace);
+	lsync_clear_error((lttsync_session *)s);
 	*out = host;
 	return LTTSYNC_OK;
 }

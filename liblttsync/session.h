@@ -38,11 +38,17 @@ typedef struct lsync_trace {
 typedef struct lsync_host {
 	char *name;
 	int64_t ts_min, ts_max;   /* range of timestamps seen, for the pivot */
+	bool has_clock;           /* a trace of the host named its clock: */
+	uint8_t clock[16];        /* that clock's UUID */
+	uint32_t clock_trace;     /* and that trace */
 } lsync_host;
 
 /* What reading trace folders keeps across calls (read/). */
 typedef struct lsync_reading {
-	GHashTable *trace_folders; /* "dev:ino" of the trace folders read */
+	bool active;              /* in read_trace_paths (its progress callback
+				   * must not read again: refused) */
+	GHashTable *trace_folders; /* "dev:ino" of the trace folders read;
+				    * "metadata:SHA-256" -> trace id + 1 */
 	unsigned jobs;            /* 0: decode in this process; else worker processes */
 	/* Leads of the hosts' clocks, for merging readers (leads.c). */
 	int64_t *leads;           /* per host, NULL until computed */

@@ -18,7 +18,7 @@ HULL_TESTLIB = tests/unit/hull_testlib.c tests/unit/hull_testlib.h
 unit_tests = tests/unit/test_transform tests/unit/test_transform_parse \
 	tests/unit/test_hull tests/unit/test_hull_brute \
 	tests/unit/test_hull_large tests/unit/test_match tests/unit/test_graph \
-	tests/unit/test_leads
+	tests/unit/test_leads tests/unit/test_eviction
 tests_unit_test_hull_SOURCES = tests/unit/test_hull.c $(HULL_TESTLIB)
 tests_unit_test_hull_brute_SOURCES = tests/unit/test_hull_brute.c \
 	$(HULL_TESTLIB)
@@ -27,7 +27,9 @@ tests_unit_test_hull_large_SOURCES = tests/unit/test_hull_large.c \
 tests_unit_test_leads_SOURCES = tests/unit/test_leads.c $(TESTFILES)
 
 api_tests = tests/api/test_session tests/api/test_groundtruth \
-	tests/api/test_precision
+	tests/api/test_precision tests/api/test_api_errors
+tests_api_test_api_errors_SOURCES = tests/api/test_api_errors.c $(TESTFILES)
+tests_api_test_api_errors_LDADD = liblttsync.la $(CRITERION_LIBS) $(GLIB_LIBS)
 tests_api_test_session_LDADD = $(API_LDADD)
 tests_api_test_groundtruth_SOURCES = tests/api/test_groundtruth.c $(SIMULATE)
 tests_api_test_groundtruth_LDADD = $(API_LDADD)

@@ -475,7 +475,9 @@ LTTSYNC_API lttsync_status lttsync_session_set_read_jobs(lttsync_session *sessio
  * @param session the session.
  * @param path a folder.
  * @param host host name for every trace found, or NULL.
- * @param progress called during reading, or NULL.
+ * @param progress called during reading, or NULL. It must not read
+ *        traces into the same session (such a call is refused with
+ *        #LTTSYNC_ERROR_INVALID_ARGUMENT) nor destroy it.
  * @param user_data passed to progress.
  * @return #LTTSYNC_OK when at least one trace was found (check each
  *         trace's status; all may have been read before),
@@ -519,7 +521,9 @@ LTTSYNC_API lttsync_status lttsync_session_read_traces(size_t *out_count,
  *        traces found at the path of the same index.
  * @param n the number of paths.
  * @param progress called during reading (from the calling thread), or
- *        NULL.
+ *        NULL. It must not read traces into the same session (such a
+ *        call is refused with #LTTSYNC_ERROR_INVALID_ARGUMENT) nor
+ *        destroy it.
  * @param user_data passed to progress.
  * @return #LTTSYNC_OK when at least one trace was found at every path
  *         (check each trace's status; all may have been read before);

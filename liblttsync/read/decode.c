@@ -21,6 +21,7 @@
  * per thread, taken into our message and released before returning.
  */
 #include "decode_internal.h"
+#include "errors.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -121,14 +122,53 @@ static void append_text(char *err, size_t size, size_t *used, const char *sep,
  * comp-addr=...") repeat them with addresses; one is shown only when
  * there is nothing else.
  */
-static void append_bt_error(char *err, size_t size)
+/*
+ * A cause's text with the trace folder's absolute path `abs` (NULL: none)
+ * made relative to it: babeltrace2 names the folder and each stream file
+ * by absolute path, several times, which hid the reason of a trace deep
+ * in the file system behind its path repeated.
+ */
+static char *relative_to(const char *msg, const char *abs)
+{
+	GString *out = g_string_new(NULL);
+	size_t n = abs ? strlen(abs) : 0;
+	const char *at;
+
+	if (!msg)
+		msg = "?";
+	while (n && (at = strstr(msg, abs))) {
+		g_string_append_len(out, msg, at - msg);
+		msg = at + n;
+		if (*msg == '/')
+			msg++;
+		else
+			g_string_append_c(out, '.');
+	}
+	g_string_append(out, msg);
+	return g_string_free(out, FALSE);
+}
+
+static void append_cause(char *err, size_t size, size_t *used, const char *sep,
+			 const bt_error_cause *c, const char *abs)
+{
+	char *msg = relative_to(bt_error_cause_get_message(c), abs);
+
+	append_text(err, size, used, sep, msg);
+	g_free(msg);
+}
+
+/* append_bt_error() for the trace at `path`: paths inside it shortened. */
+static void append_bt_error_in(char *err, size_t size, const char *path)
 {
 	const bt_error *e = bt_current_thread_take_error();
+	char *abs = path ? realpath(path, NULL) : NULL;
 	size_t used, shown = 0;
 	uint64_t n;
 
-	if (!e)
+	if (!e) {
+		free(abs);
 		return;
+	}
 	n = bt_error_get_cause_count(e);
 	if (err && size) {
 		used = strlen(err);
@@ -136,14 +176,19 @@ static void append_bt_error(char *err, size_t size)
 			const bt_error_cause *c = bt_error_borrow_cause_by_index(e, i);
 
 			if (bt_error_cause_get_actor_type(c) != BT_ERROR_CAUSE_ACTOR_TYPE_UNKNOWN)
-				append_text(err, size, &used, shown++ ? "; " : ": ",
-					    bt_error_cause_get_message(c));
+				append_cause(err, size, &used, shown++ ? "; " : ": ", c, abs);
 		}
 		if (!shown && n)
-			append_text(err, size, &used, ": ", bt_error_cause_get_message(
-						bt_error_borrow_cause_by_index(e, 0)));
+			append_cause(err, size, &used, ": ",
+				     bt_error_borrow_cause_by_index(e, 0), abs);
 	}
 	bt_error_release(e);
+	free(abs);
+}
+
+static void append_bt_error(char *err, size_t size)
+{
+	append_bt_error_in(err, size, NULL);
 }
 
 /* ---- emitting ---------------------------------------------------------- */
@@ -173,6 +218,15 @@ static void begin_trace(trace_ctx *ctx, const bt_stream *stream)
 
 	if (ctx->begun)
 		return;
+	if (ctx->cb->clock) {
+		const bt_clock_class *cc =
+			bt_stream_class_borrow_default_clock_class_const(
+				bt_stream_borrow_class_const(stream));
+		bt_uuid uuid = cc ? bt_clock_class_get_uuid(cc) : NULL;
+
+		if (uuid)
+			ctx->cb->clock(ctx->cb->user, uuid);
+	}
 	v = bt_trace_borrow_environment_entry_value_by_name_const(
 		bt_stream_borrow_trace_const(stream), "hostname");
 	begin_named(ctx, v && bt_value_is_string(v) ? bt_value_string_get(v) : NULL);
@@ -499,7 +553,7 @@ static lttsync_status add_source(bt_graph *graph,
 	}
 	lsync_decode_fail(err, size, LTTSYNC_ERROR_FORMAT,
 			  "%s: cannot open as a CTF trace", path);
-	append_bt_error(err, size);
+	append_bt_error_in(err, size, path);
 	return LTTSYNC_ERROR_FORMAT;
 }
 
@@ -573,7 +627,7 @@ static lttsync_status step_status(bt_graph_run_once_status st, trace_ctx *ctx,
 	}
 	lsync_decode_fail(err, size, LTTSYNC_ERROR_FORMAT,
 			  "%s: corrupt or truncated stream", path);
-	append_bt_error(err, size);
+	append_bt_error_in(err, size, path);
 	return LTTSYNC_ERROR_FORMAT;
 }
 
@@ -654,7 +708,7 @@ struct lsync_decoder {
 	bt_graph *graph;
 	bool done;              /* nothing more to run */
 	lttsync_status status;  /* the first failure */
-	char err[256];          /* its message */
+	char err[LSYNC_ERROR_MAX]; /* its message */
 };
 
 /*
@@ -771,6 +825,44 @@ lttsync_status lsync_decoder_close(lsync_decoder *d, char *err, size_t size)
  * not exist or cannot be read is IO; a folder without a `metadata` file
  * is not a trace (FORMAT).
  */
+static const char *special_kind(mode_t m)
+{
+	if (S_ISFIFO(m))
+		return "a FIFO";
+	if (S_ISCHR(m) || S_ISBLK(m))
+		return "a device";
+	if (S_ISSOCK(m))
+		return "a socket";
+	return NULL;
+}
+
+/*
+ * babeltrace2 skips a stream "file" that is a FIFO, a device or a socket
+ * without a word, and the trace would count only its other streams: such
+ * an entry fails the trace instead, named. (Hidden entries are not
+ * babeltrace2's streams.)
+ */
+static lttsync_status check_entries(const char *path, char *err, size_t size)
+{
+	GDir *d = g_dir_open(path, 0, NULL);
+	const char *name, *kind = NULL;
+	lttsync_status rc = LTTSYNC_OK;
+	struct stat st;
+
+	while (d && !kind && (name = g_dir_read_name(d))) {
+		char *child = g_build_filename(path, name, NULL);
+
+		if (name[0] != '.' && stat(child, &st) == 0 && (kind = special_kind(st.st_mode)))
+			rc = lsync_decode_fail(err, size, LTTSYNC_ERROR_FORMAT,
+					       "%s: %s is %s, not a stream file: "
+					       "the trace is not read", path, name, kind);
+		g_free(child);
+	}
+	if (d)
+		g_dir_close(d);
+	return rc;
+}
+
 static lttsync_status check_folder(const char *path, char *err, size_t size)
 {
 	struct stat st;
@@ -798,7 +890,7 @@ static lttsync_status check_folder(const char *path, char *err, size_t size)
 		return lsync_decode_fail(err, size, LTTSYNC_ERROR_IO, "%s/metadata: %s", path,
 			    strerror(errno));
 	close(fd);
-	return LTTSYNC_OK;
+	return check_entries(path, err, size);
 }
 
 /*

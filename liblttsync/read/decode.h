@@ -65,12 +65,16 @@ typedef int (*lsync_decode_begin_fn)(void *user, const char *hostname);
 typedef int (*lsync_decode_packet_fn)(void *user, const lttsync_packet *p);
 /* Called every so often with the number of events read so far. */
 typedef void (*lsync_decode_progress_fn)(void *user, uint64_t events);
+/* Receives the UUID of the trace's clock, when it has one, once, just
+ * before begin: traces of one host name must share a clock. */
+typedef void (*lsync_decode_clock_fn)(void *user, const uint8_t uuid[16]);
 
 typedef struct lsync_decode_callbacks {
 	lsync_decode_begin_fn begin;       /* hostname NULL when the env has none */
 	lsync_decode_packet_fn packet;
 	lsync_decode_progress_fn progress; /* may be NULL */
 	void *user;
+	lsync_decode_clock_fn clock;       /* may be NULL */
 } lsync_decode_callbacks;
 
 /*

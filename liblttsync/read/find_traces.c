@@ -17,6 +17,13 @@
  * in a second pass. Entries are taken in name order so the path kept
  * never depends on readdir order. Subfolders that cannot be read are
  * skipped: one unreadable corner should not hide the other traces.
+ *
+ * What the walk never enters: a link to a folder that holds the searched
+ * path (`/`, `..`, a parent: behind it is the whole machine, or the tree
+ * already walked), and the kernel's pseudo file systems (/proc, /sys,
+ * /dev/pts, cgroup, debugfs, tracefs: no trace there, and files that
+ * block or never end). Only regular files are opened, to read their
+ * first 4 bytes.
  */
 #include "decode_internal.h"
 
@@ -25,8 +32,10 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 
 #include <glib.h>
 
@@ -39,7 +48,44 @@ typedef struct walk {
 	GHashTable *visited;       /* set of dir_id: folders walked for traces */
 	GHashTable *visited_links; /* set of dir_id: folders searched for links */
 	GPtrArray *traces;         /* of char *, owned */
+	char *root;                /* the searched path, resolved (or NULL) */
 } walk;
+
+/* The kernel's pseudo file systems (statfs magic numbers, linux/magic.h). */
+static bool pseudo_fs(const char *dir)
+{
+	static const unsigned long magic[] = {
+		0x9fa0,     /* proc */
+		0x62656572, /* sysfs */
+		0x1cd1,     /* devpts */
+		0x27e0eb,   /* cgroup */
+		0x63677270, /* cgroup2 */
+		0x64626720, /* debugfs */
+		0x74726163, /* tracefs */
+		0x73636673, /* securityfs */
+		0xcafe4a11, /* bpf */
+	};
+	struct statfs fs;
+
+	if (statfs(dir, &fs) != 0)
+		return false;
+	for (size_t i = 0; i < G_N_ELEMENTS(magic); i++)
+		if ((unsigned long)fs.f_type == magic[i])
+			return true;
+	return false;
+}
+
+/* Does the link's target folder hold the searched path (or is it)? */
+static bool holds_root(const walk *w, const char *link)
+{
+	char *target = realpath(link, NULL);
+	size_t n = target ? strlen(target) : 0;
+	bool yes = target && w->root && strncmp(w->root, target, n) == 0 &&
+		   (w->root[n] == '\0' || w->root[n] == '/' || n == 1);
+
+	free(target);
+	return yes;
+}
 
 static guint dir_id_hash(gconstpointer p)
 {
@@ -165,7 +211,7 @@ static void walk_folders(walk *w, const char *dir, const struct stat *st,
 {
 	GPtrArray *names;
 
-	if (!first_visit(w->visited, st))
+	if (!first_visit(w->visited, st) || pseudo_fs(dir))
 		return;
 	if (is_trace_folder(dir)) {
 		g_ptr_array_add(w->traces, g_strdup(dir));
@@ -177,7 +223,7 @@ static void walk_folders(walk *w, const char *dir, const struct stat *st,
 		struct stat cst;
 
 		if ((follow ? stat(child, &cst) : lstat(child, &cst)) == 0 &&
-		    S_ISDIR(cst.st_mode))
+		    S_ISDIR(cst.st_mode) && !(follow && holds_root(w, child)))
 			walk_folders(w, child, &cst, follow);
 		g_free(child);
 	}
@@ -203,7 +249,7 @@ static void walk_links(walk *w, const char *dir, const struct stat *st)
 		if (child && S_ISDIR(cst.st_mode))
 			walk_links(w, child, &cst);
 		else if (child && S_ISLNK(cst.st_mode) && stat(child, &target) == 0 &&
-			 S_ISDIR(target.st_mode))
+			 S_ISDIR(target.st_mode) && !holds_root(w, child))
 			walk_folders(w, child, &target, true);
 		g_free(child);
 	}
@@ -252,6 +298,7 @@ lttsync_status lsync_find_traces(const char *path,
 	w.visited_links = g_hash_table_new_full(dir_id_hash, dir_id_equal,
 						g_free, NULL);
 	w.traces = g_ptr_array_new_with_free_func(g_free);
+	w.root = realpath(path, NULL);
 	walk_folders(&w, path, &st, false);
 	walk_links(&w, path, &st);
 	g_ptr_array_sort(w.traces, compare_names);
@@ -260,6 +307,7 @@ lttsync_status lsync_find_traces(const char *path,
 	g_ptr_array_free(w.traces, TRUE);
 	g_hash_table_destroy(w.visited);
 	g_hash_table_destroy(w.visited_links);
+	free(w.root);
 	if (rc < 0)
 		return lsync_decode_fail(err, err_size, (lttsync_status)rc,
 			    "%s: stopped by the callback", path);

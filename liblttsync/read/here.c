@@ -42,6 +42,8 @@ typedef struct here_trace {
 	lsync_decode_callbacks cb; /* the decoder points at it: never moved */
 	lsync_decoder *d;
 	int64_t position;
+	uint8_t clock[16];         /* the trace's clock UUID, if has_clock */
+	bool has_clock;
 	size_t len;                /* packets waiting in buf */
 	lttsync_packet buf[HERE_BATCH];
 } here_trace;
@@ -62,7 +64,15 @@ static int here_begin(void *user, const char *hostname)
 {
 	here_trace *t = user;
 
-	return lsync_job_begin(t->s, t->j, hostname);
+	return lsync_job_begin(t->s, t->j, hostname, t->has_clock ? t->clock : NULL);
+}
+
+static void here_clock(void *user, const uint8_t uuid[16])
+{
+	here_trace *t = user;
+
+	memcpy(t->clock, uuid, 16);
+	t->has_clock = true;
 }
 
 static int here_packet(void *user, const lttsync_packet *p)
@@ -90,7 +100,8 @@ static here_trace *here_open(lttsync_session *s, const lsync_job *j,
 	t->j = j;
 	t->progress = progress;
 	t->user_data = user_data;
-	t->cb = (lsync_decode_callbacks){ here_begin, here_packet, here_progress, t };
+	t->cb = (lsync_decode_callbacks){ here_begin, here_packet, here_progress, t,
+					  here_clock };
 	t->position = INT64_MIN;
 	lsync_decoder_open(&t->d, j->folder, &t->cb,
 			   &lsync_session_trace(s, j->trace)->stats);

@@ -4,12 +4,52 @@
  * workers.c in worker processes): its host declared from its identity,
  * its packets fed to matching, how reading it went recorded.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "reading.h"
 
+static void format_uuid(char out[37], const uint8_t u[16])
+{
+	snprintf(out, 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-"
+		 "%02x%02x%02x%02x%02x%02x", u[0], u[1], u[2], u[3], u[4], u[5],
+		 u[6], u[7], u[8], u[9], u[10], u[11], u[12], u[13], u[14], u[15]);
+}
+
+/*
+ * The traces of one host must share its clock: a second machine under
+ * the same name (a cloned VM, a --host naming the wrong trace) would
+ * have its messages with the first dropped as loopback, and one transform
+ * applied to two clocks. Traces without a clock UUID are not checked.
+ */
+static lttsync_status check_clock(lttsync_session *s, const lsync_job *j,
+				  lttsync_host_id host, const char *name,
+				  const uint8_t *clock)
+{
+	lsync_host *h = &g_array_index(s->hosts, lsync_host, host);
+	char mine[37], theirs[37];
+
+	if (!clock)
+		return LTTSYNC_OK;
+	if (!h->has_clock) {
+		memcpy(h->clock, clock, 16);
+		h->has_clock = true;
+		h->clock_trace = j->trace;
+		return LTTSYNC_OK;
+	}
+	if (!memcmp(h->clock, clock, 16))
+		return LTTSYNC_OK;
+	format_uuid(mine, clock);
+	format_uuid(theirs, h->clock);
+	return lsync_error(s, LTTSYNC_ERROR_INVALID_ARGUMENT,
+			   "%s: host `%s` is already %s's, whose clock differs "
+			   "(UUID %s, not %s): give this trace its own host "
+			   "name (--host NAME=PATH)", j->folder, name,
+			   lsync_session_trace(s, h->clock_trace)->name, mine, theirs);
+}
+
 lttsync_status lsync_job_begin(lttsync_session *s, const lsync_job *j,
-			       const char *hostname)
+			       const char *hostname, const uint8_t *clock)
 {
 	const char *name = j->host ? j->host : hostname;
 	lttsync_host_id host;
@@ -20,6 +60,8 @@ lttsync_status lsync_job_begin(lttsync_session *s, const lsync_job *j,
 				   "%s: the trace has no hostname; name its host "
 				   "(--host NAME=PATH)", j->folder);
 	if ((st = lttsync_session_add_host(&host, s, name)))
+		return st;
+	if ((st = check_clock(s, j, host, name, clock)))
 		return st;
 	lsync_session_trace(s, j->trace)->host = host;
 	return LTTSYNC_OK;

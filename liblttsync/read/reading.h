@@ -17,9 +17,14 @@ typedef struct lsync_job {
 	uint32_t trace;
 } lsync_job;
 
-/* The trace's identity: declares its host. Sets the session error. */
+/*
+ * The trace's identity: declares its host. `clock`, the UUID of the
+ * trace's clock or NULL, must agree with that of the host's other traces:
+ * one name given to traces of different machines is refused
+ * (INVALID_ARGUMENT). Sets the session error.
+ */
 lttsync_status lsync_job_begin(lttsync_session *s, const lsync_job *j,
-			       const char *hostname);
+			       const char *hostname, const uint8_t *clock);
 
 /* A decoded packet as the session takes it: the job's trace, this
  * library's struct size. */

@@ -46,10 +46,51 @@ static bool already_read(lttsync_session *s, const char *folder)
 	return false;
 }
 
+/* Metadata read to compare traces; larger metadata is not compared. */
+#define COPY_CHECK_MAX ((gsize)64 << 20)
+
+/*
+ * A copy of a trace (cp -r, a backup next to the original) has the same
+ * metadata, trace UUID included, and the same packets: read with the
+ * original, every key of that host would be seen twice and dropped as
+ * ambiguous, leaving the host disconnected without a word. The trace
+ * whose metadata is byte for byte that of an earlier one of the session
+ * is therefore not read; returns that earlier trace, or LSYNC_NO_HOST.
+ */
+static uint32_t copy_of(lttsync_session *s, const char *folder, uint32_t trace)
+{
+	char *path = g_build_filename(folder, "metadata", NULL), *key;
+	gchar *text = NULL, *sum;
+	gsize len = 0;
+	struct stat st;
+	gpointer earlier;
+
+	if (stat(path, &st) != 0 || !S_ISREG(st.st_mode) ||
+	    (gsize)st.st_size > COPY_CHECK_MAX ||
+	    !g_file_get_contents(path, &text, &len, NULL)) {
+		g_free(path);
+		return LSYNC_NO_HOST;
+	}
+	g_free(path);
+	sum = g_compute_checksum_for_data(G_CHECKSUM_SHA256, (const guchar *)text, len);
+	g_free(text);
+	key = g_strconcat("metadata:", sum, NULL);
+	g_free(sum);
+	earlier = g_hash_table_lookup(s->read.trace_folders, key);
+	if (earlier) {
+		g_free(key);
+		return GPOINTER_TO_UINT(earlier) - 1;
+	}
+	g_hash_table_insert(s->read.trace_folders, key, GUINT_TO_POINTER(trace + 1));
+	return LSYNC_NO_HOST;
+}
+
 static int found_trace(void *user, const char *folder)
 {
 	struct call *c = user;
 	lsync_job j = { NULL, c->host, 0 };
+	uint32_t original;
+	char *why;
 
 	c->found++;
 	if (already_read(c->s, folder)) {
@@ -59,6 +100,16 @@ static int found_trace(void *user, const char *folder)
 	j.trace = lsync_session_new_trace(c->s, LSYNC_NO_HOST, folder);
 	if (j.trace == LSYNC_NO_HOST)
 		return lsync_error(c->s, LTTSYNC_ERROR_RANGE, "too many traces");
+	original = copy_of(c->s, folder, j.trace);
+	if (original != LSYNC_NO_HOST) {
+		why = g_strdup_printf("%s: a copy of %s (identical metadata, "
+				      "trace UUID included): not read", folder,
+				      lsync_session_trace(c->s, original)->name);
+		j.folder = (char *)folder; /* not kept: the job is settled here */
+		lsync_job_settle(c->s, &j, LTTSYNC_ERROR_INVALID_ARGUMENT, why);
+		g_free(why);
+		return 0;
+	}
 	j.folder = g_strdup(folder);
 	g_array_append_val(c->jobs, j);
 	return 0;
@@ -122,6 +173,29 @@ static lttsync_status decode_all(lttsync_session *s, GArray *jobs,
 	return lsync_here_read(s, j, jobs->len, progress, user_data);
 }
 
+/*
+ * The lines that fit the session's last error, whole, and how many were
+ * left out (so a long list never stops mid-path).
+ */
+static void fit_lines(GString *lines, size_t room)
+{
+	size_t cut, more = 0;
+	char tail[64];
+
+	if (lines->len < room)
+		return;
+	room -= sizeof(tail);
+	cut = room;
+	while (cut > 0 && lines->str[cut] != '\n')
+		cut--;
+	for (size_t i = cut; i < lines->len; i++)
+		more += lines->str[i] == '\n';
+	g_string_truncate(lines, cut);
+	snprintf(tail, sizeof(tail), "%s(and %zu more paths without a trace)",
+		 cut ? "\n" : "", more);
+	g_string_append(lines, tail);
+}
+
 /* The call's status and last error once every trace is read. */
 static lttsync_status call_status(struct call *c, lttsync_status st)
 {
@@ -129,8 +203,10 @@ static lttsync_status call_status(struct call *c, lttsync_status st)
 		return st;
 	if (st)
 		return lsync_error(c->s, st, "%s", lttsync_status_string(st));
-	if (c->first_error)
+	if (c->first_error) {
+		fit_lines(c->path_errors, sizeof(c->s->error));
 		return lsync_error(c->s, c->first_error, "%s", c->path_errors->str);
+	}
 	return LTTSYNC_OK;
 }
 
@@ -141,11 +217,20 @@ LTTSYNC_API lttsync_status lttsync_session_read_trace_paths(size_t *out_count,
 {
 	struct call c = { .s = s };
 	lttsync_status st;
+	size_t first;
 
 	if (out_count)
 		*out_count = 0;
 	if ((st = check_paths(s, paths, hosts, n)))
 		return st;
+	/* From the progress callback: the readers' state (decoders, heap,
+	 * buffers) belongs to the outer call. */
+	if (s->read.active)
+		return lsync_error(s, LTTSYNC_ERROR_INVALID_ARGUMENT, "read_traces: "
+				   "called from its own progress callback (the "
+				   "session is being read)");
+	s->read.active = true;
+	first = s->traces->len;
 	lsync_clear_error(s);
 	c.jobs = g_array_new(FALSE, FALSE, sizeof(lsync_job));
 	c.path_errors = g_string_new(NULL);
@@ -153,9 +238,11 @@ LTTSYNC_API lttsync_status lttsync_session_read_trace_paths(size_t *out_count,
 		st = find_at(&c, paths[i], hosts ? hosts[i] : NULL);
 	if (!st)
 		st = decode_all(s, c.jobs, progress, user_data);
+	/* Copies of a trace, refused before decoding, count too. */
 	if (out_count)
-		*out_count = c.jobs->len;
+		*out_count = s->traces->len - first;
 	st = call_status(&c, st);
+	s->read.active = false;
 	for (size_t i = 0; i < c.jobs->len; i++)
 		g_free(g_array_index(c.jobs, lsync_job, i).folder);
 	g_array_free(c.jobs, TRUE);
@@ -192,7 +279,9 @@ LTTSYNC_API lttsync_status lttsync_session_get_trace_status(const lttsync_sessio
 							lttsync_trace_id trace)
 {
 	if (!s || trace >= s->traces->len)
-		return LTTSYNC_ERROR_NOT_FOUND;
+		return lsync_error_const(s, LTTSYNC_ERROR_NOT_FOUND, "get_trace_status: "
+					 "no trace %u (the session has %u)", trace,
+					 s->traces->len);
 	return g_array_index(s->traces, lsync_trace, trace).status;
 }
 
@@ -226,10 +315,17 @@ LTTSYNC_API lttsync_status lttsync_session_get_trace_stat(uint64_t *out,
 						      lttsync_trace_id trace,
 						      lttsync_trace_stat which)
 {
-	if (!s || !out || (unsigned)which > LTTSYNC_TRACE_STAT_MALFORMED)
-		return LTTSYNC_ERROR_INVALID_ARGUMENT;
+	if (!s || !out)
+		return lsync_error_const(s, LTTSYNC_ERROR_INVALID_ARGUMENT,
+					 "get_trace_stat: NULL argument");
+	if ((unsigned)which > LTTSYNC_TRACE_STAT_MALFORMED)
+		return lsync_error_const(s, LTTSYNC_ERROR_INVALID_ARGUMENT,
+					 "get_trace_stat: no statistic %d", (int)which);
 	if (trace >= s->traces->len)
-		return LTTSYNC_ERROR_NOT_FOUND;
+		return lsync_error_const(s, LTTSYNC_ERROR_NOT_FOUND, "get_trace_stat: "
+					 "no trace %u (the session has %u)", trace,
+					 s->traces->len);
+	lsync_clear_error((lttsync_session *)s);
 	*out = stat_value(&g_array_index(s->traces, lsync_trace, trace).stats,
 			  which);
 	return LTTSYNC_OK;

@@ -9,7 +9,8 @@
  * misread. Every record is a header then `size` payload bytes:
  *
  *   HELLO     lsync_wire_hello                       first record, once
- *   BEGIN     u8 has_host, then the hostname bytes   once, before PACKETS
+ *   BEGIN     u8 has_host, the hostname bytes, and   once, before PACKETS
+ *             when the clock has a UUID: NUL, its 16 bytes
  *   PACKETS   1..LSYNC_WIRE_BATCH lttsync_packet     trace field unused
  *   PROGRESS  u64 events read so far
  *   END       lsync_wire_end, then the message bytes  last record

@@ -31,6 +31,7 @@
 #include <poll.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #ifdef HAVE_CONFIG_H
@@ -75,6 +76,8 @@ typedef struct worker {
 	lsync_decode_stats stats; /* ENDED: the decoder's */
 	uint64_t events;       /* last progress, for stats without END */
 	uint64_t fed;          /* packets fed, likewise */
+	bool reaped;           /* the decoder exited and was waited for: */
+	int wait_status;       /* its status */
 } worker;
 
 typedef struct pool {
@@ -200,14 +203,82 @@ static int start(worker *w, const lttsync_session *s)
 
 /* ---- reading records --------------------------------------------------- */
 
-/* Read exactly n bytes; false on end of stream or error. */
-static bool read_exact(int fd, void *buf, size_t n)
+static void stop(worker *w, lttsync_status st, const char *why);
+
+/* Default seconds a decoder may write nothing before its trace fails. */
+#define DEFAULT_SILENCE_S 120
+/* How often a silent decoder is checked on (ms). */
+#define CHECK_MS 250
+
+static double seconds_since(const struct timespec *t)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (double)(now.tv_sec - t->tv_sec) + (now.tv_nsec - t->tv_nsec) / 1e9;
+}
+
+/* LTTSYNC_DECODER_TIMEOUT (seconds, lttsync.1), or the default. */
+static double silence_limit(void)
+{
+	const char *v = getenv("LTTSYNC_DECODER_TIMEOUT");
+	char *end;
+	double s = v && v[0] ? strtod(v, &end) : 0;
+
+	return v && v[0] && !*end && s > 0 ? s : DEFAULT_SILENCE_S;
+}
+
+/*
+ * Wait until w's pipe has data. Not only the pipe: a decoder that exits
+ * while a child of its own holds the pipe open would leave it open
+ * forever, so the process is checked on too (it is then reaped here);
+ * and one that writes nothing for silence_limit() seconds (babeltrace2
+ * spinning on corrupt metadata) while this process waits for it fails
+ * its trace. False when no data will come (w->state says why when it was
+ * stopped).
+ */
+static bool wait_data(worker *w)
+{
+	struct pollfd pfd = { .fd = w->fd, .events = POLLIN };
+	struct timespec since;
+	char why[128];
+	int r;
+
+	clock_gettime(CLOCK_MONOTONIC, &since);
+	for (;;) {
+		r = poll(&pfd, 1, w->reaped ? 0 : CHECK_MS);
+		if (r > 0)
+			return true;
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0 || w->reaped)
+			return false;
+		if (waitpid(w->pid, &w->wait_status, WNOHANG) == w->pid) {
+			w->reaped = true; /* drain what it wrote, then stop */
+			continue;
+		}
+		if (seconds_since(&since) > silence_limit()) {
+			snprintf(why, sizeof(why), "lttsync-decoder wrote nothing for "
+				 "%.0f s (babeltrace2 stuck decoding the trace?): "
+				 "stopped (LTTSYNC_DECODER_TIMEOUT)", silence_limit());
+			stop(w, LTTSYNC_ERROR_FORMAT, why);
+			return false;
+		}
+	}
+}
+
+/* Read exactly n bytes; false on end of stream, error or a silent or
+ * vanished decoder. */
+static bool read_exact(worker *w, void *buf, size_t n)
 {
 	char *c = buf;
 
 	while (n) {
-		ssize_t k = read(fd, c, n);
+		ssize_t k;
 
+		if (!wait_data(w))
+			return false;
+		k = read(w->fd, c, n);
 		if (k < 0 && errno == EINTR)
 			continue;
 		if (k <= 0)
@@ -256,11 +327,16 @@ static void on_hello(worker *w, const char *payload)
 
 static void on_begin(pool *p, worker *w, const char *payload, uint32_t size)
 {
-	char *host = payload[0] ? g_strndup(payload + 1, size - 1) : NULL;
+	const char *nul = memchr(payload + 1, '\0', size - 1);
+	size_t name_len = nul ? (size_t)(nul - payload - 1) : size - 1;
+	/* The clock UUID follows the name's NUL (wire.h). */
+	const uint8_t *clock = nul && size - 1 - name_len == 17
+				       ? (const uint8_t *)nul + 1 : NULL;
+	char *host = payload[0] ? g_strndup(payload + 1, name_len) : NULL;
 
 	w->begun = true;
 	p->s->error[0] = '\0';
-	if (lsync_job_begin(p->s, w->job, host))
+	if (lsync_job_begin(p->s, w->job, host, clock))
 		stop(w, LTTSYNC_ERROR_INVALID_ARGUMENT, p->s->error);
 	lsync_clear_error(p->s);
 	g_free(host);
@@ -342,12 +418,14 @@ static bool refill(pool *p, worker *w)
 
 	w->len = w->pos = 0;
 	while (w->state == RUNNING && !w->len) {
-		if (!read_exact(w->fd, &h, sizeof(h))) {
-			w->state = LOST;
+		if (!read_exact(w, &h, sizeof(h))) {
+			if (w->state == RUNNING)
+				w->state = LOST;
 		} else if (h.size > sizeof(p->payload)) {
 			garbled(w, "record too large");
-		} else if (!read_exact(w->fd, p->payload, h.size)) {
-			w->state = LOST;
+		} else if (!read_exact(w, p->payload, h.size)) {
+			if (w->state == RUNNING)
+				w->state = LOST;
 		} else {
 			dispatch(p, w, &h);
 		}
@@ -447,6 +525,11 @@ static void describe_death(pool *p, worker *w, int ws, bool reaped)
 			 "decoding the trace (limit %zu MiB; signal %d, %s)%s",
 			 child_limit(p->s) >> 20, WTERMSIG(ws),
 			 signal_name(WTERMSIG(ws)), tail);
+	else if (WIFSIGNALED(ws) && WTERMSIG(ws) == SIGKILL)
+		/* Nothing in the decoder sends itself SIGKILL. */
+		snprintf(w->why, sizeof(w->why), "lttsync-decoder was killed (signal "
+			 "%d, %s: by another process, or by the kernel when memory "
+			 "ran out)%s", WTERMSIG(ws), signal_name(WTERMSIG(ws)), tail);
 	else if (WIFSIGNALED(ws))
 		snprintf(w->why, sizeof(w->why), "babeltrace2 crashed decoding the "
 			 "trace (signal %d, %s)%s", WTERMSIG(ws),
@@ -481,15 +564,23 @@ static void finish(pool *p, worker *w)
 	 * has exited or is exiting (and if the caller ignores SIGCHLD, its
 	 * pid may already belong to another process). */
 	close(w->fd);
-	if (w->state == STOPPED)
+	if (w->state == STOPPED && !w->reaped)
 		kill(w->pid, SIGKILL);
-	reaped = reap(w->pid, &ws);
+	if (w->reaped) {
+		ws = w->wait_status;
+		reaped = true;
+	} else {
+		reaped = reap(w->pid, &ws);
+	}
 	if (w->state == LOST)
 		describe_death(p, w, ws, reaped);
 	if (w->state == ENDED) {
 		t->stats = w->stats;
 	} else {
-		t->stats.events = w->events;
+		/* What is known without the decoder's count: every packet fed
+		 * came from a network event. */
+		t->stats.events = w->events > w->fed ? w->events : w->fed;
+		t->stats.network_events = w->fed;
 		t->stats.packets = w->fed;
 	}
 	lsync_job_settle(p->s, w->job, w->status, w->why);
@@ -707,7 +798,9 @@ static lttsync_status feed_ready(pool *p)
 
 	for (i = 0; i < p->n_heap; i++)
 		fds[i] = (struct pollfd){ .fd = p->heap[i]->fd, .events = POLLIN };
-	while (poll(fds, p->n_heap, -1) < 0)
+	/* Not forever: a decoder gone silent is then waited for by
+	 * refill(), which checks on its process. */
+	while (poll(fds, p->n_heap, CHECK_MS) < 0)
 		if (errno != EINTR)
 			break;
 	for (k = 0; k < p->n_heap; k++) {

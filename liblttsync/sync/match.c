@@ -49,6 +49,7 @@
  * with the matcher unchanged: growth happens before anything else moves.
  */
 #include "match.h"
+#include "tombstones.h"
 
 #include <stdbool.h>
 #include <stdlib.h>
@@ -65,6 +66,8 @@ enum {
 	ST_MISMATCH = 1 << 3,  /* counted in `flow_mismatch` */
 	ST_PORTS = 1 << 4,     /* the first event carried ports */
 	ST_FREE = 1 << 5,      /* in the free list, not in the table */
+	ST_RETIRED = 1 << 6,   /* the key was retired unmatched: its events
+				* are counted in `evicted` (tombstones.h) */
 };
 
 #define COUNT_MAX 15u /* the 4-bit event counts saturate here */
@@ -143,6 +146,7 @@ struct lsync_matcher {
 	uint64_t flow_seed;
 	lsync_match_counters counters;
 	lsync_match_sample newest; /* the newest complete match */
+	lsync_tombs tombs;         /* keys retired unmatched */
 };
 
 /* ---- hashing ---------------------------------------------------------- */
@@ -173,6 +177,16 @@ static uint64_t key_hash(const lsync_matcher *m, uint32_t seq,
 		(m->key_seed2 ^ tcp_flags);
 
 	return (uint64_t)x ^ (uint64_t)(x >> 64);
+}
+
+/*
+ * The key's hash for the filter of retired keys: unseeded, so that which
+ * keys its false positives drop, and so the results, are the same in
+ * every session given the same events in the same order.
+ */
+static uint64_t tomb_hash(uint32_t seq, uint32_t ack_seq, uint8_t tcp_flags)
+{
+	return mix64(mix64(((uint64_t)seq << 32) | ack_seq) ^ tcp_flags);
 }
 
 static uint64_t entry_hash(const lsync_matcher *m, const struct lsync_entry *e)
@@ -613,6 +627,10 @@ static int retire_oldest(lsync_matcher *m, lsync_match_sink sink, void *user)
 	} else if (!(e->state & (ST_AMBIGUOUS | ST_USED | ST_LOOPBACK))) {
 		m->counters.evicted += e->nsend + e->nrecv;
 	}
+	/* A key retired lone or ambiguous may still have events to come,
+	 * which must not pair with each other (tombstones.h). */
+	if (!(e->state & (ST_USED | ST_LOOPBACK)))
+		lsync_tombs_add(&m->tombs, tomb_hash(e->seq, e->ack_seq, e->tcp_flags));
 	index_remove(m, e->slot, entry_hash(m, e));
 	m->head = e->next;
 	if (m->head == NIL)
@@ -659,7 +677,9 @@ static int insert_new(lsync_matcher *m, const lttsync_packet *p, uint64_t h,
 	uint32_t i;
 	int r;
 
-	if (!pool_reserve(&m->pool) || !index_reserve(m, after))
+	if (!pool_reserve(&m->pool) || !index_reserve(m, after) ||
+	    (m->count >= m->max_pending &&
+	     !lsync_tombs_reserve(&m->tombs, m->max_pending)))
 		return LTTSYNC_ERROR_NO_MEMORY;
 	r = retire_to(m, m->max_pending - 1, sink, user);
 	if (r < 0)
@@ -679,6 +699,10 @@ static int insert_new(lsync_matcher *m, const lttsync_packet *p, uint64_t h,
 	e->src_port = p->src_port;
 	e->dst_port = p->dst_port;
 	entry_set_side(e, p, host);
+	if (lsync_tombs_has(&m->tombs, tomb_hash(p->seq, p->ack_seq, p->flags))) {
+		e->state |= ST_AMBIGUOUS | ST_RETIRED;
+		m->counters.evicted++;
+	}
 	e->slot = index_put(m->tags, m->slot_idx, m, h, i);
 	m->recent[h % RECENT_LEN].hash_hi = (uint32_t)(h >> 32);
 	m->recent[h % RECENT_LEN].idx = i;
@@ -748,7 +772,10 @@ static void entry_add_event(lsync_matcher *m, struct lsync_entry *e,
 	} else if (e->state & ST_AMBIGUOUS) {
 		note_loopback(m, e, p, host);
 		entry_count_event(e, send);
-		m->counters.ambiguous++;
+		if (e->state & ST_RETIRED)
+			m->counters.evicted++;
+		else
+			m->counters.ambiguous++;
 	} else if ((send ? e->nsend : e->nrecv) != 0) {
 		entry_make_ambiguous(m, e, send);
 	} else {
@@ -833,6 +860,7 @@ void lsync_matcher_free(lsync_matcher *m)
 	free(m->tags);
 	free(m->slot_idx);
 	pool_release(&m->pool);
+	lsync_tombs_free(&m->tombs);
 	free(m);
 }
 
@@ -840,6 +868,9 @@ int lsync_matcher_set_max_pending(lsync_matcher *m, size_t max_pending,
 				  lsync_match_sink sink, void *user)
 {
 	m->max_pending = max_pending ? max_pending : 1;
+	if (m->count > m->max_pending &&
+	    !lsync_tombs_reserve(&m->tombs, m->max_pending))
+		return LTTSYNC_ERROR_NO_MEMORY;
 	return retire_to(m, m->max_pending, sink, user);
 }
 

@@ -116,9 +116,10 @@ static bool mul_split(long double s, i128 d, i128 *ip, long double *fp)
 		return isfinite(s) && mul_split_ld(s, d, ip, fp);
 	p = (u128)m * (uint64_t)ad; /* < 2^128: exact */
 	if (e >= 0) {
+		/* 0 * 2^e is 0 for any e (a shift by e >= 128 is undefined). */
 		if (p && (e >= BIG_BITS || p >> (BIG_BITS - e)))
 			return false;
-		whole = p << e;
+		whole = p ? p << e : 0;
 	} else if (e > -128) {
 		whole = p >> -e;
 		frac = ldexpl((long double)(p & (((u128)1 << -e) - 1)), e);
@@ -367,7 +368,7 @@ static bool fixed_from(u128 p, int e, bool neg, fixed *out)
 	if (e >= 0) {
 		if (p && (e >= BIG_BITS || p >> (BIG_BITS - e)))
 			return false;
-		ip = p << e;
+		ip = p ? p << e : 0; /* a shift by e >= 128 is undefined */
 		fr = 0;
 	} else if (e > -128) {
 		ip = p >> -e;

@@ -355,5 +355,142 @@ contains "$work/err" "jobs expects an integer" "C35 explained"
 LTTSYNC_DECODER=/nonexistent/lttsync-decoder run "C36 decoder missing: decoded in-process" 0 "$top_srcdir/examples/traces"
 contains "$work/err" "note: .*decoded in the calling process: cannot start /nonexistent/lttsync-decoder" "C36 says so"
 
+# ---- a capped pending table -----------------------------------------------
+# Four hosts, clocks up to 10.9 s apart, 60 s at 1000 segments/s a flow:
+# with 50,000 pending keys the table overflows. No matched message may
+# have a true latency below the generator's minimum (truth.json clocks).
+"$GEN" -q -n 4 -d 60 -r 1000 "$work/gbig" >/dev/null
+true_latencies_ok() { # TRUTH MATCHES
+	python3 - "$1" "$2" <<'PY'
+import csv, json, sys
+from fractions import Fraction
+t = json.load(open(sys.argv[1]))
+clock = {h["name"]: (h["base_ns"], Fraction(h["rate"])) for h in t["hosts"]}
+def true_ns(host, ns):
+    base, rate = clock[host]
+    return (ns - base) / rate
+bad = 0
+for r in csv.reader(open(sys.argv[2])):
+    if r[0] == "send_host":
+        continue
+    if true_ns(r[2], int(r[3])) - true_ns(r[0], int(r[1])) < t["min_latency_ns"] - 1000:
+        bad += 1
+sys.exit(1 if bad else 0)
+PY
+}
+run "C37 capped table, hosts 10.9 s apart" 0 --max-pending 50000 \
+	--matches-out "$work/m.csv" "$work/gbig"
+lacks "$work/out" " fail " "C37 no pair fails"
+check "C37 no matched message of impossible latency" true_latencies_ok "$work/gbig/truth.json" "$work/m.csv"
+rm -rf "$work/gbig"
+
+# ---- one host name, two machines; copies of a trace ------------------------
+"$GEN" -q -n 2 -d 1 "$work/g2" >/dev/null
+for j in 0 2; do
+	run "C38 two clocks under one host name (-j $j)" 2 -j $j --host host1="$work/g2/host0" "$work/g2/host1"
+	contains "$work/err" "host .host1. is already .*, whose clock differs (UUID" "C38 refused, naming both traces (-j $j)"
+done
+run "C38 a single trace: no message in the input" 2 "$work/g2/host0"
+contains "$work/err" "no message in the input" "C38 says so"
+mkdir -p "$work/g2copy" && cp -R "$work/g2/host0" "$work/g2/host1" "$work/g2copy/" &&
+	cp -R "$work/g2/host1" "$work/g2copy/host1copy"
+run "C39 a byte-identical copy of a trace" 2 "$work/g2copy"
+contains "$work/err" "host1copy/kernel: a copy of .*g2copy/host1/kernel (identical metadata" "C39 names the copy and its original"
+contains "$work/out" "^host1  *accurate" "C39 the original synchronized"
+mkdir -p "$work/g2twice/a" "$work/g2twice/b" && cp -R "$work/g2/host1/kernel" "$work/g2twice/a/" &&
+	cp -R "$work/g2/host1/kernel" "$work/g2twice/b/" && cp -R "$work/g2/host0" "$work/g2twice/"
+# The same packets under another trace UUID: not a byte-identical copy.
+m="$work/g2twice/b/kernel/metadata"
+uuid=$(grep -a -m1 -o 'uuid = "[0-9a-f-]*"' "$m" | cut -d'"' -f2)
+case $uuid in *0) other=${uuid%?}1 ;; *) other=${uuid%?}0 ;; esac
+sed -i "s/$uuid/$other/" "$m"
+run "C39 the same traffic traced twice" 2 "$work/g2twice"
+contains "$work/err" "note: [0-9]* of [0-9]* packet events dropped as ambiguous" "C39 ambiguous events counted and explained"
+
+# ---- control characters in paths ------------------------------------------
+esc_dir="$work/e$(printf '\033]0;owned\007\001')x"
+mkdir -p "$esc_dir" && cp -R "$work/g2copy/." "$esc_dir/"
+run "C40 control characters in a trace path" 2 "$esc_dir"
+no_raw_controls() { ! grep -q "$(printf '[\033\007\001]')" "$work/out" "$work/err"; }
+check "C40 no raw control character printed" no_raw_controls
+contains "$work/err" 'e\\x1b]0;owned\\x07\\x01x/host1copy/kernel: a copy of' "C40 escaped as \\xNN on stderr"
+contains "$work/out" 'e\\x1b]0;owned\\x07\\x01x/host0/kernel$' "C40 escaped in the report"
+lacks "$work/out" 'host1copy/kernel: .*host1copy/kernel: a copy' "C40 a failed trace's row names its path once"
+
+# ---- output paths ----------------------------------------------------------
+run "C41 --output and --matches-out the same file" 1 -o "$work/same" --matches-out "$work/./same" "$work/g2"
+contains "$work/err" "name the same file" "C41 refused, saying why"
+check "C41 nothing written" test ! -e "$work/same"
+ln -s "$work/target.txt" "$work/dangling"
+run "C42 --output to a dangling symbolic link" 0 -o "$work/dangling" "$work/g2"
+check "C42 the link is kept" test -L "$work/dangling"
+check "C42 its target holds the report" grep -q "^reference: " "$work/target.txt"
+
+# ---- long messages -----------------------------------------------------------
+deep="$work/long/$(printf 'd%.0s' $(seq 200))"
+for i in $(seq 14); do deep="$deep/$(printf 'd%.0s' $(seq 200))"; done
+mkdir -p "$deep" && cp -R "$work/g2/host0/kernel" "$deep/" && truncate -s 3000 "$deep/kernel/channel0_0"
+run "C43 a damaged trace 3 KB deep" 2 "$work/long" "$work/g2/host1"
+contains "$work/err" "dd/kernel: cannot open as a CTF trace: Failed to index CTF stream file 'channel0_0'.*Cannot create trace for .\\..\\.$" \
+	"C43 the whole reason after the long path"
+missing=""
+for i in $(seq 200); do missing="$missing $work/missing-$(printf 'x%.0s' $(seq 240))-$i"; done
+run "C43 200 missing paths of 300 bytes" 1 $missing
+check "C43 each missing path named whole" test "$(grep -c -- '-[0-9]*: No such file or directory$' "$work/err")" -ge 50
+contains "$work/err" "(and [0-9]* more paths without a trace)$" "C43 the rest counted, not cut mid-path"
+
+# ---- decoders that misbehave ------------------------------------------------
+# (shell stand-ins for lttsync-decoder, or wrappers around the real one)
+printf '#!/bin/sh\nsleep 40 &\nexit 0\n' >"$work/dec-leaves-child" && chmod +x "$work/dec-leaves-child"
+start=$(date +%s)
+LTTSYNC_DECODER="$work/dec-leaves-child" run "C44 a decoder exits, its child holding the pipe" 1 "$work/g2"
+check "C44 no wait for the child (under 30 s)" test $(( $(date +%s) - start )) -lt 30
+contains "$work/err" "host0/kernel: lttsync-decoder exited with status 0 before its result" "C44 names the trace"
+
+cp -R "$work/g2" "$work/spin"
+# content_size 0xFFFFFFF8 in the first metadata packet header: babeltrace2
+# spins forever.
+printf '\370\377\377\377' | dd of="$work/spin/host0/kernel/metadata" bs=1 seek=24 conv=notrunc 2>/dev/null
+LTTSYNC_DECODER_TIMEOUT=3 run "C45 babeltrace2 spinning on corrupt metadata" 2 "$work/spin"
+contains "$work/err" "spin/host0/kernel: lttsync-decoder wrote nothing for 3 s" "C45 the trace fails, named"
+"$LTTSYNC" "$work/spin" >/dev/null 2>&1 &
+pid=$!
+sleep 2
+kill -9 "$pid" 2>/dev/null
+wait "$pid" 2>/dev/null
+sleep 1
+no_orphan() { ! pgrep -f "lttsync-decoder.*$work/spin" >/dev/null; }
+check "C45 the decoder dies with lttsync (no orphan)" no_orphan
+
+"$GEN" -q -n 2 -d 20 -r 1000 "$work/g20" >/dev/null
+# host0's decoder is killed 0.3 s after it starts, mid-trace.
+{
+	echo '#!/bin/sh'
+	echo 'case "$*" in *host0*) ( sleep 0.3; kill -9 $$ ) >/dev/null 2>&1 & ;; esac'
+	echo "exec \"$LTTSYNC_DECODER\" \"\$@\""
+} >"$work/dec-killed"
+chmod +x "$work/dec-killed"
+LTTSYNC_DECODER="$work/dec-killed" run "C46 a decoder killed by SIGKILL" 2 "$work/g20"
+contains "$work/err" "host0/kernel: lttsync-decoder was killed (signal 9" "C46 said killed, not crashed"
+stats_consistent() { # the killed trace's row: events >= network >= tcp used
+	awk '/host0\/kernel/ && !($2 >= $3 && $3 >= $4 && $4 > 0) { bad = 1 } END { exit bad }' "$work/out"
+}
+check "C46 statistics of the killed trace consistent" stats_consistent
+rm -rf "$work/g20"
+
+# ---- special files and links while searching ---------------------------------
+cp -R "$work/g2" "$work/fifo" && mkfifo "$work/fifo/host0/kernel/channel0_9"
+for j in 0 2; do
+	run "C47 a stream file that is a FIFO (-j $j)" 2 -j $j "$work/fifo"
+	contains "$work/err" "fifo/host0/kernel: channel0_9 is a FIFO, not a stream file" "C47 the trace fails, named (-j $j)"
+done
+mkdir -p "$work/links" && cp -R "$work/g2/host0" "$work/links/" && ln -s / "$work/links/root" &&
+	ln -s "$work/g2/host1" "$work/links/elsewhere" && ln -s .. "$work/links/up"
+start=$(date +%s)
+run "C48 links to /, to a parent and to a trace elsewhere" 0 "$work/links"
+check "C48 / is not searched (under 20 s)" test $(( $(date +%s) - start )) -lt 20
+contains "$work/out" "^host1  *accurate" "C48 the linked trace is read"
+check "C48 two traces, nothing from behind / or .." test "$(grep -c '/kernel$' "$work/out")" -eq 2
+
 echo "$known known defects (see doc/hostile-inputs.md)"
 finish

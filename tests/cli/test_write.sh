@@ -100,6 +100,24 @@ PY
 	contains "$work/plugin.err" "no transform for this host" "P6 a host without a transform fails clearly"
 	plugin_run 'transforms={host0={slope="-1",offset="0"}}'
 	contains "$work/plugin.err" "bad transform" "P7 a negative slope is refused"
+	python3 - "$work/r.json" "$work/num.json" "$work/twice.json" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))
+num = json.loads(json.dumps(r))
+num["hosts"][0]["slope"] = float(num["hosts"][0]["slope"])
+json.dump(num, open(sys.argv[2], "w"))
+r["hosts"].append(dict(r["hosts"][0]))
+json.dump(r, open(sys.argv[3], "w"))
+PY
+	plugin_run "report=\"$work/num.json\""
+	contains "$work/plugin.err" "host .host0.: .slope. is not a string" "P12 a slope written as a JSON number is named as such"
+	plugin_run "report=\"$work/twice.json\""
+	contains "$work/plugin.err" "host .host0. appears twice" "P13 a host listed twice in a report is refused"
+	cp -R "$gen/host0/kernel" "$work/nohost"
+	sed -i 's/hostname = "/hostnamX = "/' "$work/nohost/metadata"
+	TRACES="$work/nohost" plugin_run "report=\"$work/r.json\""
+	contains "$work/plugin.err" "has no hostname in its environment" \
+		"P14 a trace without a hostname is told so"
 else
 	ko "P: the plugin was not built ($PLUGINS)"
 fi
@@ -157,9 +175,18 @@ run "W7 a host that cannot be synchronized: exit 2" 2 --write "$work/w7" "$work/
 contains "$work/err" "not synchronized, not written" "W7 the unsynchronized trace is named"
 check "W7 the others are written" test -d "$work/w7/host0" -a -d "$work/w7/host1" \
 	-a ! -e "$work/w7/host2"
-# Two traces with one hostname (a copy: its packets are all ambiguous, so
-# only the naming is checked here).
+# Two traces with one hostname (a copy under another trace UUID, since a
+# byte-identical copy is not read: its packets are all ambiguous, so only
+# the naming is checked here).
 mkdir -p "$work/gen-old/extra" && cp -r "$work/gen-old/host0/kernel" "$work/gen-old/extra/copy"
+m="$work/gen-old/extra/copy/metadata"
+uuid=$(grep -a -m1 -o 'uuid = "[0-9a-f-]*"' "$m" | cut -d'"' -f2)
+case $uuid in *0) other=${uuid%?}1 ;; *) other=${uuid%?}0 ;; esac
+sed -i "s/$uuid/$other/" "$m"
+"$GEN" -q -n 2 -d 1 "$work/g2" >/dev/null
+run "W10 hosts a/b and a_b" 0 --write "$work/w10" --host "a/b=$work/g2/host0" \
+	--host "a_b=$work/g2/host1"
+check "W10 each in its own folder (a%2Fb, a_b)" test -d "$work/w10/a%2Fb" -a -d "$work/w10/a_b"
 run "W9 two traces of one host" 2 --write "$work/w9" "$work/gen-old"
 check "W9 written as HOST-1 and HOST-2" test -d "$work/w9/host0-1" -a -d "$work/w9/host0-2" \
 	-a ! -e "$work/w9/host0"

@@ -170,3 +170,32 @@ Test(transform_parse, out_of_range_and_null)
 		     LTTSYNC_ERROR_INVALID_ARGUMENT);
 	cr_assert_null(tf);
 }
+
+/* Huge slopes: applying or printing them is OK or RANGE, and never
+ * shifts by more than the integer's width (run under UBSan). */
+Test(transform_parse, huge_exponents_are_handled)
+{
+	static const char *slopes[] = { "1e300", "1e4000", "1e-4000", "1e-300" };
+	char buf[LTTSYNC_FORMAT_SIZE];
+	lttsync_transform *tf;
+	int64_t y;
+
+	for (size_t i = 0; i < sizeof(slopes) / sizeof(slopes[0]); i++) {
+		lttsync_status st = lttsync_transform_parse(&tf, slopes[i], "0", "0");
+
+		if (st == LTTSYNC_ERROR_RANGE)
+			continue;
+		cr_assert_eq(st, LTTSYNC_OK, "%s", slopes[i]);
+		st = lttsync_transform_apply(&y, tf, 0);
+		cr_expect(st == LTTSYNC_OK || st == LTTSYNC_ERROR_RANGE, "%s", slopes[i]);
+		if (st == LTTSYNC_OK)
+			cr_expect_eq(y, 0, "%s: 0 maps to 0", slopes[i]);
+		st = lttsync_transform_apply(&y, tf, 1);
+		cr_expect(st == LTTSYNC_OK || st == LTTSYNC_ERROR_RANGE, "%s", slopes[i]);
+		for (int f = LTTSYNC_FIELD_SLOPE; f <= LTTSYNC_FIELD_PIVOT_REF; f++)
+			cr_expect_eq(lttsync_transform_format(buf, sizeof(buf), tf,
+				     (lttsync_transform_field)f), LTTSYNC_OK,
+				     "%s, field %d", slopes[i], f);
+		lttsync_transform_destroy(tf);
+	}
+}
