@@ -69,6 +69,7 @@ struct lttsync_session {
 	uint32_t reference;
 	GArray *results;          /* lsync_host_result, index = host id */
 	unsigned read_jobs;       /* 0: decode in this process; else worker processes */
+	int reader;               /* lttsync_reader; 0 until set: AUTO */
 	/* Longer than one message: reading several paths lists each failing one. */
 	char error[4 * LSYNC_ERROR_MAX];
 };
