@@ -142,6 +142,7 @@ typedef struct lsync_ctf_trace {
 	bool be;                  /* the trace's byte order */
 	lsync_ctf_type *packet_header;
 	char *hostname;           /* env hostname if a string, else NULL */
+	bool lttng;               /* env tracer_name is lttng-modules or lttng-ust */
 	lsync_ctf_clock clocks[LSYNC_CTF_MAX_CLOCKS];
 	unsigned n_clocks;
 	lsync_ctf_stream_class streams[LSYNC_CTF_MAX_STREAM_CLASSES];

@@ -1256,6 +1256,9 @@ static bool parse_env(parser *ps)
 		if (strcmp(key, "hostname") == 0) {
 			/* The last one wins, as in babeltrace2's env map. */
 			ps->tr->hostname = v.kind == T_STR ? (char *)v.s : NULL;
+		} else if (strcmp(key, "tracer_name") == 0) {
+			ps->tr->lttng = v.kind == T_STR && (strcmp(v.s, "lttng-modules") == 0 ||
+							    strcmp(v.s, "lttng-ust") == 0);
 		}
 	}
 	return next(ps) && expect(ps, ";");

@@ -95,6 +95,7 @@ struct lsync_skim {
 	const lsync_decode_callbacks *cb;
 	lsync_decode_stats *stats;
 	lsync_decode_stats local;
+	bool dry;                 /* events are read, nothing counted or emitted */
 	char *path;
 	sfile *files;
 	size_t n_files;
@@ -1318,6 +1319,11 @@ static int read_packet(lsync_skim *k, stream *s, const sfile *f, const pkt *pk,
 		if ((sc->event_context && !walk(w, sc->event_context, NULL, -2, -1, 0)) ||
 		    (ec->context && (w->depth = 0, !walk(w, ec->context, NULL, -2, -1, 0))))
 			return corrupt(k, f, pk, w->c.pos, "truncated event context");
+		if (k->dry) {
+			if (ec->payload && !walk(w, ec->payload, NULL, -2, -1, 0))
+				return corrupt(k, f, pk, w->c.pos, "truncated event payload");
+			continue;
+		}
 		k->stats->events++;
 		if ((k->stats->events & (PROGRESS_EVERY - 1)) == 0 && k->cb->progress)
 			k->cb->progress(k->cb->user, k->stats->events);
@@ -1335,6 +1341,38 @@ static int read_packet(lsync_skim *k, stream *s, const sfile *f, const pkt *pk,
 }
 
 /* ---- the decoder interface --------------------------------------------------- */
+
+/*
+ * babeltrace2 2.0 reads the last packet of every stream of an LTTng
+ * trace before its first event (to correct old tracers' packet end
+ * times): a corrupt last packet fails the trace before any event. So
+ * do we, for the same traces.
+ */
+static int check_last_packets(lsync_skim *k)
+{
+	walker *w;
+	int st = LTTSYNC_OK;
+
+	if (!k->tr->lttng)
+		return LTTSYNC_OK;
+	w = malloc(sizeof(*w));
+	if (!w)
+		return LTTSYNC_ERROR_NO_MEMORY;
+	k->dry = true;
+	for (size_t i = 0; i < k->n_streams && !st; i++) {
+		stream *s = &k->streams[i];
+		sfile *last = s->files;
+
+		while (last->next_in_group)
+			last = last->next_in_group;
+		if (last->n_pkts)
+			st = read_packet(k, s, last, &last->pkts[last->n_pkts - 1], w);
+		s->clock = 0;
+	}
+	k->dry = false;
+	free(w);
+	return st;
+}
 
 static void skim_free(lsync_skim *k);
 
@@ -1363,17 +1401,22 @@ int lsync_skim_open(lsync_skim **out, const char *path,
 		st = open_files(k);
 	if (st == LTTSYNC_OK)
 		st = group_streams(k);
+	if (st == LTTSYNC_OK)
+		st = check_last_packets(k);
 	if (st != LTTSYNC_OK) {
 		if (err && err_size)
 			snprintf(err, err_size, "%s", k->err[0] ? k->err
 				 : lttsync_status_string((lttsync_status)st));
 		/* Nothing was handed out: no callback is called. */
 		skim_free(k);
-		if (stats)
+		if (stats) {
 			memset(stats, 0, sizeof(*stats));
+			if (st != LSYNC_CTF_DECLINED)
+				stats->reader = LTTSYNC_READER_AUTO;
+		}
 		return st;
 	}
-	k->stats->reader = 1;
+	k->stats->reader = LTTSYNC_READER_AUTO;
 	*out = k;
 	return LTTSYNC_OK;
 }

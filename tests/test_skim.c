@@ -156,6 +156,59 @@ static void compare_all(const char *root)
 	lsync_find_traces(root, found, NULL, err, sizeof(err));
 }
 
+/*
+ * The fuzz corpus's inputs (fuzz/fuzz_trace.c): byte 0 flags, bytes 1-2
+ * the metadata's length L (little endian), L bytes of metadata, then the
+ * stream file. Each is written as a trace folder under tmp and compared.
+ */
+static void compare_corpus(const char *corpus, const char *tmp)
+{
+	DIR *d = opendir(corpus);
+	struct dirent *de;
+	int i = 0;
+
+	if (!d) {
+		printf("skipped (absent): %s\n", corpus);
+		return;
+	}
+	while ((de = readdir(d))) {
+		char in[4096], dir[4096], out[4200];
+		unsigned char *buf;
+		size_t n, len;
+		FILE *f;
+
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(in, sizeof(in), "%s/%s", corpus, de->d_name);
+		f = fopen(in, "rb");
+		if (!f)
+			continue;
+		buf = malloc(1 << 20);
+		n = buf ? fread(buf, 1, 1 << 20, f) : 0;
+		fclose(f);
+		len = n >= 3 ? (size_t)buf[1] | (size_t)buf[2] << 8 : 0;
+		if (n < 3 || len > n - 3) {
+			free(buf);
+			continue;
+		}
+		snprintf(dir, sizeof(dir), "%s/corpus-%d-%s", tmp, i++, de->d_name);
+		mkdir(dir, 0777);
+		snprintf(out, sizeof(out), "%s/metadata", dir);
+		if ((f = fopen(out, "wb"))) {
+			fwrite(buf + 3, 1, len, f);
+			fclose(f);
+		}
+		snprintf(out, sizeof(out), "%s/channel0_0", dir);
+		if ((f = fopen(out, "wb"))) {
+			fwrite(buf + 3 + len, 1, n - 3 - len, f);
+			fclose(f);
+		}
+		free(buf);
+		compare(dir);
+	}
+	closedir(d);
+}
+
 /* lttsync-gen into dir; false (and a failure) if it fails. */
 static bool generate(const char *gen, const char *dir, const char *const *opts)
 {
@@ -230,10 +283,10 @@ int main(void)
 		printf("skipped: LTTSYNC_SHARED_TRACES not set\n");
 	snprintf(path, sizeof(path), "%s/examples/traces", top);
 	compare_all(path);
-	snprintf(path, sizeof(path), "%s/fuzz/corpus/trace", top);
-	compare_all(path);
 	if (!mkdtemp(tmp))
 		return 1;
+	snprintf(path, sizeof(path), "%s/fuzz/corpus/trace", top);
+	compare_corpus(path, tmp);
 	if (gen) {
 		for (int i = 0; layouts[i]; i++) {
 			const char *opts[] = { "--hosts", "2", "--layouts", layouts[i],
