@@ -97,6 +97,8 @@ static int run(lttsync_session *s, const struct cli_options *o)
 		lttsync_session_set_memory_limit(s, o->memory_limit);
 	if (o->jobs_set)
 		lttsync_session_set_read_jobs(s, o->jobs);
+	if (o->reader)
+		lttsync_session_set_reader(s, (lttsync_reader)o->reader);
 	if ((rc = cli_read_inputs(s, o, &degraded)) ||
 	    (rc = choose_reference(s, o->reference)))
 		return rc;

@@ -38,6 +38,9 @@
 #define MAX_ELEMS 16             /* array elements kept (addresses) */
 #define MAX_WALK_DEPTH 256
 #define CTF_MAGIC 0xC1FC1FC1u
+/* Events per step: streams and traces stay within a few hundred events
+ * of each other in time (the merge by time, here.c, workers.c). */
+#define STEP_EVENTS 256
 #define IPPROTO_TCP_NUMBER 6
 
 /* ---- one packet as indexed -------------------------------------------- */
@@ -68,7 +71,8 @@ typedef struct stream {
 	sfile *files;            /* in time order */
 	sfile *cur;
 	size_t next_pkt;
-	int64_t last_ns;         /* of its last packet handed out */
+	uint64_t at;             /* bit in packet next_pkt; 0: not started */
+	int64_t last_ns;         /* its clock, ns: where it is in time */
 	bool done;
 	uint64_t clock;          /* the stream's clock value */
 } stream;
@@ -96,6 +100,7 @@ struct lsync_skim {
 	lsync_decode_stats *stats;
 	lsync_decode_stats local;
 	bool dry;                 /* events are read, nothing counted or emitted */
+	struct walker *w;         /* for steps */
 	char *path;
 	sfile *files;
 	size_t n_files;
@@ -202,6 +207,7 @@ typedef enum walk_mode {
 	W_SCOPE,     /* packet header/context: top-level values kept */
 } walk_mode;
 
+struct walker;
 typedef struct walker {
 	cursor c;
 	walk_mode mode;
@@ -1283,23 +1289,33 @@ static int corrupt(lsync_skim *k, const sfile *f, const pkt *pk, uint64_t pos,
 }
 
 /* Every event of one packet. */
-static int read_packet(lsync_skim *k, stream *s, const sfile *f, const pkt *pk,
-		       walker *w)
+/*
+ * Events of one packet from bit *at (the packet's first event when
+ * *at is 0), at most `budget` of them (0: all); *at is left after the
+ * last one read, or at the content's end.
+ */
+static int read_events(lsync_skim *k, stream *s, const sfile *f, const pkt *pk,
+		       walker *w, uint64_t *at, unsigned budget)
 {
 	const lsync_ctf_stream_class *sc = pk->sc;
 	const lsync_ctf_clock *clock = &k->tr->clocks[sc->clock];
 
 	w->c.buf = f->map + pk->offset;
-	w->c.pos = pk->body;
 	w->c.end = pk->content;
 	w->k = k;
 	w->clock = &s->clock;
-	if (pk->has_begin)
-		s->clock = pk->ts_begin;
+	if (*at == 0) {
+		*at = pk->body;
+		if (pk->has_begin)
+			s->clock = pk->ts_begin;
+	}
+	w->c.pos = *at;
 	while (w->c.pos < w->c.end && !k->stop) {
 		const lsync_ctf_event_class *ec = NULL;
 		uint64_t when;
 
+		if (budget && !budget--)
+			break;
 		w->mode = W_HEADER;
 		w->depth = 0;
 		w->id_set = false;
@@ -1335,9 +1351,18 @@ static int read_packet(lsync_skim *k, stream *s, const sfile *f, const pkt *pk,
 			return corrupt(k, f, pk, w->c.pos, "truncated event payload");
 		}
 	}
+	*at = w->c.pos;
 	if (w->c.pos > w->c.end)
 		return corrupt(k, f, pk, w->c.pos, "event beyond the content");
 	return LTTSYNC_OK;
+}
+
+static int read_packet(lsync_skim *k, stream *s, const sfile *f, const pkt *pk,
+		       walker *w)
+{
+	uint64_t at = 0;
+
+	return read_events(k, s, f, pk, w, &at, 0);
 }
 
 /* ---- the decoder interface --------------------------------------------------- */
@@ -1417,6 +1442,11 @@ int lsync_skim_open(lsync_skim **out, const char *path,
 		return st;
 	}
 	k->stats->reader = LTTSYNC_READER_AUTO;
+	k->w = malloc(sizeof(*k->w));
+	if (!k->w) {
+		skim_free(k);
+		return LTTSYNC_ERROR_NO_MEMORY;
+	}
 	*out = k;
 	return LTTSYNC_OK;
 }
@@ -1455,14 +1485,21 @@ bool lsync_skim_step(lsync_skim *k, int64_t *position)
 		*position = position_of(k);
 		return true;
 	}
-	w = malloc(sizeof(*w));
-	if (!w) {
-		stop_on(k, LTTSYNC_ERROR_NO_MEMORY);
-		*position = INT64_MAX;
-		return false;
+	w = k->w;
+	{
+		const pkt *pk = &s->cur->pkts[s->next_pkt];
+		int64_t ns;
+
+		st = read_events(k, s, s->cur, pk, w, &s->at, STEP_EVENTS);
+		if (!st && s->at >= pk->content) {
+			s->next_pkt++;
+			s->at = 0;
+		}
+		/* Where the stream is: its clock (a later event is not older). */
+		if (!st && clock_ns(&k->tr->clocks[pk->sc->clock], s->clock, &ns) &&
+		    ns > s->last_ns)
+			s->last_ns = ns;
 	}
-	st = read_packet(k, s, s->cur, &s->cur->pkts[s->next_pkt++], w);
-	free(w);
 	if (st) {
 		k->status = (lttsync_status)st;
 		*position = INT64_MAX;
@@ -1488,6 +1525,7 @@ static void skim_free(lsync_skim *k)
 	lsync_ctf_meta_free(k->tr);
 	free(k->held);
 	free(k->path);
+	free(k->w);
 	free(k);
 }
 

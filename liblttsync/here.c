@@ -92,8 +92,9 @@ static here_trace *here_open(lttsync_session *s, const lsync_job *j,
 	t->user_data = user_data;
 	t->cb = (lsync_decode_callbacks){ here_begin, here_packet, here_progress, t };
 	t->position = INT64_MIN;
-	lsync_decoder_open(&t->d, j->folder, &t->cb,
-			   &lsync_session_trace(s, j->trace)->stats);
+	lsync_decoder_open_with(&t->d, j->folder, &t->cb,
+				&lsync_session_trace(s, j->trace)->stats,
+				s->reader ? (lttsync_reader)s->reader : LTTSYNC_READER_AUTO);
 	return t;
 }
 
