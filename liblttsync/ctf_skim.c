@@ -38,9 +38,15 @@
 #define MAX_ELEMS 16             /* array elements kept (addresses) */
 #define MAX_WALK_DEPTH 256
 #define CTF_MAGIC 0xC1FC1FC1u
-/* Events per step: streams and traces stay within a few hundred events
- * of each other in time (the merge by time, here.c, workers.c). */
-#define STEP_EVENTS 256
+/*
+ * A step reads events of the stream furthest behind until its clock
+ * passes the next stream's, or its own starting point, by STEP_NS (as
+ * decode.c paces babeltrace2's streams), at most STEP_EVENTS: streams
+ * and traces leave their packets nearly in time order, which the merge
+ * by time (here.c, workers.c) and the pending table rely on.
+ */
+#define STEP_EVENTS 4096
+#define STEP_NS INT64_C(1000000)
 #define IPPROTO_TCP_NUMBER 6
 
 /* ---- one packet as indexed -------------------------------------------- */
@@ -872,6 +878,8 @@ static int check_trace(lsync_skim *k)
 
 /* ---- indexing ------------------------------------------------------------- */
 
+static bool clock_ns(const lsync_ctf_clock *c, uint64_t value, int64_t *ns);
+
 /* The value of top-level integer `name` read by a W_SCOPE walk. */
 static bool scope_value(const lsync_ctf_type *t, const uint64_t *vals,
 			const bool *set, const char *name, uint64_t *out)
@@ -960,6 +968,20 @@ static int index_packet(lsync_skim *k, sfile *f, uint64_t off, pkt *p)
 	p->body = c.pos;
 	p->has_begin = scope_value(sc->packet_context, vals, set, "timestamp_begin",
 				   &p->ts_begin);
+	{
+		/*
+		 * babeltrace2 fails such a trace when it opens it (it converts
+		 * packet times to ns then): leave it to babeltrace2.
+		 */
+		int64_t ns;
+		uint64_t end;
+
+		if ((p->has_begin && !clock_ns(&tr->clocks[sc->clock], p->ts_begin, &ns)) ||
+		    (scope_value(sc->packet_context, vals, set, "timestamp_end", &end) &&
+		     !clock_ns(&tr->clocks[sc->clock], end, &ns)))
+			return lsync_decode_fail(k->err, sizeof(k->err), LSYNC_CTF_DECLINED,
+						 "%s: packet times beyond the ns range", f->path);
+	}
 	{
 		uint64_t total = 0, content = 0;
 		bool has_total = scope_value(sc->packet_context, vals, set, "packet_size", &total);
@@ -1295,8 +1317,10 @@ static int corrupt(lsync_skim *k, const sfile *f, const pkt *pk, uint64_t pos,
  * last one read, or at the content's end.
  */
 static int read_events(lsync_skim *k, stream *s, const sfile *f, const pkt *pk,
-		       walker *w, uint64_t *at, unsigned budget)
+		       walker *w, uint64_t *at, unsigned budget, int64_t until_ns)
 {
+	int64_t ns;
+
 	const lsync_ctf_stream_class *sc = pk->sc;
 	const lsync_ctf_clock *clock = &k->tr->clocks[sc->clock];
 
@@ -1350,6 +1374,8 @@ static int read_events(lsync_skim *k, stream *s, const sfile *f, const pkt *pk,
 		} else if (ec->payload && !walk(w, ec->payload, NULL, -2, -1, 0)) {
 			return corrupt(k, f, pk, w->c.pos, "truncated event payload");
 		}
+		if (until_ns != INT64_MAX && clock_ns(clock, when, &ns) && ns > until_ns)
+			break;
 	}
 	*at = w->c.pos;
 	if (w->c.pos > w->c.end)
@@ -1362,7 +1388,7 @@ static int read_packet(lsync_skim *k, stream *s, const sfile *f, const pkt *pk,
 {
 	uint64_t at = 0;
 
-	return read_events(k, s, f, pk, w, &at, 0);
+	return read_events(k, s, f, pk, w, &at, 0, INT64_MAX);
 }
 
 /* ---- the decoder interface --------------------------------------------------- */
@@ -1451,6 +1477,21 @@ int lsync_skim_open(lsync_skim **out, const char *path,
 	return LTTSYNC_OK;
 }
 
+/* How far stream s may read in this step (ns): see STEP_NS. */
+static int64_t step_limit(const lsync_skim *k, const stream *s)
+{
+	int64_t next = INT64_MAX, base;
+
+	if (s->last_ns == INT64_MIN)
+		return INT64_MIN; /* not started: one event sets its clock */
+	for (size_t i = 0; i < k->n_streams; i++)
+		if (&k->streams[i] != s && !k->streams[i].done &&
+		    k->streams[i].last_ns < next)
+			next = k->streams[i].last_ns;
+	base = next != INT64_MAX && next > s->last_ns ? next : s->last_ns;
+	return base > INT64_MAX - STEP_NS ? INT64_MAX : base + STEP_NS;
+}
+
 /* The position of the trace: the oldest last time of a running stream. */
 static int64_t position_of(const lsync_skim *k)
 {
@@ -1490,7 +1531,8 @@ bool lsync_skim_step(lsync_skim *k, int64_t *position)
 		const pkt *pk = &s->cur->pkts[s->next_pkt];
 		int64_t ns;
 
-		st = read_events(k, s, s->cur, pk, w, &s->at, STEP_EVENTS);
+		st = read_events(k, s, s->cur, pk, w, &s->at, STEP_EVENTS,
+				 step_limit(k, s));
 		if (!st && s->at >= pk->content) {
 			s->next_pkt++;
 			s->at = 0;

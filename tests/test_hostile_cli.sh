@@ -126,8 +126,10 @@ k0="$work/t/host0/kernel"
 fresh
 truncate -s 3000 "$k0/channel0_0"
 run "C1 truncated stream" 2 "$work/t"
-contains "$work/err" "$k0: cannot open as a CTF trace: Failed to index" "C1 names the trace, says why"
+contains "$work/err" "$k0/channel0_0: packet at offset [0-9]* larger than the file (truncated?)" "C1 names the trace, says why"
 contains "$work/out" "^host1  *reference" "C1 the other trace still read"
+run "C1 truncated stream, libbabeltrace2" 2 --reader babeltrace2 "$work/t"
+contains "$work/err" "$k0: cannot open as a CTF trace: Failed to index" "C1 libbabeltrace2 names the trace, says why"
 
 fresh
 dd if=/dev/zero of="$k0/channel0_0" bs=1 seek=5000 count=2000 conv=notrunc 2>/dev/null
@@ -258,7 +260,7 @@ run "C32 babeltrace2 aborts on one trace" 2 --host bad="$work/bt-abort" "$top_sr
 contains "$work/err" "bt-abort: babeltrace2 crashed decoding the trace (signal 6" "C32 names the trace and the signal"
 contains "$work/out" "^host2  *accurate" "C32 the other traces synchronized"
 unpack "$regr/ctf-metadata-out-of-memory" "$work/bt-oom"
-run "C33 babeltrace2 runs out of memory on one trace" 2 --memory-limit 64M \
+run "C33 babeltrace2 runs out of memory on one trace" 2 --memory-limit 64M --reader babeltrace2 \
 	--host bad="$work/bt-oom" "$top_srcdir/examples/traces"
 contains "$work/err" "bt-oom: babeltrace2 ran out of memory" "C33 names the trace"
 contains "$work/out" "^host2  *accurate" "C33 the other traces synchronized"
