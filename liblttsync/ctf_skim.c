@@ -100,8 +100,35 @@ typedef struct addons_item {
 	uint16_t raw;
 } addons_item;
 
+/*
+ * The event header as LTTng writes it, read without walking its types:
+ * an unsigned `id` integer, then a variant tagged by it whose options
+ * are structures of unsigned integers (`id`, a clock-mapped timestamp,
+ * others). Compiled per stream class when the header has that shape.
+ */
+#define HDR_FIELDS 4
+#define HDR_OPTIONS 4
+#define HDR_RANGES 8
+
+typedef struct hdr_option {
+	uint32_t align;
+	unsigned n;
+	const lsync_ctf_type *type[HDR_FIELDS];
+	uint8_t role[HDR_FIELDS]; /* 0 skip, 1 id, 2 clock */
+} hdr_option;
+
+typedef struct hdr_plan {
+	bool ok;
+	uint32_t align;
+	const lsync_ctf_type *id;
+	unsigned n_ranges;
+	lsync_ctf_range ranges[HDR_RANGES];
+	hdr_option opt[HDR_OPTIONS];
+} hdr_plan;
+
 struct lsync_skim {
 	lsync_ctf_trace *tr;
+	hdr_plan hdr[LSYNC_CTF_MAX_STREAM_CLASSES];
 	const lsync_decode_callbacks *cb;
 	lsync_decode_stats *stats;
 	lsync_decode_stats local;
@@ -133,6 +160,7 @@ struct lsync_skim {
 typedef struct cursor {
 	const uint8_t *buf;
 	uint64_t pos, end;       /* bits from buf */
+	uint64_t avail;          /* bytes that may be loaded from buf (the file's) */
 } cursor;
 
 static inline uint64_t align_up(uint64_t v, uint64_t a)
@@ -158,13 +186,43 @@ static uint64_t load_be(const uint8_t *p, unsigned n)
 	return v;
 }
 
+static inline uint64_t load64_le(const uint8_t *p)
+{
+	uint64_t v;
+
+	memcpy(&v, p, 8);
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	v = __builtin_bswap64(v);
+#endif
+	return v;
+}
+
+static inline uint64_t load64_be(const uint8_t *p)
+{
+	return __builtin_bswap64(load64_le(p));
+}
+
 /* An integer of `size` bits at c->pos (already aligned); false past end. */
-static bool get_bits(cursor *c, unsigned size, bool be, uint64_t *out)
+static inline bool get_bits(cursor *c, unsigned size, bool be, uint64_t *out)
 {
 	uint64_t pos = c->pos, v = 0;
+	unsigned shift = (unsigned)(pos & 7);
 
 	if (size > c->end - pos || c->pos > c->end)
 		return false;
+	/* Within one 8-byte load: a load and two shifts. */
+	if (shift + size <= 64 && pos / 8 + 8 <= c->avail) {
+		const uint8_t *p = c->buf + pos / 8;
+
+		if (be)
+			v = (load64_be(p) << shift) >> (64 - size);
+		else
+			v = (load64_le(p) >> shift) & (size == 64 ? ~UINT64_C(0)
+								  : (UINT64_C(1) << size) - 1);
+		c->pos = pos + size;
+		*out = v;
+		return true;
+	}
 	if ((pos & 7) == 0 && (size & 7) == 0) {
 		const uint8_t *p = c->buf + pos / 8;
 
@@ -194,7 +252,7 @@ static uint64_t sign_extend(uint64_t v, unsigned size)
 	return v;
 }
 
-static bool read_int(cursor *c, const lsync_ctf_type *t, uint64_t *v)
+static inline bool read_int(cursor *c, const lsync_ctf_type *t, uint64_t *v)
 {
 	c->pos = align_up(c->pos, t->align);
 	if (c->pos > c->end || !get_bits(c, t->size, t->be, v))
@@ -278,7 +336,9 @@ static bool walk_int(walker *w, const lsync_ctf_type *t, const char *name,
 	if (w->mode == W_HEADER) {
 		if (t->clock >= 0)
 			update_clock(w->clock, v, t->size);
-		if (name && strcmp(name, "id") == 0) {
+		/* babeltrace2: a header integer member named `id` (not a
+		 * variant option: walk_variant passes no name here). */
+		if (name && name[0] == 'i' && name[1] == 'd' && !name[2]) {
 			w->id = v;
 			w->id_set = true;
 		}
@@ -370,7 +430,8 @@ static bool walk_variant(walker *w, const lsync_ctf_type *t, const char *name,
 		return false; /* babeltrace2: "Cannot find variant field class's option" */
 	if (w->mode == W_DECODE && parent >= -1)
 		self = new_inst(w, t, name, parent);
-	if (!walk(w, t->members[opt].type, t->members[opt].name, self, -1, level + 1))
+	if (!walk(w, t->members[opt].type,
+		  w->mode == W_HEADER ? NULL : t->members[opt].name, self, -1, level + 1))
 		return false;
 	if (self >= 0)
 		w->k->insts[self].selected = self + 1 < w->k->n_insts ? self + 1 : -1;
@@ -794,6 +855,90 @@ static bool header_ok(const lsync_ctf_type *t, const char *name, int *clock,
 	}
 }
 
+static bool is_id_name(const char *n)
+{
+	return n[0] == 'i' && n[1] == 'd' && !n[2];
+}
+
+/* An unsigned integer of a header option: its role, or false. */
+static bool header_field(const lsync_ctf_member *m, hdr_option *o)
+{
+	const lsync_ctf_type *t = m->type;
+
+	if (t->kind != LSYNC_CTF_INT || t->is_signed || m->slot >= 0 ||
+	    o->n == HDR_FIELDS || (is_id_name(m->name) && t->clock >= 0))
+		return false;
+	o->type[o->n] = t;
+	o->role[o->n] = is_id_name(m->name) ? 1 : t->clock >= 0 ? 2 : 0;
+	o->n++;
+	return true;
+}
+
+static void compile_header(hdr_plan *h, const lsync_ctf_type *t)
+{
+	const lsync_ctf_member *id, *v;
+
+	memset(h, 0, sizeof(*h));
+	if (t->kind != LSYNC_CTF_STRUCT || t->n_members != 2)
+		return;
+	id = &t->members[0];
+	v = &t->members[1];
+	if (id->type->kind != LSYNC_CTF_INT || id->type->is_signed ||
+	    id->type->clock >= 0 || !is_id_name(id->name) || id->slot != 0 ||
+	    v->type->kind != LSYNC_CTF_VARIANT || v->slot >= 0 ||
+	    v->type->tag.up != 0 || v->type->tag.slot != 0 || v->type->tag_signed ||
+	    v->type->n_members > HDR_OPTIONS || v->type->n_ranges > HDR_RANGES)
+		return;
+	for (uint32_t i = 0; i < v->type->n_members; i++) {
+		const lsync_ctf_type *o = v->type->members[i].type;
+
+		if (o->kind != LSYNC_CTF_STRUCT)
+			return;
+		h->opt[i].align = o->align;
+		for (uint32_t j = 0; j < o->n_members; j++)
+			if (!header_field(&o->members[j], &h->opt[i]))
+				return;
+	}
+	h->align = t->align;
+	h->id = id->type;
+	h->n_ranges = v->type->n_ranges;
+	memcpy(h->ranges, v->type->ranges, h->n_ranges * sizeof(*h->ranges));
+	h->ok = true;
+}
+
+/* One header with plan h; false when truncated or no option matches. */
+static inline bool read_header(const hdr_plan *h, cursor *c, uint64_t *clock,
+			       uint64_t *id, bool *id_set)
+{
+	uint64_t tag, v;
+	const hdr_option *o = NULL;
+
+	c->pos = align_up(c->pos, h->align);
+	if (c->pos > c->end || !read_int(c, h->id, &tag))
+		return false;
+	*id = tag;
+	*id_set = true;
+	for (unsigned i = 0; i < h->n_ranges; i++)
+		if (tag >= h->ranges[i].lo && tag <= h->ranges[i].hi) {
+			o = &h->opt[h->ranges[i].option];
+			break;
+		}
+	if (!o)
+		return false;
+	c->pos = align_up(c->pos, o->align);
+	if (c->pos > c->end)
+		return false;
+	for (unsigned i = 0; i < o->n; i++) {
+		if (!read_int(c, o->type[i], &v))
+			return false;
+		if (o->role[i] == 1)
+			*id = v;
+		else if (o->role[i] == 2)
+			update_clock(clock, v, o->type[i]->size);
+	}
+	return true;
+}
+
 static int check_stream_class(lsync_skim *k, lsync_ctf_stream_class *sc)
 {
 	const lsync_ctf_type *pc = sc->packet_context;
@@ -825,6 +970,7 @@ static int check_stream_class(lsync_skim *k, lsync_ctf_stream_class *sc)
 		return lsync_decode_fail(k->err, sizeof(k->err), LSYNC_CTF_DECLINED,
 					 "unsupported event header");
 	sc->clock = clock;
+	compile_header(&k->hdr[sc - k->tr->streams], sc->event_header);
 	for (lsync_ctf_event_class *ec = sc->events; ec; ec = ec->next) {
 		if (!clock_free(ec->context) || !clock_free(ec->payload))
 			return lsync_decode_fail(k->err, sizeof(k->err), LSYNC_CTF_DECLINED,
@@ -933,6 +1079,7 @@ static int index_packet(lsync_skim *k, sfile *f, uint64_t off, pkt *p)
 	c.buf = f->map + off;
 	c.pos = 0;
 	c.end = remain_bits;
+	c.avail = f->len - off;
 	if (!walk_scope(k, &c, tr->packet_header, vals, set))
 		return lsync_decode_fail(k->err, sizeof(k->err), LTTSYNC_ERROR_FORMAT,
 					 "%s: truncated packet header at offset %" PRIu64,
@@ -1104,7 +1251,7 @@ static int open_files(lsync_skim *k)
 			continue;
 		}
 		f->len = (size_t)sb.st_size;
-		f->map = mmap(NULL, f->len, PROT_READ, MAP_PRIVATE, fd, 0);
+		f->map = mmap(NULL, f->len, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
 		close(fd);
 		if (f->map == MAP_FAILED) {
 			f->map = NULL;
@@ -1319,13 +1466,14 @@ static int corrupt(lsync_skim *k, const sfile *f, const pkt *pk, uint64_t pos,
 static int read_events(lsync_skim *k, stream *s, const sfile *f, const pkt *pk,
 		       walker *w, uint64_t *at, unsigned budget, int64_t until_ns)
 {
-	int64_t ns;
-
 	const lsync_ctf_stream_class *sc = pk->sc;
 	const lsync_ctf_clock *clock = &k->tr->clocks[sc->clock];
+	const hdr_plan *hp = &k->hdr[sc - k->tr->streams];
+	int64_t ns;
 
 	w->c.buf = f->map + pk->offset;
 	w->c.end = pk->content;
+	w->c.avail = f->len - pk->offset;
 	w->k = k;
 	w->clock = &s->clock;
 	if (*at == 0) {
@@ -1340,11 +1488,16 @@ static int read_events(lsync_skim *k, stream *s, const sfile *f, const pkt *pk,
 
 		if (budget && !budget--)
 			break;
-		w->mode = W_HEADER;
-		w->depth = 0;
 		w->id_set = false;
-		if (!walk(w, sc->event_header, NULL, -2, -1, 0))
-			return corrupt(k, f, pk, w->c.pos, "truncated event header");
+		if (hp->ok) {
+			if (!read_header(hp, &w->c, &s->clock, &w->id, &w->id_set))
+				return corrupt(k, f, pk, w->c.pos, "truncated event header");
+		} else {
+			w->mode = W_HEADER;
+			w->depth = 0;
+			if (!walk(w, sc->event_header, NULL, -2, -1, 0))
+				return corrupt(k, f, pk, w->c.pos, "truncated event header");
+		}
 		when = s->clock;
 		if (w->id_set) {
 			if (w->id < sc->by_id_len)
