@@ -62,6 +62,34 @@ typedef struct lsync_ctf_ref {
 	uint16_t slot; /* in that structure's stored values */
 } lsync_ctf_ref;
 
+/*
+ * Member and option names that the network layouts look up. A parsed
+ * name equal to one of them points at this table's string, so that the
+ * reader compares pointers rather than strings.
+ */
+typedef enum lsync_ctf_key {
+	LSYNC_KEY_NETWORK_HEADER,
+	LSYNC_KEY_IPV4,
+	LSYNC_KEY_IPV6,
+	LSYNC_KEY_UNKNOWN,
+	LSYNC_KEY_TRANSPORT_HEADER,
+	LSYNC_KEY_TCP,
+	LSYNC_KEY_PROTOCOL,
+	LSYNC_KEY_NEXTHDR,
+	LSYNC_KEY_SADDR,
+	LSYNC_KEY_DADDR,
+	LSYNC_KEY_SOURCE_PORT,
+	LSYNC_KEY_DEST_PORT,
+	LSYNC_KEY_SEQ,
+	LSYNC_KEY_ACK_SEQ,
+	LSYNC_KEY_FLAGS,
+	LSYNC_KEY_TRANSPORT_FIELDS,
+	LSYNC_KEY_THTYPE_TCP,
+	LSYNC_KEY_COUNT
+} lsync_ctf_key;
+
+extern const char *const lsync_ctf_keys[LSYNC_KEY_COUNT];
+
 typedef struct lsync_ctf_member {
 	const char *name;       /* babeltrace2's name: one leading '_' stripped */
 	const char *orig;       /* as written */

@@ -794,6 +794,22 @@ static const char *strip(const char *name)
 	return name[0] == '_' ? name + 1 : name;
 }
 
+const char *const lsync_ctf_keys[LSYNC_KEY_COUNT] = {
+	"network_header", "ipv4", "ipv6", "unknown", "transport_header", "tcp",
+	"protocol", "nexthdr", "saddr", "daddr", "source_port", "dest_port",
+	"seq", "ack_seq", "flags", "transport_fields", "thtype_tcp",
+};
+
+/* The stripped name, as the table's pointer when it is a key. */
+static const char *intern(const char *name)
+{
+	name = strip(name);
+	for (unsigned i = 0; i < LSYNC_KEY_COUNT; i++)
+		if (strcmp(name, lsync_ctf_keys[i]) == 0)
+			return lsync_ctf_keys[i];
+	return name;
+}
+
 /*
  * A reference (variant tag, sequence length): a member name, looked up
  * in the structures being parsed from the innermost outwards, among the
@@ -1117,7 +1133,7 @@ static bool parse_members(parser *ps, lsync_ctf_type *t)
 			    strcmp(ms[i].orig, name) == 0)
 				return fail(ps, "member '%s' declared twice", name);
 		ms[t->n_members].orig = name;
-		ms[t->n_members].name = strip(name);
+		ms[t->n_members].name = intern(name);
 		ms[t->n_members].type = mt;
 		ms[t->n_members].slot = -1;
 		t->n_members++;

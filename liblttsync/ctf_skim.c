@@ -531,6 +531,8 @@ static bool walk(walker *w, const lsync_ctf_type *t, const char *name, int paren
 	return false;
 }
 
+#define K(name) lsync_ctf_keys[LSYNC_KEY_##name]
+
 /* ---- the layouts, on insts (as decode_fields.c on babeltrace2 fields) ---- */
 
 /* Member `name` of struct inst s, or -1. */
@@ -538,9 +540,9 @@ static int member(const lsync_skim *k, int s, const char *name)
 {
 	if (s < 0 || k->insts[s].type->kind != LSYNC_CTF_STRUCT)
 		return -1;
+	/* Names are interned (ctf.h): a key is found by its pointer. */
 	for (int i = s + 1; i < k->n_insts; i++)
-		if (k->insts[i].parent == s && k->insts[i].name &&
-		    strcmp(k->insts[i].name, name) == 0)
+		if (k->insts[i].parent == s && k->insts[i].name == name)
 			return i;
 	return -1;
 }
@@ -629,11 +631,11 @@ static lsync_field_result decode_tcp(const lsync_skim *k, int tcp, lttsync_packe
 {
 	uint64_t sport, dport, seq, ack, flags;
 
-	if (!read_member(k, tcp, "source_port", 16, &sport) ||
-	    !read_member(k, tcp, "dest_port", 16, &dport) ||
-	    !read_member(k, tcp, "seq", 32, &seq) ||
-	    !read_member(k, tcp, "ack_seq", 32, &ack) ||
-	    !read_member(k, tcp, "flags", 16, &flags))
+	if (!read_member(k, tcp, K(SOURCE_PORT), 16, &sport) ||
+	    !read_member(k, tcp, K(DEST_PORT), 16, &dport) ||
+	    !read_member(k, tcp, K(SEQ), 32, &seq) ||
+	    !read_member(k, tcp, K(ACK_SEQ), 32, &ack) ||
+	    !read_member(k, tcp, K(FLAGS), 16, &flags))
 		return LSYNC_FIELDS_MALFORMED;
 	p->src_port = (uint16_t)sport;
 	p->dst_port = (uint16_t)dport;
@@ -652,16 +654,16 @@ static lsync_field_result decode_ip(const lsync_skim *k, int ip, bool v4,
 	const char *oname;
 	int th;
 
-	if (!read_member(k, ip, v4 ? "protocol" : "nexthdr", 8, &proto) ||
-	    !read_address(k, ip, "saddr", nbytes, p->src_addr) ||
-	    !read_address(k, ip, "daddr", nbytes, p->dst_addr))
+	if (!read_member(k, ip, v4 ? K(PROTOCOL) : K(NEXTHDR), 8, &proto) ||
+	    !read_address(k, ip, K(SADDR), nbytes, p->src_addr) ||
+	    !read_address(k, ip, K(DADDR), nbytes, p->dst_addr))
 		return LSYNC_FIELDS_MALFORMED;
 	p->family = v4 ? 4 : 6;
-	if (!variant_member(k, ip, "transport_header", &th, &oname))
+	if (!variant_member(k, ip, K(TRANSPORT_HEADER), &th, &oname))
 		return LSYNC_FIELDS_MALFORMED;
-	if (oname && strcmp(oname, "tcp") == 0)
+	if (oname == K(TCP))
 		return decode_tcp(k, th, p);
-	if (oname && strcmp(oname, "unknown") == 0 && proto == IPPROTO_TCP_NUMBER)
+	if (oname == K(UNKNOWN) && proto == IPPROTO_TCP_NUMBER)
 		return LSYNC_FIELDS_NO_HEADER;
 	return LSYNC_FIELDS_NOT_TCP;
 }
@@ -671,13 +673,13 @@ static lsync_field_result decode_modules(const lsync_skim *k, lttsync_packet *p)
 	const char *oname;
 	int ip;
 
-	if (!variant_member(k, 0, "network_header", &ip, &oname))
+	if (!variant_member(k, 0, K(NETWORK_HEADER), &ip, &oname))
 		return LSYNC_FIELDS_MALFORMED;
-	if (oname && strcmp(oname, "ipv4") == 0)
+	if (oname == K(IPV4))
 		return decode_ip(k, ip, true, p);
-	if (oname && strcmp(oname, "ipv6") == 0)
+	if (oname == K(IPV6))
 		return decode_ip(k, ip, false, p);
-	if (oname && strcmp(oname, "unknown") == 0)
+	if (oname == K(UNKNOWN))
 		return LSYNC_FIELDS_NO_HEADER;
 	return LSYNC_FIELDS_NOT_TCP;
 }
@@ -687,15 +689,15 @@ static lsync_field_result decode_experimental_tcp(const lsync_skim *k, int tcp,
 {
 	uint64_t seq, ack, flags, sport, dport;
 
-	if (!read_member(k, tcp, "seq", 32, &seq) ||
-	    !read_member(k, tcp, "ack_seq", 32, &ack) ||
-	    !read_member(k, tcp, "flags", 16, &flags))
+	if (!read_member(k, tcp, K(SEQ), 32, &seq) ||
+	    !read_member(k, tcp, K(ACK_SEQ), 32, &ack) ||
+	    !read_member(k, tcp, K(FLAGS), 16, &flags))
 		return LSYNC_FIELDS_MALFORMED;
 	p->seq = (uint32_t)seq;
 	p->ack_seq = (uint32_t)ack;
 	p->flags = (uint8_t)(flags & 0xff);
-	if (read_member(k, tcp, "source_port", 16, &sport) &&
-	    read_member(k, tcp, "dest_port", 16, &dport)) {
+	if (read_member(k, tcp, K(SOURCE_PORT), 16, &sport) &&
+	    read_member(k, tcp, K(DEST_PORT), 16, &dport)) {
 		p->src_port = (uint16_t)sport;
 		p->dst_port = (uint16_t)dport;
 		p->has_ports = 1;
@@ -720,7 +722,7 @@ static option_meaning experimental_option(const char *name)
 
 static lsync_field_result decode_experimental(const lsync_skim *k, lttsync_packet *p)
 {
-	int tf = member(k, 0, "transport_fields"), opt, tcp;
+	int tf = member(k, 0, K(TRANSPORT_FIELDS)), opt, tcp;
 
 	if (tf < 0)
 		return LSYNC_FIELDS_MALFORMED;
@@ -739,7 +741,7 @@ static lsync_field_result decode_experimental(const lsync_skim *k, lttsync_packe
 	}
 	if (k->insts[tf].type->kind != LSYNC_CTF_STRUCT)
 		return LSYNC_FIELDS_MALFORMED;
-	tcp = member(k, tf, "thtype_tcp");
+	tcp = member(k, tf, K(THTYPE_TCP));
 	if (tcp < 0 || k->insts[tcp].type->kind != LSYNC_CTF_STRUCT)
 		return LSYNC_FIELDS_MALFORMED;
 	return decode_experimental_tcp(k, tcp, p);
@@ -750,9 +752,9 @@ static lsync_field_result decode_addons(const lsync_skim *k, lttsync_packet *p,
 {
 	uint64_t seq, ack, flags;
 
-	if (!read_member(k, 0, "seq", 32, &seq) ||
-	    !read_member(k, 0, "ack_seq", 32, &ack) ||
-	    !read_member(k, 0, "flags", 16, &flags))
+	if (!read_member(k, 0, K(SEQ), 32, &seq) ||
+	    !read_member(k, 0, K(ACK_SEQ), 32, &ack) ||
+	    !read_member(k, 0, K(FLAGS), 16, &flags))
 		return LSYNC_FIELDS_MALFORMED;
 	p->seq = (uint32_t)seq;
 	p->ack_seq = (uint32_t)ack;
