@@ -89,6 +89,15 @@ typedef enum lsync_ctf_key {
 } lsync_ctf_key;
 
 extern const char *const lsync_ctf_keys[LSYNC_KEY_COUNT];
+/* The keys' text, one block: a name is a key iff it points into it. */
+extern const char lsync_ctf_key_text[];
+extern const size_t lsync_ctf_key_text_size;
+
+static inline bool lsync_ctf_is_key(const char *name)
+{
+	return name >= lsync_ctf_key_text &&
+	       name < lsync_ctf_key_text + lsync_ctf_key_text_size;
+}
 
 typedef struct lsync_ctf_member {
 	const char *name;       /* babeltrace2's name: one leading '_' stripped */
@@ -106,6 +115,7 @@ struct lsync_ctf_type {
 	uint8_t has_clock;       /* maps to a clock, or holds such an integer */
 	uint8_t is_enum;
 	uint8_t text;            /* integers: an encoding (UTF8, ASCII) */
+	uint8_t has_key;         /* holds a member or option named by a key */
 	uint32_t align;          /* bits, a power of two */
 	uint32_t size;           /* integers and floats: bits */
 	int32_t clock;           /* integers: mapped clock index, or -1 */

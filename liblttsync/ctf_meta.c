@@ -794,10 +794,18 @@ static const char *strip(const char *name)
 	return name[0] == '_' ? name + 1 : name;
 }
 
+const char lsync_ctf_key_text[] =
+	"network_header\0ipv4\0ipv6\0unknown\0transport_header\0tcp\0"
+	"protocol\0nexthdr\0saddr\0daddr\0source_port\0dest_port\0"
+	"seq\0ack_seq\0flags\0transport_fields\0thtype_tcp";
+const size_t lsync_ctf_key_text_size = sizeof(lsync_ctf_key_text);
+
+/* The keys in lsync_ctf_key_text, in lsync_ctf_key order. */
+#define KEY_AT(o) (lsync_ctf_key_text + (o))
 const char *const lsync_ctf_keys[LSYNC_KEY_COUNT] = {
-	"network_header", "ipv4", "ipv6", "unknown", "transport_header", "tcp",
-	"protocol", "nexthdr", "saddr", "daddr", "source_port", "dest_port",
-	"seq", "ack_seq", "flags", "transport_fields", "thtype_tcp",
+	KEY_AT(0), KEY_AT(15), KEY_AT(20), KEY_AT(25), KEY_AT(33), KEY_AT(50),
+	KEY_AT(54), KEY_AT(63), KEY_AT(71), KEY_AT(77), KEY_AT(83), KEY_AT(95),
+	KEY_AT(105), KEY_AT(109), KEY_AT(117), KEY_AT(123), KEY_AT(140),
 };
 
 /* The stripped name, as the table's pointer when it is a key. */
@@ -1528,6 +1536,7 @@ static bool layout_type(parser *ps, lsync_ctf_type *t, unsigned depth)
 			if (!layout_type(ps, m, depth + 1))
 				return false;
 			t->has_clock |= m->has_clock;
+			t->has_key |= m->has_key | lsync_ctf_is_key(t->members[i].name);
 			if (!m->fixed)
 				fixed = false;
 			else
@@ -1544,6 +1553,8 @@ static bool layout_type(parser *ps, lsync_ctf_type *t, unsigned depth)
 			if (!layout_type(ps, t->members[i].type, depth + 1))
 				return false;
 			t->has_clock |= t->members[i].type->has_clock;
+			t->has_key |= t->members[i].type->has_key |
+				      lsync_ctf_is_key(t->members[i].name);
 		}
 		return true;
 	case LSYNC_CTF_ARRAY:
@@ -1552,6 +1563,7 @@ static bool layout_type(parser *ps, lsync_ctf_type *t, unsigned depth)
 			return false;
 		t->align = t->elem->align;
 		t->has_clock = t->elem->has_clock;
+		t->has_key = t->elem->has_key;
 		if (t->kind == LSYNC_CTF_ARRAY && t->elem->fixed) {
 			uint64_t stride = align_up(t->elem->bits, t->elem->align);
 

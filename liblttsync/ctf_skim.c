@@ -279,6 +279,7 @@ typedef struct walker {
 	uint64_t *clock;
 	uint64_t id;
 	bool id_set;
+	bool force;              /* W_DECODE: keep the next field (an option) */
 	/* stored values of the structures being walked */
 	uint64_t slots[MAX_WALK_DEPTH][16];
 	unsigned depth;
@@ -290,6 +291,9 @@ typedef struct walker {
 
 static bool walk(walker *w, const lsync_ctf_type *t, const char *name, int parent,
 		 int16_t slot, unsigned level);
+
+/* The name of a kept array's elements (never a key). */
+static const char elem_name[] = "";
 
 static void update_clock(uint64_t *clock, uint64_t v, unsigned size)
 {
@@ -399,6 +403,27 @@ static bool walk_struct(walker *w, const lsync_ctf_type *t, const char *name,
 			}
 			continue;
 		}
+		if (m->type->kind == LSYNC_CTF_INT && w->mode != W_HEADER &&
+		    w->mode != W_SCOPE) {
+			/* Integers inline: most members are. */
+			const lsync_ctf_type *mt = m->type;
+			bool keep = self >= 0 && lsync_ctf_is_key(m->name);
+			uint64_t v;
+			int j;
+
+			if (!keep && m->slot < 0) {
+				w->c.pos = align_up(w->c.pos, mt->align);
+				ok = w->c.pos <= w->c.end && mt->size <= w->c.end - w->c.pos;
+				w->c.pos += mt->size;
+				continue;
+			}
+			ok = read_int(&w->c, mt, &v);
+			if (ok && m->slot >= 0)
+				w->slots[w->depth - 1][m->slot] = v;
+			if (ok && keep && (j = new_inst(w, mt, m->name, self)) >= 0)
+				w->k->insts[j].value = v;
+			continue;
+		}
 		ok = walk(w, m->type, m->name, self == -2 ? -2 : self, m->slot, level + 1);
 	}
 	w->depth--;
@@ -430,6 +455,7 @@ static bool walk_variant(walker *w, const lsync_ctf_type *t, const char *name,
 		return false; /* babeltrace2: "Cannot find variant field class's option" */
 	if (w->mode == W_DECODE && parent >= -1)
 		self = new_inst(w, t, name, parent);
+	w->force = self >= 0;
 	if (!walk(w, t->members[opt].type,
 		  w->mode == W_HEADER ? NULL : t->members[opt].name, self, -1, level + 1))
 		return false;
@@ -479,7 +505,7 @@ static bool walk_array(walker *w, const lsync_ctf_type *t, const char *name,
 		/* Every element takes at least a bit, or this is bounded by len. */
 		if (w->c.pos > w->c.end)
 			return false;
-		if (!walk(w, e, NULL, keep ? self : -2, -1, level + 1))
+		if (!walk(w, e, keep ? elem_name : NULL, keep ? self : -2, -1, level + 1))
 			return false;
 		if (e->fixed && e->bits == 0 && i > (UINT64_C(1) << 24))
 			return false; /* babeltrace2 would build that many fields */
@@ -496,11 +522,20 @@ static bool walk(walker *w, const lsync_ctf_type *t, const char *name, int paren
 {
 	if (level > MAX_WALK_DEPTH)
 		return false;
+	/*
+	 * A network payload keeps only what the layouts may look up: fields
+	 * named by a key, what holds one, a kept array's elements and a kept
+	 * variant's option.
+	 */
+	if (w->mode == W_DECODE && parent >= 0 && !w->force && name != elem_name &&
+	    !(name && lsync_ctf_is_key(name)) && !t->has_key)
+		parent = -2;
+	w->force = false;
 	/* Constant size, and nothing in it to look at: one step. */
-	if (t->fixed && (w->mode == W_SKIP || (w->mode == W_HEADER && !t->has_clock &&
-					      t->kind != LSYNC_CTF_STRUCT &&
-					      t->kind != LSYNC_CTF_INT)) &&
-	    slot < 0 && t->kind != LSYNC_CTF_INT) {
+	if (t->fixed && slot < 0 &&
+	    ((w->mode == W_SKIP || (w->mode == W_DECODE && parent == -2)) ||
+	     (w->mode == W_HEADER && !t->has_clock && t->kind != LSYNC_CTF_STRUCT &&
+	      t->kind != LSYNC_CTF_INT))) {
 		w->c.pos = align_up(w->c.pos, t->align);
 		if (w->c.pos > w->c.end || t->bits > w->c.end - w->c.pos)
 			return false;
@@ -1056,6 +1091,7 @@ static bool walk_scope(lsync_skim *k, cursor *c, const lsync_ctf_type *t,
 		return false;
 	w->c = *c;
 	w->mode = W_SCOPE;
+	w->force = false;
 	w->k = k;
 	w->depth = 0;
 	w->top = vals;
@@ -1473,6 +1509,7 @@ static int read_events(lsync_skim *k, stream *s, const sfile *f, const pkt *pk,
 	const hdr_plan *hp = &k->hdr[sc - k->tr->streams];
 	int64_t ns;
 
+	w->force = false;
 	w->c.buf = f->map + pk->offset;
 	w->c.end = pk->content;
 	w->c.avail = f->len - pk->offset;
