@@ -126,7 +126,7 @@ static void compare(const char *path)
 		       a.stats.network_events, b.stats.network_events, a.stats.packets,
 		       b.stats.packets, a.stats.no_header, b.stats.no_header,
 		       a.stats.not_tcp, b.stats.not_tcp, a.stats.malformed, b.stats.malformed);
-	if (a.n == b.n) {
+	if (a.n == b.n && a.n) {
 		qsort(a.p, a.n, sizeof(*a.p), cmp_packet);
 		qsort(b.p, b.n, sizeof(*b.p), cmp_packet);
 	}
