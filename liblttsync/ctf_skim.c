@@ -202,8 +202,11 @@ static inline uint64_t load64_be(const uint8_t *p)
 	return __builtin_bswap64(load64_le(p));
 }
 
+static bool get_bits_slow(cursor *c, unsigned size, bool be, uint64_t *out);
+
 /* An integer of `size` bits at c->pos (already aligned); false past end. */
-static inline bool get_bits(cursor *c, unsigned size, bool be, uint64_t *out)
+static inline __attribute__((always_inline)) bool get_bits(cursor *c, unsigned size,
+							   bool be, uint64_t *out)
 {
 	uint64_t pos = c->pos, v = 0;
 	unsigned shift = (unsigned)(pos & 7);
@@ -223,6 +226,15 @@ static inline bool get_bits(cursor *c, unsigned size, bool be, uint64_t *out)
 		*out = v;
 		return true;
 	}
+	return get_bits_slow(c, size, be, out);
+}
+
+/* Near the end of the file: byte by byte, or bit by bit. */
+static __attribute__((noinline)) bool get_bits_slow(cursor *c, unsigned size, bool be,
+						    uint64_t *out)
+{
+	uint64_t pos = c->pos, v = 0;
+
 	if ((pos & 7) == 0 && (size & 7) == 0) {
 		const uint8_t *p = c->buf + pos / 8;
 
@@ -319,11 +331,13 @@ static int new_inst(walker *w, const lsync_ctf_type *t, const char *name, int pa
 		return -1;
 	}
 	in = &k->insts[k->n_insts];
-	memset(in, 0, sizeof(*in));
 	in->name = name;
 	in->type = t;
 	in->parent = parent;
 	in->selected = -1;
+	in->value = 0;
+	in->length = 0;
+	in->kept = false;
 	return k->n_insts++;
 }
 
@@ -422,6 +436,18 @@ static bool walk_struct(walker *w, const lsync_ctf_type *t, const char *name,
 				w->slots[w->depth - 1][m->slot] = v;
 			if (ok && keep && (j = new_inst(w, mt, m->name, self)) >= 0)
 				w->k->insts[j].value = v;
+			continue;
+		}
+		if (m->type->fixed && m->slot < 0 && !m->type->has_clock &&
+		    (w->mode == W_SKIP || (w->mode == W_DECODE &&
+					   (self < 0 || (!lsync_ctf_is_key(m->name) &&
+							 !m->type->has_key))))) {
+			/* Constant size, nothing kept: one step. */
+			const lsync_ctf_type *mt = m->type;
+
+			w->c.pos = align_up(w->c.pos, mt->align);
+			ok = w->c.pos <= w->c.end && mt->bits <= w->c.end - w->c.pos;
+			w->c.pos += mt->bits;
 			continue;
 		}
 		ok = walk(w, m->type, m->name, self == -2 ? -2 : self, m->slot, level + 1);
@@ -1507,8 +1533,20 @@ static int read_events(lsync_skim *k, stream *s, const sfile *f, const pkt *pk,
 	const lsync_ctf_stream_class *sc = pk->sc;
 	const lsync_ctf_clock *clock = &k->tr->clocks[sc->clock];
 	const hdr_plan *hp = &k->hdr[sc - k->tr->streams];
+	uint64_t until_value;
+	bool slow_until = false;
 	int64_t ns;
 
+	/* until_ns as a clock value, where the conversion is exact. */
+	if (until_ns == INT64_MAX) {
+		until_value = UINT64_MAX;
+	} else if (clock->freq == 1000000000 && !clock->base_overflows) {
+		until_value = until_ns < clock->base_ns ? 0
+			: (uint64_t)until_ns - (uint64_t)clock->base_ns;
+	} else {
+		until_value = 0; /* checked per event below */
+		slow_until = true;
+	}
 	w->force = false;
 	w->c.buf = f->map + pk->offset;
 	w->c.end = pk->content;
@@ -1566,7 +1604,8 @@ static int read_events(lsync_skim *k, stream *s, const sfile *f, const pkt *pk,
 		} else if (ec->payload && !walk(w, ec->payload, NULL, -2, -1, 0)) {
 			return corrupt(k, f, pk, w->c.pos, "truncated event payload");
 		}
-		if (until_ns != INT64_MAX && clock_ns(clock, when, &ns) && ns > until_ns)
+		if (slow_until ? clock_ns(clock, when, &ns) && ns > until_ns
+			       : when > until_value)
 			break;
 	}
 	*at = w->c.pos;
