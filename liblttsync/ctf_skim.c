@@ -63,7 +63,7 @@ typedef struct pkt {
 
 typedef struct sfile {
 	char *path;
-	const uint8_t *map;
+	int fd;                  /* -1 once closed */
 	size_t len;
 	pkt *pkts;
 	size_t n_pkts, cap;
@@ -81,6 +81,9 @@ typedef struct stream {
 	int64_t last_ns;         /* its clock, ns: where it is in time */
 	bool done;
 	uint64_t clock;          /* the stream's clock value */
+	const pkt *mapped;       /* the packet mapped now, if any */
+	void *map_addr;
+	size_t map_len;
 } stream;
 
 /* ---- values of a decoded payload ---------------------------------------- */
@@ -133,6 +136,7 @@ struct lsync_skim {
 	lsync_decode_stats *stats;
 	lsync_decode_stats local;
 	bool dry;                 /* events are read, nothing counted or emitted */
+	uint8_t *ibuf;            /* INDEX_BYTES, for indexing */
 	struct walker *w;         /* for steps */
 	char *path;
 	sfile *files;
@@ -1130,6 +1134,42 @@ static bool walk_scope(lsync_skim *k, cursor *c, const lsync_ctf_type *t,
 	return ok;
 }
 
+/*
+ * Packet headers and contexts are read from a copy of the packet's first
+ * INDEX_BYTES: LTTng's take about a hundred. Larger ones decline.
+ */
+#define INDEX_BYTES 65536
+
+static bool index_read(lsync_skim *k, sfile *f, uint64_t off, size_t *got)
+{
+	size_t want = f->len - off < INDEX_BYTES ? (size_t)(f->len - off) : INDEX_BYTES;
+
+	*got = 0;
+	while (*got < want) {
+		ssize_t r = pread(f->fd, k->ibuf + *got, want - *got, (off_t)(off + *got));
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return false;
+		*got += (size_t)r;
+	}
+	return true;
+}
+
+/* Header and context did not fit the copy, or were cut short. */
+static int index_short(lsync_skim *k, const sfile *f, uint64_t off, size_t got,
+		       const char *what)
+{
+	if (f->len - off > got)
+		return lsync_decode_fail(k->err, sizeof(k->err), LSYNC_CTF_DECLINED,
+					 "%s: packet %s larger than %d bytes", f->path,
+					 what, INDEX_BYTES);
+	return lsync_decode_fail(k->err, sizeof(k->err), LTTSYNC_ERROR_FORMAT,
+				 "%s: truncated packet %s at offset %" PRIu64,
+				 f->path, what, off);
+}
+
 /* Read packet header and context at `off`; fill *p. */
 static int index_packet(lsync_skim *k, sfile *f, uint64_t off, pkt *p)
 {
@@ -1138,16 +1178,18 @@ static int index_packet(lsync_skim *k, sfile *f, uint64_t off, pkt *p)
 	bool set[64];
 	cursor c;
 	const lsync_ctf_stream_class *sc = NULL;
+	size_t got;
 
+	if (!index_read(k, f, off, &got))
+		return lsync_decode_fail(k->err, sizeof(k->err), LTTSYNC_ERROR_IO,
+					 "%s: %s", f->path, strerror(errno ? errno : EIO));
 	remain_bits = 8 * (uint64_t)(f->len - off);
-	c.buf = f->map + off;
+	c.buf = k->ibuf;
 	c.pos = 0;
-	c.end = remain_bits;
-	c.avail = f->len - off;
+	c.end = 8 * (uint64_t)got;
+	c.avail = got;
 	if (!walk_scope(k, &c, tr->packet_header, vals, set))
-		return lsync_decode_fail(k->err, sizeof(k->err), LTTSYNC_ERROR_FORMAT,
-					 "%s: truncated packet header at offset %" PRIu64,
-					 f->path, off);
+		return index_short(k, f, off, got, "header");
 	if (scope_value(tr->packet_header, vals, set, "magic", &v) && v != CTF_MAGIC)
 		return lsync_decode_fail(k->err, sizeof(k->err), LTTSYNC_ERROR_FORMAT,
 					 "%s: bad CTF magic number at offset %" PRIu64,
@@ -1171,9 +1213,7 @@ static int index_packet(lsync_skim *k, sfile *f, uint64_t off, pkt *p)
 					 "%s: packets of two stream classes", f->path);
 	}
 	if (!walk_scope(k, &c, sc->packet_context, vals, set))
-		return lsync_decode_fail(k->err, sizeof(k->err), LTTSYNC_ERROR_FORMAT,
-					 "%s: truncated packet context at offset %" PRIu64,
-					 f->path, off);
+		return index_short(k, f, off, got, "context");
 	p->sc = sc;
 	p->offset = off;
 	p->body = c.pos;
@@ -1294,7 +1334,8 @@ static int open_files(lsync_skim *k)
 	if (n)
 		qsort(names, n, sizeof(*names), cmp_names);
 	k->files = calloc(n ? n : 1, sizeof(*k->files));
-	if (!k->files && !st)
+	k->ibuf = malloc(INDEX_BYTES);
+	if ((!k->files || !k->ibuf) && !st)
 		st = LTTSYNC_ERROR_NO_MEMORY;
 	for (size_t i = 0; i < n; i++) {
 		struct stat sb;
@@ -1309,21 +1350,13 @@ static int open_files(lsync_skim *k)
 		f->path = names[i];
 		k->n_files++;
 		fd = open(f->path, O_RDONLY | O_CLOEXEC);
+		f->fd = fd;
 		if (fd < 0) {
 			st = lsync_decode_fail(k->err, sizeof(k->err), LTTSYNC_ERROR_FORMAT,
 					       "%s: %s", f->path, strerror(errno));
 			continue;
 		}
 		f->len = (size_t)sb.st_size;
-		f->map = mmap(NULL, f->len, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
-		close(fd);
-		if (f->map == MAP_FAILED) {
-			f->map = NULL;
-			st = lsync_decode_fail(k->err, sizeof(k->err), LTTSYNC_ERROR_IO,
-					       "%s: %s", f->path, strerror(errno));
-			continue;
-		}
-		madvise((void *)f->map, f->len, MADV_SEQUENTIAL);
 		st = index_file(k, f);
 	}
 	free(names);
@@ -1523,6 +1556,41 @@ static int corrupt(lsync_skim *k, const sfile *f, const pkt *pk, uint64_t pos,
 
 /* Every event of one packet. */
 /*
+ * The packet's bytes, mapped while its stream reads it: only a packet at
+ * a time is mapped, so the address space stays small whatever the size
+ * of the stream files (workers run under an address-space limit).
+ */
+static void unmap_packet(stream *s)
+{
+	if (s->map_addr)
+		munmap(s->map_addr, s->map_len);
+	s->map_addr = NULL;
+	s->mapped = NULL;
+}
+
+static const uint8_t *map_packet(stream *s, const sfile *f, const pkt *pk)
+{
+	static size_t page;
+	uint64_t start;
+
+	if (!page)
+		page = (size_t)sysconf(_SC_PAGESIZE);
+	start = pk->offset - pk->offset % page;
+	if (s->mapped != pk) {
+		unmap_packet(s);
+		s->map_len = (size_t)(pk->offset - start + pk->size);
+		s->map_addr = mmap(NULL, s->map_len, PROT_READ, MAP_PRIVATE | MAP_POPULATE,
+				   f->fd, (off_t)start);
+		if (s->map_addr == MAP_FAILED) {
+			s->map_addr = NULL;
+			return NULL;
+		}
+		s->mapped = pk;
+	}
+	return (const uint8_t *)s->map_addr + (pk->offset - start);
+}
+
+/*
  * Events of one packet from bit *at (the packet's first event when
  * *at is 0), at most `budget` of them (0: all); *at is left after the
  * last one read, or at the content's end.
@@ -1548,9 +1616,12 @@ static int read_events(lsync_skim *k, stream *s, const sfile *f, const pkt *pk,
 		slow_until = true;
 	}
 	w->force = false;
-	w->c.buf = f->map + pk->offset;
+	if (!(w->c.buf = map_packet(s, f, pk)))
+		return lsync_decode_fail(k->err, sizeof(k->err), LTTSYNC_ERROR_IO,
+					 "%s: cannot map the packet at offset %" PRIu64 ": %s",
+					 f->path, pk->offset, strerror(errno));
 	w->c.end = pk->content;
-	w->c.avail = f->len - pk->offset;
+	w->c.avail = pk->size;
 	w->k = k;
 	w->clock = &s->clock;
 	if (*at == 0) {
@@ -1784,9 +1855,11 @@ bool lsync_skim_step(lsync_skim *k, int64_t *position)
 
 static void skim_free(lsync_skim *k)
 {
+	for (size_t i = 0; i < k->n_streams; i++)
+		unmap_packet(&k->streams[i]);
 	for (size_t i = 0; i < k->n_files; i++) {
-		if (k->files[i].map)
-			munmap((void *)k->files[i].map, k->files[i].len);
+		if (k->files[i].fd >= 0)
+			close(k->files[i].fd);
 		free(k->files[i].pkts);
 		free(k->files[i].path);
 	}
@@ -1799,6 +1872,7 @@ static void skim_free(lsync_skim *k)
 	free(k->held);
 	free(k->path);
 	free(k->w);
+	free(k->ibuf);
 	free(k);
 }
 
