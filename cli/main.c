@@ -143,6 +143,9 @@ static int configure(lttsync_session *s, const struct cli_options *o)
 			     lttsync_session_set_memory_limit(s, o->memory_limit));
 	if (!rc && o->jobs_set)
 		rc = refused(s, "--jobs", lttsync_session_set_read_jobs(s, o->jobs));
+	if (!rc && o->reader)
+		rc = refused(s, "--reader",
+			     lttsync_session_set_reader(s, (lttsync_reader)o->reader));
 	return rc;
 }
 

@@ -41,13 +41,16 @@ static const char usage[] =
 	"  -j, --jobs N             decode traces in up to N worker processes at once\n"
 	"                           (default 64: all traces side by side); 0 decodes\n"
 	"                           them in the lttsync process, on one thread\n"
+	"      --reader R           auto (default): our own CTF reader, and\n"
+	"                           libbabeltrace2 for the traces it does not\n"
+	"                           support; babeltrace2: libbabeltrace2 only\n"
 	"  -h, --help               show this help\n"
 	"  -V, --version            show the version\n"
 	"\n"
 	"Exit status: 0 every host synchronized, 2 some host or trace could not\n"
 	"be synchronized (the report is still written), 1 usage or input error.\n";
 
-enum { OPT_MATCHES_OUT = 256, OPT_MAX_PENDING, OPT_MEMORY_LIMIT };
+enum { OPT_MATCHES_OUT = 256, OPT_MAX_PENDING, OPT_MEMORY_LIMIT, OPT_READER };
 
 /* The most worker processes --jobs accepts (each holds two descriptors). */
 #define MAX_JOBS 4096
@@ -109,6 +112,17 @@ static int parse_count(const char *arg, size_t *out)
 	return -1;
 }
 
+static int parse_reader(const char *arg, struct cli_options *out)
+{
+	if (strcmp(arg, "auto") == 0)
+		out->reader = LTTSYNC_READER_AUTO;
+	else if (strcmp(arg, "babeltrace2") == 0)
+		out->reader = LTTSYNC_READER_BABELTRACE2;
+	else
+		return usage_error("--reader expects auto or babeltrace2, not '%s'", arg);
+	return -1;
+}
+
 static int parse_jobs(const char *arg, struct cli_options *out)
 {
 	char *end;
@@ -157,6 +171,7 @@ static int parse_one(int opt, struct cli_options *out)
 	case OPT_MAX_PENDING: return parse_count(optarg, &out->max_pending);
 	case OPT_MEMORY_LIMIT: return parse_size(optarg, &out->memory_limit);
 	case 'j': return parse_jobs(optarg, out);
+	case OPT_READER: return parse_reader(optarg, out);
 	case 'H': return parse_host(optarg, out);
 	case 'f': return parse_format(optarg, out);
 	case 'h': fputs(usage, stdout); return CLI_EXIT_OK;
@@ -226,6 +241,7 @@ int cli_parse_options(int argc, char **argv, struct cli_options *out)
 		{ "max-pending", required_argument, NULL, OPT_MAX_PENDING },
 		{ "memory-limit", required_argument, NULL, OPT_MEMORY_LIMIT },
 		{ "jobs", required_argument, NULL, 'j' },
+		{ "reader", required_argument, NULL, OPT_READER },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },

@@ -25,6 +25,7 @@ struct cli_options {
 	size_t memory_limit;     /* --memory-limit SIZE, 0 for none */
 	bool jobs_set;           /* --jobs given */
 	unsigned jobs;           /* --jobs N: worker processes, 0 in-process */
+	int reader;              /* --reader: an lttsync_reader, 0 if not given */
 	struct cli_input *inputs;  /* PATH arguments and --host NAME=PATH */
 	size_t n_inputs;
 };

@@ -165,7 +165,7 @@ static void build_trace(struct report_trace *t, lttsync_session *s,
 	t->has_host = lttsync_session_get_trace_host(&t->host, s, id) == 0;
 	t->status = lttsync_session_get_trace_status(s, id);
 	t->message = lttsync_session_get_trace_message(s, id);
-	for (int k = 0; k < 7; k++)
+	for (int k = 0; k < 8; k++)
 		lttsync_session_get_trace_stat(&t->stat[k], s, id,
 					       (lttsync_trace_stat)k);
 }
@@ -446,6 +446,11 @@ static void print_json_trace_stats(const struct report_trace *t, FILE *fp)
 	fprintf(fp, ", \"status\": \"%s\"", lttsync_status_string(t->status));
 	for (int k = 0; k < 7; k++)
 		fprintf(fp, ", \"%s\": %" PRIu64, names[k], t->stat[k]);
+	/* Which reader read it (LTTSYNC_TRACE_STAT_READER). */
+	fprintf(fp, ", \"reader\": \"%s\"",
+		t->stat[LTTSYNC_TRACE_STAT_READER] == LTTSYNC_READER_AUTO ? "lttsync"
+		: t->stat[LTTSYNC_TRACE_STAT_READER] == LTTSYNC_READER_BABELTRACE2 ? "babeltrace2"
+		: "none");
 	fputs(", \"error\": ", fp);
 	json_opt_string(t->status != LTTSYNC_OK, t->message, fp);
 	fputs("}", fp);

@@ -37,7 +37,7 @@ struct report_trace {
 	const char *path;              /* borrowed */
 	lttsync_status status;
 	const char *message;           /* borrowed; "" when fine */
-	uint64_t stat[7];              /* indexed by lttsync_trace_stat */
+	uint64_t stat[8];              /* indexed by lttsync_trace_stat */
 };
 
 struct report_pair {

@@ -5,7 +5,10 @@
  * per trace (workers.c) so that babeltrace2 aborting or running out of
  * memory on a hostile trace ends this process, not the caller's.
  *
- * Usage: lttsync-decoder [--address-space-limit BYTES] TRACE_FOLDER
+ * Usage: lttsync-decoder [--address-space-limit BYTES] [--babeltrace2] TRACE_FOLDER
+ *
+ * Our own reader reads the traces it supports, libbabeltrace2 the others
+ * (all of them with --babeltrace2).
  *
  * Exit status: 0 when the END record was written (whatever the trace's
  * status), 1 when stdout failed (the reader went away: nothing to tell),
@@ -312,15 +315,20 @@ int main(int argc, char **argv)
 	char err[LSYNC_ERROR_MAX] = "";
 	struct stat out;
 	int arg = 1;
+	lttsync_reader reader = LTTSYNC_READER_AUTO;
 
 	die_with_parent();
-	if (argc == 4 && strcmp(argv[1], LSYNC_DECODER_OPT_LIMIT) == 0) {
+	if (argc >= 4 && strcmp(argv[1], LSYNC_DECODER_OPT_LIMIT) == 0) {
 		limit_memory(strtoull(argv[2], NULL, 10));
 		arg = 3;
 	}
+	if (argc >= arg + 2 && strcmp(argv[arg], LSYNC_DECODER_OPT_BABELTRACE2) == 0) {
+		reader = LTTSYNC_READER_BABELTRACE2;
+		arg++;
+	}
 	if (argc != arg + 1) {
-		fprintf(stderr, "usage: lttsync-decoder [%s BYTES] TRACE_FOLDER\n",
-			LSYNC_DECODER_OPT_LIMIT);
+		fprintf(stderr, "usage: lttsync-decoder [%s BYTES] [%s] TRACE_FOLDER\n",
+			LSYNC_DECODER_OPT_LIMIT, LSYNC_DECODER_OPT_BABELTRACE2);
 		return 2;
 	}
 	/* A full pipe must not block a write: see SPOOL_MAX. Only a pipe: the
@@ -328,7 +336,8 @@ int main(int argc, char **argv)
 	if (fstat(STDOUT_FILENO, &out) == 0 && S_ISFIFO(out.st_mode))
 		fcntl(STDOUT_FILENO, F_SETFL, fcntl(STDOUT_FILENO, F_GETFL) | O_NONBLOCK);
 	put_record(&w, LSYNC_WIRE_HELLO, &hello, sizeof(hello), NULL, 0);
-	end.status = lsync_decode_trace(argv[arg], &cb, &end.stats, err, sizeof(err));
+	end.status = lsync_decode_trace_with(argv[arg], &cb, &end.stats, reader, err,
+					     sizeof(err));
 	flush_batch(&w);
 	put_record(&w, LSYNC_WIRE_END, &end, sizeof(end), err, strlen(err));
 	drain(&w, true);

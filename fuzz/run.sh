@@ -6,7 +6,7 @@
 #   fuzz/run.sh [SECONDS] [HARNESS...]
 #
 # SECONDS   time per harness (default 60; 0 = build and replay regressions only)
-# HARNESS   csv, api, trace (default: all three)
+# HARNESS   csv, api, trace, skim (default: all four)
 #
 # Environment:
 #   BUILD_DIR   configured build tree holding include/lttsync/version.h
@@ -26,7 +26,7 @@ FUZZ_DIR=$(cd "$(dirname "$0")" && pwd)
 SRC=$(cd "$FUZZ_DIR/.." && pwd)
 SECONDS_PER=${1:-60}
 [ $# -gt 0 ] && shift
-HARNESSES=${*:-csv api trace}
+HARNESSES=${*:-csv api trace skim}
 BUILD_DIR=${BUILD_DIR:-_build}
 case $BUILD_DIR in /*) ;; *) BUILD_DIR=$SRC/$BUILD_DIR ;; esac
 OUT=${FUZZ_OUT:-${TMPDIR:-/tmp}/lttsync-fuzz}
@@ -118,7 +118,7 @@ max_len() {
 	case $1 in
 	csv) echo 8192 ;;
 	api) echo 4096 ;;
-	trace) echo 65536 ;;
+	trace|skim) echo 65536 ;;
 	*) echo 4096 ;;
 	esac
 }
@@ -131,7 +131,7 @@ for h in $HARNESSES; do
 	# Leaks inside babeltrace2's plugins (loaded at run time, built without
 	# frame pointers) are only attributed, hence suppressible, with the
 	# slow unwinder.
-	if [ "$h" = trace ]; then
+	if [ "$h" = trace ] || [ "$h" = skim ]; then
 		ASAN_OPTIONS="$ASAN_BASE:fast_unwind_on_malloc=0"
 	else
 		ASAN_OPTIONS="$ASAN_BASE"
@@ -157,12 +157,14 @@ for h in $HARNESSES; do
 		before=$(ls "$FUZZ_DIR/crashes" | grep -c "^fuzz_$h-")
 		seeds=""
 		[ -d "$FUZZ_DIR/corpus/$h" ] && seeds="$FUZZ_DIR/corpus/$h"
+		# fuzz_skim reads fuzz_trace's inputs.
+		[ "$h" = skim ] && seeds="$FUZZ_DIR/corpus/trace"
 		if [ "$JOBS" -gt 1 ]; then par="-jobs=$JOBS -workers=$JOBS"; else par=""; fi
 		# babeltrace2 itself aborts on some malformed metadata (README.md):
 		# with FUZZ_LENIENT, fuzz_trace runs in fork mode and goes on.
 		# Tolerated findings are kept apart, in $OUT/tolerated/.
 		prefix="$FUZZ_DIR/crashes/fuzz_$h-"
-		if [ "$h" = trace ] && [ -n "${FUZZ_LENIENT:-}" ]; then
+		if { [ "$h" = trace ] || [ "$h" = skim ]; } && [ -n "${FUZZ_LENIENT:-}" ]; then
 			par="$par -fork=1 -ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1"
 			mkdir -p "$OUT/tolerated"
 			prefix="$OUT/tolerated/fuzz_$h-"

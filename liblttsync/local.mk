@@ -25,6 +25,7 @@ liblttsync_internal_la_SOURCES = \
 	liblttsync/read/leads.c liblttsync/read/reading.h \
 	liblttsync/read/decode.c liblttsync/read/decode.h \
 	liblttsync/read/decode_internal.h liblttsync/read/decode_fields.c \
+	liblttsync/read/ctf.h liblttsync/read/ctf_meta.c liblttsync/read/ctf_skim.c \
 	liblttsync/sync/match.c liblttsync/sync/match.h \
 	liblttsync/sync/tombstones.c liblttsync/sync/tombstones.h \
 	liblttsync/sync/hull.c liblttsync/sync/hull.h \

@@ -50,6 +50,7 @@ typedef struct lsync_reading {
 	GHashTable *trace_folders; /* "dev:ino" of the trace folders read;
 				    * "metadata:SHA-256" -> trace id + 1 */
 	unsigned jobs;            /* 0: decode in this process; else worker processes */
+	int reader;               /* lttsync_reader; 0 until set: AUTO */
 	/* Leads of the hosts' clocks, for merging readers (leads.c). */
 	int64_t *leads;           /* per host, NULL until computed */
 	uint32_t n_leads;         /* hosts when they were computed */

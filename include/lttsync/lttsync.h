@@ -420,7 +420,38 @@ typedef enum lttsync_trace_stat {
 	LTTSYNC_TRACE_STAT_NO_HEADER = 4,      /**< Network events without IP/TCP header data (old layouts). */
 	LTTSYNC_TRACE_STAT_NOT_TCP = 5,        /**< IP packets of another protocol. */
 	LTTSYNC_TRACE_STAT_MALFORMED = 6,      /**< Network events missing a needed field. */
+	LTTSYNC_TRACE_STAT_READER = 7,         /**< The #lttsync_reader that read it: #LTTSYNC_READER_AUTO (our own reader) or #LTTSYNC_READER_BABELTRACE2; 0 if not read. @since 0.2 */
 } lttsync_trace_stat;
+
+/**
+ * Which reader decodes traces (lttsync_session_set_reader()).
+ * @since 0.2
+ */
+typedef enum lttsync_reader {
+	/** Our own CTF reader, which skips what synchronization does not
+	 *  need; a trace it does not support (doc/traces.md) is read with
+	 *  libbabeltrace2. The default. */
+	LTTSYNC_READER_AUTO = 1,
+	/** libbabeltrace2 only. */
+	LTTSYNC_READER_BABELTRACE2 = 2,
+} lttsync_reader;
+
+/**
+ * Choose the reader of lttsync_session_read_traces() and
+ * lttsync_session_read_trace_paths(). With #LTTSYNC_READER_AUTO (the
+ * default) our own reader reads every trace it supports, in the calling
+ * process or in the worker processes (lttsync_session_set_read_jobs());
+ * the others, and every trace with #LTTSYNC_READER_BABELTRACE2, are read
+ * with libbabeltrace2, in worker processes when jobs > 0. Both give the
+ * same packets and statistics; #LTTSYNC_TRACE_STAT_READER tells which
+ * one read a trace.
+ * @param session the session.
+ * @param reader #LTTSYNC_READER_AUTO or #LTTSYNC_READER_BABELTRACE2.
+ * @return #LTTSYNC_OK or #LTTSYNC_ERROR_INVALID_ARGUMENT.
+ * @since 0.2
+ */
+LTTSYNC_API lttsync_status lttsync_session_set_reader(lttsync_session *session,
+						  lttsync_reader reader);
 
 /**
  * Progress of lttsync_session_read_traces() and

@@ -22,6 +22,7 @@
  */
 #include "decode_internal.h"
 #include "errors.h"
+#include "ctf.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -700,6 +701,8 @@ static lttsync_status finish_trace(trace_ctx *ctx, lttsync_status st,
 				   const char *path, char *err, size_t size);
 
 struct lsync_decoder {
+	bool ours;              /* our reader read it (skim), or failed to */
+	lsync_skim *skim;
 	trace_ctx ctx;          /* the sinks point at it: never moved */
 	lsync_decode_stats local;
 	char *path;
@@ -737,9 +740,45 @@ lttsync_status lsync_decoder_open(lsync_decoder **out, const char *path,
 				  const lsync_decode_callbacks *cb,
 				  lsync_decode_stats *stats)
 {
+	return lsync_decoder_open_with(out, path, cb, stats, LTTSYNC_READER_AUTO);
+}
+
+/*
+ * Our reader first (auto); a trace it declines, before handing anything
+ * out, is read with libbabeltrace2. A failure of ours past the metadata
+ * (a corrupt stream file) is the trace's failure, as babeltrace2's would
+ * be.
+ */
+static bool open_ours(lsync_decoder *d, const char *path,
+		      const lsync_decode_callbacks *cb, lsync_decode_stats *stats)
+{
+	int st;
+
+	if (!path || !cb || !cb->begin || !cb->packet || check_folder(path, d->err, sizeof(d->err)))
+		return false;
+	st = lsync_skim_open(&d->skim, path, cb, stats, d->err, sizeof(d->err));
+	if (st == LSYNC_CTF_DECLINED) {
+		d->err[0] = '\0';
+		return false;
+	}
+	d->ours = true;
+	d->status = (lttsync_status)st;
+	if (st != LTTSYNC_OK && stats)
+		stats->reader = LTTSYNC_READER_AUTO;
+	d->done = st != LTTSYNC_OK;
+	return true;
+}
+
+lttsync_status lsync_decoder_open_with(lsync_decoder **out, const char *path,
+				       const lsync_decode_callbacks *cb,
+				       lsync_decode_stats *stats,
+				       lttsync_reader reader)
+{
 	lsync_decoder *d = g_new0(lsync_decoder, 1);
 
 	*out = d;
+	if (reader == LTTSYNC_READER_AUTO && open_ours(d, path, cb, stats))
+		return d->status;
 	d->ctx.stats = stats ? stats : &d->local;
 	memset(d->ctx.stats, 0, sizeof(*d->ctx.stats));
 	d->ctx.cb = cb;
@@ -759,6 +798,7 @@ lttsync_status lsync_decoder_open(lsync_decoder **out, const char *path,
 						     LTTSYNC_ERROR_NO_MEMORY,
 						     "out of memory");
 	d->status = build_graph(d, d->err, sizeof(d->err));
+	d->ctx.stats->reader = LTTSYNC_READER_BABELTRACE2;
 	return d->status;
 }
 
@@ -778,6 +818,13 @@ static int64_t trace_position(const trace_ctx *ctx)
 
 bool lsync_decoder_step(lsync_decoder *d, int64_t *position)
 {
+	if (d->ours) {
+		if (d->skim && !d->done && lsync_skim_step(d->skim, position))
+			return true;
+		d->done = true;
+		*position = INT64_MAX;
+		return false;
+	}
 	if (!d->done)
 		d->status = step_status(bt_graph_run_once(d->graph), &d->ctx,
 					&d->done, d->path, d->err, sizeof(d->err));
@@ -787,6 +834,12 @@ bool lsync_decoder_step(lsync_decoder *d, int64_t *position)
 
 void lsync_decoder_abandon(lsync_decoder *d, lttsync_status why)
 {
+	if (d->ours) {
+		if (d->skim)
+			lsync_skim_abandon(d->skim, why);
+		g_free(d);
+		return;
+	}
 	/* Nothing more is handed out: no hostname query, no held-back packet. */
 	d->status = why;
 	d->ctx.stop = why;
@@ -796,6 +849,15 @@ void lsync_decoder_abandon(lsync_decoder *d, lttsync_status why)
 lttsync_status lsync_decoder_close(lsync_decoder *d, char *err, size_t size)
 {
 	lttsync_status st = d->status;
+
+	if (d->ours) {
+		if (d->skim)
+			st = lsync_skim_close(d->skim, d->err, sizeof(d->err));
+		if (err && size)
+			g_strlcpy(err, st ? d->err : "", size);
+		g_free(d);
+		return st;
+	}
 
 	if (st == LTTSYNC_OK && d->ctx.opened && !d->ctx.begun) {
 		char *host = metadata_hostname(d->cls, d->path);
@@ -919,10 +981,20 @@ lttsync_status lsync_decode_trace(const char *path,
 				  lsync_decode_stats *stats, char *err,
 				  size_t err_size)
 {
+	return lsync_decode_trace_with(path, cb, stats, LTTSYNC_READER_AUTO, err,
+				       err_size);
+}
+
+lttsync_status lsync_decode_trace_with(const char *path,
+				       const lsync_decode_callbacks *cb,
+				       lsync_decode_stats *stats,
+				       lttsync_reader reader, char *err,
+				       size_t err_size)
+{
 	lsync_decoder *d;
 	int64_t position;
 
-	lsync_decoder_open(&d, path, cb, stats);
+	lsync_decoder_open_with(&d, path, cb, stats, reader);
 	while (lsync_decoder_step(d, &position))
 		;
 	return lsync_decoder_close(d, err, err_size);

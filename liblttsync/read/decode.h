@@ -53,6 +53,7 @@ typedef struct lsync_decode_stats {
 	uint64_t no_header;        /* network events without IP/transport header (old layout, `unknown`) */
 	uint64_t not_tcp;          /* IP packets of another protocol (UDP, ICMP...) */
 	uint64_t malformed;        /* a needed field missing or of another type */
+	uint64_t reader;           /* lttsync_reader that read it: 1 ours, 2 libbabeltrace2 */
 } lsync_decode_stats;
 
 /* Receives the trace's identity once, before any packet. */
@@ -107,6 +108,17 @@ typedef struct lsync_decoder lsync_decoder;
 lttsync_status lsync_decoder_open(lsync_decoder **out, const char *path,
 				  const lsync_decode_callbacks *cb,
 				  lsync_decode_stats *stats);
+/* The same with a choice of reader (lttsync_reader): AUTO tries our own
+ * reader (ctf.h) first, BABELTRACE2 goes straight to libbabeltrace2. */
+lttsync_status lsync_decoder_open_with(lsync_decoder **out, const char *path,
+				       const lsync_decode_callbacks *cb,
+				       lsync_decode_stats *stats,
+				       lttsync_reader reader);
+lttsync_status lsync_decode_trace_with(const char *path,
+				       const lsync_decode_callbacks *cb,
+				       lsync_decode_stats *stats,
+				       lttsync_reader reader, char *err,
+				       size_t err_size);
 bool lsync_decoder_step(lsync_decoder *d, int64_t *position);
 lttsync_status lsync_decoder_close(lsync_decoder *d, char *err, size_t err_size);
 /* Close without handing out anything more (the reader stops). */

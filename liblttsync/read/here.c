@@ -103,8 +103,9 @@ static here_trace *here_open(lttsync_session *s, const lsync_job *j,
 	t->cb = (lsync_decode_callbacks){ here_begin, here_packet, here_progress, t,
 					  here_clock };
 	t->position = INT64_MIN;
-	lsync_decoder_open(&t->d, j->folder, &t->cb,
-			   &lsync_session_trace(s, j->trace)->stats);
+	lsync_decoder_open_with(&t->d, j->folder, &t->cb,
+				&lsync_session_trace(s, j->trace)->stats,
+				s->read.reader ? (lttsync_reader)s->read.reader : LTTSYNC_READER_AUTO);
 	return t;
 }
 

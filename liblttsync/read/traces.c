@@ -275,6 +275,15 @@ LTTSYNC_API lttsync_status lttsync_session_set_read_jobs(lttsync_session *s,
 	return LTTSYNC_OK;
 }
 
+LTTSYNC_API lttsync_status lttsync_session_set_reader(lttsync_session *s,
+						  lttsync_reader reader)
+{
+	if (!s || (reader != LTTSYNC_READER_AUTO && reader != LTTSYNC_READER_BABELTRACE2))
+		return LTTSYNC_ERROR_INVALID_ARGUMENT;
+	s->read.reader = reader;
+	return LTTSYNC_OK;
+}
+
 LTTSYNC_API lttsync_status lttsync_session_get_trace_status(const lttsync_session *s,
 							lttsync_trace_id trace)
 {
@@ -306,6 +315,7 @@ static uint64_t stat_value(const lsync_decode_stats *st, lttsync_trace_stat whic
 	case LTTSYNC_TRACE_STAT_NO_HEADER: return st->no_header;
 	case LTTSYNC_TRACE_STAT_NOT_TCP: return st->not_tcp;
 	case LTTSYNC_TRACE_STAT_MALFORMED: return st->malformed;
+	case LTTSYNC_TRACE_STAT_READER: return st->reader;
 	}
 	return 0;
 }
@@ -318,7 +328,7 @@ LTTSYNC_API lttsync_status lttsync_session_get_trace_stat(uint64_t *out,
 	if (!s || !out)
 		return lsync_error_const(s, LTTSYNC_ERROR_INVALID_ARGUMENT,
 					 "get_trace_stat: NULL argument");
-	if ((unsigned)which > LTTSYNC_TRACE_STAT_MALFORMED)
+	if ((unsigned)which > LTTSYNC_TRACE_STAT_READER)
 		return lsync_error_const(s, LTTSYNC_ERROR_INVALID_ARGUMENT,
 					 "get_trace_stat: no statistic %d", (int)which);
 	if (trace >= s->traces->len)

@@ -65,5 +65,7 @@ typedef struct lsync_wire_end {
 
 /* Command-line options of lttsync-decoder, before the trace folder. */
 #define LSYNC_DECODER_OPT_LIMIT "--address-space-limit"
+/* Read with libbabeltrace2 only (lttsync_session_set_reader()). */
+#define LSYNC_DECODER_OPT_BABELTRACE2 "--babeltrace2"
 
 #endif

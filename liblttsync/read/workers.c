@@ -155,12 +155,16 @@ static int spawn_decoder(worker *w, const lttsync_session *s, int out)
 {
 	char limit[32];
 	char *argv[] = { (char *)decoder_path(), LSYNC_DECODER_OPT_LIMIT, limit,
-			 w->job->folder, NULL };
+			 w->job->folder, NULL, NULL };
 	posix_spawn_file_actions_t fa;
 	posix_spawnattr_t at;
 	int rc;
 
 	snprintf(limit, sizeof(limit), "%zu", child_limit(s));
+	if (s->read.reader == LTTSYNC_READER_BABELTRACE2) {
+		argv[3] = LSYNC_DECODER_OPT_BABELTRACE2;
+		argv[4] = w->job->folder;
+	}
 	if ((rc = posix_spawn_file_actions_init(&fa)))
 		return rc;
 	if ((rc = posix_spawnattr_init(&at))) {

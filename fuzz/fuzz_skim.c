@@ -1,0 +1,176 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * libFuzzer harness: our CTF reader (ctf_meta.c, ctf_skim.c) against
+ * libbabeltrace2 on the same trace folder, written from the input as
+ * fuzz_trace.c writes it (byte 0 flags, unused here; bytes 1-2 the
+ * metadata's length L, little endian; L bytes of `metadata`; the rest
+ * as the stream file `channel0_0`), so both share fuzz/corpus/trace.
+ *
+ * Checks: our reader never crashes, leaks or hangs; a trace it declines
+ * has had no callback; when it accepts and reads a trace to the end,
+ * libbabeltrace2 (run only then) also reads it to the end with the same
+ * hostname, statistics and packets (sorted: the readers interleave
+ * streams differently). Where one fails and the other does not, the
+ * input is printed with FUZZ_TRACE set but not treated as a crash:
+ * babeltrace2 checks some things ours does not need (and the reverse).
+ */
+#define _GNU_SOURCE
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ctf.h"
+#include "decode.h"
+
+#define CHECK(c) do { if (!(c)) { fprintf(stderr, "invariant failed: %s (%s:%d)\n", #c, __FILE__, __LINE__); abort(); } } while (0)
+#define MAX_INPUT (128 * 1024)
+#define MAX_PACKETS 65536
+
+static char dir[64];
+static char meta_path[128];
+static char stream_path[128];
+
+typedef struct run {
+	char host[256];
+	int begun;
+	lttsync_packet *p;
+	size_t n;
+	lsync_decode_stats stats;
+} run;
+
+static void cleanup(void)
+{
+	if (!dir[0])
+		return;
+	unlink(meta_path);
+	unlink(stream_path);
+	rmdir(dir);
+}
+
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	const char *tmp = getenv("TMPDIR");
+
+	(void)argc;
+	(void)argv;
+	snprintf(dir, sizeof(dir), "%s/lttsync-skim-XXXXXX", tmp && strlen(tmp) < 30 ? tmp : "/tmp");
+	if (!mkdtemp(dir)) {
+		perror("mkdtemp");
+		abort();
+	}
+	snprintf(meta_path, sizeof(meta_path), "%s/metadata", dir);
+	snprintf(stream_path, sizeof(stream_path), "%s/channel0_0", dir);
+	atexit(cleanup);
+	return 0;
+}
+
+static void write_file(const char *path, const uint8_t *p, size_t n)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+
+	if (fd < 0) {
+		perror(path);
+		abort();
+	}
+	while (n) {
+		ssize_t w = write(fd, p, n);
+
+		if (w <= 0) {
+			perror(path);
+			abort();
+		}
+		p += w;
+		n -= (size_t)w;
+	}
+	close(fd);
+}
+
+static int on_begin(void *user, const char *hostname)
+{
+	run *r = user;
+
+	CHECK(!r->begun);
+	r->begun = 1;
+	snprintf(r->host, sizeof(r->host), "%s", hostname ? hostname : "(none)");
+	return 0;
+}
+
+static int on_packet(void *user, const lttsync_packet *p)
+{
+	run *r = user;
+
+	CHECK(r->begun);
+	if (r->n < MAX_PACKETS)
+		r->p[r->n++] = *p;
+	return 0;
+}
+
+static int cmp_packet(const void *a, const void *b)
+{
+	return memcmp(a, b, sizeof(lttsync_packet));
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static run a, b;
+	lsync_decode_callbacks cb_a = { on_begin, on_packet, NULL, &a };
+	lsync_decode_callbacks cb_b = { on_begin, on_packet, NULL, &b };
+	char err[256];
+	lsync_skim *k;
+	size_t meta_len;
+	int64_t pos;
+	int sa, sb;
+
+	if (size < 3 || size > MAX_INPUT)
+		return 0;
+	meta_len = (size_t)data[1] | (size_t)data[2] << 8;
+	data += 3;
+	size -= 3;
+	if (meta_len > size)
+		meta_len = size;
+	write_file(meta_path, data, meta_len);
+	write_file(stream_path, data + meta_len, size - meta_len);
+	if (!a.p) {
+		a.p = malloc(MAX_PACKETS * sizeof(*a.p));
+		b.p = malloc(MAX_PACKETS * sizeof(*b.p));
+		CHECK(a.p && b.p);
+	}
+	a.n = b.n = 0;
+	a.begun = b.begun = 0;
+
+	sa = lsync_skim_open(&k, dir, &cb_a, &a.stats, err, sizeof(err));
+	if (sa == LSYNC_CTF_DECLINED) {
+		CHECK(!a.begun && a.n == 0 && err[0]);
+		return 0;
+	}
+	if (sa == LTTSYNC_OK) {
+		while (lsync_skim_step(k, &pos))
+			;
+		sa = lsync_skim_close(k, err, sizeof(err));
+	}
+	CHECK(sa == LTTSYNC_OK || sa == LTTSYNC_ERROR_FORMAT || sa == LTTSYNC_ERROR_IO);
+	CHECK(a.stats.packets == a.n || a.n == MAX_PACKETS);
+	CHECK(a.stats.packets <= a.stats.network_events);
+	CHECK(a.stats.network_events <= a.stats.events);
+	if (sa != LTTSYNC_OK)
+		return 0;
+
+	sb = lsync_decode_trace_with(dir, &cb_b, &b.stats, LTTSYNC_READER_BABELTRACE2,
+				     err, sizeof(err));
+	if (sb != LTTSYNC_OK) {
+		if (getenv("FUZZ_TRACE"))
+			fprintf(stderr, "ours reads it, babeltrace2 fails: %s\n", err);
+		return 0;
+	}
+	CHECK(strcmp(a.host, b.host) == 0);
+	a.stats.reader = b.stats.reader = 0;
+	CHECK(memcmp(&a.stats, &b.stats, sizeof(a.stats)) == 0);
+	CHECK(a.n == b.n);
+	qsort(a.p, a.n, sizeof(*a.p), cmp_packet);
+	qsort(b.p, b.n, sizeof(*b.p), cmp_packet);
+	CHECK(a.n == 0 || memcmp(a.p, b.p, a.n * sizeof(*a.p)) == 0);
+	return 0;
+}

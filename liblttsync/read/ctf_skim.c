@@ -1,0 +1,1920 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Our reader's stream side (ctf.h): stream files are mapped, indexed
+ * (every packet's header and context read and checked first, as
+ * libbabeltrace2 2.0 does before its first event), then read a packet at
+ * a time, always from the stream furthest behind in time.
+ *
+ * Per event: the header is read (id, and a timestamp that replaces the
+ * low bits of the stream's clock, one wrap assumed when it is smaller),
+ * then contexts and payload are skipped: a part of constant size in one
+ * step, strings by a scan, sequences by their length. Only the payloads
+ * of the network event classes are decoded, into a small tree of values
+ * on which the per-layout rules of decode_fields.c are applied by name.
+ *
+ * Clock values become ns from origin as babeltrace2 computes them:
+ * offset_s * 1e9 + ns(offset cycles) + ns(value), ns(x) = x at 1 GHz,
+ * else (uint64)(1e9 * x / freq) in double precision; a result beyond
+ * int64 means no time (such a network event counts as malformed).
+ */
+#include "ctf.h"
+#include "errors.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define MAX_FILES 65536
+#define MAX_EVENT_ID (1u << 20)
+#define ADDONS_DECIDE_AFTER 1024 /* as decode.c */
+#define PROGRESS_EVERY 65536
+#define MAX_INSTS 512            /* values kept of one network payload */
+#define MAX_ELEMS 16             /* array elements kept (addresses) */
+#define MAX_WALK_DEPTH 256
+#define CTF_MAGIC 0xC1FC1FC1u
+/*
+ * A step reads events of the stream furthest behind until its clock
+ * passes the next stream's, or its own starting point, by STEP_NS (as
+ * decode.c paces babeltrace2's streams), at most STEP_EVENTS: streams
+ * and traces leave their packets nearly in time order, which the merge
+ * by time (here.c, workers.c) and the pending table rely on.
+ */
+#define STEP_EVENTS 4096
+#define STEP_NS INT64_C(1000000)
+#define IPPROTO_TCP_NUMBER 6
+
+/* ---- one packet as indexed -------------------------------------------- */
+
+typedef struct pkt {
+	uint64_t offset;         /* bytes in the file */
+	uint64_t size;           /* bytes */
+	uint64_t content;        /* bits, <= 8 * size */
+	uint64_t body;           /* bits: where events start */
+	uint64_t ts_begin;       /* clock value */
+	bool has_begin;
+	const lsync_ctf_stream_class *sc;
+} pkt;
+
+typedef struct sfile {
+	char *path;
+	int fd;                  /* -1 once closed */
+	size_t len;
+	pkt *pkts;
+	size_t n_pkts, cap;
+	uint64_t sc_id, instance;
+	bool has_instance;
+	struct sfile *next_in_group;
+} sfile;
+
+/* One stream: its files (one unless the tracer rotated them). */
+typedef struct stream {
+	sfile *files;            /* in time order */
+	sfile *cur;
+	size_t next_pkt;
+	uint64_t at;             /* bit in packet next_pkt; 0: not started */
+	int64_t last_ns;         /* its clock, ns: where it is in time */
+	bool done;
+	uint64_t clock;          /* the stream's clock value */
+	const pkt *mapped;       /* the packet mapped now, if any */
+	void *map_addr;
+	size_t map_len;
+} stream;
+
+/* ---- values of a decoded payload ---------------------------------------- */
+
+typedef struct inst {
+	const char *name;        /* stripped; NULL for elements, options' own */
+	const lsync_ctf_type *type;
+	int32_t parent;
+	int32_t selected;        /* variant: index of its option's inst */
+	uint64_t value;          /* integers */
+	uint64_t length;         /* arrays, sequences */
+	bool kept;               /* array: its elements are insts */
+} inst;
+
+typedef struct addons_item {
+	lttsync_packet packet;
+	uint16_t raw;
+} addons_item;
+
+/*
+ * The event header as LTTng writes it, read without walking its types:
+ * an unsigned `id` integer, then a variant tagged by it whose options
+ * are structures of unsigned integers (`id`, a clock-mapped timestamp,
+ * others). Compiled per stream class when the header has that shape.
+ */
+#define HDR_FIELDS 4
+#define HDR_OPTIONS 4
+#define HDR_RANGES 8
+
+typedef struct hdr_option {
+	uint32_t align;
+	unsigned n;
+	const lsync_ctf_type *type[HDR_FIELDS];
+	uint8_t role[HDR_FIELDS]; /* 0 skip, 1 id, 2 clock */
+} hdr_option;
+
+typedef struct hdr_plan {
+	bool ok;
+	uint32_t align;
+	const lsync_ctf_type *id;
+	unsigned n_ranges;
+	lsync_ctf_range ranges[HDR_RANGES];
+	hdr_option opt[HDR_OPTIONS];
+} hdr_plan;
+
+struct lsync_skim {
+	lsync_ctf_trace *tr;
+	hdr_plan hdr[LSYNC_CTF_MAX_STREAM_CLASSES];
+	const lsync_decode_callbacks *cb;
+	lsync_decode_stats *stats;
+	lsync_decode_stats local;
+	bool dry;                 /* events are read, nothing counted or emitted */
+	uint8_t *ibuf;            /* INDEX_BYTES, for indexing */
+	struct walker *w;         /* for steps */
+	char *path;
+	sfile *files;
+	size_t n_files;
+	stream *streams;
+	size_t n_streams;
+	bool begun;
+	int stop;
+	lttsync_status status;
+	char err[LSYNC_ERROR_MAX];
+	/* addons flags, decided per trace as decode.c does */
+	addons_item *held;
+	size_t n_held;
+	size_t plausible[2];
+	bool decided;
+	lsync_addons_encoding enc;
+	/* per event */
+	inst insts[MAX_INSTS];
+	int n_insts;
+	bool insts_full;
+};
+
+/* ---- bits ---------------------------------------------------------------- */
+
+typedef struct cursor {
+	const uint8_t *buf;
+	uint64_t pos, end;       /* bits from buf */
+	uint64_t avail;          /* bytes that may be loaded from buf (the file's) */
+} cursor;
+
+static inline uint64_t align_up(uint64_t v, uint64_t a)
+{
+	return (v + a - 1) & ~(a - 1);
+}
+
+static uint64_t load_le(const uint8_t *p, unsigned n)
+{
+	uint64_t v = 0;
+
+	for (unsigned i = n; i-- > 0;)
+		v = v << 8 | p[i];
+	return v;
+}
+
+static uint64_t load_be(const uint8_t *p, unsigned n)
+{
+	uint64_t v = 0;
+
+	for (unsigned i = 0; i < n; i++)
+		v = v << 8 | p[i];
+	return v;
+}
+
+static inline uint64_t load64_le(const uint8_t *p)
+{
+	uint64_t v;
+
+	memcpy(&v, p, 8);
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	v = __builtin_bswap64(v);
+#endif
+	return v;
+}
+
+static inline uint64_t load64_be(const uint8_t *p)
+{
+	return __builtin_bswap64(load64_le(p));
+}
+
+static bool get_bits_slow(cursor *c, unsigned size, bool be, uint64_t *out);
+
+/* An integer of `size` bits at c->pos (already aligned); false past end. */
+static inline __attribute__((always_inline)) bool get_bits(cursor *c, unsigned size,
+							   bool be, uint64_t *out)
+{
+	uint64_t pos = c->pos, v = 0;
+	unsigned shift = (unsigned)(pos & 7);
+
+	if (size > c->end - pos || c->pos > c->end)
+		return false;
+	/* Within one 8-byte load: a load and two shifts. */
+	if (shift + size <= 64 && pos / 8 + 8 <= c->avail) {
+		const uint8_t *p = c->buf + pos / 8;
+
+		if (be)
+			v = (load64_be(p) << shift) >> (64 - size);
+		else
+			v = (load64_le(p) >> shift) & (size == 64 ? ~UINT64_C(0)
+								  : (UINT64_C(1) << size) - 1);
+		c->pos = pos + size;
+		*out = v;
+		return true;
+	}
+	return get_bits_slow(c, size, be, out);
+}
+
+/* Near the end of the file: byte by byte, or bit by bit. */
+static __attribute__((noinline)) bool get_bits_slow(cursor *c, unsigned size, bool be,
+						    uint64_t *out)
+{
+	uint64_t pos = c->pos, v = 0;
+
+	if ((pos & 7) == 0 && (size & 7) == 0) {
+		const uint8_t *p = c->buf + pos / 8;
+
+		v = be ? load_be(p, size / 8) : load_le(p, size / 8);
+	} else if (be) {
+		for (unsigned i = 0; i < size; i++) {
+			uint64_t b = pos + i;
+
+			v = v << 1 | ((c->buf[b / 8] >> (7 - b % 8)) & 1);
+		}
+	} else {
+		for (unsigned i = 0; i < size; i++) {
+			uint64_t b = pos + i;
+
+			v |= (uint64_t)((c->buf[b / 8] >> (b % 8)) & 1) << i;
+		}
+	}
+	c->pos = pos + size;
+	*out = v;
+	return true;
+}
+
+static uint64_t sign_extend(uint64_t v, unsigned size)
+{
+	if (size < 64 && (v >> (size - 1)) & 1)
+		v |= ~UINT64_C(0) << size;
+	return v;
+}
+
+static inline bool read_int(cursor *c, const lsync_ctf_type *t, uint64_t *v)
+{
+	c->pos = align_up(c->pos, t->align);
+	if (c->pos > c->end || !get_bits(c, t->size, t->be, v))
+		return false;
+	if (t->is_signed)
+		*v = sign_extend(*v, t->size);
+	return true;
+}
+
+/* ---- walking a type ------------------------------------------------------ */
+
+typedef enum walk_mode {
+	W_SKIP,      /* only sizes matter */
+	W_HEADER,    /* event header: `id` members and clock updates */
+	W_DECODE,    /* a network payload: keep values as insts */
+	W_SCOPE,     /* packet header/context: top-level values kept */
+} walk_mode;
+
+struct walker;
+typedef struct walker {
+	cursor c;
+	walk_mode mode;
+	lsync_skim *k;
+	uint64_t *clock;
+	uint64_t id;
+	bool id_set;
+	bool force;              /* W_DECODE: keep the next field (an option) */
+	/* stored values of the structures being walked */
+	uint64_t slots[MAX_WALK_DEPTH][16];
+	unsigned depth;
+	/* W_SCOPE: top-level members' values by index */
+	uint64_t *top;
+	bool *top_set;
+	uint32_t n_top;
+} walker;
+
+static bool walk(walker *w, const lsync_ctf_type *t, const char *name, int parent,
+		 int16_t slot, unsigned level);
+
+/* The name of a kept array's elements (never a key). */
+static const char elem_name[] = "";
+
+static void update_clock(uint64_t *clock, uint64_t v, unsigned size)
+{
+	uint64_t mask;
+
+	if (size == 64) {
+		*clock = v;
+		return;
+	}
+	mask = (UINT64_C(1) << size) - 1;
+	if (v < (*clock & mask))
+		*clock += mask + 1;
+	*clock = (*clock & ~mask) | v;
+}
+
+static int new_inst(walker *w, const lsync_ctf_type *t, const char *name, int parent)
+{
+	lsync_skim *k = w->k;
+	inst *in;
+
+	if (k->n_insts == MAX_INSTS) {
+		k->insts_full = true;
+		return -1;
+	}
+	in = &k->insts[k->n_insts];
+	in->name = name;
+	in->type = t;
+	in->parent = parent;
+	in->selected = -1;
+	in->value = 0;
+	in->length = 0;
+	in->kept = false;
+	return k->n_insts++;
+}
+
+static bool walk_int(walker *w, const lsync_ctf_type *t, const char *name,
+		     int parent, int16_t slot, unsigned level)
+{
+	uint64_t v;
+	int i;
+
+	if (!read_int(&w->c, t, &v))
+		return false;
+	if (slot >= 0 && w->depth)
+		w->slots[w->depth - 1][slot] = v;
+	if (w->mode == W_HEADER) {
+		if (t->clock >= 0)
+			update_clock(w->clock, v, t->size);
+		/* babeltrace2: a header integer member named `id` (not a
+		 * variant option: walk_variant passes no name here). */
+		if (name && name[0] == 'i' && name[1] == 'd' && !name[2]) {
+			w->id = v;
+			w->id_set = true;
+		}
+	} else if (w->mode == W_DECODE && parent >= -1) {
+		if ((i = new_inst(w, t, name, parent)) >= 0)
+			w->k->insts[i].value = v;
+	}
+	(void)level;
+	return true;
+}
+
+static bool walk_string(walker *w, const lsync_ctf_type *t, const char *name,
+			int parent)
+{
+	const uint8_t *p, *nul;
+	uint64_t bytes;
+
+	w->c.pos = align_up(w->c.pos, 8);
+	if (w->c.pos >= w->c.end)
+		return false;
+	p = w->c.buf + w->c.pos / 8;
+	bytes = (w->c.end - w->c.pos) / 8;
+	nul = memchr(p, 0, bytes);
+	if (!nul)
+		return false;
+	w->c.pos += 8 * (uint64_t)(nul - p + 1);
+	if (w->mode == W_DECODE && parent >= -1)
+		new_inst(w, t, name, parent);
+	return true;
+}
+
+static bool walk_struct(walker *w, const lsync_ctf_type *t, const char *name,
+			int parent, unsigned level)
+{
+	int self = -2;
+	bool ok = true;
+
+	w->c.pos = align_up(w->c.pos, t->align);
+	if (w->c.pos > w->c.end)
+		return false;
+	if (w->depth == MAX_WALK_DEPTH)
+		return false;
+	if (w->mode == W_DECODE && parent >= -1)
+		self = new_inst(w, t, name, parent);
+	w->depth++;
+	for (uint32_t i = 0; i < t->n_members && ok; i++) {
+		const lsync_ctf_member *m = &t->members[i];
+
+		if (w->mode == W_SCOPE && level == 0 && m->type->kind == LSYNC_CTF_INT) {
+			uint64_t v;
+
+			ok = read_int(&w->c, m->type, &v);
+			if (ok && m->slot >= 0)
+				w->slots[w->depth - 1][m->slot] = v;
+			if (ok && i < w->n_top) {
+				w->top[i] = v;
+				w->top_set[i] = true;
+			}
+			continue;
+		}
+		if (m->type->kind == LSYNC_CTF_INT && w->mode != W_HEADER &&
+		    w->mode != W_SCOPE) {
+			/* Integers inline: most members are. */
+			const lsync_ctf_type *mt = m->type;
+			bool keep = self >= 0 && lsync_ctf_is_key(m->name);
+			uint64_t v;
+			int j;
+
+			if (!keep && m->slot < 0) {
+				w->c.pos = align_up(w->c.pos, mt->align);
+				ok = w->c.pos <= w->c.end && mt->size <= w->c.end - w->c.pos;
+				w->c.pos += mt->size;
+				continue;
+			}
+			ok = read_int(&w->c, mt, &v);
+			if (ok && m->slot >= 0)
+				w->slots[w->depth - 1][m->slot] = v;
+			if (ok && keep && (j = new_inst(w, mt, m->name, self)) >= 0)
+				w->k->insts[j].value = v;
+			continue;
+		}
+		if (m->type->fixed && m->slot < 0 && !m->type->has_clock &&
+		    (w->mode == W_SKIP || (w->mode == W_DECODE &&
+					   (self < 0 || (!lsync_ctf_is_key(m->name) &&
+							 !m->type->has_key))))) {
+			/* Constant size, nothing kept: one step. */
+			const lsync_ctf_type *mt = m->type;
+
+			w->c.pos = align_up(w->c.pos, mt->align);
+			ok = w->c.pos <= w->c.end && mt->bits <= w->c.end - w->c.pos;
+			w->c.pos += mt->bits;
+			continue;
+		}
+		ok = walk(w, m->type, m->name, self == -2 ? -2 : self, m->slot, level + 1);
+	}
+	w->depth--;
+	return ok;
+}
+
+static bool walk_variant(walker *w, const lsync_ctf_type *t, const char *name,
+			 int parent, unsigned level)
+{
+	uint64_t tag;
+	int self = -2;
+	long opt = -1;
+
+	if (t->tag.up >= w->depth)
+		return false;
+	tag = w->slots[w->depth - 1 - t->tag.up][t->tag.slot];
+	for (uint32_t i = 0; i < t->n_ranges; i++) {
+		const lsync_ctf_range *r = &t->ranges[i];
+		bool in = t->tag_signed ? (int64_t)tag >= (int64_t)r->lo &&
+						  (int64_t)tag <= (int64_t)r->hi
+					: tag >= r->lo && tag <= r->hi;
+
+		if (in) {
+			opt = (long)r->option;
+			break;
+		}
+	}
+	if (opt < 0)
+		return false; /* babeltrace2: "Cannot find variant field class's option" */
+	if (w->mode == W_DECODE && parent >= -1)
+		self = new_inst(w, t, name, parent);
+	w->force = self >= 0;
+	if (!walk(w, t->members[opt].type,
+		  w->mode == W_HEADER ? NULL : t->members[opt].name, self, -1, level + 1))
+		return false;
+	if (self >= 0)
+		w->k->insts[self].selected = self + 1 < w->k->n_insts ? self + 1 : -1;
+	return true;
+}
+
+static bool walk_array(walker *w, const lsync_ctf_type *t, const char *name,
+		       int parent, unsigned level)
+{
+	const lsync_ctf_type *e = t->elem;
+	uint64_t len = t->length;
+	int self = -2;
+	bool keep;
+
+	if (t->kind == LSYNC_CTF_SEQUENCE) {
+		if (t->len_ref.up >= w->depth)
+			return false;
+		len = w->slots[w->depth - 1 - t->len_ref.up][t->len_ref.slot];
+	}
+	w->c.pos = align_up(w->c.pos, t->align);
+	if (w->c.pos > w->c.end)
+		return false;
+	if (w->mode == W_DECODE && parent >= -1) {
+		self = new_inst(w, t, name, parent);
+		if (self >= 0)
+			w->k->insts[self].length = len;
+	}
+	keep = self >= 0 && len <= MAX_ELEMS && !(e->kind == LSYNC_CTF_INT && e->text);
+	if (self >= 0)
+		w->k->insts[self].kept = keep;
+	if (e->fixed && !keep) {
+		uint64_t stride = align_up(e->bits, e->align);
+
+		if (!len)
+			return true;
+		if (stride && (len - 1) > (w->c.end - w->c.pos) / stride)
+			return false;
+		w->c.pos = align_up(w->c.pos, e->align);
+		if (stride * (len - 1) + e->bits > w->c.end - w->c.pos)
+			return false;
+		w->c.pos += stride * (len - 1) + e->bits;
+		return true;
+	}
+	for (uint64_t i = 0; i < len; i++) {
+		/* Every element takes at least a bit, or this is bounded by len. */
+		if (w->c.pos > w->c.end)
+			return false;
+		if (!walk(w, e, keep ? elem_name : NULL, keep ? self : -2, -1, level + 1))
+			return false;
+		if (e->fixed && e->bits == 0 && i > (UINT64_C(1) << 24))
+			return false; /* babeltrace2 would build that many fields */
+	}
+	return true;
+}
+
+/*
+ * Walk one field of type t. parent: the inst it belongs to (-1: the
+ * root), -2: not kept. slot: where its value is stored, if referenced.
+ */
+static bool walk(walker *w, const lsync_ctf_type *t, const char *name, int parent,
+		 int16_t slot, unsigned level)
+{
+	if (level > MAX_WALK_DEPTH)
+		return false;
+	/*
+	 * A network payload keeps only what the layouts may look up: fields
+	 * named by a key, what holds one, a kept array's elements and a kept
+	 * variant's option.
+	 */
+	if (w->mode == W_DECODE && parent >= 0 && !w->force && name != elem_name &&
+	    !(name && lsync_ctf_is_key(name)) && !t->has_key)
+		parent = -2;
+	w->force = false;
+	/* Constant size, and nothing in it to look at: one step. */
+	if (t->fixed && slot < 0 &&
+	    ((w->mode == W_SKIP || (w->mode == W_DECODE && parent == -2)) ||
+	     (w->mode == W_HEADER && !t->has_clock && t->kind != LSYNC_CTF_STRUCT &&
+	      t->kind != LSYNC_CTF_INT))) {
+		w->c.pos = align_up(w->c.pos, t->align);
+		if (w->c.pos > w->c.end || t->bits > w->c.end - w->c.pos)
+			return false;
+		w->c.pos += t->bits;
+		return true;
+	}
+	switch (t->kind) {
+	case LSYNC_CTF_INT:
+		return walk_int(w, t, name, parent, slot, level);
+	case LSYNC_CTF_FLOAT:
+		w->c.pos = align_up(w->c.pos, t->align);
+		if (w->c.pos > w->c.end || t->size > w->c.end - w->c.pos)
+			return false;
+		w->c.pos += t->size;
+		if (w->mode == W_DECODE && parent >= -1)
+			new_inst(w, t, name, parent);
+		return true;
+	case LSYNC_CTF_STRING:
+		return walk_string(w, t, name, parent);
+	case LSYNC_CTF_STRUCT:
+		return walk_struct(w, t, name, parent, level);
+	case LSYNC_CTF_VARIANT:
+		return walk_variant(w, t, name, parent, level);
+	case LSYNC_CTF_ARRAY:
+	case LSYNC_CTF_SEQUENCE:
+		return walk_array(w, t, name, parent, level);
+	}
+	return false;
+}
+
+#define K(name) lsync_ctf_keys[LSYNC_KEY_##name]
+
+/* ---- the layouts, on insts (as decode_fields.c on babeltrace2 fields) ---- */
+
+/* Member `name` of struct inst s, or -1. */
+static int member(const lsync_skim *k, int s, const char *name)
+{
+	if (s < 0 || k->insts[s].type->kind != LSYNC_CTF_STRUCT)
+		return -1;
+	/* Names are interned (ctf.h): a key is found by its pointer. */
+	for (int i = s + 1; i < k->n_insts; i++)
+		if (k->insts[i].parent == s && k->insts[i].name == name)
+			return i;
+	return -1;
+}
+
+static bool is_integer(const inst *in)
+{
+	return in->type->kind == LSYNC_CTF_INT;
+}
+
+/* As decode_fields.c's read_uint: an integer >= 0 that fits in bits. */
+static bool read_member(const lsync_skim *k, int s, const char *name,
+			unsigned bits, uint64_t *out)
+{
+	int i = member(k, s, name);
+	const inst *in;
+
+	if (i < 0 || !is_integer(in = &k->insts[i]))
+		return false;
+	*out = in->value;
+	if (in->type->is_signed && (int64_t)in->value < 0)
+		return false;
+	return bits >= 64 || *out >> bits == 0;
+}
+
+static bool put_value(const inst *in, unsigned width, uint8_t *out)
+{
+	uint64_t v = in->value;
+
+	if (in->type->is_signed && (int64_t)v < 0)
+		return false;
+	if (width < 8 && v >> (8 * width))
+		return false;
+	for (unsigned i = 0; i < width; i++) {
+		unsigned shift = 8 * (width - 1 - i);
+
+		out[i] = shift < 64 ? (uint8_t)(v >> shift) : 0;
+	}
+	return true;
+}
+
+static bool read_address(const lsync_skim *k, int s, const char *name,
+			 unsigned nbytes, uint8_t *out)
+{
+	int i = member(k, s, name);
+	const inst *in;
+	uint64_t len;
+	unsigned width, n = 0;
+
+	if (i < 0)
+		return false;
+	in = &k->insts[i];
+	if (is_integer(in))
+		return nbytes <= 8 && put_value(in, nbytes, out);
+	if ((in->type->kind != LSYNC_CTF_ARRAY && in->type->kind != LSYNC_CTF_SEQUENCE) ||
+	    in->type->elem->kind != LSYNC_CTF_INT || in->type->elem->text)
+		return false;
+	len = in->length;
+	if (len == 0 || len > nbytes || nbytes % len || !in->kept)
+		return false;
+	width = nbytes / (unsigned)len;
+	for (int j = i + 1; j < k->n_insts && n < len; j++)
+		if (k->insts[j].parent == i) {
+			if (!put_value(&k->insts[j], width, out + n * width))
+				return false;
+			n++;
+		}
+	return n == len;
+}
+
+typedef enum option_meaning { OPT_OTHER, OPT_NOTHING, OPT_IPV4, OPT_IPV6, OPT_TCP } option_meaning;
+
+/* The variant member `name` of s: its selected option's inst and name. */
+static bool variant_member(const lsync_skim *k, int s, const char *name, int *opt,
+			   const char **opt_name)
+{
+	int i = member(k, s, name);
+
+	if (i < 0 || k->insts[i].type->kind != LSYNC_CTF_VARIANT)
+		return false;
+	*opt = k->insts[i].selected;
+	*opt_name = *opt >= 0 ? k->insts[*opt].name : NULL;
+	return *opt >= 0;
+}
+
+static lsync_field_result decode_tcp(const lsync_skim *k, int tcp, lttsync_packet *p)
+{
+	uint64_t sport, dport, seq, ack, flags;
+
+	if (!read_member(k, tcp, K(SOURCE_PORT), 16, &sport) ||
+	    !read_member(k, tcp, K(DEST_PORT), 16, &dport) ||
+	    !read_member(k, tcp, K(SEQ), 32, &seq) ||
+	    !read_member(k, tcp, K(ACK_SEQ), 32, &ack) ||
+	    !read_member(k, tcp, K(FLAGS), 16, &flags))
+		return LSYNC_FIELDS_MALFORMED;
+	p->src_port = (uint16_t)sport;
+	p->dst_port = (uint16_t)dport;
+	p->has_ports = 1;
+	p->seq = (uint32_t)seq;
+	p->ack_seq = (uint32_t)ack;
+	p->flags = (uint8_t)(flags & 0xff);
+	return LSYNC_FIELDS_PACKET;
+}
+
+static lsync_field_result decode_ip(const lsync_skim *k, int ip, bool v4,
+				    lttsync_packet *p)
+{
+	unsigned nbytes = v4 ? 4 : 16;
+	uint64_t proto;
+	const char *oname;
+	int th;
+
+	if (!read_member(k, ip, v4 ? K(PROTOCOL) : K(NEXTHDR), 8, &proto) ||
+	    !read_address(k, ip, K(SADDR), nbytes, p->src_addr) ||
+	    !read_address(k, ip, K(DADDR), nbytes, p->dst_addr))
+		return LSYNC_FIELDS_MALFORMED;
+	p->family = v4 ? 4 : 6;
+	if (!variant_member(k, ip, K(TRANSPORT_HEADER), &th, &oname))
+		return LSYNC_FIELDS_MALFORMED;
+	if (oname == K(TCP))
+		return decode_tcp(k, th, p);
+	if (oname == K(UNKNOWN) && proto == IPPROTO_TCP_NUMBER)
+		return LSYNC_FIELDS_NO_HEADER;
+	return LSYNC_FIELDS_NOT_TCP;
+}
+
+static lsync_field_result decode_modules(const lsync_skim *k, lttsync_packet *p)
+{
+	const char *oname;
+	int ip;
+
+	if (!variant_member(k, 0, K(NETWORK_HEADER), &ip, &oname))
+		return LSYNC_FIELDS_MALFORMED;
+	if (oname == K(IPV4))
+		return decode_ip(k, ip, true, p);
+	if (oname == K(IPV6))
+		return decode_ip(k, ip, false, p);
+	if (oname == K(UNKNOWN))
+		return LSYNC_FIELDS_NO_HEADER;
+	return LSYNC_FIELDS_NOT_TCP;
+}
+
+static lsync_field_result decode_experimental_tcp(const lsync_skim *k, int tcp,
+						  lttsync_packet *p)
+{
+	uint64_t seq, ack, flags, sport, dport;
+
+	if (!read_member(k, tcp, K(SEQ), 32, &seq) ||
+	    !read_member(k, tcp, K(ACK_SEQ), 32, &ack) ||
+	    !read_member(k, tcp, K(FLAGS), 16, &flags))
+		return LSYNC_FIELDS_MALFORMED;
+	p->seq = (uint32_t)seq;
+	p->ack_seq = (uint32_t)ack;
+	p->flags = (uint8_t)(flags & 0xff);
+	if (read_member(k, tcp, K(SOURCE_PORT), 16, &sport) &&
+	    read_member(k, tcp, K(DEST_PORT), 16, &dport)) {
+		p->src_port = (uint16_t)sport;
+		p->dst_port = (uint16_t)dport;
+		p->has_ports = 1;
+	}
+	return LSYNC_FIELDS_PACKET;
+}
+
+static option_meaning experimental_option(const char *name)
+{
+	size_t n;
+
+	if (!name)
+		return OPT_OTHER;
+	if (strcmp(name, "thtype_tcp") == 0)
+		return OPT_TCP;
+	n = strlen(name);
+	if ((n >= 7 && strcmp(name + n - 7, "unknown") == 0) ||
+	    (n >= 4 && strcmp(name + n - 4, "none") == 0))
+		return OPT_NOTHING;
+	return OPT_OTHER;
+}
+
+static lsync_field_result decode_experimental(const lsync_skim *k, lttsync_packet *p)
+{
+	int tf = member(k, 0, K(TRANSPORT_FIELDS)), opt, tcp;
+
+	if (tf < 0)
+		return LSYNC_FIELDS_MALFORMED;
+	if (k->insts[tf].type->kind == LSYNC_CTF_VARIANT) {
+		opt = k->insts[tf].selected;
+		if (opt < 0)
+			return LSYNC_FIELDS_MALFORMED;
+		switch (experimental_option(k->insts[opt].name)) {
+		case OPT_TCP:
+			return decode_experimental_tcp(k, opt, p);
+		case OPT_NOTHING:
+			return LSYNC_FIELDS_NO_HEADER;
+		default:
+			return LSYNC_FIELDS_NOT_TCP;
+		}
+	}
+	if (k->insts[tf].type->kind != LSYNC_CTF_STRUCT)
+		return LSYNC_FIELDS_MALFORMED;
+	tcp = member(k, tf, K(THTYPE_TCP));
+	if (tcp < 0 || k->insts[tcp].type->kind != LSYNC_CTF_STRUCT)
+		return LSYNC_FIELDS_MALFORMED;
+	return decode_experimental_tcp(k, tcp, p);
+}
+
+static lsync_field_result decode_addons(const lsync_skim *k, lttsync_packet *p,
+					uint16_t *raw)
+{
+	uint64_t seq, ack, flags;
+
+	if (!read_member(k, 0, K(SEQ), 32, &seq) ||
+	    !read_member(k, 0, K(ACK_SEQ), 32, &ack) ||
+	    !read_member(k, 0, K(FLAGS), 16, &flags))
+		return LSYNC_FIELDS_MALFORMED;
+	p->seq = (uint32_t)seq;
+	p->ack_seq = (uint32_t)ack;
+	*raw = (uint16_t)flags;
+	return LSYNC_FIELDS_PACKET;
+}
+
+/* ---- classes -------------------------------------------------------------- */
+
+static bool has_member(const lsync_ctf_type *t, const char *name)
+{
+	if (!t || t->kind != LSYNC_CTF_STRUCT)
+		return false;
+	for (uint32_t i = 0; i < t->n_members; i++)
+		if (strcmp(t->members[i].name, name) == 0)
+			return true;
+	return false;
+}
+
+static lsync_layout skb_layout(const lsync_ctf_event_class *ec)
+{
+	if (has_member(ec->payload, "network_header") ||
+	    has_member(ec->payload, "network_header_type"))
+		return LSYNC_LAYOUT_MODULES;
+	if (has_member(ec->payload, "transport_fields"))
+		return LSYNC_LAYOUT_EXPERIMENTAL;
+	return LSYNC_LAYOUT_OLD;
+}
+
+/* As lsync_classify_event_class(), on our classes. */
+static lsync_event_kind classify(const lsync_ctf_event_class *ec)
+{
+	lsync_event_kind k = { LSYNC_LAYOUT_NONE, LTTSYNC_DIRECTION_SEND };
+	const char *name = ec->name;
+
+	if (strcmp(name, "inet_sock_local_out") == 0) {
+		k.layout = LSYNC_LAYOUT_ADDONS;
+	} else if (strcmp(name, "inet_sock_local_in") == 0) {
+		k.layout = LSYNC_LAYOUT_ADDONS;
+		k.direction = LTTSYNC_DIRECTION_RECEIVE;
+	} else if (strcmp(name, "net_dev_queue") == 0) {
+		k.layout = skb_layout(ec);
+	} else if (strcmp(name, "net_if_receive_skb") == 0 ||
+		   strcmp(name, "netif_receive_skb") == 0) {
+		k.layout = skb_layout(ec);
+		k.direction = LTTSYNC_DIRECTION_RECEIVE;
+	}
+	return k;
+}
+
+/* ---- what we accept, checked once per trace -------------------------------- */
+
+/* A clock-mapped integer outside the places checked: decline. */
+static bool clock_free(const lsync_ctf_type *t)
+{
+	return !t || !t->has_clock;
+}
+
+static const lsync_ctf_member *top_member(const lsync_ctf_type *t, const char *name)
+{
+	if (!t)
+		return NULL;
+	for (uint32_t i = 0; i < t->n_members; i++)
+		if (strcmp(t->members[i].name, name) == 0)
+			return &t->members[i];
+	return NULL;
+}
+
+/* Header integers named `id` and clock-mapped ones must be unsigned. */
+static bool header_ok(const lsync_ctf_type *t, const char *name, int *clock,
+		      unsigned depth)
+{
+	if (depth > 64)
+		return false;
+	switch (t->kind) {
+	case LSYNC_CTF_INT:
+		if ((name && strcmp(name, "id") == 0) || t->clock >= 0) {
+			if (t->is_signed)
+				return false;
+		}
+		if (t->clock >= 0) {
+			if (*clock >= 0 && *clock != t->clock)
+				return false;
+			*clock = t->clock;
+		}
+		return true;
+	case LSYNC_CTF_STRUCT:
+	case LSYNC_CTF_VARIANT:
+		for (uint32_t i = 0; i < t->n_members; i++)
+			if (!header_ok(t->members[i].type,
+				       t->kind == LSYNC_CTF_STRUCT ? t->members[i].name : NULL,
+				       clock, depth + 1))
+				return false;
+		return true;
+	case LSYNC_CTF_ARRAY:
+	case LSYNC_CTF_SEQUENCE:
+		return clock_free(t);
+	default:
+		return true;
+	}
+}
+
+static bool is_id_name(const char *n)
+{
+	return n[0] == 'i' && n[1] == 'd' && !n[2];
+}
+
+/* An unsigned integer of a header option: its role, or false. */
+static bool header_field(const lsync_ctf_member *m, hdr_option *o)
+{
+	const lsync_ctf_type *t = m->type;
+
+	if (t->kind != LSYNC_CTF_INT || t->is_signed || m->slot >= 0 ||
+	    o->n == HDR_FIELDS || (is_id_name(m->name) && t->clock >= 0))
+		return false;
+	o->type[o->n] = t;
+	o->role[o->n] = is_id_name(m->name) ? 1 : t->clock >= 0 ? 2 : 0;
+	o->n++;
+	return true;
+}
+
+static void compile_header(hdr_plan *h, const lsync_ctf_type *t)
+{
+	const lsync_ctf_member *id, *v;
+
+	memset(h, 0, sizeof(*h));
+	if (t->kind != LSYNC_CTF_STRUCT || t->n_members != 2)
+		return;
+	id = &t->members[0];
+	v = &t->members[1];
+	if (id->type->kind != LSYNC_CTF_INT || id->type->is_signed ||
+	    id->type->clock >= 0 || !is_id_name(id->name) || id->slot != 0 ||
+	    v->type->kind != LSYNC_CTF_VARIANT || v->slot >= 0 ||
+	    v->type->tag.up != 0 || v->type->tag.slot != 0 || v->type->tag_signed ||
+	    v->type->n_members > HDR_OPTIONS || v->type->n_ranges > HDR_RANGES)
+		return;
+	for (uint32_t i = 0; i < v->type->n_members; i++) {
+		const lsync_ctf_type *o = v->type->members[i].type;
+
+		if (o->kind != LSYNC_CTF_STRUCT)
+			return;
+		h->opt[i].align = o->align;
+		for (uint32_t j = 0; j < o->n_members; j++)
+			if (!header_field(&o->members[j], &h->opt[i]))
+				return;
+	}
+	h->align = t->align;
+	h->id = id->type;
+	h->n_ranges = v->type->n_ranges;
+	memcpy(h->ranges, v->type->ranges, h->n_ranges * sizeof(*h->ranges));
+	h->ok = true;
+}
+
+/* One header with plan h; false when truncated or no option matches. */
+static inline bool read_header(const hdr_plan *h, cursor *c, uint64_t *clock,
+			       uint64_t *id, bool *id_set)
+{
+	uint64_t tag, v;
+	const hdr_option *o = NULL;
+
+	c->pos = align_up(c->pos, h->align);
+	if (c->pos > c->end || !read_int(c, h->id, &tag))
+		return false;
+	*id = tag;
+	*id_set = true;
+	for (unsigned i = 0; i < h->n_ranges; i++)
+		if (tag >= h->ranges[i].lo && tag <= h->ranges[i].hi) {
+			o = &h->opt[h->ranges[i].option];
+			break;
+		}
+	if (!o)
+		return false;
+	c->pos = align_up(c->pos, o->align);
+	if (c->pos > c->end)
+		return false;
+	for (unsigned i = 0; i < o->n; i++) {
+		if (!read_int(c, o->type[i], &v))
+			return false;
+		if (o->role[i] == 1)
+			*id = v;
+		else if (o->role[i] == 2)
+			update_clock(clock, v, o->type[i]->size);
+	}
+	return true;
+}
+
+static int check_stream_class(lsync_skim *k, lsync_ctf_stream_class *sc)
+{
+	const lsync_ctf_type *pc = sc->packet_context;
+	const lsync_ctf_member *tb = top_member(pc, "timestamp_begin");
+	int clock = -1;
+	uint64_t max_id = 0;
+
+	if (!tb || tb->type->kind != LSYNC_CTF_INT || tb->type->size != 64 ||
+	    tb->type->clock < 0 || tb->type->is_signed)
+		return lsync_decode_fail(k->err, sizeof(k->err), LSYNC_CTF_DECLINED,
+					 "no 64-bit timestamp_begin in a packet context");
+	clock = tb->type->clock;
+	for (uint32_t i = 0; i < pc->n_members; i++) {
+		const lsync_ctf_member *m = &pc->members[i];
+		bool named = strcmp(m->name, "timestamp_begin") == 0 ||
+			     strcmp(m->name, "timestamp_end") == 0;
+
+		if (m->type->has_clock && !(named && m->type->kind == LSYNC_CTF_INT &&
+					    m->type->clock == clock))
+			return lsync_decode_fail(k->err, sizeof(k->err), LSYNC_CTF_DECLINED,
+						 "unsupported clock mapping in a packet context");
+		if ((strcmp(m->name, "packet_size") == 0 || strcmp(m->name, "content_size") == 0 ||
+		     named) && (m->type->kind != LSYNC_CTF_INT || m->type->is_signed))
+			return lsync_decode_fail(k->err, sizeof(k->err), LSYNC_CTF_DECLINED,
+						 "unsupported packet context");
+	}
+	if (!sc->event_header || !header_ok(sc->event_header, NULL, &clock, 0) ||
+	    !clock_free(sc->event_context))
+		return lsync_decode_fail(k->err, sizeof(k->err), LSYNC_CTF_DECLINED,
+					 "unsupported event header");
+	sc->clock = clock;
+	compile_header(&k->hdr[sc - k->tr->streams], sc->event_header);
+	for (lsync_ctf_event_class *ec = sc->events; ec; ec = ec->next) {
+		if (!clock_free(ec->context) || !clock_free(ec->payload))
+			return lsync_decode_fail(k->err, sizeof(k->err), LSYNC_CTF_DECLINED,
+						 "clock-mapped field in an event");
+		if (ec->id > max_id)
+			max_id = ec->id;
+		ec->kind = classify(ec);
+	}
+	if (max_id >= MAX_EVENT_ID)
+		return lsync_decode_fail(k->err, sizeof(k->err), LSYNC_CTF_DECLINED,
+					 "event class ids too large");
+	sc->by_id_len = sc->n_events ? max_id + 1 : 0;
+	sc->by_id = sc->by_id_len ? calloc(sc->by_id_len, sizeof(*sc->by_id)) : NULL;
+	if (sc->by_id_len && !sc->by_id)
+		return LTTSYNC_ERROR_NO_MEMORY;
+	for (lsync_ctf_event_class *ec = sc->events; ec; ec = ec->next)
+		sc->by_id[ec->id] = ec;
+	return LTTSYNC_OK;
+}
+
+static int check_trace(lsync_skim *k)
+{
+	lsync_ctf_trace *tr = k->tr;
+	const lsync_ctf_type *ph = tr->packet_header;
+	int st;
+
+	if (!clock_free(ph))
+		return lsync_decode_fail(k->err, sizeof(k->err), LSYNC_CTF_DECLINED,
+					 "clock-mapped field in the packet header");
+	if (ph) {
+		static const char *const names[] = { "magic", "stream_id",
+						     "stream_instance_id" };
+
+		for (unsigned i = 0; i < 3; i++) {
+			const lsync_ctf_member *m = top_member(ph, names[i]);
+
+			if (m && (m->type->kind != LSYNC_CTF_INT || m->type->is_signed))
+				return lsync_decode_fail(k->err, sizeof(k->err),
+							 LSYNC_CTF_DECLINED,
+							 "unsupported packet header");
+		}
+	}
+	if (!tr->n_streams)
+		return lsync_decode_fail(k->err, sizeof(k->err), LSYNC_CTF_DECLINED,
+					 "no stream class");
+	for (unsigned i = 0; i < tr->n_streams; i++)
+		if ((st = check_stream_class(k, &tr->streams[i])))
+			return st;
+	return LTTSYNC_OK;
+}
+
+/* ---- indexing ------------------------------------------------------------- */
+
+static bool clock_ns(const lsync_ctf_clock *c, uint64_t value, int64_t *ns);
+
+/* The value of top-level integer `name` read by a W_SCOPE walk. */
+static bool scope_value(const lsync_ctf_type *t, const uint64_t *vals,
+			const bool *set, const char *name, uint64_t *out)
+{
+	if (!t)
+		return false;
+	for (uint32_t i = 0; i < t->n_members && i < 64; i++)
+		if (set[i] && strcmp(t->members[i].name, name) == 0) {
+			*out = vals[i];
+			return true;
+		}
+	return false;
+}
+
+static bool walk_scope(lsync_skim *k, cursor *c, const lsync_ctf_type *t,
+		       uint64_t *vals, bool *set)
+{
+	walker *w;
+	bool ok;
+
+	memset(set, 0, 64 * sizeof(*set));
+	if (!t)
+		return true;
+	w = malloc(sizeof(*w));
+	if (!w)
+		return false;
+	w->c = *c;
+	w->mode = W_SCOPE;
+	w->force = false;
+	w->k = k;
+	w->depth = 0;
+	w->top = vals;
+	w->top_set = set;
+	w->n_top = 64;
+	w->clock = NULL;
+	ok = walk(w, t, NULL, -2, -1, 0);
+	*c = w->c;
+	free(w);
+	return ok;
+}
+
+/*
+ * Packet headers and contexts are read from a copy of the packet's first
+ * INDEX_BYTES: LTTng's take about a hundred. Larger ones decline.
+ */
+#define INDEX_BYTES 65536
+
+static bool index_read(lsync_skim *k, sfile *f, uint64_t off, size_t *got)
+{
+	size_t want = f->len - off < INDEX_BYTES ? (size_t)(f->len - off) : INDEX_BYTES;
+
+	*got = 0;
+	while (*got < want) {
+		ssize_t r = pread(f->fd, k->ibuf + *got, want - *got, (off_t)(off + *got));
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return false;
+		*got += (size_t)r;
+	}
+	return true;
+}
+
+/* Header and context did not fit the copy, or were cut short. */
+static int index_short(lsync_skim *k, const sfile *f, uint64_t off, size_t got,
+		       const char *what)
+{
+	if (f->len - off > got)
+		return lsync_decode_fail(k->err, sizeof(k->err), LSYNC_CTF_DECLINED,
+					 "%s: packet %s larger than %d bytes", f->path,
+					 what, INDEX_BYTES);
+	return lsync_decode_fail(k->err, sizeof(k->err), LTTSYNC_ERROR_FORMAT,
+				 "%s: truncated packet %s at offset %" PRIu64,
+				 f->path, what, off);
+}
+
+/* Read packet header and context at `off`; fill *p. */
+static int index_packet(lsync_skim *k, sfile *f, uint64_t off, pkt *p)
+{
+	lsync_ctf_trace *tr = k->tr;
+	uint64_t vals[64], v, sc_id = 0, remain_bits;
+	bool set[64];
+	cursor c;
+	const lsync_ctf_stream_class *sc = NULL;
+	size_t got;
+
+	if (!index_read(k, f, off, &got))
+		return lsync_decode_fail(k->err, sizeof(k->err), LTTSYNC_ERROR_IO,
+					 "%s: %s", f->path, strerror(errno ? errno : EIO));
+	remain_bits = 8 * (uint64_t)(f->len - off);
+	c.buf = k->ibuf;
+	c.pos = 0;
+	c.end = 8 * (uint64_t)got;
+	c.avail = got;
+	if (!walk_scope(k, &c, tr->packet_header, vals, set))
+		return index_short(k, f, off, got, "header");
+	if (scope_value(tr->packet_header, vals, set, "magic", &v) && v != CTF_MAGIC)
+		return lsync_decode_fail(k->err, sizeof(k->err), LTTSYNC_ERROR_FORMAT,
+					 "%s: bad CTF magic number at offset %" PRIu64,
+					 f->path, off);
+	if (scope_value(tr->packet_header, vals, set, "stream_id", &sc_id)) {
+		for (unsigned i = 0; i < tr->n_streams; i++)
+			if (tr->streams[i].id == sc_id)
+				sc = &tr->streams[i];
+	} else if (tr->n_streams == 1) {
+		sc = &tr->streams[0];
+	}
+	if (!sc)
+		return lsync_decode_fail(k->err, sizeof(k->err), LTTSYNC_ERROR_FORMAT,
+					 "%s: no stream class %" PRIu64, f->path, sc_id);
+	if (f->n_pkts == 0) {
+		f->sc_id = sc->id;
+		f->has_instance = scope_value(tr->packet_header, vals, set,
+					      "stream_instance_id", &f->instance);
+	} else if (f->sc_id != sc->id) {
+		return lsync_decode_fail(k->err, sizeof(k->err), LTTSYNC_ERROR_FORMAT,
+					 "%s: packets of two stream classes", f->path);
+	}
+	if (!walk_scope(k, &c, sc->packet_context, vals, set))
+		return index_short(k, f, off, got, "context");
+	p->sc = sc;
+	p->offset = off;
+	p->body = c.pos;
+	p->has_begin = scope_value(sc->packet_context, vals, set, "timestamp_begin",
+				   &p->ts_begin);
+	{
+		/*
+		 * babeltrace2 fails such a trace when it opens it (it converts
+		 * packet times to ns then): leave it to babeltrace2.
+		 */
+		int64_t ns;
+		uint64_t end;
+
+		if ((p->has_begin && !clock_ns(&tr->clocks[sc->clock], p->ts_begin, &ns)) ||
+		    (scope_value(sc->packet_context, vals, set, "timestamp_end", &end) &&
+		     !clock_ns(&tr->clocks[sc->clock], end, &ns)))
+			return lsync_decode_fail(k->err, sizeof(k->err), LSYNC_CTF_DECLINED,
+						 "%s: packet times beyond the ns range", f->path);
+	}
+	{
+		uint64_t total = 0, content = 0;
+		bool has_total = scope_value(sc->packet_context, vals, set, "packet_size", &total);
+		bool has_content = scope_value(sc->packet_context, vals, set, "content_size",
+					       &content);
+
+		if (!has_total && has_content)
+			total = content;
+		if (!has_content && has_total)
+			content = total;
+		if (!has_total && !has_content)
+			total = content = remain_bits;
+		if (content > total)
+			return lsync_decode_fail(k->err, sizeof(k->err), LTTSYNC_ERROR_FORMAT,
+						 "%s: content larger than its packet at offset %" PRIu64,
+						 f->path, off);
+		if (total / 8 > f->len - off || total / 8 == 0)
+			return lsync_decode_fail(k->err, sizeof(k->err), LTTSYNC_ERROR_FORMAT,
+						 "%s: packet at offset %" PRIu64
+						 " larger than the file (truncated?)", f->path, off);
+		if (c.pos > content)
+			return lsync_decode_fail(k->err, sizeof(k->err), LTTSYNC_ERROR_FORMAT,
+						 "%s: packet context beyond its content at offset %" PRIu64,
+						 f->path, off);
+		p->size = total / 8;
+		p->content = content;
+	}
+	return LTTSYNC_OK;
+}
+
+static int index_file(lsync_skim *k, sfile *f)
+{
+	uint64_t off = 0;
+	int st;
+
+	while (off < f->len) {
+		if (f->n_pkts == f->cap) {
+			size_t cap = f->cap ? 2 * f->cap : 64;
+			pkt *grown = realloc(f->pkts, cap * sizeof(*grown));
+
+			if (!grown)
+				return LTTSYNC_ERROR_NO_MEMORY;
+			f->pkts = grown;
+			f->cap = cap;
+		}
+		if ((st = index_packet(k, f, off, &f->pkts[f->n_pkts])))
+			return st;
+		off += f->pkts[f->n_pkts].size;
+		f->n_pkts++;
+	}
+	return LTTSYNC_OK;
+}
+
+/* ---- files ---------------------------------------------------------------- */
+
+static int cmp_names(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The stream files: regular, non-empty, not hidden, not `metadata`. */
+static int open_files(lsync_skim *k)
+{
+	DIR *dir = opendir(k->path);
+	struct dirent *de;
+	char **names = NULL;
+	size_t n = 0, cap = 0;
+	int st = LTTSYNC_OK;
+
+	if (!dir)
+		return lsync_decode_fail(k->err, sizeof(k->err), LTTSYNC_ERROR_IO,
+					 "%s: %s", k->path, strerror(errno));
+	while ((de = readdir(dir))) {
+		if (de->d_name[0] == '.' || strcmp(de->d_name, "metadata") == 0)
+			continue;
+		if (n == MAX_FILES) {
+			st = lsync_decode_fail(k->err, sizeof(k->err), LSYNC_CTF_DECLINED,
+					       "too many files");
+			break;
+		}
+		if (n == cap) {
+			char **grown = realloc(names, (cap = cap ? 2 * cap : 16) * sizeof(*names));
+
+			if (!grown) {
+				st = LTTSYNC_ERROR_NO_MEMORY;
+				break;
+			}
+			names = grown;
+		}
+		names[n] = malloc(strlen(k->path) + strlen(de->d_name) + 2);
+		if (!names[n]) {
+			st = LTTSYNC_ERROR_NO_MEMORY;
+			break;
+		}
+		sprintf(names[n], "%s/%s", k->path, de->d_name);
+		n++;
+	}
+	closedir(dir);
+	if (n)
+		qsort(names, n, sizeof(*names), cmp_names);
+	k->files = calloc(n ? n : 1, sizeof(*k->files));
+	k->ibuf = malloc(INDEX_BYTES);
+	if ((!k->files || !k->ibuf) && !st)
+		st = LTTSYNC_ERROR_NO_MEMORY;
+	for (size_t i = 0; i < n; i++) {
+		struct stat sb;
+		int fd;
+		sfile *f;
+
+		if (st || stat(names[i], &sb) != 0 || !S_ISREG(sb.st_mode) || sb.st_size == 0) {
+			free(names[i]);
+			continue;
+		}
+		f = &k->files[k->n_files];
+		f->path = names[i];
+		k->n_files++;
+		fd = open(f->path, O_RDONLY | O_CLOEXEC);
+		f->fd = fd;
+		if (fd < 0) {
+			st = lsync_decode_fail(k->err, sizeof(k->err), LTTSYNC_ERROR_FORMAT,
+					       "%s: %s", f->path, strerror(errno));
+			continue;
+		}
+		f->len = (size_t)sb.st_size;
+		st = index_file(k, f);
+	}
+	free(names);
+	return st;
+}
+
+/* Files of one stream class and instance form one stream, by first time. */
+static int group_streams(lsync_skim *k)
+{
+	k->streams = calloc(k->n_files ? k->n_files : 1, sizeof(*k->streams));
+	if (!k->streams)
+		return LTTSYNC_ERROR_NO_MEMORY;
+	for (size_t i = 0; i < k->n_files; i++) {
+		sfile *f = &k->files[i];
+		stream *s = NULL;
+
+		if (f->has_instance)
+			for (size_t j = 0; j < k->n_streams; j++) {
+				sfile *g = k->streams[j].files;
+
+				if (g->has_instance && g->instance == f->instance &&
+				    g->sc_id == f->sc_id)
+					s = &k->streams[j];
+			}
+		if (!s) {
+			s = &k->streams[k->n_streams++];
+			s->files = f;
+			s->last_ns = INT64_MIN;
+			continue;
+		}
+		/* Insert by the first packet's timestamp_begin. */
+		{
+			sfile **at = &s->files;
+			uint64_t t = f->n_pkts ? f->pkts[0].ts_begin : 0;
+
+			while (*at && (*at)->n_pkts && (*at)->pkts[0].ts_begin <= t)
+				at = &(*at)->next_in_group;
+			f->next_in_group = *at;
+			*at = f;
+		}
+	}
+	for (size_t j = 0; j < k->n_streams; j++)
+		k->streams[j].cur = k->streams[j].files;
+	k->stats->streams = k->n_streams;
+	return LTTSYNC_OK;
+}
+
+/* ---- emitting --------------------------------------------------------------- */
+
+static void stop_on(lsync_skim *k, int status)
+{
+	if (status < 0 && !k->stop)
+		k->stop = status;
+}
+
+/* The UUID of the trace's clock (its streams' first), or NULL. */
+static const uint8_t *clock_uuid(const lsync_ctf_trace *tr)
+{
+	for (unsigned i = 0; i < tr->n_streams; i++) {
+		int c = tr->streams[i].clock;
+
+		if (c >= 0)
+			return tr->clocks[c].has_uuid ? tr->clocks[c].uuid : NULL;
+	}
+	return NULL;
+}
+
+static void begin(lsync_skim *k)
+{
+	const char *host = k->tr->hostname;
+	const uint8_t *uuid = clock_uuid(k->tr);
+
+	if (k->begun)
+		return;
+	k->begun = true;
+	if (k->cb->clock && uuid)
+		k->cb->clock(k->cb->user, uuid);
+	if (host && !*host)
+		host = NULL;
+	stop_on(k, k->cb->begin(k->cb->user, host));
+}
+
+static void emit(lsync_skim *k, const lttsync_packet *p)
+{
+	if (k->stop)
+		return;
+	k->stats->packets++;
+	stop_on(k, k->cb->packet(k->cb->user, p));
+}
+
+static void addons_flush(lsync_skim *k)
+{
+	if (!k->decided) {
+		k->decided = true;
+		k->enc = k->plausible[LSYNC_ADDONS_B] > k->plausible[LSYNC_ADDONS_A]
+				 ? LSYNC_ADDONS_B : LSYNC_ADDONS_A;
+	}
+	for (size_t i = 0; i < k->n_held; i++) {
+		k->held[i].packet.flags = lsync_addons_canonical(k->held[i].raw, k->enc);
+		emit(k, &k->held[i].packet);
+	}
+	free(k->held);
+	k->held = NULL;
+	k->n_held = 0;
+}
+
+static void addons_add(lsync_skim *k, lttsync_packet *p, uint16_t raw)
+{
+	if (k->decided) {
+		p->flags = lsync_addons_canonical(raw, k->enc);
+		emit(k, p);
+		return;
+	}
+	if (!k->held && !(k->held = malloc(ADDONS_DECIDE_AFTER * sizeof(*k->held)))) {
+		stop_on(k, LTTSYNC_ERROR_NO_MEMORY);
+		return;
+	}
+	k->held[k->n_held].packet = *p;
+	k->held[k->n_held].raw = raw;
+	k->n_held++;
+	k->plausible[LSYNC_ADDONS_A] += lsync_addons_plausible(raw, LSYNC_ADDONS_A);
+	k->plausible[LSYNC_ADDONS_B] += lsync_addons_plausible(raw, LSYNC_ADDONS_B);
+	if (k->n_held == ADDONS_DECIDE_AFTER)
+		addons_flush(k);
+}
+
+/* babeltrace2's ns from origin; false when it does not fit int64. */
+static bool clock_ns(const lsync_ctf_clock *c, uint64_t value, int64_t *ns)
+{
+	uint64_t v;
+
+	if (c->base_overflows)
+		return false;
+	if (c->freq == 1000000000) {
+		v = value;
+	} else {
+		double d = 1e9 * (double)value / (double)c->freq;
+
+		v = d >= (double)UINT64_MAX ? UINT64_MAX : (uint64_t)d;
+	}
+	if (v >= (uint64_t)INT64_MAX)
+		return false;
+	if (c->base_ns > 0 && (int64_t)v > INT64_MAX - c->base_ns)
+		return false;
+	*ns = c->base_ns + (int64_t)v;
+	return true;
+}
+
+static void count_result(lsync_decode_stats *s, lsync_field_result r)
+{
+	switch (r) {
+	case LSYNC_FIELDS_NO_HEADER: s->no_header++; break;
+	case LSYNC_FIELDS_NOT_TCP: s->not_tcp++; break;
+	case LSYNC_FIELDS_MALFORMED: s->malformed++; break;
+	case LSYNC_FIELDS_PACKET: break;
+	}
+}
+
+/* ---- reading events ---------------------------------------------------------- */
+
+/* A network event's payload: decoded, judged, emitted. */
+static bool network_event(lsync_skim *k, walker *w, stream *s,
+			  const lsync_ctf_event_class *ec,
+			  const lsync_ctf_clock *clock, uint64_t when)
+{
+	lttsync_packet p;
+	uint16_t raw = 0;
+	lsync_field_result r = LSYNC_FIELDS_MALFORMED;
+
+	k->stats->network_events++;
+	memset(&p, 0, sizeof(p));
+	p.struct_size = sizeof(p);
+	p.direction = ec->kind.direction;
+	if (ec->payload) {
+		k->n_insts = 0;
+		k->insts_full = false;
+		w->mode = W_DECODE;
+		w->depth = 0;
+		if (!walk(w, ec->payload, NULL, -1, -1, 0))
+			return false;
+	}
+	if (ec->kind.layout == LSYNC_LAYOUT_OLD)
+		r = LSYNC_FIELDS_NO_HEADER;
+	else if (ec->payload && k->n_insts > 0 && !k->insts_full) {
+		switch (ec->kind.layout) {
+		case LSYNC_LAYOUT_MODULES: r = decode_modules(k, &p); break;
+		case LSYNC_LAYOUT_EXPERIMENTAL: r = decode_experimental(k, &p); break;
+		case LSYNC_LAYOUT_ADDONS: r = decode_addons(k, &p, &raw); break;
+		default: break;
+		}
+	}
+	if (r == LSYNC_FIELDS_PACKET && !clock_ns(clock, when, &p.timestamp_ns))
+		r = LSYNC_FIELDS_MALFORMED;
+	count_result(k->stats, r);
+	if (r != LSYNC_FIELDS_PACKET)
+		return true;
+	s->last_ns = p.timestamp_ns;
+	if (ec->kind.layout == LSYNC_LAYOUT_ADDONS)
+		addons_add(k, &p, raw);
+	else
+		emit(k, &p);
+	return true;
+}
+
+static int corrupt(lsync_skim *k, const sfile *f, const pkt *pk, uint64_t pos,
+		   const char *what)
+{
+	return lsync_decode_fail(k->err, sizeof(k->err), LTTSYNC_ERROR_FORMAT,
+				 "%s: %s in the packet at offset %" PRIu64
+				 " (bit %" PRIu64 ")", f->path, what, pk->offset, pos);
+}
+
+/* Every event of one packet. */
+/*
+ * The packet's bytes, mapped while its stream reads it: only a packet at
+ * a time is mapped, so the address space stays small whatever the size
+ * of the stream files (workers run under an address-space limit).
+ */
+static void unmap_packet(stream *s)
+{
+	if (s->map_addr)
+		munmap(s->map_addr, s->map_len);
+	s->map_addr = NULL;
+	s->mapped = NULL;
+}
+
+static const uint8_t *map_packet(stream *s, const sfile *f, const pkt *pk)
+{
+	static size_t page;
+	uint64_t start;
+
+	if (!page)
+		page = (size_t)sysconf(_SC_PAGESIZE);
+	start = pk->offset - pk->offset % page;
+	if (s->mapped != pk) {
+		unmap_packet(s);
+		s->map_len = (size_t)(pk->offset - start + pk->size);
+		s->map_addr = mmap(NULL, s->map_len, PROT_READ, MAP_PRIVATE | MAP_POPULATE,
+				   f->fd, (off_t)start);
+		if (s->map_addr == MAP_FAILED) {
+			s->map_addr = NULL;
+			return NULL;
+		}
+		s->mapped = pk;
+	}
+	return (const uint8_t *)s->map_addr + (pk->offset - start);
+}
+
+/*
+ * Events of one packet from bit *at (the packet's first event when
+ * *at is 0), at most `budget` of them (0: all); *at is left after the
+ * last one read, or at the content's end.
+ */
+static int read_events(lsync_skim *k, stream *s, const sfile *f, const pkt *pk,
+		       walker *w, uint64_t *at, unsigned budget, int64_t until_ns)
+{
+	const lsync_ctf_stream_class *sc = pk->sc;
+	const lsync_ctf_clock *clock = &k->tr->clocks[sc->clock];
+	const hdr_plan *hp = &k->hdr[sc - k->tr->streams];
+	uint64_t until_value;
+	bool slow_until = false;
+	int64_t ns;
+
+	/* until_ns as a clock value, where the conversion is exact. */
+	if (until_ns == INT64_MAX) {
+		until_value = UINT64_MAX;
+	} else if (clock->freq == 1000000000 && !clock->base_overflows) {
+		until_value = until_ns < clock->base_ns ? 0
+			: (uint64_t)until_ns - (uint64_t)clock->base_ns;
+	} else {
+		until_value = 0; /* checked per event below */
+		slow_until = true;
+	}
+	w->force = false;
+	if (!(w->c.buf = map_packet(s, f, pk)))
+		return lsync_decode_fail(k->err, sizeof(k->err), LTTSYNC_ERROR_IO,
+					 "%s: cannot map the packet at offset %" PRIu64 ": %s",
+					 f->path, pk->offset, strerror(errno));
+	w->c.end = pk->content;
+	w->c.avail = pk->size;
+	w->k = k;
+	w->clock = &s->clock;
+	if (*at == 0) {
+		*at = pk->body;
+		if (pk->has_begin)
+			s->clock = pk->ts_begin;
+	}
+	w->c.pos = *at;
+	while (w->c.pos < w->c.end && !k->stop) {
+		const lsync_ctf_event_class *ec = NULL;
+		uint64_t when;
+
+		if (budget && !budget--)
+			break;
+		w->id_set = false;
+		if (hp->ok) {
+			if (!read_header(hp, &w->c, &s->clock, &w->id, &w->id_set))
+				return corrupt(k, f, pk, w->c.pos, "truncated event header");
+		} else {
+			w->mode = W_HEADER;
+			w->depth = 0;
+			if (!walk(w, sc->event_header, NULL, -2, -1, 0))
+				return corrupt(k, f, pk, w->c.pos, "truncated event header");
+		}
+		when = s->clock;
+		if (w->id_set) {
+			if (w->id < sc->by_id_len)
+				ec = sc->by_id[w->id];
+		} else if (sc->n_events == 1) {
+			ec = sc->events;
+		}
+		if (!ec)
+			return corrupt(k, f, pk, w->c.pos, "unknown event class");
+		w->mode = W_SKIP;
+		w->depth = 0;
+		if ((sc->event_context && !walk(w, sc->event_context, NULL, -2, -1, 0)) ||
+		    (ec->context && (w->depth = 0, !walk(w, ec->context, NULL, -2, -1, 0))))
+			return corrupt(k, f, pk, w->c.pos, "truncated event context");
+		if (k->dry) {
+			if (ec->payload && !walk(w, ec->payload, NULL, -2, -1, 0))
+				return corrupt(k, f, pk, w->c.pos, "truncated event payload");
+			continue;
+		}
+		k->stats->events++;
+		if ((k->stats->events & (PROGRESS_EVERY - 1)) == 0 && k->cb->progress)
+			k->cb->progress(k->cb->user, k->stats->events);
+		w->depth = 0;
+		if (ec->kind.layout != LSYNC_LAYOUT_NONE) {
+			if (!network_event(k, w, s, ec, clock, when))
+				return corrupt(k, f, pk, w->c.pos, "truncated event payload");
+		} else if (ec->payload && !walk(w, ec->payload, NULL, -2, -1, 0)) {
+			return corrupt(k, f, pk, w->c.pos, "truncated event payload");
+		}
+		if (slow_until ? clock_ns(clock, when, &ns) && ns > until_ns
+			       : when > until_value)
+			break;
+	}
+	*at = w->c.pos;
+	if (w->c.pos > w->c.end)
+		return corrupt(k, f, pk, w->c.pos, "event beyond the content");
+	return LTTSYNC_OK;
+}
+
+static int read_packet(lsync_skim *k, stream *s, const sfile *f, const pkt *pk,
+		       walker *w)
+{
+	uint64_t at = 0;
+
+	return read_events(k, s, f, pk, w, &at, 0, INT64_MAX);
+}
+
+/* ---- the decoder interface --------------------------------------------------- */
+
+/*
+ * babeltrace2 2.0 reads the last packet of every stream of an LTTng
+ * trace before its first event (to correct old tracers' packet end
+ * times): a corrupt last packet fails the trace before any event. So
+ * do we, for the same traces.
+ */
+static int check_last_packets(lsync_skim *k)
+{
+	walker *w;
+	int st = LTTSYNC_OK;
+
+	if (!k->tr->lttng)
+		return LTTSYNC_OK;
+	w = malloc(sizeof(*w));
+	if (!w)
+		return LTTSYNC_ERROR_NO_MEMORY;
+	k->dry = true;
+	for (size_t i = 0; i < k->n_streams && !st; i++) {
+		stream *s = &k->streams[i];
+		sfile *last = s->files;
+
+		while (last->next_in_group)
+			last = last->next_in_group;
+		if (last->n_pkts)
+			st = read_packet(k, s, last, &last->pkts[last->n_pkts - 1], w);
+		s->clock = 0;
+	}
+	k->dry = false;
+	free(w);
+	return st;
+}
+
+static void skim_free(lsync_skim *k);
+
+int lsync_skim_open(lsync_skim **out, const char *path,
+		    const lsync_decode_callbacks *cb, lsync_decode_stats *stats,
+		    char *err, size_t err_size)
+{
+	lsync_skim *k = calloc(1, sizeof(*k));
+	int st;
+
+	*out = NULL;
+	if (!k)
+		return LTTSYNC_ERROR_NO_MEMORY;
+	k->cb = cb;
+	k->stats = stats ? stats : &k->local;
+	memset(k->stats, 0, sizeof(*k->stats));
+	k->path = strdup(path);
+	if (!k->path) {
+		free(k);
+		return LTTSYNC_ERROR_NO_MEMORY;
+	}
+	st = lsync_ctf_meta_load(&k->tr, path, k->err, sizeof(k->err));
+	if (st == LTTSYNC_OK)
+		st = check_trace(k);
+	if (st == LTTSYNC_OK)
+		st = open_files(k);
+	if (st == LTTSYNC_OK)
+		st = group_streams(k);
+	if (st == LTTSYNC_OK)
+		st = check_last_packets(k);
+	if (st != LTTSYNC_OK) {
+		if (err && err_size)
+			snprintf(err, err_size, "%s", k->err[0] ? k->err
+				 : lttsync_status_string((lttsync_status)st));
+		/* Nothing was handed out: no callback is called. */
+		skim_free(k);
+		if (stats) {
+			memset(stats, 0, sizeof(*stats));
+			if (st != LSYNC_CTF_DECLINED)
+				stats->reader = LTTSYNC_READER_AUTO;
+		}
+		return st;
+	}
+	k->stats->reader = LTTSYNC_READER_AUTO;
+	k->w = malloc(sizeof(*k->w));
+	if (!k->w) {
+		skim_free(k);
+		return LTTSYNC_ERROR_NO_MEMORY;
+	}
+	*out = k;
+	return LTTSYNC_OK;
+}
+
+/* How far stream s may read in this step (ns): see STEP_NS. */
+static int64_t step_limit(const lsync_skim *k, const stream *s)
+{
+	int64_t next = INT64_MAX, base;
+
+	if (s->last_ns == INT64_MIN)
+		return INT64_MIN; /* not started: one event sets its clock */
+	for (size_t i = 0; i < k->n_streams; i++)
+		if (&k->streams[i] != s && !k->streams[i].done &&
+		    k->streams[i].last_ns < next)
+			next = k->streams[i].last_ns;
+	base = next != INT64_MAX && next > s->last_ns ? next : s->last_ns;
+	return base > INT64_MAX - STEP_NS ? INT64_MAX : base + STEP_NS;
+}
+
+/* The position of the trace: the oldest last time of a running stream. */
+static int64_t position_of(const lsync_skim *k)
+{
+	int64_t pos = INT64_MAX;
+
+	for (size_t i = 0; i < k->n_streams; i++)
+		if (!k->streams[i].done && k->streams[i].last_ns < pos)
+			pos = k->streams[i].last_ns;
+	return pos;
+}
+
+bool lsync_skim_step(lsync_skim *k, int64_t *position)
+{
+	stream *s = NULL;
+	walker *w;
+	int st;
+
+	begin(k);
+	for (size_t i = 0; i < k->n_streams; i++)
+		if (!k->streams[i].done && (!s || k->streams[i].last_ns < s->last_ns))
+			s = &k->streams[i];
+	if (!s || k->stop || k->status) {
+		*position = INT64_MAX;
+		return false;
+	}
+	while (s->cur && s->next_pkt == s->cur->n_pkts) {
+		s->cur = s->cur->next_in_group;
+		s->next_pkt = 0;
+	}
+	if (!s->cur) {
+		s->done = true;
+		*position = position_of(k);
+		return true;
+	}
+	w = k->w;
+	{
+		const pkt *pk = &s->cur->pkts[s->next_pkt];
+		int64_t ns;
+
+		st = read_events(k, s, s->cur, pk, w, &s->at, STEP_EVENTS,
+				 step_limit(k, s));
+		if (!st && s->at >= pk->content) {
+			s->next_pkt++;
+			s->at = 0;
+		}
+		/* Where the stream is: its clock (a later event is not older). */
+		if (!st && clock_ns(&k->tr->clocks[pk->sc->clock], s->clock, &ns) &&
+		    ns > s->last_ns)
+			s->last_ns = ns;
+	}
+	if (st) {
+		k->status = (lttsync_status)st;
+		*position = INT64_MAX;
+		return false;
+	}
+	*position = position_of(k);
+	return true;
+}
+
+static void skim_free(lsync_skim *k)
+{
+	for (size_t i = 0; i < k->n_streams; i++)
+		unmap_packet(&k->streams[i]);
+	for (size_t i = 0; i < k->n_files; i++) {
+		if (k->files[i].fd >= 0)
+			close(k->files[i].fd);
+		free(k->files[i].pkts);
+		free(k->files[i].path);
+	}
+	free(k->files);
+	free(k->streams);
+	if (k->tr)
+		for (unsigned i = 0; i < k->tr->n_streams; i++)
+			free(k->tr->streams[i].by_id);
+	lsync_ctf_meta_free(k->tr);
+	free(k->held);
+	free(k->path);
+	free(k->w);
+	free(k->ibuf);
+	free(k);
+}
+
+lttsync_status lsync_skim_close(lsync_skim *k, char *err, size_t err_size)
+{
+	lttsync_status st = k->status;
+
+	if (!k->stop) {
+		begin(k);
+		if (k->n_held)
+			addons_flush(k);
+	}
+	if (k->stop && (st == LTTSYNC_OK || st == LTTSYNC_ERROR_FORMAT))
+		st = lsync_decode_fail(k->err, sizeof(k->err), (lttsync_status)k->stop,
+				       "%s: reading stopped: %s", k->path,
+				       k->stop == LTTSYNC_ERROR_NO_MEMORY ? "out of memory"
+									  : "by a callback");
+	if (err && err_size)
+		snprintf(err, err_size, "%s", st ? k->err : "");
+	skim_free(k);
+	return st;
+}
+
+void lsync_skim_abandon(lsync_skim *k, lttsync_status why)
+{
+	k->status = why;
+	k->stop = why;
+	lsync_skim_close(k, NULL, 0);
+}
