@@ -100,6 +100,9 @@ static int bad_line(const struct csv_reader *r, const char *fmt, ...)
  * and stored names are padded to whole words, every byte initialised.
  */
 #define CSV_PAD 16
+/* The line's steps inlined into one function: constants and registers
+ * set up once a line instead of once a field. */
+#define ALWAYS_INLINE __attribute__((always_inline))
 #define ONES ((uint64_t)0x0101010101010101u)
 #define HIGHS ((uint64_t)0x8080808080808080u)
 
@@ -163,8 +166,8 @@ static bool same_bytes(const char *a, const char *b, size_t n)
 /* ---- host names --------------------------------------------------------- */
 
 /* The slot of that name, or the free slot where it would go. */
-static struct host_entry *table_find(const struct host_table *t, const char *p,
-				     size_t len, uint64_t h)
+static inline ALWAYS_INLINE struct host_entry *
+table_find(const struct host_table *t, const char *p, size_t len, uint64_t h)
 {
 	for (size_t i = h & t->mask;; i = (i + 1) & t->mask) {
 		struct host_entry *e = &t->slot[i];
@@ -211,8 +214,9 @@ static void table_free(struct host_table *t)
 }
 
 /* A name not seen yet: declare it to the session, remember it in e. */
-static int declare_host(struct csv_reader *r, struct field *f, uint64_t h,
-			struct host_entry *e, lttsync_host_id *out)
+static __attribute__((noinline)) int
+declare_host(struct csv_reader *r, struct field *f, uint64_t h,
+	     struct host_entry *e, lttsync_host_id *out)
 {
 	char *copy;
 
@@ -233,8 +237,9 @@ static int declare_host(struct csv_reader *r, struct field *f, uint64_t h,
 }
 
 /* The id of the host named by f, whose name_hash() is h. */
-static int hashed_host_id(struct csv_reader *r, struct field *f, uint64_t h,
-			  lttsync_host_id *out)
+static inline ALWAYS_INLINE int hashed_host_id(struct csv_reader *r,
+					       struct field *f, uint64_t h,
+					       lttsync_host_id *out)
 {
 	struct host_entry *e = table_find(&r->hosts, f->p, f->len, h);
 
@@ -371,9 +376,10 @@ static bool is_header(const struct field f[4])
 /* ---- lines ------------------------------------------------------------- */
 
 /* A message whose fields are read (hosts with their name_hash()). */
-static int feed(struct csv_reader *r, struct field *send_host, uint64_t send_hash,
-		int64_t send_ns, struct field *recv_host, uint64_t recv_hash,
-		int64_t recv_ns)
+static inline ALWAYS_INLINE int feed(struct csv_reader *r,
+				     struct field *send_host, uint64_t send_hash,
+				     int64_t send_ns, struct field *recv_host,
+				     uint64_t recv_hash, int64_t recv_ns)
 {
 	lttsync_host_id from, to;
 
@@ -418,7 +424,8 @@ static inline uint64_t value8(uint64_t x)
  * A host field ending at a comma (no blank, quote or comma first, no blank
  * last), with its name_hash() computed on the way; or NULL.
  */
-static char *plain_host(char *p, uint64_t seed, struct field *f, uint64_t *hash)
+static inline ALWAYS_INLINE char *plain_host(char *p, uint64_t seed,
+					    struct field *f, uint64_t *hash)
 {
 	uint64_t h = seed;
 	char *end;
@@ -449,7 +456,7 @@ static char *plain_host(char *p, uint64_t seed, struct field *f, uint64_t *hash)
  * 1 to 19 decimal digits then `after` (the block ends with a non-digit),
  * within 2^62: the byte after `after`, or NULL.
  */
-static char *plain_ns(char *p, char after, int64_t *ns)
+static inline ALWAYS_INLINE char *plain_ns(char *p, char after, int64_t *ns)
 {
 	static const uint64_t pow10[8] = { 1, 10, 100, 1000, 10000, 100000,
 					   1000000, 10000000 };

@@ -18,7 +18,7 @@
 
 /*
  * Two host names of 4096 bytes, quoted with every byte a doubled quote,
- * and two timestamps take 16.5 KB: a valid message never needs more
+ * and two timestamps take 16.4 KB: a valid message never needs more
  * than this, so a longer line is refused before it is held in memory.
  */
 #define CSV_LINE_MAX 65536

@@ -128,6 +128,29 @@ if [ -z "${SANITIZER_FLAGS:-}" ]; then
 fi
 rm -f "$work/in.csv"
 
+# M8: out of memory while reading is an error naming the line, never an
+# end of input: address-space limits from 4 MB up to the first one the run
+# fits in. Each run either cannot start (the loader, or glib aborting
+# before the file is read), or exits 1 with "FILE:LINE: out of memory",
+# or exits 0 with the whole result; never a report with less.
+if [ -z "${SANITIZER_FLAGS:-}" ]; then
+	csv "$GOOD"
+	lim=4000 oom=0 silent=0 fits=0
+	while [ "$lim" -le 200000 ] && [ "$fits" -eq 0 ]; do
+		( ulimit -v "$lim" 2>/dev/null; exec "$LTTSYNC" --messages "$work/in.csv" ) >"$work/out" 2>"$work/err"
+		st=$?
+		# (A shell in libtool's wrapper may fail first: exit 2, no report.)
+		if [ "$st" -eq 0 ] && grep -q "^b  *accurate" "$work/out"; then fits=1
+		elif [ -s "$work/out" ] || [ "$st" -eq 0 ]; then silent=$((silent + 1))
+		elif [ "$st" -eq 1 ] && grep -q "in.csv:1: out of memory" "$work/err"; then oom=$((oom + 1)); fi
+		lim=$((lim + 200))
+	done
+	if [ "$silent" -eq 0 ] && [ "$fits" -eq 1 ]; then ok "M8 no limit gives a partial result (fits at $((lim - 200)) KiB)"; else
+		ko "M8 $silent runs with a partial result, fits $fits"; fi
+	if [ "$oom" -gt 0 ]; then ok "M8 $oom limits: \"in.csv:1: out of memory\", exit 1"; else
+		skip "M8 no limit fell between starting and reading (the reader's out-of-memory error not reached)"; fi
+fi
+
 # M2: an endless input without a newline: refused at once.
 start=$(date +%s)
 run "M2 --messages /dev/zero" 1 --messages /dev/zero
