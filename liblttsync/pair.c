@@ -25,6 +25,8 @@ void lsync_pair_free(lsync_pair *pair)
 		return;
 	lsync_hull_fini(&pair->hull[0]);
 	lsync_hull_fini(&pair->hull[1]);
+	lsync_windows_free(pair->win);
+	lsync_segmented_free(&pair->seg);
 	if (pair->kept)
 		g_array_free(pair->kept, TRUE);
 	free(pair);
@@ -65,4 +67,26 @@ const lsync_hull_solution *lsync_pair_solution(lsync_pair *pair,
 uint64_t lsync_pair_count(const lsync_pair *pair, uint32_t from)
 {
 	return pair->hull[lsync_pair_side(pair, from)].n_above;
+}
+
+int lsync_pair_update_segments(lsync_pair *pair, bool enabled,
+			       int64_t min_span)
+{
+	const lsync_hull *h = &pair->hull[0];
+	uint64_t offered = h->n_above + h->n_below + 1;
+
+	pair->segs = NULL;
+	if (!enabled || !pair->win ||
+	    lsync_pair_solution(pair, pair->a)->quality != LTTSYNC_QUALITY_FAIL)
+		return 0;
+	if (pair->seg_at != offered) {
+		lsync_segmented_free(&pair->seg);
+		pair->seg_at = 0;
+		if (lsync_segment_pair(pair->win, min_span, &pair->seg) < 0)
+			return -1;
+		pair->seg_at = offered;
+	}
+	if (pair->seg.n_seg >= 2 && pair->seg.pieces)
+		pair->segs = &pair->seg;
+	return 0;
 }

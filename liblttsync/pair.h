@@ -18,6 +18,7 @@
 #include <glib.h>
 
 #include "hull.h"
+#include "segments.h"
 
 /*
  * A message touches the two hulls and nothing else of its pair: two cache
@@ -34,6 +35,13 @@ typedef struct lsync_pair {
 	GArray *kept;                  /* lttsync_message, NULL until one is kept */
 	uint64_t solved_at[2];         /* offered points + 1 when sol was computed */
 	lsync_hull_solution sol[2];
+	/* Rates that change (segments.h): windows in orientation 0, NULL when
+	 * the session does not keep them; the segmentation, when the last
+	 * refresh found one (segs), computed at seg_at offered points + 1. */
+	lsync_windows *win;
+	uint64_t seg_at;
+	lsync_segmented seg;
+	const lsync_segmented *segs;
 } lsync_pair;
 
 static inline uint64_t lsync_pair_key(uint32_t h1, uint32_t h2)
@@ -63,6 +71,32 @@ static inline int lsync_pair_side_of(uint32_t from, uint32_t to)
 int lsync_pair_keep(lsync_pair *pair, uint32_t send_host, int64_t send_ns,
 		    int64_t recv_ns);
 
+/* The window of a message (x = host a's time), ready for one point. */
+static inline lsync_window *lsync_pair_window(lsync_pair *pair, int side,
+					     int64_t send_ns, int64_t recv_ns)
+{
+	return lsync_windows_prepare(pair->win, side == 0 ? send_ns : recv_ns);
+}
+
+/*
+ * A message a -> b is a point above the line in orientation 0, b -> a a
+ * point below it. Returns 1: a window always counts as changed, since
+ * its count of messages is evidence too.
+ */
+static inline int lsync_pair_add_window(lsync_window *w, int side,
+					int64_t send_ns, int64_t recv_ns,
+					size_t *vertices)
+{
+	size_t before = lsync_hull_vertex_count(&w->hull);
+
+	if (side == 0)
+		lsync_hull_add_above(&w->hull, send_ns, recv_ns);
+	else
+		lsync_hull_add_below(&w->hull, recv_ns, send_ns);
+	*vertices += lsync_hull_vertex_count(&w->hull) - before;
+	return 1;
+}
+
 /*
  * Add a message sent by `send_host` at send_ns and received by
  * `recv_host` (the pair's two hosts) at recv_ns; *vertices follows the
@@ -81,22 +115,36 @@ static inline int lsync_pair_add(lsync_pair *pair, uint32_t send_host,
 	int side = lsync_pair_side_of(send_host, recv_host);
 	lsync_hull *above = &pair->hull[side], *below = &pair->hull[1 - side];
 	size_t before = above->above.len + below->below.len;
+	lsync_window *w = NULL;
 	int r1, r2;
 
 	/* Both orientations or neither: reserve first, then add. */
 	if (lsync_hull_reserve(above) < 0 || lsync_hull_reserve(below) < 0)
+		return -1;
+	if (pair->win && !(w = lsync_pair_window(pair, side, send_ns, recv_ns)))
 		return -1;
 	if (keep && lsync_pair_keep(pair, send_host, send_ns, recv_ns) < 0)
 		return -1;
 	r1 = lsync_hull_add_above(above, send_ns, recv_ns);
 	r2 = lsync_hull_add_below(below, recv_ns, send_ns);
 	*vertices += above->above.len + below->below.len - before;
+	if (w)
+		return lsync_pair_add_window(w, side, send_ns, recv_ns, vertices);
 	return r1 > 0 || r2 > 0;
 }
 
 /* Solution of the orientation x = from (computed on first use). */
 const lsync_hull_solution *lsync_pair_solution(lsync_pair *pair,
 					       uint32_t from);
+
+/*
+ * Recomputes the pair's segmentation if a message came since, when
+ * `enabled` and the pair's single line fails (pair->segs is then the
+ * segmentation if it has two segments or more, else NULL). -1 on
+ * allocation failure (pair->segs NULL).
+ */
+int lsync_pair_update_segments(lsync_pair *pair, bool enabled,
+			       int64_t min_span);
 
 /* Messages sent by `from` to the other host (the session checked every
  * timestamp, so the hull refused none). */

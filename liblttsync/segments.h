@@ -1,0 +1,97 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Clocks whose rate changes: the evidence of a pair kept per window of
+ * time, and the segments the windows are merged into (doc/algorithm.md,
+ * "Clocks whose rate changes").
+ *
+ * Windows are a fixed grid over the time of the pair's host `a` (the
+ * smaller host id): window i holds the points with x in
+ * [i * width, (i + 1) * width), in orientation 0 of the pair (x = a,
+ * y = b), as a hull of its own (hull.h). The grid depends on time only,
+ * never on the order messages arrive, and a window's hull is a function
+ * of its point set, so everything derived here is too. Memory: one hull
+ * per non-empty window, never per message.
+ */
+#ifndef LTTSYNC_SEGMENTS_H
+#define LTTSYNC_SEGMENTS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "hull.h"
+#include "pwxform.h"
+
+/* Defaults of the settings (lttsync_session_set_segment_window() and
+ * lttsync_session_set_segment_min_span()). */
+#define LSYNC_SEGMENT_WINDOW_NS ((int64_t)500 * 1000000)
+#define LSYNC_SEGMENT_MIN_SPAN_NS ((int64_t)2 * 1000000000)
+
+typedef struct lsync_window {
+	int64_t index;       /* floor(x / width) */
+	lsync_hull hull;
+} lsync_window;
+
+typedef struct lsync_windows {
+	lsync_window *w;     /* sorted by index */
+	uint32_t len, cap;
+	uint32_t cur;        /* the window of the last point */
+	int64_t width;
+	int64_t cur_lo, cur_hi; /* x range of w[cur], [lo, hi) */
+} lsync_windows;
+
+/* NULL on allocation failure. */
+lsync_windows *lsync_windows_new(int64_t width);
+void lsync_windows_free(lsync_windows *ws);
+
+/*
+ * The window of x, created if needed, with room for one more point in
+ * each chain (so that the add that follows cannot fail); NULL on
+ * allocation failure (nothing changed but maybe an empty window).
+ */
+lsync_window *lsync_windows_prepare(lsync_windows *ws, int64_t x);
+
+/* One segment: consecutive windows that one line explains. */
+typedef struct lsync_segment {
+	uint32_t first, last;        /* window indices into ws->w */
+	lsync_hull hull;             /* union of the windows' hulls */
+	lsync_hull_solution sol;     /* its solution (FAIL if it absorbed
+				      * contradicting windows) */
+} lsync_segment;
+
+/*
+ * The segmentation of a pair in orientation 0. n_seg < 2: one line
+ * explains the pair as well as segments would (its full-hull solution
+ * stands). Otherwise `pieces` is the continuous, increasing function
+ * t_b = E(t_a) (pwxform.h), each piece tagged with its segment or -1 for
+ * a joint, and `quality` the worst segment quality.
+ */
+typedef struct lsync_segmented {
+	uint32_t n_seg;
+	lsync_segment *seg;
+	size_t n_pieces;
+	lsync_piece *pieces;
+	lttsync_quality quality;
+} lsync_segmented;
+
+/*
+ * min_span: a segment needs messages both ways, each direction's points
+ * spanning at least min_span ns of x. Returns 0, or -1 on allocation
+ * failure (*out then empty).
+ */
+int lsync_segment_pair(const lsync_windows *ws, int64_t min_span,
+		       lsync_segmented *out);
+void lsync_segmented_free(lsync_segmented *sg);
+
+/*
+ * Bounds of the pair at a-time x (orientation 0) from the segment(s) in
+ * force there: a joint takes the union of its two neighbours. False when
+ * a segment has no bounds (FAIL, or not enough evidence on a side).
+ */
+bool lsync_segmented_bounds_at(const lsync_segmented *sg, int64_t x,
+			       long double *lo_off, long double *hi_off);
+
+/* The inverse: b-times [y_lo, y_hi] to the a-times compatible. */
+bool lsync_segmented_inverse_bounds(const lsync_segmented *sg, int64_t y_lo,
+				    int64_t y_hi, int64_t *x_lo, int64_t *x_hi);
+
+#endif
