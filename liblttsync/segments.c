@@ -430,6 +430,8 @@ int lsync_segment_pair(const lsync_windows *ws, int64_t min_span,
 	memset(out, 0, sizeof(*out));
 	if (!ws || ws->len < 2)
 		return 0;
+	out->ws = ws;
+	out->reach = min_span;
 	rc = find_runs(ws, min_span, &runs, &sup, &n);
 	if (rc == 0 && !(seg = malloc(n * sizeof(*seg))))
 		rc = -1;
@@ -467,10 +469,51 @@ static bool has_bounds(const lsync_segment *s)
 	       s->sol.quality == LTTSYNC_QUALITY_APPROXIMATE;
 }
 
+/*
+ * The hull of the windows within sg->reach of x, shrunk while it
+ * contradicts one line; false (h empty) when even x's window does, or no
+ * window is near x, or memory ran out.
+ */
+static bool local_hull(const lsync_segmented *sg, int64_t x, lsync_hull *h,
+		       lsync_hull_solution *sol)
+{
+	const lsync_windows *ws = sg->ws;
+	int64_t idx = floor_div64(x, ws->width);
+	int64_t k = sg->reach / ws->width;
+
+	for (; k >= 0; k--) {
+		uint32_t i = window_find(ws, idx - k);
+		int rc = 0;
+
+		lsync_hull_init(h);
+		for (; rc == 0 && i < ws->len && ws->w[i].index <= idx + k; i++)
+			rc = hull_merge(h, &ws->w[i].hull);
+		if (rc == 0) {
+			lsync_hull_solve(h, sol);
+			if (sol->quality == LTTSYNC_QUALITY_ACCURATE ||
+			    sol->quality == LTTSYNC_QUALITY_APPROXIMATE)
+				return x >= sol->x_first && x <= sol->x_last;
+		}
+		lsync_hull_fini(h);
+		if (sol->quality == LTTSYNC_QUALITY_ABSENT ||
+		    sol->quality == LTTSYNC_QUALITY_INCOMPLETE || rc < 0)
+			return false; /* fewer windows cannot do better */
+	}
+	return false;
+}
+
 bool lsync_segmented_bounds_at(const lsync_segmented *sg, int64_t x,
 			       long double *lo_off, long double *hi_off)
 {
+	lsync_hull h;
+	lsync_hull_solution sol;
 	int32_t s[2];
+
+	if (local_hull(sg, x, &h, &sol)) {
+		lsync_hull_bounds_at(&h, &sol, x, lo_off, hi_off);
+		lsync_hull_fini(&h);
+		return true;
+	}
 
 	segments_at(sg, lsync_pw_find(sg->pieces, sg->n_pieces, x), &s[0], &s[1]);
 	*lo_off = INFINITY;
@@ -514,7 +557,22 @@ bool lsync_segmented_inverse_bounds(const lsync_segmented *sg, int64_t y_lo,
 	*x_hi = INT64_MIN;
 	for (int e = 0; e < 2; e++) {
 		int64_t x = estimate_inverse(sg, ys[e]);
+		lsync_hull h;
+		lsync_hull_solution sol;
 		int32_t s[2];
+
+		if (local_hull(sg, x, &h, &sol)) {
+			int64_t lo, hi;
+
+			ok &= lsync_hull_inverse_bounds(&h, &sol, y_lo, y_hi,
+							&lo, &hi);
+			lsync_hull_fini(&h);
+			if (lo < *x_lo)
+				*x_lo = lo;
+			if (hi > *x_hi)
+				*x_hi = hi;
+			continue;
+		}
 
 		segments_at(sg, lsync_pw_find(sg->pieces, sg->n_pieces, x),
 			    &s[0], &s[1]);

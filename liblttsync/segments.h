@@ -66,6 +66,8 @@ typedef struct lsync_segment {
  * a joint, and `quality` the worst segment quality.
  */
 typedef struct lsync_segmented {
+	const lsync_windows *ws;     /* the windows it was computed from */
+	int64_t reach;               /* ns each side of a time for its bounds */
 	uint32_t n_seg;
 	lsync_segment *seg;
 	size_t n_pieces;
@@ -83,9 +85,15 @@ int lsync_segment_pair(const lsync_windows *ws, int64_t min_span,
 void lsync_segmented_free(lsync_segmented *sg);
 
 /*
- * Bounds of the pair at a-time x (orientation 0) from the segment(s) in
- * force there: a joint takes the union of its two neighbours. False when
- * a segment has no bounds (FAIL, or not enough evidence on a side).
+ * Bounds of the pair at a-time x (orientation 0). A segment's line may
+ * average over a small change of rate that one line still explains, so
+ * the bounds do not come from the whole segment but from the messages
+ * within `reach` (min_span) of x: every line feasible for them, which
+ * holds the true relation whenever it is linear over that stretch. The
+ * stretch shrinks (window by window) while its messages contradict one
+ * line; if even x's window does, or x is beyond the data, the segment(s)
+ * in force at x give the bounds (a joint: the union of its neighbours').
+ * False when there are none (FAIL, or not enough evidence).
  */
 bool lsync_segmented_bounds_at(const lsync_segmented *sg, int64_t x,
 			       long double *lo_off, long double *hi_off);
