@@ -57,7 +57,9 @@ static int report(lttsync_session *s, const struct cli_options *o,
 	lttsync_status st;
 	int rc;
 
-	if ((st = report_build(&r, s)) != LTTSYNC_OK) {
+	st = report_build(&r, s);
+	r.verbose = o->verbose;
+	if (st != LTTSYNC_OK) {
 		const char *why = lttsync_session_get_last_error(s);
 
 		rc = fail("cannot compute results",
@@ -91,6 +93,8 @@ static int run(lttsync_session *s, const struct cli_options *o)
 
 	if (o->matches_out)
 		lttsync_session_set_keep_messages(s, 1);
+	if (o->segments_off)
+		lttsync_session_set_segments(s, 0);
 	if (o->max_pending)
 		lttsync_session_set_max_pending(s, o->max_pending);
 	if (o->memory_limit)
