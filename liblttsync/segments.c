@@ -30,8 +30,11 @@ lsync_windows *lsync_windows_new(int64_t width)
 {
 	lsync_windows *ws = calloc(1, sizeof(*ws));
 
-	if (ws)
-		ws->width = width > 0 ? width : LSYNC_SEGMENT_WINDOW_NS;
+	if (!ws)
+		return NULL;
+	ws->width = width > 0 ? width : LSYNC_SEGMENT_WINDOW_NS;
+	ws->cur = LSYNC_NO_WINDOW;
+	lsync_hull_init(&ws->open);
 	return ws;
 }
 
@@ -39,9 +42,9 @@ void lsync_windows_free(lsync_windows *ws)
 {
 	if (!ws)
 		return;
-	for (uint32_t i = 0; i < ws->len; i++)
-		lsync_hull_fini(&ws->w[i].hull);
+	lsync_hull_fini(&ws->open);
 	free(ws->w);
+	free(ws->pts);
 	free(ws);
 }
 
@@ -68,11 +71,98 @@ static uint32_t window_find(const lsync_windows *ws, int64_t idx)
 	return lo;
 }
 
-static lsync_window *window_at(lsync_windows *ws, int64_t x)
+/* Window i's hull: the open one, or a view of the arena in *tmp. */
+static const lsync_hull *window_hull(const lsync_windows *ws, uint32_t i,
+				     lsync_hull *tmp)
+{
+	const lsync_window *w = &ws->w[i];
+
+	if (i == ws->cur)
+		return &ws->open;
+	lsync_hull_init(tmp);
+	tmp->above.pts = ws->pts + w->off;
+	tmp->above.len = tmp->above.cap = w->n_above;
+	tmp->below.pts = ws->pts + w->off + w->n_above;
+	tmp->below.len = tmp->below.cap = w->n_below;
+	return tmp;
+}
+
+/* Room for n points in the arena; -1 (nothing changed) if none. */
+static int arena_reserve(lsync_windows *ws, size_t n)
+{
+	size_t cap = ws->cap_pts ? ws->cap_pts : 256;
+	lsync_point *p;
+
+	while (cap - ws->n_pts < n)
+		cap *= 2;
+	if (cap == ws->cap_pts)
+		return 0;
+	if (cap > UINT32_MAX || !(p = realloc(ws->pts, cap * sizeof(*p))))
+		return -1;
+	ws->pts = p;
+	ws->cap_pts = cap;
+	return 0;
+}
+
+/* The open window's vertices back into the arena; then no window is open. */
+static int close_open(lsync_windows *ws)
+{
+	lsync_window *w;
+	uint32_t na, nb;
+
+	if (ws->cur == LSYNC_NO_WINDOW)
+		return 0;
+	w = &ws->w[ws->cur];
+	na = ws->open.above.len;
+	nb = ws->open.below.len;
+	if (na + nb > w->room) {
+		/* a slot of its own, twice as big: the old one is lost, and
+		 * such losses stay below the live size */
+		uint32_t room = na + nb > 2 * w->room ? na + nb : 2 * w->room;
+
+		if (arena_reserve(ws, room) < 0)
+			return -1;
+		w->off = (uint32_t)ws->n_pts;
+		w->room = room;
+		ws->n_pts += room;
+	}
+	memcpy(ws->pts + w->off, ws->open.above.pts, na * sizeof(lsync_point));
+	memcpy(ws->pts + w->off + na, ws->open.below.pts, nb * sizeof(lsync_point));
+	w->n_above = na;
+	w->n_below = nb;
+	lsync_hull_fini(&ws->open);
+	ws->cur = LSYNC_NO_WINDOW;
+	return 0;
+}
+
+static int hull_merge(lsync_hull *dst, const lsync_hull *src);
+
+/* Window i becomes the open one (none is open). */
+static int open_window(lsync_windows *ws, uint32_t i)
+{
+	lsync_hull tmp;
+
+	lsync_hull_init(&ws->open);
+	if (hull_merge(&ws->open, window_hull(ws, i, &tmp)) < 0) {
+		lsync_hull_fini(&ws->open);
+		return -1;
+	}
+	ws->cur = i;
+	ws->cur_lo = ws->w[i].index * ws->width;
+	ws->cur_hi = ws->cur_lo + ws->width;
+	return 0;
+}
+
+static lsync_hull *window_at(lsync_windows *ws, int64_t x)
 {
 	int64_t idx = floor_div64(x, ws->width);
-	uint32_t i = window_find(ws, idx);
+	uint32_t i;
 
+	if (ws->cur != LSYNC_NO_WINDOW && ws->w[ws->cur].index == idx)
+		return &ws->open;
+	if (close_open(ws) < 0)
+		return NULL;
+	i = window_find(ws, idx);
 	if (i == ws->len || ws->w[i].index != idx) {
 		if (ws->len == ws->cap) {
 			uint32_t cap = ws->cap ? 2 * ws->cap : 16;
@@ -86,25 +176,21 @@ static lsync_window *window_at(lsync_windows *ws, int64_t x)
 		}
 		memmove(ws->w + i + 1, ws->w + i,
 			(ws->len - i) * sizeof(*ws->w));
-		ws->w[i].index = idx;
-		lsync_hull_init(&ws->w[i].hull);
+		ws->w[i] = (lsync_window){ .index = idx };
 		ws->len++;
 	}
-	ws->cur = i;
-	ws->cur_lo = idx * ws->width;
-	ws->cur_hi = ws->cur_lo + ws->width;
-	return &ws->w[i];
+	return open_window(ws, i) < 0 ? NULL : &ws->open;
 }
 
-lsync_window *lsync_windows_prepare(lsync_windows *ws, int64_t x)
+lsync_hull *lsync_windows_prepare_slow(lsync_windows *ws, int64_t x)
 {
-	lsync_window *w;
+	lsync_hull *h;
 
-	if (ws->len && x >= ws->cur_lo && x < ws->cur_hi)
-		w = &ws->w[ws->cur];
-	else if (!(w = window_at(ws, x)))
+	if (ws->cur != LSYNC_NO_WINDOW && x >= ws->cur_lo && x < ws->cur_hi)
+		h = &ws->open;
+	else if (!(h = window_at(ws, x)))
 		return NULL;
-	return lsync_hull_reserve(&w->hull) < 0 ? NULL : w;
+	return lsync_hull_reserve(h) < 0 ? NULL : h;
 }
 
 /* ---- unions of windows ------------------------------------------------ */
@@ -129,10 +215,17 @@ static int hull_merge(lsync_hull *dst, const lsync_hull *src)
 static int union_of(const lsync_windows *ws, uint32_t first, uint32_t last,
 		    uint32_t skip, lsync_hull *h)
 {
+	lsync_hull tmp;
+
 	for (uint32_t i = first; i <= last; i++)
-		if (i != skip && hull_merge(h, &ws->w[i].hull) < 0)
+		if (i != skip && hull_merge(h, window_hull(ws, i, &tmp)) < 0)
 			return -1;
 	return 0;
+}
+
+int lsync_windows_union(const lsync_windows *ws, lsync_hull *hull)
+{
+	return ws->len ? union_of(ws, 0, ws->len - 1, UINT32_MAX, hull) : 0;
 }
 
 static bool feasible(const lsync_hull *h)
@@ -173,18 +266,18 @@ static int find_runs(const lsync_windows *ws, int64_t min_span, run **out,
 	int rc = r && sup ? 0 : -1;
 
 	while (rc == 0 && i < ws->len) {
-		lsync_hull h, seen;
+		lsync_hull h, seen, tmp;
 		uint32_t j = i;
 
 		lsync_hull_init(&h);
 		lsync_hull_init(&seen);
-		rc = hull_merge(&h, &ws->w[i].hull);
+		rc = hull_merge(&h, window_hull(ws, i, &tmp));
 		if (rc == 0 && feasible(&h)) {
 			while (rc == 0 && j + 1 < ws->len) {
 				lsync_hull_fini(&seen);
 				lsync_hull_init(&seen);
 				if ((rc = hull_merge(&seen, &h)) < 0 ||
-				    (rc = hull_merge(&seen, &ws->w[j + 1].hull)) < 0)
+				    (rc = hull_merge(&seen, window_hull(ws, j + 1, &tmp))) < 0)
 					break;
 				if (!feasible(&seen))
 					break;
@@ -480,6 +573,7 @@ static bool local_hull(const lsync_segmented *sg, int64_t x, lsync_hull *h,
 	const lsync_windows *ws = sg->ws;
 	int64_t idx = floor_div64(x, ws->width);
 	int64_t k = sg->reach / ws->width;
+	lsync_hull tmp;
 
 	for (; k >= 0; k--) {
 		uint32_t i = window_find(ws, idx - k);
@@ -487,7 +581,7 @@ static bool local_hull(const lsync_segmented *sg, int64_t x, lsync_hull *h,
 
 		lsync_hull_init(h);
 		for (; rc == 0 && i < ws->len && ws->w[i].index <= idx + k; i++)
-			rc = hull_merge(h, &ws->w[i].hull);
+			rc = hull_merge(h, window_hull(ws, i, &tmp));
 		if (rc == 0) {
 			lsync_hull_solve(h, sol);
 			if (sol->quality == LTTSYNC_QUALITY_ACCURATE ||

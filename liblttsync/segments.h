@@ -23,18 +23,33 @@
 
 /* Defaults of the settings (lttsync_session_set_segment_window() and
  * lttsync_session_set_segment_min_span()). */
-#define LSYNC_SEGMENT_WINDOW_NS ((int64_t)500 * 1000000)
+#define LSYNC_SEGMENT_WINDOW_NS ((int64_t)1000 * 1000000)
 #define LSYNC_SEGMENT_MIN_SPAN_NS ((int64_t)2 * 1000000000)
 
+/*
+ * A window's hull vertices: its above chain then its below chain, in the
+ * arena ws->pts at [off, off + n_above + n_below), with room for `room`
+ * points there. The one window messages go to (the open one) is a full
+ * lsync_hull instead, ws->open; its arena copy is refreshed when another
+ * window opens. Messages mostly come in time order, so each window is
+ * opened and closed about once, and a closed window costs 24 bytes plus
+ * 16 per vertex, without malloc or slack of its own.
+ */
 typedef struct lsync_window {
 	int64_t index;       /* floor(x / width) */
-	lsync_hull hull;
+	uint32_t off, room;
+	uint32_t n_above, n_below;
 } lsync_window;
+
+#define LSYNC_NO_WINDOW UINT32_MAX
 
 typedef struct lsync_windows {
 	lsync_window *w;     /* sorted by index */
 	uint32_t len, cap;
-	uint32_t cur;        /* the window of the last point */
+	lsync_point *pts;    /* the arena */
+	size_t n_pts, cap_pts;
+	lsync_hull open;     /* the hull of w[cur] while open */
+	uint32_t cur;        /* the open window, or LSYNC_NO_WINDOW */
 	int64_t width;
 	int64_t cur_lo, cur_hi; /* x range of w[cur], [lo, hi) */
 } lsync_windows;
@@ -44,11 +59,25 @@ lsync_windows *lsync_windows_new(int64_t width);
 void lsync_windows_free(lsync_windows *ws);
 
 /*
- * The window of x, created if needed, with room for one more point in
- * each chain (so that the add that follows cannot fail); NULL on
- * allocation failure (nothing changed but maybe an empty window).
+ * The hull of x's window, opened (created if needed), with room for one
+ * more point in each chain (so that the add that follows cannot fail);
+ * NULL on allocation failure (nothing lost).
  */
-lsync_window *lsync_windows_prepare(lsync_windows *ws, int64_t x);
+lsync_hull *lsync_windows_prepare_slow(lsync_windows *ws, int64_t x);
+
+/* Inline: once per message, and nearly always the window of the last. */
+static inline lsync_hull *lsync_windows_prepare(lsync_windows *ws, int64_t x)
+{
+	if (ws->cur != LSYNC_NO_WINDOW && x >= ws->cur_lo && x < ws->cur_hi &&
+	    ws->open.above.len < ws->open.above.cap &&
+	    ws->open.below.len < ws->open.below.cap)
+		return &ws->open;
+	return lsync_windows_prepare_slow(ws, x);
+}
+
+/* hull gets the union of every window (the pair's full hull). -1 on
+ * allocation failure. */
+int lsync_windows_union(const lsync_windows *ws, lsync_hull *hull);
 
 /* One segment: consecutive windows that one line explains. */
 typedef struct lsync_segment {

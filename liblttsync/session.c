@@ -477,12 +477,11 @@ static inline int add_message(lttsync_session *s, uint32_t send_host,
 	pair = get_or_create_pair(s, send_host, recv_host);
 	if (!pair)
 		return LTTSYNC_ERROR_NO_MEMORY;
-	if (!s->segments && pair->win) {
-		/* off: windows would miss this message, so they go */
-		lsync_windows_free(pair->win);
-		pair->win = NULL;
-	}
-	s->fed_without_windows |= !pair->win;
+	/* off: windows would miss this message, so they go */
+	if (!s->segments && pair->win && lsync_pair_full_hull(pair, true) < 0)
+		return LTTSYNC_ERROR_NO_MEMORY;
+	if (!pair->win)
+		s->fed_without_windows = true;
 	rc = lsync_pair_add(pair, send_host, send_ns, recv_host, recv_ns,
 			    s->keep_messages, &s->n_vertices);
 	if (rc < 0)
