@@ -582,17 +582,20 @@ static bool local_hull(const lsync_segmented *sg, int64_t x, lsync_hull *h,
 		lsync_hull_init(h);
 		for (; rc == 0 && i < ws->len && ws->w[i].index <= idx + k; i++)
 			rc = hull_merge(h, window_hull(ws, i, &tmp));
-		if (rc == 0) {
-			lsync_hull_solve(h, sol);
-			if (sol->quality == LTTSYNC_QUALITY_ACCURATE ||
-			    sol->quality == LTTSYNC_QUALITY_APPROXIMATE)
-				return x >= sol->x_first && x <= sol->x_last;
-		}
+		if (rc < 0)
+			break;
+		lsync_hull_solve(h, sol);
+		if ((sol->quality == LTTSYNC_QUALITY_ACCURATE ||
+		     sol->quality == LTTSYNC_QUALITY_APPROXIMATE) &&
+		    x >= sol->x_first && x <= sol->x_last)
+			return true;
+		/* fewer windows cannot do better than too few messages, nor
+		 * reach an x beyond the data */
+		if (sol->quality != LTTSYNC_QUALITY_FAIL)
+			break;
 		lsync_hull_fini(h);
-		if (sol->quality == LTTSYNC_QUALITY_ABSENT ||
-		    sol->quality == LTTSYNC_QUALITY_INCOMPLETE || rc < 0)
-			return false; /* fewer windows cannot do better */
 	}
+	lsync_hull_fini(h);
 	return false;
 }
 

@@ -309,7 +309,7 @@ LTTSYNC_API lttsync_status lttsync_session_set_segments(lttsync_session *session
 
 /**
  * The width of the windows of time in which a pair's messages are kept
- * apart (500 ms by default); a segment starts and ends on this grid of
+ * apart (1 s by default); a segment starts and ends on this grid of
  * the pair's first host's clock. Only before the first message.
  * @param session the session.
  * @param width_ns 1,000 ns to 2^40 ns.
