@@ -249,6 +249,16 @@ static bool has_evidence(const lsync_hull *h, int64_t min_span)
 
 /* ---- runs and segments ------------------------------------------------ */
 
+/* The smaller of `tight` and the clearance of one window's messages. */
+static long double window_clearance(const lsync_hull *w, long double tight)
+{
+	long double c;
+
+	if (lsync_hull_clearance(w, &c) && c > 0 && c < tight)
+		return c;
+	return tight;
+}
+
 typedef struct run {
 	uint32_t first, last;
 } run;
@@ -268,19 +278,29 @@ static int find_runs(const lsync_windows *ws, int64_t min_span, run **out,
 	while (rc == 0 && i < ws->len) {
 		lsync_hull h, seen, tmp;
 		uint32_t j = i;
+		long double tight = INFINITY;
 
 		lsync_hull_init(&h);
 		lsync_hull_init(&seen);
 		rc = hull_merge(&h, window_hull(ws, i, &tmp));
 		if (rc == 0 && feasible(&h)) {
+			tight = window_clearance(window_hull(ws, i, &tmp), tight);
 			while (rc == 0 && j + 1 < ws->len) {
+				const lsync_hull *next = window_hull(ws, j + 1, &tmp);
+				long double t2 = window_clearance(next, tight), c;
+
 				lsync_hull_fini(&seen);
 				lsync_hull_init(&seen);
 				if ((rc = hull_merge(&seen, &h)) < 0 ||
-				    (rc = hull_merge(&seen, window_hull(ws, j + 1, &tmp))) < 0)
+				    (rc = hull_merge(&seen, next)) < 0)
 					break;
 				if (!feasible(&seen))
 					break;
+				/* one line, but strained: a change of rate */
+				if (isfinite(t2) && lsync_hull_clearance(&seen, &c) &&
+				    c < LSYNC_SEGMENT_CLEARANCE * t2)
+					break;
+				tight = t2;
 				lsync_hull_fini(&h);
 				h = seen;
 				lsync_hull_init(&seen);
@@ -399,8 +419,28 @@ static lsync_piece piece_of(lsync_segmented *sg, uint32_t k, int64_t from)
 }
 
 /*
- * The joint between segments k and k + 1, whose data end at p and start
- * at q: where their estimates cross, if they cross between p and q (a
+ * Where a segment's messages in both directions end (start): past it,
+ * one direction alone may follow a change of rate that one line cannot
+ * (it only bounds the line on one side), so the joint is looked for from
+ * there.
+ */
+static int64_t two_sided_end(const lsync_hull *h)
+{
+	int64_t a = h->above.pts[h->above.len - 1].x, b = h->below.pts[h->below.len - 1].x;
+
+	return a < b ? a : b;
+}
+
+static int64_t two_sided_start(const lsync_hull *h)
+{
+	int64_t a = h->above.pts[0].x, b = h->below.pts[0].x;
+
+	return a > b ? a : b;
+}
+
+/*
+ * The joint between segments k and k + 1, whose messages in both
+ * directions end at p and start at q: where their estimates cross, if they cross between p and q (a
  * rate change there: the knot is where it happened, as well as the data
  * tell); otherwise a joint piece from the first estimate at p to the
  * second at q, widened around the gap until its slope is within a factor
@@ -412,7 +452,8 @@ static bool add_joint(lsync_segmented *sg, uint32_t k, lsync_piece *out,
 {
 	const lsync_xform *l1 = &sg->seg[k].sol.estimate,
 			  *l2 = &sg->seg[k + 1].sol.estimate;
-	int64_t p = sg->seg[k].sol.x_last, q = sg->seg[k + 1].sol.x_first;
+	int64_t p = two_sided_end(&sg->seg[k].hull),
+		q = two_sided_start(&sg->seg[k + 1].hull);
 	int64_t pmin = sg->seg[k].sol.x_first + (p - sg->seg[k].sol.x_first) / 2;
 	int64_t qmax = q + (sg->seg[k + 1].sol.x_last - q) / 2;
 	long double dp = lsync_xform_offset_at(l1, p) - lsync_xform_offset_at(l2, p);

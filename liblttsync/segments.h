@@ -35,6 +35,14 @@
  * opened and closed about once, and a closed window costs 24 bytes plus
  * 16 per vertex, without malloc or slack of its own.
  */
+/*
+ * A run of windows stops where one line still explains its messages but
+ * with less room than this share of the tightest window's own (the room
+ * that latencies leave): the rate changed inside, and the line would
+ * average over the change.
+ */
+#define LSYNC_SEGMENT_CLEARANCE 0.5L
+
 typedef struct lsync_window {
 	int64_t index;       /* floor(x / width) */
 	uint32_t off, room;
