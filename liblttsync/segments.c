@@ -263,15 +263,33 @@ typedef struct run {
 	uint32_t first, last;
 } run;
 
+/* What a run can be: nothing, a short segment (between two segments that
+ * contradict each other), a segment. */
+enum { RUN_NONE, RUN_SHORT, RUN_SEGMENT };
+
+/* RUN_SHORT: one line explains it with finite slope bounds. */
+static uint8_t run_kind(const lsync_hull *h, bool fits, int64_t min_span)
+{
+	lsync_hull_solution sol;
+
+	if (!fits)
+		return RUN_NONE;
+	if (has_evidence(h, min_span))
+		return RUN_SEGMENT;
+	lsync_hull_solve(h, &sol);
+	return sol.quality == LTTSYNC_QUALITY_ACCURATE && sol.has_estimate &&
+	       sol.estimate.slope > 0 ? RUN_SHORT : RUN_NONE;
+}
+
 /*
  * Maximal feasible runs, greedily from the first window. A window that
  * is infeasible on its own is a run of its own.
  */
 static int find_runs(const lsync_windows *ws, int64_t min_span, run **out,
-		     bool **supported, uint32_t *n_out)
+		     uint8_t **supported, uint32_t *n_out)
 {
 	run *r = malloc(ws->len * sizeof(*r));
-	bool *sup = malloc(ws->len * sizeof(*sup));
+	uint8_t *sup = malloc(ws->len * sizeof(*sup));
 	uint32_t n = 0, i = 0;
 	int rc = r && sup ? 0 : -1;
 
@@ -280,10 +298,13 @@ static int find_runs(const lsync_windows *ws, int64_t min_span, run **out,
 		uint32_t j = i;
 		long double tight = INFINITY;
 
+		bool fits;
+
 		lsync_hull_init(&h);
 		lsync_hull_init(&seen);
 		rc = hull_merge(&h, window_hull(ws, i, &tmp));
-		if (rc == 0 && feasible(&h)) {
+		fits = rc == 0 && feasible(&h);
+		if (fits) {
 			tight = window_clearance(window_hull(ws, i, &tmp), tight);
 			while (rc == 0 && j + 1 < ws->len) {
 				const lsync_hull *next = window_hull(ws, j + 1, &tmp);
@@ -308,7 +329,7 @@ static int find_runs(const lsync_windows *ws, int64_t min_span, run **out,
 			}
 		}
 		r[n] = (run){ i, j };
-		sup[n] = has_evidence(&h, min_span);
+		sup[n] = run_kind(&h, fits, min_span);
 		n++;
 		lsync_hull_fini(&h);
 		lsync_hull_fini(&seen);
@@ -351,19 +372,22 @@ static int apart(const lsync_windows *ws, const run *core, uint32_t n_core,
 
 /*
  * Segments from the runs: supported runs, joined when only an outlier
- * separated them. seg[] gets the window ranges.
+ * separated them. Between two that contradict each other, the shorter
+ * runs that one line explains with messages both ways are segments too
+ * (a slew shorter than the minimum span); other runs there are only
+ * crossed by the joint. seg[] gets the window ranges.
  */
 static int group_runs(const lsync_windows *ws, const run *r,
-		      const bool *sup, uint32_t n, run *seg, uint32_t *n_seg)
+		      const uint8_t *sup, uint32_t n, run *seg, uint32_t *n_seg)
 {
 	run *core = malloc((n ? n : 1) * sizeof(*core));
-	uint32_t n_core = 0, m = 0;
+	uint32_t n_core = 0, m = 0, last = 0;
 	int rc = core ? 0 : -1;
 
 	for (uint32_t i = 0; rc == 0 && i < n; i++) {
 		bool separate = true;
 
-		if (!sup[i])
+		if (sup[i] != RUN_SEGMENT)
 			continue;
 		if (m > 0)
 			rc = apart(ws, core, n_core, r[i], &separate);
@@ -373,10 +397,14 @@ static int group_runs(const lsync_windows *ws, const run *r,
 			seg[m - 1].last = r[i].last;
 			core[n_core++] = r[i];
 		} else {
+			for (uint32_t k = last + 1; m > 0 && k < i; k++)
+				if (sup[k] == RUN_SHORT)
+					seg[m++] = r[k];
 			seg[m++] = r[i];
 			core[0] = r[i];
 			n_core = 1;
 		}
+		last = i;
 	}
 	free(core);
 	*n_seg = m;
@@ -557,7 +585,7 @@ int lsync_segment_pair(const lsync_windows *ws, int64_t min_span,
 		       lsync_segmented *out)
 {
 	run *runs = NULL, *seg = NULL;
-	bool *sup = NULL;
+	uint8_t *sup = NULL;
 	uint32_t n = 0, m = 0;
 	int rc;
 
