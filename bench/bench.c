@@ -30,6 +30,7 @@
  *   --max-pending N sets the sessions' pending cap for match and memory.
  */
 #include <inttypes.h>
+#include <math.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,6 +41,8 @@
 #include <unistd.h>
 
 #include <lttsync/lttsync.h>
+
+#include "../tests/common/ratesim.h"
 
 __extension__ typedef __int128 i128;
 
@@ -357,6 +360,70 @@ static struct result run_hull(size_t n_hosts, uint64_t total)
 	return res;
 }
 
+/* ---- clocks whose rates change ----------------------------------------- */
+
+/*
+ * 4 hosts over `seconds` of trace, rates stepping every 3-10 min and one
+ * 500 ppm slew per host (tests/ratesim.h), every pair exchanging about 12
+ * messages a second each way, fed in time order in chunks: the time is
+ * that of feeding plus the final results (the segmentation). Memory is
+ * the process's peak, whose fixed part is the chunk buffer.
+ */
+static struct result run_piecewise(size_t n_hosts, uint64_t seconds)
+{
+	enum { CHUNK = 1 << 16 };
+	sim_message *m = malloc(CHUNK * sizeof(*m));
+	lttsync_host_id ids[16];
+	lttsync_session *s = new_session(n_hosts, ids);
+	struct result res = { 0 };
+	struct timer tm;
+	rate_world w;
+	long double gap = 1e9L / 12, T = 0;
+	uint64_t total = 0;
+	lttsync_quality q;
+	size_t n = 0;
+
+	if (!m)
+		die("malloc", NULL);
+	rate_init(&w, n_hosts, 7, (long double)seconds * 1e9L, 1);
+	while (T < w.span) {
+		for (uint32_t h = 0; h < n_hosts; h++)
+			for (uint32_t k = 0; k < n_hosts; k++) {
+				long double lat = 20000 - 5000 * logl(1 - sim_uniform(&w.rng));
+
+				if (h == k)
+					continue;
+				m[n++] = (sim_message){ ids[h], ids[k], rate_local(&w, h, T),
+							rate_local(&w, k, T + lat) };
+			}
+		T += gap * (0.5L + sim_uniform(&w.rng));
+		if (n + n_hosts * n_hosts > CHUNK || T >= w.span) {
+			timer_start(&tm);
+			for (size_t i = 0; i < n; i++)
+				if (lttsync_session_feed_message(s, m[i].send_host,
+								 m[i].send_ns,
+								 m[i].recv_host,
+								 m[i].recv_ns))
+					die("feed_message", s);
+			timer_stop(&tm, &res.busy, &res.wall);
+			total += n;
+			n = 0;
+		}
+	}
+	timer_start(&tm);
+	if (lttsync_session_get_host_quality(&q, s, ids[1]))
+		die("quality", s);
+	timer_stop(&tm, &res.busy, &res.wall);
+	res.aux[0] = q;
+	res.aux[1] = total;
+	lttsync_session_destroy(s);
+	rate_free(&w);
+	free(m);
+	res.value = (double)total / res.busy;
+	res.wall_value = (double)total / res.wall;
+	return res;
+}
+
 /* ---- graph ------------------------------------------------------------- */
 
 /* Two messages each way between h and k: an accurate pair. */
@@ -585,7 +652,8 @@ static struct result run_apply(uint64_t total)
 
 /* ---- running and reporting -------------------------------------------- */
 
-enum kind { MATCH, MATCH_ONE_BY_ONE, HULL, MEMORY, GRAPH_MESH, GRAPH_STAR, APPLY };
+enum kind { MATCH, MATCH_ONE_BY_ONE, HULL, MEMORY, GRAPH_MESH, GRAPH_STAR, APPLY,
+	    PIECEWISE };
 
 struct run {
 	enum kind kind;
@@ -608,6 +676,7 @@ static struct result run_one(const struct run *r)
 	case GRAPH_MESH: return run_graph(r->hosts, r->items, false);
 	case GRAPH_STAR: return run_graph(r->hosts, r->items, true);
 	case APPLY: return run_apply(r->items);
+	case PIECEWISE: return run_piecewise(r->hosts, r->items);
 	}
 	abort();
 }
@@ -718,6 +787,16 @@ static void figure(const char *name, const struct run *r, int runs,
 		snprintf(extra, sizeof(extra), "\"hosts\": %zu, \"items\": %" PRIu64
 			 ", \"peak_rss_mib\": %.1f", r->hosts, r->items, peak / 1024.0);
 		break;
+	case PIECEWISE:
+		printf("%22s %" PRIu64 " s of trace, %zu hosts, %" PRIu64
+		       " messages, host 1 %s, peak RSS %.1f MiB\n", "", r->items,
+		       r->hosts, best_res.aux[1],
+		       lttsync_quality_string((lttsync_quality)best_res.aux[0]),
+		       peak / 1024.0);
+		snprintf(extra, sizeof(extra), "\"hosts\": %zu, \"seconds\": %" PRIu64
+			 ", \"messages\": %" PRIu64 ", \"peak_rss_mib\": %.1f",
+			 r->hosts, r->items, best_res.aux[1], peak / 1024.0);
+		break;
 	case GRAPH_MESH:
 	case GRAPH_STAR:
 		printf("%22s %zu hosts, %" PRIu64 " pairs, %" PRIu64
@@ -805,13 +884,16 @@ int main(int argc, char **argv)
 		{ "graph_mesh_1000", "s", { GRAPH_MESH, 1000, 50000 }, runs, 1, 1, false, false },
 		{ "graph_star_1000", "s", { GRAPH_STAR, 1000, 999 }, runs, 1, 1, false, false },
 		{ "apply", "M ts/s", { APPLY, 0, 200000000 }, runs, 1e-6, 200, true, false },
+		/* no target yet: throughput and peak memory of changing rates */
+		{ "piecewise_1h_4hosts", "M msg/s", { PIECEWISE, 4, 3600 }, runs, 1e-6, 0, true, false },
+		{ "piecewise_4h_4hosts", "M msg/s", { PIECEWISE, 4, 14400 }, runs, 1e-6, 0, true, false },
 	};
 	for (size_t i = 0; i < sizeof(figs) / sizeof(figs[0]); i++) {
 		struct run r = figs[i].run;
 
 		if (!wanted(only, figs[i].name))
 			continue;
-		if (r.kind != GRAPH_MESH && r.kind != GRAPH_STAR)
+		if (r.kind != GRAPH_MESH && r.kind != GRAPH_STAR && r.kind != PIECEWISE)
 			r.items = r.items / scale ? r.items / scale : 1;
 		figure(figs[i].name, &r, figs[i].runs, figs[i].unit,
 		       figs[i].scale_out, figs[i].target, figs[i].at_least,

@@ -98,7 +98,9 @@ static int report(lttsync_session *s, const struct cli_options *o,
 	lttsync_status st;
 	int rc;
 
-	if ((st = report_build(&r, s)) != LTTSYNC_OK) {
+	st = report_build(&r, s);
+	r.verbose = o->verbose;
+	if (st != LTTSYNC_OK) {
 		const char *why = lttsync_session_get_last_error(s);
 
 		rc = fail("cannot compute results",
@@ -135,6 +137,8 @@ static int configure(lttsync_session *s, const struct cli_options *o)
 	if (o->matches_out)
 		rc = refused(s, "--matches-out",
 			     lttsync_session_set_keep_messages(s, 1));
+	if (!rc && o->segments_off)
+		rc = refused(s, "--segments", lttsync_session_set_segments(s, 0));
 	if (!rc && o->max_pending)
 		rc = refused(s, "--max-pending",
 			     lttsync_session_set_max_pending(s, o->max_pending));

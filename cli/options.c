@@ -28,6 +28,10 @@ static const char usage[] =
 	"  -r, --reference HOST     use HOST's clock as the reference\n"
 	"                           (default: the host giving the most accurate result)\n"
 	"  -f, --format FORMAT      text (default) or json\n"
+	"  -v, --verbose            text format: list every segment of every host\n"
+	"      --segments on|off    on (default): a clock whose rate changes gets a\n"
+	"                           piecewise-linear transform; off: one line per\n"
+	"                           host, which fails when the rate changed\n"
 	"  -o, --output FILE        write the report to FILE (atomically)\n"
 	"      --matches-out FILE   write every matched message to FILE, as CSV in the\n"
 	"                           --messages format\n"
@@ -50,7 +54,8 @@ static const char usage[] =
 	"Exit status: 0 every host synchronized, 2 some host or trace could not\n"
 	"be synchronized (the report is still written), 1 usage or input error.\n";
 
-enum { OPT_MATCHES_OUT = 256, OPT_MAX_PENDING, OPT_MEMORY_LIMIT, OPT_READER };
+enum { OPT_MATCHES_OUT = 256, OPT_MAX_PENDING, OPT_MEMORY_LIMIT, OPT_READER,
+       OPT_SEGMENTS };
 
 /* The most worker processes --jobs accepts (each holds two descriptors). */
 #define MAX_JOBS 4096
@@ -71,6 +76,17 @@ static int parse_format(const char *arg, struct cli_options *out)
 		out->format = CLI_FORMAT_JSON;
 	else
 		return usage_error("unknown format '%s' (text or json)", arg);
+	return -1;
+}
+
+static int parse_segments(const char *arg, struct cli_options *out)
+{
+	if (strcmp(arg, "on") == 0)
+		out->segments_off = false;
+	else if (strcmp(arg, "off") == 0)
+		out->segments_off = true;
+	else
+		return usage_error("--segments expects on or off, not '%s'", arg);
 	return -1;
 }
 
@@ -174,6 +190,8 @@ static int parse_one(int opt, struct cli_options *out)
 	case OPT_READER: return parse_reader(optarg, out);
 	case 'H': return parse_host(optarg, out);
 	case 'f': return parse_format(optarg, out);
+	case 'v': out->verbose = true; return -1;
+	case OPT_SEGMENTS: return parse_segments(optarg, out);
 	case 'h': fputs(usage, stdout); return CLI_EXIT_OK;
 	case 'V':
 		printf("lttsync %s (liblttsync %s)\n", LTTSYNC_VERSION_STRING,
@@ -242,6 +260,8 @@ int cli_parse_options(int argc, char **argv, struct cli_options *out)
 		{ "memory-limit", required_argument, NULL, OPT_MEMORY_LIMIT },
 		{ "jobs", required_argument, NULL, 'j' },
 		{ "reader", required_argument, NULL, OPT_READER },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "segments", required_argument, NULL, OPT_SEGMENTS },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -249,7 +269,7 @@ int cli_parse_options(int argc, char **argv, struct cli_options *out)
 	int opt, rc;
 
 	memset(out, 0, sizeof(*out));
-	while ((opt = getopt_long(argc, argv, "m:H:r:f:o:w:j:hV", longopts, NULL)) != -1)
+	while ((opt = getopt_long(argc, argv, "m:H:r:f:o:w:j:vhV", longopts, NULL)) != -1)
 		if ((rc = parse_one(opt, out)) >= 0)
 			return rc;
 	for (int i = optind; i < argc; i++)

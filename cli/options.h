@@ -21,6 +21,8 @@ struct cli_options {
 	const char *matches_out; /* --matches-out FILE, or NULL */
 	const char *write_dir;   /* --write OUTDIR, or NULL */
 	enum cli_format format;
+	bool verbose;            /* --verbose: every segment in the text report */
+	bool segments_off;       /* --segments off */
 	size_t max_pending;      /* --max-pending N, 0 for the default */
 	size_t memory_limit;     /* --memory-limit SIZE, 0 for none */
 	bool jobs_set;           /* --jobs given */

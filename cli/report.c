@@ -25,6 +25,33 @@ static lttsync_status format_transform(struct report_host *h,
 					LTTSYNC_FIELD_PIVOT_REF);
 }
 
+/* Every segment of tf, formatted. */
+static lttsync_status build_segments(struct report_segment **out, size_t *n,
+				     const lttsync_transform *tf)
+{
+	size_t count = lttsync_transform_get_segment_count(tf);
+	lttsync_status st = LTTSYNC_OK;
+
+	*out = calloc(count ? count : 1, sizeof(**out));
+	if (!*out)
+		return LTTSYNC_ERROR_NO_MEMORY;
+	for (*n = 0; !st && *n < count; ++*n) {
+		struct report_segment *g = &(*out)[*n];
+		lttsync_transform *line;
+
+		if ((st = lttsync_transform_get_segment(&line, &g->from, &g->width_ns,
+							tf, *n)))
+			break;
+		g->has_from = *n > 0;
+		if (!(st = lttsync_transform_format(g->slope, REPORT_NUM, line,
+						    LTTSYNC_FIELD_SLOPE)))
+			st = lttsync_transform_format(g->offset, REPORT_NUM, line,
+						      LTTSYNC_FIELD_OFFSET);
+		lttsync_transform_destroy(line);
+	}
+	return st;
+}
+
 /* Host, parent, ... reference: counted first, so memory is the path's. */
 static lttsync_status build_path(struct report_host *h, lttsync_session *s)
 {
@@ -73,6 +100,8 @@ static lttsync_status build_host(struct report_host *h, lttsync_session *s,
 	if (lttsync_session_get_host_transform(&tf, s, id) == LTTSYNC_OK) {
 		h->has_transform = true;
 		st = format_transform(h, tf);
+		if (!st)
+			st = build_segments(&h->segments, &h->n_segments, tf);
 		measure_width(h, s, tf);
 		lttsync_transform_destroy(tf);
 		if (st)
@@ -109,13 +138,15 @@ static void orient_pair(struct report_pair *p, lttsync_session *s,
 	p->host[0] = a_nearer ? b : a;
 }
 
-static void pair_estimate(struct report_pair *p, lttsync_session *s)
+static lttsync_status pair_estimate(struct report_pair *p, lttsync_session *s)
 {
 	lttsync_transform *tf;
+	lttsync_status st;
 	int64_t lo, hi;
 
 	if (lttsync_session_get_pair_estimate(&tf, s, p->host[1], p->host[0]))
-		return;
+		return LTTSYNC_OK;
+	st = build_segments(&p->segments, &p->n_segments, tf);
 	p->has_estimate =
 		!lttsync_transform_format(p->slope, REPORT_NUM, tf,
 					  LTTSYNC_FIELD_SLOPE) &&
@@ -129,6 +160,7 @@ static void pair_estimate(struct report_pair *p, lttsync_session *s)
 		p->width_ns = (uint64_t)hi - (uint64_t)lo;
 	}
 	lttsync_transform_destroy(tf);
+	return st;
 }
 
 static lttsync_status build_pair(struct report_pair *p, lttsync_session *s,
@@ -153,8 +185,7 @@ static lttsync_status build_pair(struct report_pair *p, lttsync_session *s,
 	p->has_bounds = lttsync_session_get_pair_slope_bounds(
 				&p->slope_min, &p->slope_max, s, p->host[1],
 				p->host[0]) == LTTSYNC_OK;
-	pair_estimate(p, s);
-	return LTTSYNC_OK;
+	return pair_estimate(p, s);
 }
 
 static void build_trace(struct report_trace *t, lttsync_session *s,
@@ -221,8 +252,12 @@ lttsync_status report_build(struct report *r, lttsync_session *s)
 
 void report_free(struct report *r)
 {
-	for (size_t i = 0; r->hosts && i < r->n_hosts; i++)
+	for (size_t i = 0; r->hosts && i < r->n_hosts; i++) {
 		free(r->hosts[i].path);
+		free(r->hosts[i].segments);
+	}
+	for (size_t i = 0; r->pairs && i < r->n_pairs; i++)
+		free(r->pairs[i].segments);
 	free(r->hosts);
 	free(r->pairs);
 	free(r->traces);
@@ -337,7 +372,9 @@ static void print_text_pair(const struct report *r,
 	fprintf(fp, "%-16s %-16s %8" PRIu64 " %8" PRIu64 "  %-12s %s",
 		name_of(r, p->host[0]), name_of(r, p->host[1]), p->messages[0],
 		p->messages[1], lttsync_quality_string(p->quality), bounds);
-	if (p->quality == LTTSYNC_QUALITY_FAIL)
+	if (p->n_segments > 1)
+		fprintf(fp, "  %zu segments", p->n_segments);
+	if (p->contradicting)
 		fprintf(fp, "  violation %.1f ns, %" PRIu64 " contradicting",
 			p->violation_ns, p->contradicting);
 	fputc('\n', fp);
@@ -367,11 +404,57 @@ static void print_text_traces(const struct report *r, FILE *fp)
 	fputc('\n', fp);
 }
 
+static void print_text_segment_table(const struct report_segment *g, size_t n,
+				     FILE *fp)
+{
+	for (size_t k = 0; k < n; k++) {
+		char from[32] = "-", width[32] = "-";
+
+		if (g[k].has_from)
+			snprintf(from, sizeof(from), "%" PRId64, g[k].from);
+		if (isfinite(g[k].width_ns))
+			snprintf(width, sizeof(width), "%.0f", g[k].width_ns);
+		fprintf(fp, "  %-20s  %-24.24s  %-32s  %s\n", from, g[k].slope,
+			g[k].offset, width);
+	}
+}
+
+/*
+ * Hosts whose transform has several segments (a clock whose rate
+ * changed): their count, and with --verbose every segment.
+ */
+static void print_text_segments(const struct report *r, FILE *fp)
+{
+	bool any = false;
+
+	for (size_t i = 0; i < r->n_hosts; i++)
+		any |= r->hosts[i].n_segments > 1;
+	if (!any && !r->verbose)
+		return;
+	fprintf(fp, "segments (the slope and offset above are those of the "
+		    "segment at the pivot):\n");
+	for (size_t i = 0; i < r->n_hosts; i++) {
+		const struct report_host *h = &r->hosts[i];
+
+		if (!h->has_transform)
+			continue;
+		fprintf(fp, "%s: %zu segment%s\n", h->name, h->n_segments,
+			h->n_segments == 1 ? "" : "s");
+		if (r->verbose) {
+			fprintf(fp, "  %-20s  %-24s  %-32s  %s\n", "from (ns)",
+				"slope", "offset (ns)", "width (ns)");
+			print_text_segment_table(h->segments, h->n_segments, fp);
+		}
+	}
+	fputc('\n', fp);
+}
+
 void report_print_text(const struct report *r, FILE *fp)
 {
 	fprintf(fp, "reference: %s\n\n",
 		r->has_reference ? name_of(r, r->reference) : "(none)");
 	print_text_hosts(r, fp);
+	print_text_segments(r, fp);
 	print_text_traces(r, fp);
 	fprintf(fp, "%-16s %-16s %8s %8s  %-12s %s\n", "host A", "host B",
 		"A->B", "B->A", "quality", "slope bounds (t_A = a * t_B + b)");
@@ -480,6 +563,27 @@ static void print_json_host_traces(const struct report *r,
 	fputs("]", fp);
 }
 
+static void print_json_segments(const struct report_segment *g, size_t n,
+				FILE *fp)
+{
+	fputs(", \"segments\": [", fp);
+	for (size_t k = 0; k < n; k++) {
+		fputs(k ? ", {\"from_ns\": " : "{\"from_ns\": ", fp);
+		if (g[k].has_from)
+			fprintf(fp, "%" PRId64, g[k].from);
+		else
+			fputs("null", fp);
+		fputs(", \"slope\": ", fp);
+		json_string(g[k].slope, fp);
+		fputs(", \"offset_ns\": ", fp);
+		json_string(g[k].offset, fp);
+		fputs(", \"bounds_width_ns\": ", fp);
+		json_double(isfinite(g[k].width_ns) ? ceil(g[k].width_ns) : NAN, fp);
+		fputs("}", fp);
+	}
+	fputs("]", fp);
+}
+
 static void print_json_host(const struct report *r,
 			    const struct report_host *h, FILE *fp)
 {
@@ -502,6 +606,7 @@ static void print_json_host(const struct report *r,
 			h->width_ns, h->bound_lo, h->bound_hi);
 	else
 		fputs("null, \"bounds_ns\": null", fp);
+	print_json_segments(h->segments, h->n_segments, fp);
 	fputs(", \"path\": [", fp);
 	for (size_t i = 0; i < h->path_len; i++) {
 		fputs(i ? ", " : "", fp);
@@ -538,6 +643,7 @@ static void print_json_pair(const struct report *r,
 	fprintf(fp, ", \"contradicting\": %" PRIu64 ", \"violation_ns\": ",
 		p->contradicting);
 	json_double(p->violation_ns, fp);
+	print_json_segments(p->segments, p->n_segments, fp);
 	fputs("}", fp);
 }
 

@@ -15,6 +15,14 @@
 
 #define REPORT_NUM LTTSYNC_FORMAT_SIZE
 
+/* One segment of a transform: t_out = slope * t + offset from `from` on. */
+struct report_segment {
+	bool has_from;                 /* false for the first: from the beginning */
+	int64_t from;
+	char slope[REPORT_NUM], offset[REPORT_NUM];
+	double width_ns;               /* bounds width over it, NAN if none */
+};
+
 struct report_host {
 	lttsync_host_id id;
 	const char *name;              /* borrowed from the session */
@@ -27,6 +35,8 @@ struct report_host {
 	int64_t bound_lo, bound_hi;    /* those bounds */
 	lttsync_host_id *path;         /* host ... reference */
 	size_t path_len;               /* 0 when disconnected */
+	struct report_segment *segments; /* of the transform, sorted by from */
+	size_t n_segments;
 };
 
 /* A trace of the session, with what reading it gave. */
@@ -50,6 +60,8 @@ struct report_pair {
 	uint64_t width_ns;             /* host0-time bounds width at the estimate's pivot */
 	double violation_ns;
 	uint64_t contradicting;
+	struct report_segment *segments; /* of the estimate (x = host1) */
+	size_t n_segments;
 };
 
 struct report {
@@ -61,6 +73,7 @@ struct report {
 	struct report_pair *pairs;     /* sorted by host names */
 	size_t n_traces;
 	struct report_trace *traces;   /* in reading order */
+	bool verbose;                  /* text: a table of every segment */
 };
 
 /* Returns LTTSYNC_OK or the first failing status (see the session's error). */

@@ -98,6 +98,55 @@ static bool not_string(JsonObject *o, const char *name)
 	       (!JSON_NODE_HOLDS_VALUE(n) || json_node_get_value_type(n) != G_TYPE_STRING);
 }
 
+/* Segment k of a report's "segments": its line and its start. */
+static bool parse_segment(JsonArray *a, guint k, lttsync_transform **line,
+			  int64_t *from)
+{
+	JsonNode *n = json_array_get_element(a, k), *f;
+	JsonObject *o = JSON_NODE_HOLDS_OBJECT(n) ? json_node_get_object(n) : NULL;
+	const char *slope = o ? json_string(o, "slope") : NULL;
+	const char *offset = o ? json_string(o, "offset_ns") : NULL;
+
+	f = o ? json_object_get_member(o, "from_ns") : NULL;
+	if (!slope || !offset || !f)
+		return false;
+	if (k == 0)
+		*from = INT64_MIN;
+	else if (JSON_NODE_HOLDS_VALUE(f) &&
+		 json_node_get_value_type(f) == G_TYPE_INT64)
+		*from = json_node_get_int(f);
+	else
+		return false;
+	return lttsync_transform_parse(line, slope, "0", offset) == LTTSYNC_OK;
+}
+
+/* A host whose transform has several segments (piecewise-linear). */
+static bool add_segments(correct_config *config, const char *host,
+			 JsonArray *a, const char *path, char *err, size_t size)
+{
+	guint n = json_array_get_length(a), k;
+	lttsync_transform **lines = g_new0(lttsync_transform *, n);
+	int64_t *from = g_new0(int64_t, n);
+	lttsync_transform *tf = NULL;
+	lttsync_status st = LTTSYNC_ERROR_INVALID_ARGUMENT;
+
+	for (k = 0; k < n; k++)
+		if (!parse_segment(a, k, &lines[k], &from[k]))
+			break;
+	if (k == n)
+		st = lttsync_transform_join(&tf, (const lttsync_transform *const *)lines,
+					    from, n);
+	for (guint i = 0; i < n; i++)
+		lttsync_transform_destroy(lines[i]);
+	g_free(lines);
+	g_free(from);
+	if (st)
+		return fail(err, size, "%s: host `%s`: bad segment %u: %s", path,
+			    host, k, lttsync_status_string(st));
+	g_hash_table_replace(config->by_host, g_strdup(host), tf);
+	return true;
+}
+
 /* One element of "hosts"; hosts without a transform are skipped. */
 static bool report_host(correct_config *config, JsonNode *node,
 			const char *path, char *err, size_t size)
@@ -125,6 +174,12 @@ static bool report_host(correct_config *config, JsonNode *node,
 	/* Two transforms for one name: which one is meant is unknown. */
 	if (g_hash_table_contains(config->by_host, host))
 		return fail(err, size, "%s: host `%s` appears twice", path, host);
+	if (json_object_has_member(o, "segments") &&
+	    JSON_NODE_HOLDS_ARRAY(json_object_get_member(o, "segments")) &&
+	    json_array_get_length(json_object_get_array_member(o, "segments")) > 1)
+		return add_segments(config, host,
+				    json_object_get_array_member(o, "segments"),
+				    path, err, size);
 	return add_host(config, host, slope, pivot, pivot_ref, err, size);
 }
 

@@ -29,6 +29,8 @@ liblttsync_internal_la_SOURCES = \
 	liblttsync/sync/match.c liblttsync/sync/match.h \
 	liblttsync/sync/tombstones.c liblttsync/sync/tombstones.h \
 	liblttsync/sync/hull.c liblttsync/sync/hull.h \
+	liblttsync/sync/segments.c liblttsync/sync/segments.h \
+	liblttsync/sync/pwxform.c liblttsync/sync/pwxform.h \
 	liblttsync/sync/pair.c liblttsync/sync/pair.h \
 	liblttsync/sync/graph.c liblttsync/sync/graph.h \
 	liblttsync/sync/transform.c liblttsync/sync/transform.h

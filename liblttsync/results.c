@@ -44,6 +44,24 @@ static bool usable_estimate(const lsync_hull_solution *sol)
 	       sol->estimate.slope > 0;
 }
 
+/* A segmented pair: its worst segment, and its widest bounds. */
+static void segmented_cost(const lsync_segmented *sg, lsync_cost *cost)
+{
+	cost->fails = sg->quality == LTTSYNC_QUALITY_FAIL;
+	cost->approx = sg->quality == LTTSYNC_QUALITY_APPROXIMATE;
+	cost->width = 0;
+	for (size_t k = 0; k < sg->n_pieces; k++)
+		if (isfinite(sg->pieces[k].width) && sg->pieces[k].width > cost->width)
+			cost->width = sg->pieces[k].width;
+}
+
+/* The pair's quality, segmented or not. */
+static lttsync_quality pair_quality(const lsync_pair *pair,
+				    const lsync_hull_solution *sol)
+{
+	return pair->segs ? pair->segs->quality : sol->quality;
+}
+
 /*
  * An edge exists when both orientations give a usable estimate: the path
  * search does not know yet which host of the pair will be the parent.
@@ -66,6 +84,10 @@ static bool pair_edge(lttsync_session *s, lsync_pair *pair,
 		return false;
 	edge->a = pair->a;
 	edge->b = pair->b;
+	if (pair->segs) {
+		segmented_cost(pair->segs, &edge->cost);
+		return true;
+	}
 	edge->cost.fails = sol->quality == LTTSYNC_QUALITY_FAIL;
 	edge->cost.approx = sol->quality == LTTSYNC_QUALITY_APPROXIMATE;
 	edge->cost.width = 0;
@@ -75,6 +97,15 @@ static bool pair_edge(lttsync_session *s, lsync_pair *pair,
 		edge->cost.width = w1 > w2 ? w1 : w2;
 	}
 	return true;
+}
+
+static int update_segments(lttsync_session *s)
+{
+	for (guint i = 0; i < s->evidence.pair_list->len; i++)
+		if (lsync_pair_update_segments(g_ptr_array_index(s->evidence.pair_list, i),
+					       s->evidence.segments, s->evidence.segment_min_span) < 0)
+			return -1;
+	return 0;
 }
 
 static GArray *collect_edges(lttsync_session *s)
@@ -129,7 +160,82 @@ static bool saturated(const lsync_xform *f)
  * Child h of parent p: the pair's estimate in orientation x = p is
  * t_h = E(t_p); h's transform is T_p(E^-1(t_h)).
  */
-static void derive_child(lttsync_session *s, uint32_t h)
+static void disconnect(lsync_host_result *r)
+{
+	r->quality = LTTSYNC_QUALITY_DISCONNECTED;
+	r->parent = LSYNC_NO_HOST;
+	r->has_xform = false;
+	free(r->pieces);
+	r->pieces = NULL;
+	r->n_pieces = 0;
+}
+
+/*
+ * E^-1 (child time to parent time) as pieces: the pair's segments in
+ * orientation 0 map a to b, so a parent b uses them as they are and a
+ * parent a their inverse.
+ */
+static bool pair_inverse_pieces(const lsync_pair *pair, uint32_t parent,
+				const lsync_hull_solution *sol,
+				lsync_piece **out, size_t *n)
+{
+	const lsync_segmented *sg = pair->segs;
+	lsync_piece one = { INT64_MIN, sol->estimate, NAN, -1 };
+
+	if (!sg)
+		return lsync_pw_invert(&one, 1, out, n);
+	if (parent == pair->a)
+		return lsync_pw_invert(sg->pieces, sg->n_pieces, out, n);
+	*out = malloc(sg->n_pieces * sizeof(**out));
+	if (!*out)
+		return false;
+	memcpy(*out, sg->pieces, sg->n_pieces * sizeof(**out));
+	*n = sg->n_pieces;
+	return true;
+}
+
+/*
+ * A child whose parent or pair is piecewise: T_parent composed with
+ * E^-1, piece by piece; its main line is the piece in force at its pivot.
+ * -1 on allocation failure.
+ */
+static int derive_child_pieces(lttsync_session *s, uint32_t h,
+			       const lsync_pair *pair,
+			       const lsync_hull_solution *sol)
+{
+	lsync_host_result *r = host_result(s, h);
+	const lsync_host_result *pr = host_result(s, r->parent);
+	lsync_piece one = { INT64_MIN, pr->xform, NAN, -1 };
+	lsync_piece *inv = NULL, *out = NULL;
+	size_t n_inv = 0, n_out = 0;
+	int64_t pivot = host_pivot(s, h);
+
+	if (!pair_inverse_pieces(pair, r->parent, sol, &inv, &n_inv) ||
+	    !lsync_pw_compose(pr->pieces ? pr->pieces : &one,
+			      pr->pieces ? pr->n_pieces : 1, inv, n_inv, &out,
+			      &n_out)) {
+		free(inv);
+		return -1;
+	}
+	free(inv);
+	r->xform = lsync_xform_repivot(&out[lsync_pw_find(out, n_out, pivot)].f,
+				       pivot);
+	if (saturated(&r->xform)) {
+		free(out);
+		disconnect(r);
+		return 0;
+	}
+	if (n_out == 1) {
+		free(out);
+	} else {
+		r->pieces = out;
+		r->n_pieces = n_out;
+	}
+	r->has_xform = true;
+	return 0;
+}
+
+static int derive_child(lttsync_session *s, uint32_t h)
 {
 	lsync_host_result *r = host_result(s, h);
 	const lsync_host_result *pr = host_result(s, r->parent);
@@ -137,13 +243,15 @@ static void derive_child(lttsync_session *s, uint32_t h)
 	const lsync_hull_solution *sol = lsync_pair_solution(pair, r->parent);
 	lsync_xform inv, composed;
 
-	r->quality = worse(pr->quality, sol->quality);
+	r->quality = worse(pr->quality, pair_quality(pair, sol));
 	r->has_xform = false;
+	if (pr->has_xform && (pr->pieces || pair->segs))
+		return derive_child_pieces(s, h, pair, sol);
 	if (!pr->has_xform || !usable_estimate(sol) ||
 	    !lsync_xform_invert(&sol->estimate, &inv)) {
 		r->quality = LTTSYNC_QUALITY_DISCONNECTED;
 		r->parent = LSYNC_NO_HOST;
-		return;
+		return 0;
 	}
 	composed = lsync_xform_compose(&pr->xform, &inv);
 	r->xform = lsync_xform_repivot(&composed, host_pivot(s, h));
@@ -152,14 +260,16 @@ static void derive_child(lttsync_session *s, uint32_t h)
 	if (saturated(&inv) || saturated(&composed) || saturated(&r->xform)) {
 		r->quality = LTTSYNC_QUALITY_DISCONNECTED;
 		r->parent = LSYNC_NO_HOST;
-		return;
+		return 0;
 	}
 	r->has_xform = true;
+	return 0;
 }
 
 /* Parents before children: walk up to a finished host, then back down. */
-static void derive_transforms(lttsync_session *s, uint32_t ref)
+static int derive_transforms(lttsync_session *s, uint32_t ref)
 {
+	int rc = 0;
 	guint n = s->hosts->len;
 	bool *done = g_new0(bool, n);
 	uint32_t *stack = g_new(uint32_t, n);
@@ -178,12 +288,14 @@ static void derive_transforms(lttsync_session *s, uint32_t ref)
 		while (depth > 0) {
 			uint32_t u = stack[--depth];
 
-			derive_child(s, u);
+			if (derive_child(s, u) < 0)
+				rc = -1;
 			done[u] = true;
 		}
 	}
 	g_free(stack);
 	g_free(done);
+	return rc;
 }
 
 static void reset_results(lttsync_session *s, const uint32_t *parent,
@@ -192,6 +304,7 @@ static void reset_results(lttsync_session *s, const uint32_t *parent,
 	for (guint h = 0; h < s->hosts->len; h++) {
 		lsync_host_result *r = host_result(s, h);
 
+		free(r->pieces);
 		memset(r, 0, sizeof(*r));
 		r->parent = parent[h];
 		r->dist = dist[h];
@@ -209,7 +322,11 @@ static void reset_results(lttsync_session *s, const uint32_t *parent,
 static lttsync_status solve_hosts(lttsync_session *s)
 {
 	guint n = s->hosts->len;
-	GArray *edges = collect_edges(s);
+	GArray *edges;
+
+	if (update_segments(s) < 0)
+		return LTTSYNC_ERROR_NO_MEMORY;
+	edges = collect_edges(s);
 	const char **names = g_new(const char *, n + 1);
 	uint32_t *parent = g_new(uint32_t, n + 1);
 	lsync_cost *dist = g_new0(lsync_cost, n + 1);
@@ -223,7 +340,7 @@ static lttsync_status solve_hosts(lttsync_session *s)
 	if (rc == 0) {
 		reset_results(s, parent, dist, ref);
 		if (ref != LSYNC_NO_HOST)
-			derive_transforms(s, ref);
+			rc = derive_transforms(s, ref);
 		s->results.reference = ref;
 	}
 	g_array_free(edges, TRUE);
@@ -286,19 +403,36 @@ static lttsync_status pair_solution(lttsync_session *s, uint32_t from,
 	return LTTSYNC_OK;
 }
 
-static lttsync_status need_bounds(lttsync_session *s,
+static lttsync_status need_bounds(lttsync_session *s, const lsync_pair *pair,
 				  const lsync_hull_solution *sol)
 {
+	lttsync_quality q = sol ? pair_quality(pair, sol) : LTTSYNC_QUALITY_ABSENT;
+
 	/* FAIL: no relation satisfies the messages, so nothing is bounded. */
-	if (!sol || sol->quality == LTTSYNC_QUALITY_ABSENT ||
-	    sol->quality == LTTSYNC_QUALITY_INCOMPLETE ||
-	    sol->quality == LTTSYNC_QUALITY_FAIL)
+	if (q == LTTSYNC_QUALITY_ABSENT || q == LTTSYNC_QUALITY_INCOMPLETE ||
+	    q == LTTSYNC_QUALITY_FAIL)
 		return lsync_error(s, LTTSYNC_ERROR_NOT_AVAILABLE,
 				   "the pair has no bounds (%s)",
-				   lttsync_quality_string(
-					   sol ? sol->quality
-					       : LTTSYNC_QUALITY_ABSENT));
+				   lttsync_quality_string(q));
 	return LTTSYNC_OK;
+}
+
+/* Slope bounds of a segmented pair: the widest over its segments, in
+ * orientation 0, inverted for orientation 1. */
+static void segmented_slopes(const lsync_pair *pair, uint32_t from,
+			     double *lo, double *hi)
+{
+	const lsync_segmented *sg = pair->segs;
+	long double mn = INFINITY, mx = -INFINITY;
+
+	for (uint32_t k = 0; k < sg->n_seg; k++) {
+		const lsync_hull_solution *g = &sg->seg[k].sol;
+
+		mn = fminl(mn, g->has_min ? g->line_min.slope : -INFINITY);
+		mx = fmaxl(mx, g->has_max ? g->line_max.slope : INFINITY);
+	}
+	*lo = from == pair->a ? (double)mn : mn > 0 ? (double)(1 / mx) : -INFINITY;
+	*hi = from == pair->a ? (double)mx : mn > 0 ? (double)(1 / mn) : INFINITY;
 }
 
 LTTSYNC_API lttsync_status lttsync_session_get_pair_quality(lttsync_quality *out,
@@ -313,7 +447,7 @@ LTTSYNC_API lttsync_status lttsync_session_get_pair_quality(lttsync_quality *out
 	LSYNC_INVALID_IF(s, !s || !out);
 	if ((st = pair_solution(s, from, to, &pair, &sol)))
 		return st;
-	*out = sol ? sol->quality : LTTSYNC_QUALITY_ABSENT;
+	*out = sol ? pair_quality(pair, sol) : LTTSYNC_QUALITY_ABSENT;
 	return LTTSYNC_OK;
 }
 
@@ -329,8 +463,12 @@ LTTSYNC_API lttsync_status lttsync_session_get_pair_slope_bounds(double *out_min
 
 	LSYNC_INVALID_IF(s, !s || !out_min || !out_max);
 	if ((st = pair_solution(s, from, to, &pair, &sol)) ||
-	    (st = need_bounds(s, sol)))
+	    (st = need_bounds(s, pair, sol)))
 		return st;
+	if (pair->segs) {
+		segmented_slopes(pair, from, out_min, out_max);
+		return LTTSYNC_OK;
+	}
 	*out_min = sol->has_min ? (double)sol->line_min.slope : -INFINITY;
 	*out_max = sol->has_max ? (double)sol->line_max.slope : INFINITY;
 	return LTTSYNC_OK;
@@ -351,6 +489,33 @@ static int64_t shift_outward(int64_t t, long double off, bool down)
 	return (int64_t)((__int128)t + (__int128)whole);
 }
 
+/*
+ * Bounds of a segmented pair at t: orientation 0 reads the segments in
+ * force at t, orientation 1 asks them the inverse question.
+ */
+static lttsync_status segmented_bounds_at(lttsync_session *s,
+					  const lsync_pair *pair, uint32_t from,
+					  int64_t t, int64_t *out_lo,
+					  int64_t *out_hi)
+{
+	long double lo, hi;
+	bool ok;
+
+	if (from == pair->a) {
+		ok = lsync_segmented_bounds_at(pair->segs, t, &lo, &hi);
+		*out_lo = shift_outward(t, lo, true);
+		*out_hi = shift_outward(t, hi, false);
+	} else {
+		ok = lsync_segmented_inverse_bounds(pair->segs, t, t, out_lo,
+						    out_hi);
+	}
+	if (!ok)
+		return lsync_error(s, LTTSYNC_ERROR_NOT_AVAILABLE,
+				   "a segment of the pair has no bounds at %lld",
+				   (long long)t);
+	return LTTSYNC_OK;
+}
+
 LTTSYNC_API lttsync_status lttsync_session_get_pair_bounds_at(int64_t *out_lo,
 							  int64_t *out_hi,
 							  lttsync_session *s,
@@ -365,8 +530,10 @@ LTTSYNC_API lttsync_status lttsync_session_get_pair_bounds_at(int64_t *out_lo,
 
 	LSYNC_INVALID_IF(s, !s || !out_lo || !out_hi);
 	if ((st = pair_solution(s, from, to, &pair, &sol)) ||
-	    (st = need_bounds(s, sol)))
+	    (st = need_bounds(s, pair, sol)))
 		return st;
+	if (pair->segs)
+		return segmented_bounds_at(s, pair, from, t, out_lo, out_hi);
 	lsync_hull_bounds_at(&pair->hull[lsync_pair_side(pair, from)], sol, t,
 			     &lo, &hi);
 	*out_lo = shift_outward(t, lo, true);
@@ -383,6 +550,32 @@ static lttsync_status new_transform(lttsync_session *s, lttsync_transform **out,
 		return lsync_error(s, LTTSYNC_ERROR_NO_MEMORY,
 				   "cannot allocate a transform");
 	*out = tf;
+	return LTTSYNC_OK;
+}
+
+/* The pieces of a segmented pair as a transform, x = from. */
+static lttsync_status segmented_estimate(lttsync_session *s,
+					 lttsync_transform **out,
+					 const lsync_pair *pair, uint32_t from)
+{
+	const lsync_segmented *sg = pair->segs;
+	lsync_piece *inv = NULL;
+	const lsync_piece *p = sg->pieces;
+	size_t n = sg->n_pieces;
+	int64_t mid;
+
+	if (from != pair->a) {
+		if (!lsync_pw_invert(sg->pieces, sg->n_pieces, &inv, &n))
+			return lsync_error(s, LTTSYNC_ERROR_NO_MEMORY,
+					   "cannot invert the pair's segments");
+		p = inv;
+	}
+	mid = p[n / 2].from;
+	*out = lsync_transform_new_pieces(p, n, &p[lsync_pw_find(p, n, mid)].f);
+	free(inv);
+	if (!*out)
+		return lsync_error(s, LTTSYNC_ERROR_NO_MEMORY,
+				   "cannot allocate a transform");
 	return LTTSYNC_OK;
 }
 
@@ -404,7 +597,26 @@ LTTSYNC_API lttsync_status lttsync_session_get_pair_estimate(lttsync_transform *
 				   lttsync_quality_string(
 					   sol ? sol->quality
 					       : LTTSYNC_QUALITY_ABSENT));
+	if (pair->segs)
+		return segmented_estimate(s, out, pair, from);
 	return new_transform(s, out, &sol->estimate);
+}
+
+/* Failed segments: the largest violation, the violating messages. */
+static void segmented_violation(const lsync_segmented *sg, double *ns,
+				uint64_t *count)
+{
+	*ns = 0;
+	*count = 0;
+	for (uint32_t k = 0; k < sg->n_seg; k++) {
+		const lsync_hull_solution *g = &sg->seg[k].sol;
+
+		if (g->quality != LTTSYNC_QUALITY_FAIL)
+			continue;
+		if ((double)g->violation > *ns)
+			*ns = (double)g->violation;
+		*count += g->n_violating;
+	}
 }
 
 LTTSYNC_API lttsync_status lttsync_session_get_pair_violation(double *out_ns,
@@ -421,6 +633,10 @@ LTTSYNC_API lttsync_status lttsync_session_get_pair_violation(double *out_ns,
 	LSYNC_INVALID_IF(s, !s || !out_ns || !out_count);
 	if ((st = pair_solution(s, from, to, &pair, &sol)))
 		return st;
+	if (sol && pair->segs) {
+		segmented_violation(pair->segs, out_ns, out_count);
+		return LTTSYNC_OK;
+	}
 	fail = sol && sol->quality == LTTSYNC_QUALITY_FAIL;
 	*out_ns = fail ? (double)sol->violation : 0.0;
 	*out_count = fail ? sol->n_violating : 0;
@@ -490,6 +706,64 @@ LTTSYNC_API lttsync_status lttsync_session_get_host_parent(lttsync_host_id *out,
 	return LTTSYNC_OK;
 }
 
+static bool host_bounds(lttsync_session *s, uint32_t host, int64_t t,
+			int64_t *lo, int64_t *hi);
+
+/*
+ * The widest bounds over [t1, t2] of the host's data, at its ends (bounds
+ * widen away from the data); NAN when unbounded or t1 > t2.
+ */
+static long double width_over(lttsync_session *s, uint32_t host, int64_t t1,
+			      int64_t t2)
+{
+	int64_t ends[2] = { t1, t2 }, lo, hi;
+	long double w = 0;
+
+	if (t1 > t2)
+		return NAN;
+	for (int k = 0; k < 2; k++) {
+		if (!host_bounds(s, host, ends[k], &lo, &hi) ||
+		    lo == INT64_MIN || hi == INT64_MAX)
+			return NAN;
+		w = fmaxl(w, (long double)hi - (long double)lo);
+	}
+	return w;
+}
+
+/* The host's transform, with the bounds width of each piece. */
+static lttsync_status host_transform(lttsync_session *s, uint32_t host,
+				     const lsync_host_result *r,
+				     lttsync_transform **out)
+{
+	const lsync_host *hd = &g_array_index(s->hosts, lsync_host, host);
+	lsync_piece one = { INT64_MIN, r->xform, NAN, -1 };
+	const lsync_piece *p = r->pieces ? r->pieces : &one;
+	size_t n = r->pieces ? r->n_pieces : 1;
+	lsync_piece *q = malloc(n * sizeof(*q));
+
+	if (!q)
+		return lsync_error(s, LTTSYNC_ERROR_NO_MEMORY,
+				   "cannot allocate a transform");
+	memcpy(q, p, n * sizeof(*q));
+	for (size_t k = 0; k < n; k++) {
+		int64_t t1 = k ? q[k].from : hd->ts_min;
+		int64_t t2 = k + 1 < n ? q[k + 1].from - 1 : hd->ts_max;
+
+		if (t1 < hd->ts_min)
+			t1 = hd->ts_min;
+		if (t2 > hd->ts_max)
+			t2 = hd->ts_max;
+		q[k].width = r->quality == LTTSYNC_QUALITY_REFERENCE
+				     ? 0 : width_over(s, host, t1, t2);
+	}
+	*out = lsync_transform_new_pieces(q, n, &r->xform);
+	free(q);
+	if (!*out)
+		return lsync_error(s, LTTSYNC_ERROR_NO_MEMORY,
+				   "cannot allocate a transform");
+	return LTTSYNC_OK;
+}
+
 LTTSYNC_API lttsync_status lttsync_session_get_host_transform(lttsync_transform **out,
 							  lttsync_session *s,
 							  lttsync_host_id host)
@@ -505,7 +779,35 @@ LTTSYNC_API lttsync_status lttsync_session_get_host_transform(lttsync_transform 
 				   "host '%s' has no transform (%s)",
 				   host_name(s, host),
 				   lttsync_quality_string(r->quality));
-	return new_transform(s, out, &r->xform);
+	return host_transform(s, host, r, out);
+}
+
+/*
+ * The step of a segmented pair: a parent a asks the segments the inverse
+ * question; a parent b reads the bounds at the ends of the child's
+ * interval of a-times (bounds are increasing in time).
+ */
+static void segmented_step(const lsync_pair *pair, uint32_t parent,
+			   int64_t ylo, int64_t yhi, int64_t *xlo, int64_t *xhi)
+{
+	long double lo1, hi1, lo2, hi2;
+
+	if (parent == pair->a) {
+		if (!lsync_segmented_inverse_bounds(pair->segs, ylo, yhi, xlo,
+						    xhi)) {
+			*xlo = INT64_MIN;
+			*xhi = INT64_MAX;
+		}
+		return;
+	}
+	if (!lsync_segmented_bounds_at(pair->segs, ylo, &lo1, &hi1) ||
+	    !lsync_segmented_bounds_at(pair->segs, yhi, &lo2, &hi2)) {
+		*xlo = INT64_MIN;
+		*xhi = INT64_MAX;
+		return;
+	}
+	*xlo = shift_outward(ylo, lo1, true);
+	*xhi = shift_outward(yhi, hi2, false);
 }
 
 /*
@@ -522,8 +824,11 @@ static void step_bounds(lttsync_session *s, uint32_t child, int64_t *lo,
 	int64_t ylo = *lo_inf ? *hi : *lo, yhi = *hi_inf ? *lo : *hi;
 	int64_t xlo, xhi;
 
-	lsync_hull_inverse_bounds(&pair->hull[lsync_pair_side(pair, parent)],
-				  sol, ylo, yhi, &xlo, &xhi);
+	if (pair->segs)
+		segmented_step(pair, parent, ylo, yhi, &xlo, &xhi);
+	else
+		lsync_hull_inverse_bounds(&pair->hull[lsync_pair_side(pair, parent)],
+					  sol, ylo, yhi, &xlo, &xhi);
 	*lo_inf = *lo_inf || xlo == INT64_MIN;
 	*hi_inf = *hi_inf || xhi == INT64_MAX;
 	*lo = xlo;
@@ -537,8 +842,6 @@ LTTSYNC_API lttsync_status lttsync_session_get_host_bounds_at(int64_t *out_lo,
 							  int64_t t)
 {
 	const lsync_host_result *r;
-	bool lo_inf = false, hi_inf = false;
-	int64_t lo = t, hi = t;
 	lttsync_status st;
 
 	LSYNC_INVALID_IF(s, !s || !out_lo || !out_hi);
@@ -548,10 +851,24 @@ LTTSYNC_API lttsync_status lttsync_session_get_host_bounds_at(int64_t *out_lo,
 		return lsync_error(s, LTTSYNC_ERROR_NOT_AVAILABLE,
 				   "host '%s' has no bounds (%s)", host_name(s, host),
 				   lttsync_quality_string(r->quality));
+	host_bounds(s, host, t, out_lo, out_hi);
+	return LTTSYNC_OK;
+}
+
+/* The path walk of lttsync_session_get_host_bounds_at(), results fresh. */
+static bool host_bounds(lttsync_session *s, uint32_t host, int64_t t,
+			int64_t *out_lo, int64_t *out_hi)
+{
+	const lsync_host_result *r = host_result(s, host);
+	bool lo_inf = false, hi_inf = false;
+	int64_t lo = t, hi = t;
+
+	if (!r->has_xform || r->quality == LTTSYNC_QUALITY_FAIL)
+		return false;
 	for (uint32_t u = host; u != s->results.reference && !(lo_inf && hi_inf);
 	     u = host_result(s, u)->parent)
 		step_bounds(s, u, &lo, &hi, &lo_inf, &hi_inf);
 	*out_lo = lo_inf ? INT64_MIN : lo;
 	*out_hi = hi_inf ? INT64_MAX : hi;
-	return LTTSYNC_OK;
+	return true;
 }

@@ -63,6 +63,9 @@ LTTSYNC_API lttsync_status lttsync_session_create(lttsync_session **out)
 	s->results.reference = LSYNC_NO_HOST;
 	s->evidence.max_pending = LSYNC_DEFAULT_MAX_PENDING;
 	s->read.jobs = LSYNC_DEFAULT_READ_JOBS;
+	s->evidence.segments = true;
+	s->evidence.segment_window = LSYNC_SEGMENT_WINDOW_NS;
+	s->evidence.segment_min_span = LSYNC_SEGMENT_MIN_SPAN_NS;
 	*out = s;
 	return LTTSYNC_OK;
 }
@@ -79,6 +82,8 @@ LTTSYNC_API void lttsync_session_destroy(lttsync_session *s)
 	g_array_free(s->hosts, TRUE);
 	g_array_free(s->traces, TRUE);
 	g_hash_table_destroy(s->read.trace_folders);
+	for (guint h = 0; h < s->results.hosts->len; h++)
+		free(g_array_index(s->results.hosts, lsync_host_result, h).pieces);
 	g_array_free(s->results.hosts, TRUE);
 	g_free(s->read.leads);
 	g_hash_table_destroy(s->read.lead_pairs);
@@ -163,6 +168,62 @@ LTTSYNC_API lttsync_status lttsync_session_set_reference(lttsync_session *s,
 				   "no host with id %u", host);
 	s->results.forced_ref = host == LTTSYNC_HOST_AUTO ? LSYNC_NO_HOST : host;
 	s->results.dirty = true;
+	return LTTSYNC_OK;
+}
+
+/* A setting of the segmentation changed: every pair solves it again. */
+static void segments_changed(lttsync_session *s)
+{
+	for (guint i = 0; i < s->evidence.pair_list->len; i++)
+		((lsync_pair *)g_ptr_array_index(s->evidence.pair_list, i))->seg_at = 0;
+	s->results.dirty = true;
+}
+
+LTTSYNC_API lttsync_status lttsync_session_set_segments(lttsync_session *s,
+						    int on)
+{
+	if (!s)
+		return LTTSYNC_ERROR_INVALID_ARGUMENT;
+	lsync_clear_error(s);
+	if (on && !s->evidence.segments && s->evidence.fed_without_windows)
+		return lsync_error(s, LTTSYNC_ERROR_NOT_AVAILABLE,
+				   "segments must be on before the messages "
+				   "are fed (their windows were not kept)");
+	s->evidence.segments = on != 0;
+	segments_changed(s);
+	return LTTSYNC_OK;
+}
+
+LTTSYNC_API lttsync_status lttsync_session_set_segment_window(lttsync_session *s,
+							  int64_t width_ns)
+{
+	if (!s)
+		return LTTSYNC_ERROR_INVALID_ARGUMENT;
+	lsync_clear_error(s);
+	if (width_ns < 1000 || width_ns > ((int64_t)1 << 40))
+		return lsync_error(s, LTTSYNC_ERROR_INVALID_ARGUMENT,
+				   "segment window %lld ns out of [1000, 2^40]",
+				   (long long)width_ns);
+	if (s->evidence.pair_list->len)
+		return lsync_error(s, LTTSYNC_ERROR_NOT_AVAILABLE,
+				   "the segment window is set before the first "
+				   "message");
+	s->evidence.segment_window = width_ns;
+	return LTTSYNC_OK;
+}
+
+LTTSYNC_API lttsync_status lttsync_session_set_segment_min_span(lttsync_session *s,
+							    int64_t min_span_ns)
+{
+	if (!s)
+		return LTTSYNC_ERROR_INVALID_ARGUMENT;
+	lsync_clear_error(s);
+	if (min_span_ns < 0 || min_span_ns > LSYNC_TS_MAX)
+		return lsync_error(s, LTTSYNC_ERROR_INVALID_ARGUMENT,
+				   "segment minimum span %lld ns out of [0, 2^62]",
+				   (long long)min_span_ns);
+	s->evidence.segment_min_span = min_span_ns;
+	segments_changed(s);
 	return LTTSYNC_OK;
 }
 
@@ -380,6 +441,10 @@ static lsync_pair *create_pair(lttsync_session *s, uint32_t h1, uint32_t h2)
 	pair = lsync_pair_new(h1, h2);
 	if (!pair)
 		return NULL;
+	if (s->evidence.segments && !(pair->win = lsync_windows_new(s->evidence.segment_window))) {
+		lsync_pair_free(pair);
+		return NULL;
+	}
 	if (pair->b < LSYNC_SMALL_HOSTS && pair->a != pair->b)
 		s->evidence.small_pairs[lsync_small_pair_index(pair->a, pair->b)] = pair;
 	g_hash_table_insert(s->evidence.pairs, &pair->key, pair);
@@ -410,6 +475,11 @@ static inline int add_message(lttsync_session *s, uint32_t send_host,
 	pair = get_or_create_pair(s, send_host, recv_host);
 	if (!pair)
 		return LTTSYNC_ERROR_NO_MEMORY;
+	/* off: windows would miss this message, so they go */
+	if (!s->evidence.segments && pair->win && lsync_pair_full_hull(pair, true) < 0)
+		return LTTSYNC_ERROR_NO_MEMORY;
+	if (!pair->win)
+		s->evidence.fed_without_windows = true;
 	rc = lsync_pair_add(pair, send_host, send_ns, recv_host, recv_ns,
 			    s->evidence.keep_messages, &s->evidence.n_vertices);
 	if (rc < 0)

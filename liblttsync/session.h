@@ -24,6 +24,9 @@ typedef struct lsync_host_result {
 	lsync_cost dist;
 	bool has_xform;
 	lsync_xform xform;        /* host clock -> reference clock */
+	lsync_piece *pieces;      /* the same as a piecewise function when a
+				   * pair on the path has segments, else NULL */
+	size_t n_pieces;
 } lsync_host_result;
 
 /* A trace: declared by the caller, or read from disk (then with stats). */
@@ -72,6 +75,10 @@ typedef struct lsync_evidence {
 	size_t n_vertices;        /* hull vertices over all pairs */
 	size_t n_kept;            /* kept messages over all pairs */
 	uint64_t over_limit;      /* messages refused by the memory limit */
+	bool segments;            /* rates may change (segments.h) */
+	bool fed_without_windows; /* a message came while segments were off */
+	int64_t segment_window;   /* ns */
+	int64_t segment_min_span; /* ns */
 	uint64_t n_messages;
 } lsync_evidence;
 

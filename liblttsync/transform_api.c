@@ -16,10 +16,32 @@
 
 lttsync_transform *lsync_transform_new(const lsync_xform *f)
 {
-	lttsync_transform *tf = malloc(sizeof(*tf));
+	lttsync_transform *tf = calloc(1, sizeof(*tf));
 
-	if (tf)
+	if (tf) {
 		tf->f = *f;
+		tf->width = NAN;
+	}
+	return tf;
+}
+
+lttsync_transform *lsync_transform_new_pieces(const lsync_piece *p, size_t n,
+					      const lsync_xform *main)
+{
+	lttsync_transform *tf = lsync_transform_new(main);
+
+	if (!tf || n < 2) {
+		if (tf && n == 1)
+			tf->width = p[0].width;
+		return tf;
+	}
+	tf->pieces = malloc(n * sizeof(*p));
+	if (!tf->pieces) {
+		free(tf);
+		return NULL;
+	}
+	memcpy(tf->pieces, p, n * sizeof(*p));
+	tf->n_pieces = n;
 	return tf;
 }
 
@@ -29,6 +51,9 @@ LTTSYNC_API lttsync_status lttsync_transform_apply(int64_t *out,
 {
 	if (!out || !tf)
 		return LTTSYNC_ERROR_INVALID_ARGUMENT;
+	if (tf->pieces)
+		return lsync_pw_apply(tf->pieces, tf->n_pieces, t, out)
+			       ? LTTSYNC_OK : LTTSYNC_ERROR_RANGE;
 	return lsync_xform_apply(&tf->f, t, out) ? LTTSYNC_OK
 						 : LTTSYNC_ERROR_RANGE;
 }
@@ -94,7 +119,77 @@ LTTSYNC_API lttsync_status lttsync_transform_format(char *buf, size_t size,
 
 LTTSYNC_API void lttsync_transform_destroy(lttsync_transform *tf)
 {
+	if (tf)
+		free(tf->pieces);
 	free(tf);
+}
+
+/* ---- segments ------------------------------------------------------------ */
+
+LTTSYNC_API size_t lttsync_transform_get_segment_count(const lttsync_transform *tf)
+{
+	if (!tf)
+		return 0;
+	return tf->pieces ? tf->n_pieces : 1;
+}
+
+LTTSYNC_API lttsync_status lttsync_transform_get_segment(lttsync_transform **out,
+						     int64_t *out_from,
+						     double *out_bound_width,
+						     const lttsync_transform *tf,
+						     size_t index)
+{
+	const lsync_piece *p;
+
+	if (!out || !out_from || !out_bound_width || !tf)
+		return LTTSYNC_ERROR_INVALID_ARGUMENT;
+	if (index >= lttsync_transform_get_segment_count(tf))
+		return LTTSYNC_ERROR_NOT_FOUND;
+	if (!tf->pieces) {
+		*out = lsync_transform_new(&tf->f);
+		*out_from = INT64_MIN;
+		*out_bound_width = (double)tf->width;
+	} else {
+		p = &tf->pieces[index];
+		*out = lsync_transform_new(&p->f);
+		*out_from = index ? p->from : INT64_MIN;
+		*out_bound_width = (double)p->width;
+	}
+	if (*out)
+		(*out)->width = (long double)*out_bound_width;
+	return *out ? LTTSYNC_OK : LTTSYNC_ERROR_NO_MEMORY;
+}
+
+LTTSYNC_API lttsync_status lttsync_transform_join(lttsync_transform **out,
+					      const lttsync_transform *const *lines,
+					      const int64_t *from, size_t n)
+{
+	lsync_piece *p;
+	lttsync_transform *tf;
+
+	if (!out || !lines || !from || n == 0)
+		return LTTSYNC_ERROR_INVALID_ARGUMENT;
+	for (size_t k = 0; k < n; k++)
+		if (!lines[k] || lines[k]->pieces || !(lines[k]->f.slope > 0) ||
+		    (k > 1 && from[k] <= from[k - 1]) ||
+		    (k == 1 && from[k] == INT64_MIN))
+			return LTTSYNC_ERROR_INVALID_ARGUMENT;
+	if (n == 1) {
+		*out = lsync_transform_new(&lines[0]->f);
+		if (*out)
+			(*out)->width = lines[0]->width;
+		return *out ? LTTSYNC_OK : LTTSYNC_ERROR_NO_MEMORY;
+	}
+	p = calloc(n, sizeof(*p));
+	if (!p)
+		return LTTSYNC_ERROR_NO_MEMORY;
+	for (size_t k = 0; k < n; k++)
+		p[k] = (lsync_piece){ k ? from[k] : INT64_MIN, lines[k]->f,
+				      lines[k]->width, -1 };
+	tf = lsync_transform_new_pieces(p, n, &lines[n / 2]->f);
+	free(p);
+	*out = tf;
+	return tf ? LTTSYNC_OK : LTTSYNC_ERROR_NO_MEMORY;
 }
 
 /* ---- parsing ------------------------------------------------------------- */

@@ -13,6 +13,7 @@ API_LDADD = liblttsync.la $(CRITERION_LIBS) -lm
 
 TESTFILES = tests/common/testfiles.c tests/common/testfiles.h
 SIMULATE = tests/common/simulate.c tests/common/simulate.h
+RATESIM = tests/common/ratesim.c tests/common/ratesim.h $(SIMULATE)
 HULL_TESTLIB = tests/unit/hull_testlib.c tests/unit/hull_testlib.h
 
 unit_tests = tests/unit/test_transform tests/unit/test_transform_parse \
@@ -27,7 +28,10 @@ tests_unit_test_hull_large_SOURCES = tests/unit/test_hull_large.c \
 tests_unit_test_leads_SOURCES = tests/unit/test_leads.c $(TESTFILES)
 
 api_tests = tests/api/test_session tests/api/test_groundtruth \
-	tests/api/test_precision tests/api/test_api_errors
+	tests/api/test_precision tests/api/test_api_errors \
+	tests/api/test_piecewise
+tests_api_test_piecewise_SOURCES = tests/api/test_piecewise.c $(RATESIM)
+tests_api_test_piecewise_LDADD = $(API_LDADD)
 tests_api_test_api_errors_SOURCES = tests/api/test_api_errors.c $(TESTFILES)
 tests_api_test_api_errors_LDADD = liblttsync.la $(CRITERION_LIBS) $(GLIB_LIBS)
 tests_api_test_session_LDADD = $(API_LDADD)
@@ -64,15 +68,22 @@ tests_api_test_threads_LDADD = liblttsync.la -lpthread -lm
 unit_tests_all = $(unit_tests) $(api_tests) $(trace_tests)
 check_PROGRAMS += $(unit_tests_all) tests/api/test_threads
 
+# Messages between hosts whose clock rates change, with the truth, as CSV
+# (for tests/cli/test_segments_cli.sh).
+check_PROGRAMS += tests/common/ratesim_csv
+tests_common_ratesim_csv_SOURCES = tests/common/ratesim_csv.c $(RATESIM)
+tests_common_ratesim_csv_LDADD = -lm
+
 TESTS += $(unit_tests_all) tests/api/test_threads \
 	tests/traces/test_traces.sh tests/traces/test_gen.sh \
 	tests/cli/test_cli.sh tests/cli/test_hostile_cli.sh \
-	tests/cli/test_write.sh \
+	tests/cli/test_write.sh tests/cli/test_segments_cli.sh \
 	tests/package/check-symbols.sh tests/package/check-doc.sh \
 	tests/package/check-install.sh tests/package/check-abi.sh
 EXTRA_DIST += tests/traces/test_traces.sh tests/traces/test_gen.sh \
 	tests/cli/test_cli.sh tests/cli/test_hostile_cli.sh \
 	tests/cli/test_write.sh tests/cli/check_corrected.py \
+	tests/cli/test_segments_cli.sh \
 	tests/package/check-symbols.sh tests/package/check-doc.sh \
 	tests/package/check-install.sh tests/package/check-abi.sh \
 	tests/common/harness.sh tests/common/summarize.sh \

@@ -308,6 +308,48 @@ LTTSYNC_API lttsync_status lttsync_session_set_keep_messages(lttsync_session *se
 							 int keep);
 
 /**
+ * Let clock rates change (on by default): when one line contradicts a
+ * pair's messages, the pair's relation becomes a continuous, increasing,
+ * piecewise-linear function made of as few segments as the messages
+ * require (doc/algorithm.md, "Clocks whose rate changes"). Off: one line
+ * per pair, which then fails, as in 0.1. Data that one line explains
+ * gives the same line either way, bit for bit. Turning it on after
+ * messages were fed with it off is refused (their windows were not kept).
+ * @param session the session. @param on non-zero for segments.
+ * @return #LTTSYNC_OK, #LTTSYNC_ERROR_INVALID_ARGUMENT or
+ *         #LTTSYNC_ERROR_NOT_AVAILABLE (on, after messages fed off).
+ * @since 0.2
+ */
+LTTSYNC_API lttsync_status lttsync_session_set_segments(lttsync_session *session,
+						    int on);
+
+/**
+ * The width of the windows of time in which a pair's messages are kept
+ * apart (1 s by default); a segment starts and ends on this grid of
+ * the pair's first host's clock. Only before the first message.
+ * @param session the session.
+ * @param width_ns 1,000 ns to 2^40 ns.
+ * @return #LTTSYNC_OK, #LTTSYNC_ERROR_INVALID_ARGUMENT (out of range) or
+ *         #LTTSYNC_ERROR_NOT_AVAILABLE (messages already fed).
+ * @since 0.2
+ */
+LTTSYNC_API lttsync_status lttsync_session_set_segment_window(lttsync_session *session,
+							  int64_t width_ns);
+
+/**
+ * The evidence a segment needs of its own (2 s by default): messages in
+ * both directions, each direction's messages spanning at least this
+ * time. Shorter stretches that contradict their neighbours are not
+ * segments: a joint bridges them, or, when the neighbours agree without
+ * them, they stay reported as contradicting messages.
+ * @param session the session. @param min_span_ns 0 to 2^62 ns.
+ * @return #LTTSYNC_OK or #LTTSYNC_ERROR_INVALID_ARGUMENT.
+ * @since 0.2
+ */
+LTTSYNC_API lttsync_status lttsync_session_set_segment_min_span(lttsync_session *session,
+							    int64_t min_span_ns);
+
+/**
  * Choose the reference host.
  * @param session the session.
  * @param host a declared host, or #LTTSYNC_HOST_AUTO (default): the
@@ -1008,6 +1050,63 @@ LTTSYNC_API lttsync_status lttsync_transform_parse(lttsync_transform **out,
  * @since 0.1
  */
 LTTSYNC_API void lttsync_transform_destroy(lttsync_transform *transform);
+
+/**
+ * The number of segments of a transform. A transform is a continuous,
+ * strictly increasing, piecewise-linear function of its input time:
+ * segment k applies from its start (lttsync_transform_get_segment()) up
+ * to the next segment's start. A transform that is one line has one
+ * segment; lttsync_transform_get_slope(), lttsync_transform_get_pivot()
+ * and lttsync_transform_format() describe, for a transform of several
+ * segments, its main segment: for a session's transform the one in force
+ * at the middle of the host's data (doc/algorithm.md, "Clocks whose rate
+ * changes").
+ * @param transform the transform (NULL: 0).
+ * @return the number of segments, at least 1.
+ * @since 0.2
+ */
+LTTSYNC_API size_t lttsync_transform_get_segment_count(const lttsync_transform *transform);
+
+/**
+ * One segment of a transform, as a one-line transform of its own (to be
+ * read with lttsync_transform_format() and friends).
+ * @param out receives a new one-line transform, owned by the caller.
+ * @param out_from receives the segment's start, in input-clock ns:
+ *        INT64_MIN for segment 0, which applies from the beginning.
+ * @param out_bound_width receives the width (ns) of the guaranteed
+ *        bounds over the segment's data, NAN when it has none (joint
+ *        segments, failed pairs, or not enough messages).
+ * @param transform the transform. @param index 0 to count - 1.
+ * @return #LTTSYNC_OK, #LTTSYNC_ERROR_INVALID_ARGUMENT,
+ *         #LTTSYNC_ERROR_NOT_FOUND (index too large) or
+ *         #LTTSYNC_ERROR_NO_MEMORY.
+ * @since 0.2
+ */
+LTTSYNC_API lttsync_status lttsync_transform_get_segment(lttsync_transform **out,
+						     int64_t *out_from,
+						     double *out_bound_width,
+						     const lttsync_transform *transform,
+						     size_t index);
+
+/**
+ * A piecewise transform from its segments, for instance as parsed back
+ * from a report with lttsync_transform_parse(): segment k is lines[k]
+ * from from[k] on. The lines are copied as they are (a report's segments
+ * already meet at their starts); the result's main segment is
+ * lines[n / 2].
+ * @param out receives a new transform, owned by the caller.
+ * @param lines n one-line transforms with positive slopes.
+ * @param from n starts: from[0] is ignored (the first segment applies
+ *        from the beginning), the others strictly increasing.
+ * @param n the number of segments, at least 1.
+ * @return #LTTSYNC_OK, #LTTSYNC_ERROR_INVALID_ARGUMENT (NULL, n == 0, a
+ *         piecewise line, starts not increasing) or
+ *         #LTTSYNC_ERROR_NO_MEMORY.
+ * @since 0.2
+ */
+LTTSYNC_API lttsync_status lttsync_transform_join(lttsync_transform **out,
+					      const lttsync_transform *const *lines,
+					      const int64_t *from, size_t n);
 
 #ifdef __cplusplus
 }

@@ -639,6 +639,17 @@ static bool max_overlap(const lsync_hull *h, int64_t *t, qval *d)
 	return found;
 }
 
+bool lsync_hull_clearance(const lsync_hull *h, long double *out)
+{
+	int64_t t = 0;
+	qval d;
+
+	if (!h->above.len || !h->below.len || !max_overlap(h, &t, &d))
+		return false;
+	*out = -(lsync_i128_ld(d.q) + lsync_i128_ld(d.r) / lsync_i128_ld(d.den)) / 2;
+	return true;
+}
+
 /*
  * FAIL: move below points down and above points up by e* = D/2. The two
  * moved hulls touch at t, at P = midpoint of the overlap there; a line of

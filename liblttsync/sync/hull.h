@@ -169,6 +169,14 @@ bool lsync_hull_inverse_bounds(const lsync_hull *h,
 			       int64_t y_hi, int64_t *x_lo, int64_t *x_hi);
 
 /*
+ * Half the smallest vertical gap between the two chains over their common
+ * x range (negative when they overlap: then minus the violation e*):
+ * how far the best line stays from the nearest message there. False when
+ * a chain is empty or their x ranges do not meet.
+ */
+bool lsync_hull_clearance(const lsync_hull *h, long double *out);
+
+/*
  * Make room for one more vertex in each chain, so that the next
  * lsync_hull_add_above() and lsync_hull_add_below() cannot fail. Lets a
  * caller update several hulls all or nothing. 0, or -1 (nothing changed).

@@ -27,6 +27,8 @@ void lsync_pair_free(lsync_pair *pair)
 		return;
 	lsync_hull_fini(&pair->hull[0]);
 	lsync_hull_fini(&pair->hull[1]);
+	lsync_windows_free(pair->win);
+	lsync_segmented_free(&pair->seg);
 	free(pair->kept);
 	free(pair);
 }
@@ -73,19 +75,77 @@ const lsync_hull_solution *lsync_pair_solution(lsync_pair *pair,
 					       uint32_t from)
 {
 	int side = lsync_pair_side(pair, from);
-	const lsync_hull *h = &pair->hull[side];
+	const lsync_hull *h = &pair->hull[1];
 	uint64_t offered = h->n_above + h->n_below + 1;
 
 	/* A point that changed no vertex changes no solution: solving again
-	 * after any point is correct, and saves a store per message. */
+	 * after any point is correct, and saves a store per message. Out of
+	 * memory rebuilding hull[0]: solved_at stays, so the next call
+	 * tries again; this one solves the last hull[0] there was. */
+	if (side == 0 && lsync_pair_full_hull(pair, false) < 0)
+		offered = 0;
 	if (pair->solved_at[side] != offered) {
-		lsync_hull_solve(h, &pair->sol[side]);
+		lsync_hull_solve(&pair->hull[side], &pair->sol[side]);
 		pair->solved_at[side] = offered;
 	}
 	return &pair->sol[side];
 }
 
+/* A message a -> b is offered to hull[0].above and hull[1].below, and
+ * hull[1] is always fed (hull[0] not, with windows). */
 uint64_t lsync_pair_count(const lsync_pair *pair, uint32_t from)
 {
-	return pair->hull[lsync_pair_side(pair, from)].n_above;
+	return from == pair->a ? pair->hull[1].n_below : pair->hull[1].n_above;
+}
+
+int lsync_pair_full_hull(lsync_pair *pair, bool drop)
+{
+	const lsync_hull *h1 = &pair->hull[1];
+	uint64_t offered = h1->n_above + h1->n_below + 1;
+	lsync_hull full;
+
+	if (!pair->win)
+		return 0;
+	if (pair->full_at != offered) {
+		lsync_hull_init(&full);
+		if (lsync_windows_union(pair->win, &full) < 0) {
+			lsync_hull_fini(&full);
+			return -1;
+		}
+		/* the counts of the messages, as if fed one by one */
+		full.n_above = h1->n_below;
+		full.n_below = h1->n_above;
+		lsync_hull_fini(&pair->hull[0]);
+		pair->hull[0] = full;
+		pair->full_at = offered;
+	}
+	if (drop) {
+		lsync_windows_free(pair->win);
+		pair->win = NULL;
+	}
+	return 0;
+}
+
+int lsync_pair_update_segments(lsync_pair *pair, bool enabled,
+			       int64_t min_span)
+{
+	const lsync_hull *h = &pair->hull[1];
+	uint64_t offered = h->n_above + h->n_below + 1;
+
+	pair->segs = NULL;
+	if (lsync_pair_full_hull(pair, false) < 0)
+		return -1;
+	if (!enabled || !pair->win ||
+	    lsync_pair_solution(pair, pair->a)->quality != LTTSYNC_QUALITY_FAIL)
+		return 0;
+	if (pair->seg_at != offered) {
+		lsync_segmented_free(&pair->seg);
+		pair->seg_at = 0;
+		if (lsync_segment_pair(pair->win, min_span, &pair->seg) < 0)
+			return -1;
+		pair->seg_at = offered;
+	}
+	if (pair->seg.n_seg >= 2 && pair->seg.pieces)
+		pair->segs = &pair->seg;
+	return 0;
 }

@@ -18,6 +18,7 @@
 #include <glib.h>
 
 #include "hull.h"
+#include "segments.h"
 
 /* The messages kept for lttsync_session_get_kept_message(). */
 typedef struct lsync_kept {
@@ -40,6 +41,18 @@ typedef struct lsync_pair {
 	lsync_kept *kept;              /* NULL until a message is kept */
 	uint64_t solved_at[2];         /* offered points + 1 when sol was computed */
 	lsync_hull_solution sol[2];
+	/* Rates that change (segments.h): windows in orientation 0, NULL when
+	 * the session does not keep them. With windows, hull[0] is not fed
+	 * message by message: it is the union of the windows, rebuilt when
+	 * asked for (the same vertex set, so the same solution), and a
+	 * message costs two hull insertions as without windows. The
+	 * segmentation, when the last refresh found one (segs), computed at
+	 * seg_at offered points + 1. Counts come from hull[1], fed always. */
+	lsync_windows *win;
+	uint64_t full_at;              /* hull[0] rebuilt from win at this count + 1 */
+	uint64_t seg_at;
+	lsync_segmented seg;
+	const lsync_segmented *segs;
 } lsync_pair;
 
 static inline uint64_t lsync_pair_key(uint32_t h1, uint32_t h2)
@@ -65,9 +78,43 @@ static inline int lsync_pair_side_of(uint32_t from, uint32_t to)
 	return from > to;
 }
 
-/* Appends the message to pair->kept; -1 on allocation failure. */
+/* Appends the message to pair->kept (lsync_pair_keep(), declared above);
+ * -1 on allocation failure. */
+
 int lsync_pair_keep(lsync_pair *pair, uint32_t send_host, int64_t send_ns,
 		    int64_t recv_ns);
+
+/*
+ * lsync_pair_add() with windows: orientation 1's full hull, and the
+ * window of x = host a's time in orientation 0 (a message a -> b is a
+ * point above the line there, b -> a a point below it). Returns 1: a
+ * window always counts as changed (hull[0] is stale).
+ */
+static inline int lsync_pair_add_windowed(lsync_pair *pair, int side,
+					  uint32_t send_host, int64_t send_ns,
+					  int64_t recv_ns, bool keep,
+					  size_t *vertices)
+{
+	lsync_hull *full = &pair->hull[1], *w;
+	size_t before = lsync_hull_vertex_count(full);
+
+	if (lsync_hull_reserve(full) < 0 ||
+	    !(w = lsync_windows_prepare(pair->win, side == 0 ? send_ns : recv_ns)))
+		return -1;
+	if (keep && lsync_pair_keep(pair, send_host, send_ns, recv_ns) < 0)
+		return -1;
+	before += lsync_hull_vertex_count(w);
+	if (side == 0) {
+		lsync_hull_add_below(full, recv_ns, send_ns);
+		lsync_hull_add_above(w, send_ns, recv_ns);
+	} else {
+		lsync_hull_add_above(full, send_ns, recv_ns);
+		lsync_hull_add_below(w, recv_ns, send_ns);
+	}
+	*vertices += lsync_hull_vertex_count(full) +
+		     lsync_hull_vertex_count(w) - before;
+	return 1;
+}
 
 /*
  * Add a message sent by `send_host` at send_ns and received by
@@ -89,6 +136,9 @@ static inline int lsync_pair_add(lsync_pair *pair, uint32_t send_host,
 	size_t before = above->above.len + below->below.len;
 	int r1, r2;
 
+	if (pair->win)
+		return lsync_pair_add_windowed(pair, side, send_host, send_ns,
+					       recv_ns, keep, vertices);
 	/* Both orientations or neither: reserve first, then add. */
 	if (lsync_hull_reserve(above) < 0 || lsync_hull_reserve(below) < 0)
 		return -1;
@@ -103,6 +153,22 @@ static inline int lsync_pair_add(lsync_pair *pair, uint32_t send_host,
 /* Solution of the orientation x = from (computed on first use). */
 const lsync_hull_solution *lsync_pair_solution(lsync_pair *pair,
 					       uint32_t from);
+
+/*
+ * Makes hull[0] the union of the windows again if messages came since
+ * (then drops the windows if `drop`: the pair goes on without them).
+ * -1 on allocation failure.
+ */
+int lsync_pair_full_hull(lsync_pair *pair, bool drop);
+
+/*
+ * Recomputes the pair's segmentation if a message came since, when
+ * `enabled` and the pair's single line fails (pair->segs is then the
+ * segmentation if it has two segments or more, else NULL). -1 on
+ * allocation failure (pair->segs NULL).
+ */
+int lsync_pair_update_segments(lsync_pair *pair, bool enabled,
+			       int64_t min_span);
 
 /* Messages sent by `from` to the other host (the session checked every
  * timestamp, so the hull refused none). */

@@ -41,10 +41,15 @@ if ${NM:-nm} -D --defined-only "$lib" | grep -q ' lsync_'; then
 else
 	ok "no internal symbol exported"
 fi
-if objdump -T "$lib" | awk '/lttsync_/ {print $(NF-1)}' | grep -v -E '^LTTSYNC_0\.[12]$' | grep -q .; then
-	ko "a symbol is outside the LTTSYNC_0.1 node"
+# Each symbol carries the version of the node that lists it.
+awk '/^LTTSYNC_[0-9.]* *{/ {node = $1} /^[[:space:]]*lttsync_[a-z0-9_]*;/ {
+	sub(/^[[:space:]]*/, ""); sub(/;.*/, ""); print $0, node }' \
+	"$top_srcdir/liblttsync/liblttsync.sym" | sort >"$tmp/nodes"
+objdump -T "$lib" | awk '/ lttsync_/ {print $NF, $(NF-1)}' | sort >"$tmp/versions"
+if diff -u "$tmp/nodes" "$tmp/versions"; then
+	ok "every symbol versioned by its node in liblttsync.sym"
 else
-	ok "all symbols versioned LTTSYNC_0.1"
+	ko "a symbol is versioned outside its node"
 fi
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -72,6 +72,7 @@ struct gen_options {
 	const char *messages_path;
 	bool force;
 	bool quiet;
+	bool rate_changes;           /* --rate-changes: clock rates change */
 };
 
 /* Parses argv; on --help/--version prints and exits 0, on error exits 1. */
@@ -214,13 +215,26 @@ struct host_counts {
 	uint64_t bytes;        /* stream file bytes */
 };
 
+/*
+ * From true time t on (--rate-changes), a host's clock runs at
+ * 1 + drift_num / 2^40; acc is (clock - base_ns - t) * 2^40 at t, exact,
+ * so the clock is continuous and exact at every change.
+ */
+struct rate_knot {
+	uint64_t t;
+	int64_t drift_num;
+	__int128 acc;
+};
+
 struct host {
 	char name[32];
 	int layout;            /* enum gen_layout_id */
 	const struct layout *l;
 	unsigned ids[8];       /* event id by enum rec_kind */
 	int64_t offset_ns;
-	int64_t drift_num;     /* drift = drift_num / 2^40 */
+	int64_t drift_num;     /* drift = drift_num / 2^40 (at T = 0) */
+	struct rate_knot *knots; /* --rate-changes: knots[0].t = 0; else NULL */
+	uint32_t n_knots;
 	int64_t base_ns;
 	uint64_t clock_offset; /* the metadata clock's offset from the epoch */
 	uint8_t uuid[16];
@@ -241,10 +255,34 @@ struct host {
 
 #define DRIFT_SHIFT 40
 
-/* floor(base + (1 + drift_num / 2^40) * t), exactly. */
+/* The last rate change at or before t (n_knots > 0). */
+static inline const struct rate_knot *host_knot(const struct host *h,
+						uint64_t t)
+{
+	uint32_t lo = 0, hi = h->n_knots - 1;
+
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo + 1) / 2;
+
+		if (h->knots[mid].t <= t)
+			lo = mid;
+		else
+			hi = mid - 1;
+	}
+	return &h->knots[lo];
+}
+
+/* floor(base + (1 + drift_num / 2^40) * t), exactly; with rate changes,
+ * floor(base + t + the integral of drift up to t), exactly. */
 static inline uint64_t host_clock(const struct host *h, uint64_t t)
 {
 	__int128 p = (__int128)t * h->drift_num;
+	const struct rate_knot *k;
+
+	if (h->n_knots) {
+		k = host_knot(h, t);
+		p = k->acc + (__int128)(t - k->t) * k->drift_num;
+	}
 	return (uint64_t)(h->base_ns + (int64_t)t + (int64_t)(p >> DRIFT_SHIFT));
 }
 

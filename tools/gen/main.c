@@ -67,6 +67,8 @@ static void free_all(struct gen *g)
 		for (int s = 0; s < 2; s++)
 			free(g->flows[i].side[s].q.v);
 	free(g->flows);
+	for (unsigned i = 0; i < g->n_hosts; i++)
+		free(g->hosts[i].knots);
 	free(g->hosts);
 }
 

@@ -53,6 +53,11 @@ static const char help_text[] =
 "        --max-offset-ns N      clock offsets are drawn in [-N, N]\n"
 "                               (default 10000000000, 10 s)\n"
 "        --max-drift-ppm P      drifts are drawn in [-P, P] ppm (default 50)\n"
+"        --rate-changes         clock rates change as NTP, chrony and\n"
+"                               temperature make them: steps of 1-20 ppm\n"
+"                               every 3-10 minutes, a random walk of\n"
+"                               +-0.02 ppm every 10 s, one +-500 ppm slew\n"
+"                               of 5-20 s per host (truth.json lists them)\n"
 "        --min-latency-ns N     smallest one-way delay (default 50000)\n"
 "        --mean-delay-ns N      mean of the exponential delay added to it\n"
 "                               (default 100000)\n"
@@ -198,7 +203,8 @@ static void defaults(struct gen_options *o)
 enum {
 	OPT_MAX_OFFSET = 256, OPT_MAX_DRIFT, OPT_MIN_LATENCY, OPT_MEAN_DELAY,
 	OPT_RETRANSMIT, OPT_SEGMENTATION, OPT_LOOPBACK, OPT_ONE_SIDED,
-	OPT_IPV6, OPT_UDP, OPT_ICMP, OPT_NOISE, OPT_PACKET_SIZE, OPT_FORCE
+	OPT_IPV6, OPT_UDP, OPT_ICMP, OPT_NOISE, OPT_PACKET_SIZE, OPT_FORCE,
+	OPT_RATE_CHANGES
 };
 
 static const struct option long_options[] = {
@@ -225,6 +231,7 @@ static const struct option long_options[] = {
 	{ "packet-size", required_argument, NULL, OPT_PACKET_SIZE },
 	{ "messages", required_argument, NULL, 'm' },
 	{ "force", no_argument, NULL, OPT_FORCE },
+	{ "rate-changes", no_argument, NULL, OPT_RATE_CHANGES },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
@@ -344,6 +351,7 @@ void gen_parse_options(struct gen_options *o, int argc, char **argv)
 		case 'm': o->messages_path = optarg; break;
 		case 'q': o->quiet = true; break;
 		case OPT_FORCE: o->force = true; break;
+		case OPT_RATE_CHANGES: o->rate_changes = true; break;
 		case 'h': fputs(help_text, stdout); exit(0);
 		case 'V': printf(GEN_NAME " " GEN_VERSION "\n"); exit(0);
 		case ':':

@@ -94,6 +94,67 @@ static void host_clock_params(struct gen *g, struct host *h,
 	h->clock_offset = (uint64_t)h->base_ns - uptime;
 }
 
+/* Appends a change to drift_num at true time t. */
+static void add_knot(struct host *h, uint32_t *cap, uint64_t t, int64_t drift_num)
+{
+	struct rate_knot *prev = h->n_knots ? &h->knots[h->n_knots - 1] : NULL;
+
+	if (h->n_knots == *cap) {
+		*cap = *cap ? 2 * *cap : 64;
+		h->knots = realloc(h->knots, *cap * sizeof(*h->knots));
+		if (!h->knots)
+			gen_die(GEN_EXIT_IO, "out of memory");
+	}
+	h->knots[h->n_knots].t = t;
+	h->knots[h->n_knots].drift_num = drift_num;
+	h->knots[h->n_knots].acc = prev ? prev->acc + (__int128)(t - prev->t) *
+						      prev->drift_num : 0;
+	h->n_knots++;
+}
+
+/*
+ * --rate-changes: what NTP or chrony and temperature do to a clock.
+ * Frequency steps of 1-20 ppm every 3-10 minutes (towards the nominal
+ * rate more often than away), a slow random walk of +-0.02 ppm every
+ * 10 s, and one slew of +-500 ppm lasting 5-20 s at a random time in the
+ * middle 80 % of the run (when it fits).
+ */
+static void host_rate_changes(struct gen *g, struct host *h, struct gen_rng *r)
+{
+	const double unit = (double)(1ULL << DRIFT_SHIFT) * 1e-6; /* 1 ppm */
+	uint64_t end = g->o.duration_ns, next_step, t;
+	uint64_t slew_at = (uint64_t)((0.1 + 0.8 * gen_uniform(r)) * (double)end);
+	uint64_t slew_len = (uint64_t)((5 + 15 * gen_uniform(r)) * 1e9);
+	int64_t drift = h->drift_num;
+	uint64_t slew_end = 0;
+	uint32_t cap = 0;
+
+	if (slew_at + slew_len >= end)
+		slew_len = 0;
+	add_knot(h, &cap, 0, drift);
+	next_step = (uint64_t)((180 + 420 * gen_uniform(r)) * 1e9);
+	for (t = 10000000000ULL; t < end; t += 10000000000ULL) {
+		/* what happened in (t - 10 s, t] takes effect at t */
+		drift += (int64_t)((2 * gen_uniform(r) - 1) * 0.02 * unit);
+		if (next_step <= t) {
+			double step = (1 + 19 * gen_uniform(r)) * unit;
+
+			drift += (int64_t)((drift > 0) == (gen_uniform(r) < 0.7)
+					   ? -step : step);
+			next_step = t + (uint64_t)((180 + 420 * gen_uniform(r)) * 1e9);
+		}
+		if (slew_len && slew_at < t && slew_at > t - 10000000000ULL) {
+			int64_t slew = (gen_uniform(r) < 0.5 ? -500 : 500) * (int64_t)unit;
+
+			add_knot(h, &cap, slew_at, drift + slew);
+			add_knot(h, &cap, slew_at + slew_len, drift);
+			slew_end = slew_at + slew_len;
+		}
+		if (t > slew_end)
+			add_knot(h, &cap, t, drift);
+	}
+}
+
 void gen_setup_hosts(struct gen *g)
 {
 	unsigned width = 1;
@@ -112,6 +173,8 @@ void gen_setup_hosts(struct gen *g)
 		h->layout = g->o.layouts[i % g->o.n_layouts];
 		h->l = layout_get(h->layout);
 		host_clock_params(g, h, &r);
+		if (g->o.rate_changes)
+			host_rate_changes(g, h, &r);
 		random_uuid(&r, h->uuid);
 		random_uuid(&r, h->clock_uuid);
 		host_addresses(h, i);

@@ -32,6 +32,24 @@ static void rate_string(char *out, size_t size, int64_t drift_num)
 	out[len] = '\0';
 }
 
+/*
+ * --rate-changes: "rate_changes": [{"t_ns": T, "rate": "DEC"}, ...], the
+ * rate in force from true time T on (the first, T = 0, is "rate"). The
+ * clock is floor(base_ns + T + the integral of (rate - 1) from 0 to T).
+ */
+static void json_rate_changes(struct sbuf *b, const struct host *h)
+{
+	char rate[64];
+
+	sb_printf(b, "     \"rate_changes\": [");
+	for (uint32_t k = 0; k < h->n_knots; k++) {
+		rate_string(rate, sizeof rate, h->knots[k].drift_num);
+		sb_printf(b, "%s{\"t_ns\": %" PRIu64 ", \"rate\": \"%s\"}",
+			  k ? ", " : "", h->knots[k].t, rate);
+	}
+	sb_printf(b, "],\n");
+}
+
 static void json_host(struct sbuf *b, const struct gen *g,
 		      const struct host *h, bool last)
 {
@@ -45,6 +63,8 @@ static void json_host(struct sbuf *b, const struct gen *g,
 		  "\"drift_ppm\": %.9f,\n", h->name, l->name, h->name,
 		  h->base_ns, rate, h->offset_ns,
 		  (double)h->drift_num / (double)(1ULL << DRIFT_SHIFT) * 1e6);
+	if (h->n_knots)
+		json_rate_changes(b, h);
 	sb_printf(b, "     \"tracer\": \"lttng-modules %d.%d.%d\", "
 		  "\"clock_offset_ns\": %" PRIu64 ", \"cpus\": %u,\n",
 		  l->major, l->minor, l->patch, h->clock_offset, g->o.cpus);

@@ -1,0 +1,763 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Windows, segments and joints of a pair whose clocks' rates change (see
+ * segments.h and doc/algorithm.md, "Clocks whose rate changes").
+ *
+ * 1. Runs: from the first window on, consecutive windows are merged while
+ *    one line stays feasible for the union of their hulls (a union of
+ *    hulls is the hull of the union of the point sets, so it stays
+ *    small); the window that makes it infeasible starts the next run.
+ * 2. Evidence: a run is a segment candidate only if both directions'
+ *    points span at least min_span of x; shorter runs are not segments.
+ * 3. Outliers: two neighbouring candidates stay apart only if they still
+ *    contradict each other without the window at each side of their
+ *    boundary. Otherwise one wrong point (a mismatched packet) made the
+ *    boundary: they become one segment with the windows between them,
+ *    which then fails, with its violation, as the whole pair does today.
+ * 4. Joints: continuous, increasing (pwxform.h).
+ * Every step reads the windows in grid order: the result is a function of
+ * the set of messages.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "segments.h"
+
+/* ---- windows ---------------------------------------------------------- */
+
+lsync_windows *lsync_windows_new(int64_t width)
+{
+	lsync_windows *ws = calloc(1, sizeof(*ws));
+
+	if (!ws)
+		return NULL;
+	ws->width = width > 0 ? width : LSYNC_SEGMENT_WINDOW_NS;
+	ws->cur = LSYNC_NO_WINDOW;
+	lsync_hull_init(&ws->open);
+	return ws;
+}
+
+void lsync_windows_free(lsync_windows *ws)
+{
+	if (!ws)
+		return;
+	lsync_hull_fini(&ws->open);
+	free(ws->w);
+	free(ws->pts);
+	free(ws);
+}
+
+static int64_t floor_div64(int64_t x, int64_t d)
+{
+	int64_t q = x / d;
+
+	return q - (x % d < 0);
+}
+
+/* First window whose index is >= idx. */
+static uint32_t window_find(const lsync_windows *ws, int64_t idx)
+{
+	uint32_t lo = 0, hi = ws->len;
+
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+
+		if (ws->w[mid].index < idx)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* Window i's hull: the open one, or a view of the arena in *tmp. */
+static const lsync_hull *window_hull(const lsync_windows *ws, uint32_t i,
+				     lsync_hull *tmp)
+{
+	const lsync_window *w = &ws->w[i];
+
+	if (i == ws->cur)
+		return &ws->open;
+	lsync_hull_init(tmp);
+	tmp->above.pts = ws->pts + w->off;
+	tmp->above.len = tmp->above.cap = w->n_above;
+	tmp->below.pts = ws->pts + w->off + w->n_above;
+	tmp->below.len = tmp->below.cap = w->n_below;
+	return tmp;
+}
+
+/* Room for n points in the arena; -1 (nothing changed) if none. */
+static int arena_reserve(lsync_windows *ws, size_t n)
+{
+	size_t cap = ws->cap_pts ? ws->cap_pts : 256;
+	lsync_point *p;
+
+	while (cap - ws->n_pts < n)
+		cap *= 2;
+	if (cap == ws->cap_pts)
+		return 0;
+	if (cap > UINT32_MAX || !(p = realloc(ws->pts, cap * sizeof(*p))))
+		return -1;
+	ws->pts = p;
+	ws->cap_pts = cap;
+	return 0;
+}
+
+/* The open window's vertices back into the arena; then no window is open. */
+static int close_open(lsync_windows *ws)
+{
+	lsync_window *w;
+	uint32_t na, nb;
+
+	if (ws->cur == LSYNC_NO_WINDOW)
+		return 0;
+	w = &ws->w[ws->cur];
+	na = ws->open.above.len;
+	nb = ws->open.below.len;
+	if (na + nb > w->room) {
+		/* a slot of its own, twice as big: the old one is lost, and
+		 * such losses stay below the live size */
+		uint32_t room = na + nb > 2 * w->room ? na + nb : 2 * w->room;
+
+		if (arena_reserve(ws, room) < 0)
+			return -1;
+		w->off = (uint32_t)ws->n_pts;
+		w->room = room;
+		ws->n_pts += room;
+	}
+	memcpy(ws->pts + w->off, ws->open.above.pts, na * sizeof(lsync_point));
+	memcpy(ws->pts + w->off + na, ws->open.below.pts, nb * sizeof(lsync_point));
+	w->n_above = na;
+	w->n_below = nb;
+	lsync_hull_fini(&ws->open);
+	ws->cur = LSYNC_NO_WINDOW;
+	return 0;
+}
+
+static int hull_merge(lsync_hull *dst, const lsync_hull *src);
+
+/* Window i becomes the open one (none is open). */
+static int open_window(lsync_windows *ws, uint32_t i)
+{
+	lsync_hull tmp;
+
+	lsync_hull_init(&ws->open);
+	if (hull_merge(&ws->open, window_hull(ws, i, &tmp)) < 0) {
+		lsync_hull_fini(&ws->open);
+		return -1;
+	}
+	ws->cur = i;
+	ws->cur_lo = ws->w[i].index * ws->width;
+	ws->cur_hi = ws->cur_lo + ws->width;
+	return 0;
+}
+
+static lsync_hull *window_at(lsync_windows *ws, int64_t x)
+{
+	int64_t idx = floor_div64(x, ws->width);
+	uint32_t i;
+
+	if (ws->cur != LSYNC_NO_WINDOW && ws->w[ws->cur].index == idx)
+		return &ws->open;
+	if (close_open(ws) < 0)
+		return NULL;
+	i = window_find(ws, idx);
+	if (i == ws->len || ws->w[i].index != idx) {
+		if (ws->len == ws->cap) {
+			uint32_t cap = ws->cap ? 2 * ws->cap : 16;
+			lsync_window *w;
+
+			if (cap > UINT32_MAX / 2 ||
+			    !(w = realloc(ws->w, (size_t)cap * sizeof(*w))))
+				return NULL;
+			ws->w = w;
+			ws->cap = cap;
+		}
+		memmove(ws->w + i + 1, ws->w + i,
+			(ws->len - i) * sizeof(*ws->w));
+		ws->w[i] = (lsync_window){ .index = idx };
+		ws->len++;
+	}
+	return open_window(ws, i) < 0 ? NULL : &ws->open;
+}
+
+lsync_hull *lsync_windows_prepare_slow(lsync_windows *ws, int64_t x)
+{
+	lsync_hull *h;
+
+	if (ws->cur != LSYNC_NO_WINDOW && x >= ws->cur_lo && x < ws->cur_hi)
+		h = &ws->open;
+	else if (!(h = window_at(ws, x)))
+		return NULL;
+	return lsync_hull_reserve(h) < 0 ? NULL : h;
+}
+
+/* ---- unions of windows ------------------------------------------------ */
+
+/* dst gets every vertex of src (the hull of the union of both sets). */
+static int hull_merge(lsync_hull *dst, const lsync_hull *src)
+{
+	for (uint32_t i = 0; i < src->above.len; i++)
+		if (lsync_hull_reserve(dst) < 0 ||
+		    lsync_hull_add_above(dst, src->above.pts[i].x,
+					 src->above.pts[i].y) < 0)
+			return -1;
+	for (uint32_t i = 0; i < src->below.len; i++)
+		if (lsync_hull_reserve(dst) < 0 ||
+		    lsync_hull_add_below(dst, src->below.pts[i].x,
+					 src->below.pts[i].y) < 0)
+			return -1;
+	return 0;
+}
+
+/* The union of windows [first, last], skipping `skip` (or UINT32_MAX). */
+static int union_of(const lsync_windows *ws, uint32_t first, uint32_t last,
+		    uint32_t skip, lsync_hull *h)
+{
+	lsync_hull tmp;
+
+	for (uint32_t i = first; i <= last; i++)
+		if (i != skip && hull_merge(h, window_hull(ws, i, &tmp)) < 0)
+			return -1;
+	return 0;
+}
+
+int lsync_windows_union(const lsync_windows *ws, lsync_hull *hull)
+{
+	return ws->len ? union_of(ws, 0, ws->len - 1, UINT32_MAX, hull) : 0;
+}
+
+static bool feasible(const lsync_hull *h)
+{
+	lsync_hull_solution sol;
+
+	lsync_hull_solve(h, &sol);
+	return sol.quality != LTTSYNC_QUALITY_FAIL;
+}
+
+static int64_t extent(const lsync_chain *c)
+{
+	return c->len ? c->pts[c->len - 1].x - c->pts[0].x : -1;
+}
+
+/* Messages both ways, each direction spanning min_span of x. */
+static bool has_evidence(const lsync_hull *h, int64_t min_span)
+{
+	return extent(&h->above) >= min_span && extent(&h->below) >= min_span;
+}
+
+/* ---- runs and segments ------------------------------------------------ */
+
+/* The smaller of `tight` and the clearance of one window's messages. */
+static long double window_clearance(const lsync_hull *w, long double tight)
+{
+	long double c;
+
+	if (lsync_hull_clearance(w, &c) && c > 0 && c < tight)
+		return c;
+	return tight;
+}
+
+typedef struct run {
+	uint32_t first, last;
+} run;
+
+/* What a run can be: nothing, a short segment (between two segments that
+ * contradict each other), a segment. */
+enum { RUN_NONE, RUN_SHORT, RUN_SEGMENT };
+
+/* RUN_SHORT: one line explains it with finite slope bounds. */
+static uint8_t run_kind(const lsync_hull *h, bool fits, int64_t min_span)
+{
+	lsync_hull_solution sol;
+
+	if (!fits)
+		return RUN_NONE;
+	if (has_evidence(h, min_span))
+		return RUN_SEGMENT;
+	lsync_hull_solve(h, &sol);
+	return sol.quality == LTTSYNC_QUALITY_ACCURATE && sol.has_estimate &&
+	       sol.estimate.slope > 0 ? RUN_SHORT : RUN_NONE;
+}
+
+/*
+ * Maximal feasible runs, greedily from the first window. A window that
+ * is infeasible on its own is a run of its own.
+ */
+static int find_runs(const lsync_windows *ws, int64_t min_span, run **out,
+		     uint8_t **supported, uint32_t *n_out)
+{
+	run *r = malloc(ws->len * sizeof(*r));
+	uint8_t *sup = malloc(ws->len * sizeof(*sup));
+	uint32_t n = 0, i = 0;
+	int rc = r && sup ? 0 : -1;
+
+	while (rc == 0 && i < ws->len) {
+		lsync_hull h, seen, tmp;
+		uint32_t j = i;
+		long double tight = INFINITY;
+
+		bool fits;
+
+		lsync_hull_init(&h);
+		lsync_hull_init(&seen);
+		rc = hull_merge(&h, window_hull(ws, i, &tmp));
+		fits = rc == 0 && feasible(&h);
+		if (fits) {
+			tight = window_clearance(window_hull(ws, i, &tmp), tight);
+			while (rc == 0 && j + 1 < ws->len) {
+				const lsync_hull *next = window_hull(ws, j + 1, &tmp);
+				long double t2 = window_clearance(next, tight), c;
+
+				lsync_hull_fini(&seen);
+				lsync_hull_init(&seen);
+				if ((rc = hull_merge(&seen, &h)) < 0 ||
+				    (rc = hull_merge(&seen, next)) < 0)
+					break;
+				if (!feasible(&seen))
+					break;
+				/* one line, but strained: a change of rate */
+				if (isfinite(t2) && lsync_hull_clearance(&seen, &c) &&
+				    c < LSYNC_SEGMENT_CLEARANCE * t2)
+					break;
+				tight = t2;
+				lsync_hull_fini(&h);
+				h = seen;
+				lsync_hull_init(&seen);
+				j++;
+			}
+		}
+		r[n] = (run){ i, j };
+		sup[n] = run_kind(&h, fits, min_span);
+		n++;
+		lsync_hull_fini(&h);
+		lsync_hull_fini(&seen);
+		i = j + 1;
+	}
+	if (rc < 0) {
+		free(r);
+		free(sup);
+		return -1;
+	}
+	*out = r;
+	*supported = sup;
+	*n_out = n;
+	return 0;
+}
+
+/*
+ * Whether the segment [first, .., a_last] and the run [b_first, b_last]
+ * contradict each other without the window at each side of the boundary
+ * (and without the unsupported windows between them): if not, one wrong
+ * point is all that separated them.
+ */
+static int apart(const lsync_windows *ws, const run *core, uint32_t n_core,
+		 run b, bool *out)
+{
+	lsync_hull h;
+	int rc = 0;
+
+	lsync_hull_init(&h);
+	for (uint32_t k = 0; rc == 0 && k < n_core; k++)
+		rc = union_of(ws, core[k].first, core[k].last,
+			      core[n_core - 1].last, &h);
+	if (rc == 0 && b.first < b.last)
+		rc = union_of(ws, b.first + 1, b.last, UINT32_MAX, &h);
+	if (rc == 0)
+		*out = !feasible(&h);
+	lsync_hull_fini(&h);
+	return rc;
+}
+
+/*
+ * Segments from the runs: supported runs, joined when only an outlier
+ * separated them. Between two that contradict each other, the shorter
+ * runs that one line explains with messages both ways are segments too
+ * (a slew shorter than the minimum span); other runs there are only
+ * crossed by the joint. seg[] gets the window ranges.
+ */
+static int group_runs(const lsync_windows *ws, const run *r,
+		      const uint8_t *sup, uint32_t n, run *seg, uint32_t *n_seg)
+{
+	run *core = malloc((n ? n : 1) * sizeof(*core));
+	uint32_t n_core = 0, m = 0, last = 0;
+	int rc = core ? 0 : -1;
+
+	for (uint32_t i = 0; rc == 0 && i < n; i++) {
+		bool separate = true;
+
+		if (sup[i] != RUN_SEGMENT)
+			continue;
+		if (m > 0)
+			rc = apart(ws, core, n_core, r[i], &separate);
+		if (rc < 0)
+			break;
+		if (m > 0 && !separate) {
+			seg[m - 1].last = r[i].last;
+			core[n_core++] = r[i];
+		} else {
+			for (uint32_t k = last + 1; m > 0 && k < i; k++)
+				if (sup[k] == RUN_SHORT)
+					seg[m++] = r[k];
+			seg[m++] = r[i];
+			core[0] = r[i];
+			n_core = 1;
+		}
+		last = i;
+	}
+	free(core);
+	*n_seg = m;
+	return rc;
+}
+
+/* ---- joints ------------------------------------------------------------ */
+
+static int badness(lttsync_quality q)
+{
+	switch (q) {
+	case LTTSYNC_QUALITY_ACCURATE: return 0;
+	case LTTSYNC_QUALITY_APPROXIMATE: return 1;
+	case LTTSYNC_QUALITY_FAIL: return 2;
+	default: return 3;
+	}
+}
+
+static long double seg_width(lsync_segment *s)
+{
+	long double lo, hi, w = 0;
+	int64_t ends[2] = { s->sol.x_first, s->sol.x_last };
+
+	if (s->sol.quality != LTTSYNC_QUALITY_ACCURATE)
+		return NAN;
+	for (int k = 0; k < 2; k++) {
+		lsync_hull_bounds_at(&s->hull, &s->sol, ends[k], &lo, &hi);
+		if (!isfinite(lo) || !isfinite(hi))
+			return NAN;
+		if (hi - lo > w)
+			w = hi - lo;
+	}
+	return w;
+}
+
+static lsync_piece piece_of(lsync_segmented *sg, uint32_t k, int64_t from)
+{
+	return (lsync_piece){ from, sg->seg[k].sol.estimate,
+			      seg_width(&sg->seg[k]), (int32_t)k };
+}
+
+/*
+ * Where a segment's messages in both directions end (start): past it,
+ * one direction alone may follow a change of rate that one line cannot
+ * (it only bounds the line on one side), so the joint is looked for from
+ * there.
+ */
+static int64_t two_sided_end(const lsync_hull *h)
+{
+	int64_t a = h->above.pts[h->above.len - 1].x, b = h->below.pts[h->below.len - 1].x;
+
+	return a < b ? a : b;
+}
+
+static int64_t two_sided_start(const lsync_hull *h)
+{
+	int64_t a = h->above.pts[0].x, b = h->below.pts[0].x;
+
+	return a > b ? a : b;
+}
+
+/*
+ * The joint between segments k and k + 1, whose messages in both
+ * directions end at p and start at q: where their estimates cross, if they cross between p and q (a
+ * rate change there: the knot is where it happened, as well as the data
+ * tell); otherwise a joint piece from the first estimate at p to the
+ * second at q, widened around the gap until its slope is within a factor
+ * of 2 of theirs (never beyond the middle of either segment's data).
+ * Appends one or two pieces; false if no increasing joint was found.
+ */
+static bool add_joint(lsync_segmented *sg, uint32_t k, lsync_piece *out,
+		      size_t *n)
+{
+	const lsync_xform *l1 = &sg->seg[k].sol.estimate,
+			  *l2 = &sg->seg[k + 1].sol.estimate;
+	int64_t p = two_sided_end(&sg->seg[k].hull),
+		q = two_sided_start(&sg->seg[k + 1].hull);
+	int64_t pmin = sg->seg[k].sol.x_first + (p - sg->seg[k].sol.x_first) / 2;
+	int64_t qmax = q + (sg->seg[k + 1].sol.x_last - q) / 2;
+	long double dp = lsync_xform_offset_at(l1, p) - lsync_xform_offset_at(l2, p);
+	long double dq = lsync_xform_offset_at(l1, q) - lsync_xform_offset_at(l2, q);
+	long double smin = fminl(l1->slope, l2->slope), smax = fmaxl(l1->slope, l2->slope);
+	long double s = 0;
+
+	if (dp == 0 || (dp > 0) != (dq > 0)) {
+		long double at = (long double)(q - p) * (dp / (dp - dq));
+		int64_t knot = p + (int64_t)llroundl(at);
+
+		if (knot <= out[*n - 1].from)
+			knot = out[*n - 1].from + 1;
+		out[(*n)++] = piece_of(sg, k + 1, knot);
+		return true;
+	}
+	for (int i = 0; i < 64; i++) {
+		long double o1 = lsync_xform_offset_at(l1, p),
+			    o2 = lsync_xform_offset_at(l2, q);
+		int64_t g = q - p;
+
+		s = 1 + (o2 - o1) / (long double)(q - p);
+		if ((s >= smin / 2 && s <= smax * 2) || (p <= pmin && q >= qmax))
+			break;
+		p = p - g < pmin ? pmin : p - g;
+		q = q + g > qmax ? qmax : q + g;
+	}
+	if (!(s > 0) || !isfinite(s) || p <= out[*n - 1].from || q <= p)
+		return false;
+	out[*n] = (lsync_piece){ p, *l1, NAN, -1 };
+	out[*n].f.slope = s;
+	(*n)++;
+	out[(*n)++] = piece_of(sg, k + 1, q);
+	return true;
+}
+
+static bool build_pieces(lsync_segmented *sg)
+{
+	lsync_piece *p = calloc(2 * (size_t)sg->n_seg, sizeof(*p));
+	size_t n = 0;
+
+	if (!p)
+		return false;
+	for (uint32_t k = 0; k < sg->n_seg; k++) {
+		const lsync_hull_solution *s = &sg->seg[k].sol;
+
+		if (!s->has_estimate || !(s->estimate.slope > 0) ||
+		    !isfinite(s->estimate.slope)) {
+			free(p);
+			return false;
+		}
+	}
+	p[n++] = piece_of(sg, 0, INT64_MIN);
+	for (uint32_t k = 0; k + 1 < sg->n_seg; k++)
+		if (!add_joint(sg, k, p, &n)) {
+			free(p);
+			return false;
+		}
+	lsync_pw_join(p, n);
+	sg->pieces = p;
+	sg->n_pieces = n;
+	return true;
+}
+
+/* ---- the segmentation ------------------------------------------------- */
+
+void lsync_segmented_free(lsync_segmented *sg)
+{
+	for (uint32_t k = 0; k < sg->n_seg; k++)
+		lsync_hull_fini(&sg->seg[k].hull);
+	free(sg->seg);
+	free(sg->pieces);
+	memset(sg, 0, sizeof(*sg));
+}
+
+/* Solves each segment over all its windows (outliers included). */
+static int solve_segments(const lsync_windows *ws, const run *seg, uint32_t m,
+			  lsync_segmented *out)
+{
+	out->seg = calloc(m, sizeof(*out->seg));
+	if (!out->seg)
+		return -1;
+	out->n_seg = m;
+	out->quality = LTTSYNC_QUALITY_ACCURATE;
+	for (uint32_t k = 0; k < m; k++) {
+		lsync_segment *s = &out->seg[k];
+
+		s->first = seg[k].first;
+		s->last = seg[k].last;
+		lsync_hull_init(&s->hull);
+		if (union_of(ws, s->first, s->last, UINT32_MAX, &s->hull) < 0)
+			return -1;
+		lsync_hull_solve(&s->hull, &s->sol);
+		if (badness(s->sol.quality) > badness(out->quality))
+			out->quality = s->sol.quality;
+	}
+	return 0;
+}
+
+int lsync_segment_pair(const lsync_windows *ws, int64_t min_span,
+		       lsync_segmented *out)
+{
+	run *runs = NULL, *seg = NULL;
+	uint8_t *sup = NULL;
+	uint32_t n = 0, m = 0;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if (!ws || ws->len < 2)
+		return 0;
+	out->ws = ws;
+	out->reach = min_span;
+	rc = find_runs(ws, min_span, &runs, &sup, &n);
+	if (rc == 0 && !(seg = malloc(n * sizeof(*seg))))
+		rc = -1;
+	if (rc == 0)
+		rc = group_runs(ws, runs, sup, n, seg, &m);
+	if (rc == 0 && m >= 2)
+		rc = solve_segments(ws, seg, m, out);
+	if (rc == 0 && m >= 2 && !build_pieces(out))
+		lsync_segmented_free(out); /* no increasing joint: one line */
+	if (rc < 0)
+		lsync_segmented_free(out);
+	free(runs);
+	free(sup);
+	free(seg);
+	return rc;
+}
+
+/* ---- bounds ------------------------------------------------------------ */
+
+/* The segments in force at piece k: itself, or a joint's neighbours. */
+static void segments_at(const lsync_segmented *sg, size_t k, int32_t *s1,
+			int32_t *s2)
+{
+	if (sg->pieces[k].seg >= 0) {
+		*s1 = *s2 = sg->pieces[k].seg;
+		return;
+	}
+	*s1 = sg->pieces[k - 1].seg;
+	*s2 = sg->pieces[k + 1].seg;
+}
+
+static bool has_bounds(const lsync_segment *s)
+{
+	return s->sol.quality == LTTSYNC_QUALITY_ACCURATE ||
+	       s->sol.quality == LTTSYNC_QUALITY_APPROXIMATE;
+}
+
+/*
+ * The hull of the windows within sg->reach of x, shrunk while it
+ * contradicts one line; false (h empty) when even x's window does, or no
+ * window is near x, or memory ran out.
+ */
+static bool local_hull(const lsync_segmented *sg, int64_t x, lsync_hull *h,
+		       lsync_hull_solution *sol)
+{
+	const lsync_windows *ws = sg->ws;
+	int64_t idx = floor_div64(x, ws->width);
+	int64_t k = sg->reach / ws->width;
+	lsync_hull tmp;
+
+	for (; k >= 0; k--) {
+		uint32_t i = window_find(ws, idx - k);
+		int rc = 0;
+
+		lsync_hull_init(h);
+		for (; rc == 0 && i < ws->len && ws->w[i].index <= idx + k; i++)
+			rc = hull_merge(h, window_hull(ws, i, &tmp));
+		if (rc < 0)
+			break;
+		lsync_hull_solve(h, sol);
+		if ((sol->quality == LTTSYNC_QUALITY_ACCURATE ||
+		     sol->quality == LTTSYNC_QUALITY_APPROXIMATE) &&
+		    x >= sol->x_first && x <= sol->x_last)
+			return true;
+		/* fewer windows cannot do better than too few messages, nor
+		 * reach an x beyond the data */
+		if (sol->quality != LTTSYNC_QUALITY_FAIL)
+			break;
+		lsync_hull_fini(h);
+	}
+	lsync_hull_fini(h);
+	return false;
+}
+
+bool lsync_segmented_bounds_at(const lsync_segmented *sg, int64_t x,
+			       long double *lo_off, long double *hi_off)
+{
+	lsync_hull h;
+	lsync_hull_solution sol;
+	int32_t s[2];
+
+	if (local_hull(sg, x, &h, &sol)) {
+		lsync_hull_bounds_at(&h, &sol, x, lo_off, hi_off);
+		lsync_hull_fini(&h);
+		return true;
+	}
+
+	segments_at(sg, lsync_pw_find(sg->pieces, sg->n_pieces, x), &s[0], &s[1]);
+	*lo_off = INFINITY;
+	*hi_off = -INFINITY;
+	for (int i = 0; i < 2; i++) {
+		const lsync_segment *g = &sg->seg[s[i]];
+		long double lo, hi;
+
+		if (!has_bounds(g))
+			return false;
+		lsync_hull_bounds_at(&g->hull, &g->sol, x, &lo, &hi);
+		*lo_off = fminl(*lo_off, lo);
+		*hi_off = fmaxl(*hi_off, hi);
+	}
+	return true;
+}
+
+/* The smallest a-time whose estimate reaches y (E increasing). */
+static int64_t estimate_inverse(const lsync_segmented *sg, int64_t y)
+{
+	__int128 lo = LSYNC_TS_MIN, hi = LSYNC_TS_MAX;
+
+	while (lo < hi) {
+		int64_t mid = (int64_t)(lo + (hi - lo) / 2), v;
+
+		if (lsync_pw_apply(sg->pieces, sg->n_pieces, mid, &v) && v >= y)
+			hi = mid;
+		else
+			lo = (__int128)mid + 1;
+	}
+	return (int64_t)lo;
+}
+
+bool lsync_segmented_inverse_bounds(const lsync_segmented *sg, int64_t y_lo,
+				    int64_t y_hi, int64_t *x_lo, int64_t *x_hi)
+{
+	int64_t ys[2] = { y_lo, y_hi };
+	bool ok = true;
+
+	*x_lo = INT64_MAX;
+	*x_hi = INT64_MIN;
+	for (int e = 0; e < 2; e++) {
+		int64_t x = estimate_inverse(sg, ys[e]);
+		lsync_hull h;
+		lsync_hull_solution sol;
+		int32_t s[2];
+
+		if (local_hull(sg, x, &h, &sol)) {
+			int64_t lo, hi;
+
+			ok &= lsync_hull_inverse_bounds(&h, &sol, y_lo, y_hi,
+							&lo, &hi);
+			lsync_hull_fini(&h);
+			if (lo < *x_lo)
+				*x_lo = lo;
+			if (hi > *x_hi)
+				*x_hi = hi;
+			continue;
+		}
+
+		segments_at(sg, lsync_pw_find(sg->pieces, sg->n_pieces, x),
+			    &s[0], &s[1]);
+		for (int i = 0; i < 2; i++) {
+			const lsync_segment *g = &sg->seg[s[i]];
+			int64_t lo, hi;
+
+			if (!has_bounds(g)) {
+				*x_lo = INT64_MIN;
+				*x_hi = INT64_MAX;
+				return false;
+			}
+			ok &= lsync_hull_inverse_bounds(&g->hull, &g->sol, y_lo,
+							y_hi, &lo, &hi);
+			if (lo < *x_lo)
+				*x_lo = lo;
+			if (hi > *x_hi)
+				*x_hi = hi;
+		}
+	}
+	return ok;
+}

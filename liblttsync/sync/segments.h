@@ -1,0 +1,142 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Clocks whose rate changes: the evidence of a pair kept per window of
+ * time, and the segments the windows are merged into (doc/algorithm.md,
+ * "Clocks whose rate changes").
+ *
+ * Windows are a fixed grid over the time of the pair's host `a` (the
+ * smaller host id): window i holds the points with x in
+ * [i * width, (i + 1) * width), in orientation 0 of the pair (x = a,
+ * y = b), as a hull of its own (hull.h). The grid depends on time only,
+ * never on the order messages arrive, and a window's hull is a function
+ * of its point set, so everything derived here is too. Memory: one hull
+ * per non-empty window, never per message.
+ */
+#ifndef LTTSYNC_SEGMENTS_H
+#define LTTSYNC_SEGMENTS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "hull.h"
+#include "pwxform.h"
+
+/* Defaults of the settings (lttsync_session_set_segment_window() and
+ * lttsync_session_set_segment_min_span()). */
+#define LSYNC_SEGMENT_WINDOW_NS ((int64_t)1000 * 1000000)
+#define LSYNC_SEGMENT_MIN_SPAN_NS ((int64_t)2 * 1000000000)
+
+/*
+ * A window's hull vertices: its above chain then its below chain, in the
+ * arena ws->pts at [off, off + n_above + n_below), with room for `room`
+ * points there. The one window messages go to (the open one) is a full
+ * lsync_hull instead, ws->open; its arena copy is refreshed when another
+ * window opens. Messages mostly come in time order, so each window is
+ * opened and closed about once, and a closed window costs 24 bytes plus
+ * 16 per vertex, without malloc or slack of its own.
+ */
+/*
+ * A run of windows stops where one line still explains its messages but
+ * with less room than this share of the tightest window's own (the room
+ * that latencies leave): the rate changed inside, and the line would
+ * average over the change.
+ */
+#define LSYNC_SEGMENT_CLEARANCE 0.5L
+
+typedef struct lsync_window {
+	int64_t index;       /* floor(x / width) */
+	uint32_t off, room;
+	uint32_t n_above, n_below;
+} lsync_window;
+
+#define LSYNC_NO_WINDOW UINT32_MAX
+
+typedef struct lsync_windows {
+	lsync_window *w;     /* sorted by index */
+	uint32_t len, cap;
+	lsync_point *pts;    /* the arena */
+	size_t n_pts, cap_pts;
+	lsync_hull open;     /* the hull of w[cur] while open */
+	uint32_t cur;        /* the open window, or LSYNC_NO_WINDOW */
+	int64_t width;
+	int64_t cur_lo, cur_hi; /* x range of w[cur], [lo, hi) */
+} lsync_windows;
+
+/* NULL on allocation failure. */
+lsync_windows *lsync_windows_new(int64_t width);
+void lsync_windows_free(lsync_windows *ws);
+
+/*
+ * The hull of x's window, opened (created if needed), with room for one
+ * more point in each chain (so that the add that follows cannot fail);
+ * NULL on allocation failure (nothing lost).
+ */
+lsync_hull *lsync_windows_prepare_slow(lsync_windows *ws, int64_t x);
+
+/* Inline: once per message, and nearly always the window of the last. */
+static inline lsync_hull *lsync_windows_prepare(lsync_windows *ws, int64_t x)
+{
+	if (ws->cur != LSYNC_NO_WINDOW && x >= ws->cur_lo && x < ws->cur_hi &&
+	    ws->open.above.len < ws->open.above.cap &&
+	    ws->open.below.len < ws->open.below.cap)
+		return &ws->open;
+	return lsync_windows_prepare_slow(ws, x);
+}
+
+/* hull gets the union of every window (the pair's full hull). -1 on
+ * allocation failure. */
+int lsync_windows_union(const lsync_windows *ws, lsync_hull *hull);
+
+/* One segment: consecutive windows that one line explains. */
+typedef struct lsync_segment {
+	uint32_t first, last;        /* window indices into ws->w */
+	lsync_hull hull;             /* union of the windows' hulls */
+	lsync_hull_solution sol;     /* its solution (FAIL if it absorbed
+				      * contradicting windows) */
+} lsync_segment;
+
+/*
+ * The segmentation of a pair in orientation 0. n_seg < 2: one line
+ * explains the pair as well as segments would (its full-hull solution
+ * stands). Otherwise `pieces` is the continuous, increasing function
+ * t_b = E(t_a) (pwxform.h), each piece tagged with its segment or -1 for
+ * a joint, and `quality` the worst segment quality.
+ */
+typedef struct lsync_segmented {
+	const lsync_windows *ws;     /* the windows it was computed from */
+	int64_t reach;               /* ns each side of a time for its bounds */
+	uint32_t n_seg;
+	lsync_segment *seg;
+	size_t n_pieces;
+	lsync_piece *pieces;
+	lttsync_quality quality;
+} lsync_segmented;
+
+/*
+ * min_span: a segment needs messages both ways, each direction's points
+ * spanning at least min_span ns of x. Returns 0, or -1 on allocation
+ * failure (*out then empty).
+ */
+int lsync_segment_pair(const lsync_windows *ws, int64_t min_span,
+		       lsync_segmented *out);
+void lsync_segmented_free(lsync_segmented *sg);
+
+/*
+ * Bounds of the pair at a-time x (orientation 0). A segment's line may
+ * average over a small change of rate that one line still explains, so
+ * the bounds do not come from the whole segment but from the messages
+ * within `reach` (min_span) of x: every line feasible for them, which
+ * holds the true relation whenever it is linear over that stretch. The
+ * stretch shrinks (window by window) while its messages contradict one
+ * line; if even x's window does, or x is beyond the data, the segment(s)
+ * in force at x give the bounds (a joint: the union of its neighbours').
+ * False when there are none (FAIL, or not enough evidence).
+ */
+bool lsync_segmented_bounds_at(const lsync_segmented *sg, int64_t x,
+			       long double *lo_off, long double *hi_off);
+
+/* The inverse: b-times [y_lo, y_hi] to the a-times compatible. */
+bool lsync_segmented_inverse_bounds(const lsync_segmented *sg, int64_t y_lo,
+				    int64_t y_hi, int64_t *x_lo, int64_t *x_hi);
+
+#endif
