@@ -442,6 +442,22 @@ static bool walk_struct(walker *w, const lsync_ctf_type *t, const char *name,
 				w->k->insts[j].value = v;
 			continue;
 		}
+		if (m->type->kind == LSYNC_CTF_STRING && w->mode != W_SCOPE &&
+		    !(self >= 0 && lsync_ctf_is_key(m->name))) {
+			/* A string nothing looks at: to its NUL. */
+			const uint8_t *p, *nul;
+
+			w->c.pos = align_up(w->c.pos, 8);
+			ok = w->c.pos < w->c.end;
+			if (!ok)
+				continue;
+			p = w->c.buf + w->c.pos / 8;
+			nul = memchr(p, 0, (w->c.end - w->c.pos) / 8);
+			ok = nul != NULL;
+			if (ok)
+				w->c.pos += 8 * (uint64_t)(nul - p + 1);
+			continue;
+		}
 		if (m->type->fixed && m->slot < 0 && !m->type->has_clock &&
 		    (w->mode == W_SKIP || (w->mode == W_DECODE &&
 					   (self < 0 || (!lsync_ctf_is_key(m->name) &&
@@ -529,6 +545,19 @@ static bool walk_array(walker *w, const lsync_ctf_type *t, const char *name,
 		if (stride * (len - 1) + e->bits > w->c.end - w->c.pos)
 			return false;
 		w->c.pos += stride * (len - 1) + e->bits;
+		return true;
+	}
+	if (keep && e->kind == LSYNC_CTF_INT) {
+		/* Kept integers (an address): inline. */
+		for (uint64_t i = 0; i < len; i++) {
+			uint64_t v;
+			int j;
+
+			if (!read_int(&w->c, e, &v))
+				return false;
+			if ((j = new_inst(w, e, elem_name, self)) >= 0)
+				w->k->insts[j].value = v;
+		}
 		return true;
 	}
 	for (uint64_t i = 0; i < len; i++) {
