@@ -335,7 +335,8 @@ static void update_clock(uint64_t *clock, uint64_t v, unsigned size)
 	*clock = (*clock & ~mask) | v;
 }
 
-static int new_inst(walker *w, const lsync_ctf_type *t, const char *name, int parent)
+static inline __attribute__((always_inline)) int new_inst(walker *w, const lsync_ctf_type *t,
+							 const char *name, int parent)
 {
 	lsync_skim *k = w->k;
 	inst *in;
