@@ -116,6 +116,8 @@ struct lsync_ctf_type {
 	uint8_t is_enum;
 	uint8_t text;            /* integers: an encoding (UTF8, ASCII) */
 	uint8_t has_key;         /* holds a member or option named by a key */
+	uint8_t laid_out;        /* sizes computed (types are shared) */
+	uint64_t nodes;          /* fields of one instance, saturated at 2^32 */
 	uint32_t align;          /* bits, a power of two */
 	uint32_t size;           /* integers and floats: bits */
 	int32_t clock;           /* integers: mapped clock index, or -1 */

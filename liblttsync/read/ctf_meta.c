@@ -1554,10 +1554,56 @@ static uint64_t align_up(uint64_t v, uint64_t a)
 }
 
 /* Size of types whose size never changes ("fixed"), bottom up. */
+static bool layout_type_once(parser *ps, lsync_ctf_type *t, unsigned depth);
+
+/*
+ * Types form a graph (a named struct or alias is shared): each is laid
+ * out once, and its `nodes` (how many fields one instance has, the
+ * largest option counted for a variant, an array's elements multiplied)
+ * bound how much reading one event may walk.
+ */
+#define NODES_MAX (UINT64_C(1) << 32)
+
+static uint64_t nodes_add(uint64_t a, uint64_t b)
+{
+	return a + b > NODES_MAX ? NODES_MAX : a + b;
+}
+
 static bool layout_type(parser *ps, lsync_ctf_type *t, unsigned depth)
 {
 	if (depth > 2 * MAX_DEPTH + 8)
 		return fail(ps, "types nested too deeply");
+	if (t->laid_out)
+		return true;
+	if (!layout_type_once(ps, t, depth))
+		return false;
+	t->nodes = 1;
+	if (t->kind == LSYNC_CTF_STRUCT) {
+		for (uint32_t i = 0; i < t->n_members; i++)
+			t->nodes = nodes_add(t->nodes, t->members[i].type->nodes);
+	} else if (t->kind == LSYNC_CTF_VARIANT) {
+		uint64_t most = 0;
+
+		for (uint32_t i = 0; i < t->n_members; i++)
+			if (t->members[i].type->nodes > most)
+				most = t->members[i].type->nodes;
+		t->nodes = nodes_add(1, most);
+	} else if (t->kind == LSYNC_CTF_ARRAY) {
+		/* A fixed array is skipped in one step unless kept (<= 16). */
+		uint64_t n = t->fixed ? 16 : t->length;
+
+		t->nodes = t->elem->nodes && n > NODES_MAX / t->elem->nodes
+				   ? NODES_MAX : nodes_add(1, n * t->elem->nodes);
+	} else if (t->kind == LSYNC_CTF_SEQUENCE) {
+		/* Its length is only known per event: see MAX_WALK (ctf_skim.c). */
+		t->nodes = nodes_add(1, t->elem->nodes);
+	}
+	t->laid_out = 1;
+	return true;
+}
+
+static bool layout_type_once(parser *ps, lsync_ctf_type *t, unsigned depth)
+{
 	switch (t->kind) {
 	case LSYNC_CTF_INT:
 	case LSYNC_CTF_FLOAT:

@@ -31,7 +31,16 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define MAX_FILES 65536
+#define MAX_FILES 4096
+/*
+ * Bounds on the work of one event, whatever its bytes say: a class
+ * whose fields number more than MAX_CLASS_NODES declines; a sequence's
+ * length is only known per event, so walking one event (or a packet
+ * header or context) stops with an error after WALK_BUDGET steps
+ * (sequences of empty variants would otherwise loop 2^64 times).
+ */
+#define MAX_CLASS_NODES 65536
+#define WALK_BUDGET (UINT64_C(1) << 20)
 #define MAX_EVENT_ID (1u << 20)
 #define ADDONS_DECIDE_AFTER 1024 /* as decode.c */
 #define PROGRESS_EVERY 65536
@@ -297,6 +306,7 @@ typedef struct walker {
 	uint64_t id;
 	bool id_set;
 	bool force;              /* W_DECODE: keep the next field (an option) */
+	uint64_t budget;         /* walk() calls left for this event or scope */
 	/* stored values of the structures being walked */
 	uint64_t slots[MAX_WALK_DEPTH][16];
 	unsigned depth;
@@ -326,7 +336,8 @@ static void update_clock(uint64_t *clock, uint64_t v, unsigned size)
 	*clock = (*clock & ~mask) | v;
 }
 
-static int new_inst(walker *w, const lsync_ctf_type *t, const char *name, int parent)
+static inline __attribute__((always_inline)) int new_inst(walker *w, const lsync_ctf_type *t,
+							 const char *name, int parent)
 {
 	lsync_skim *k = w->k;
 	inst *in;
@@ -443,6 +454,22 @@ static bool walk_struct(walker *w, const lsync_ctf_type *t, const char *name,
 				w->k->insts[j].value = v;
 			continue;
 		}
+		if (m->type->kind == LSYNC_CTF_STRING && w->mode != W_SCOPE &&
+		    !(self >= 0 && lsync_ctf_is_key(m->name))) {
+			/* A string nothing looks at: to its NUL. */
+			const uint8_t *p, *nul;
+
+			w->c.pos = align_up(w->c.pos, 8);
+			ok = w->c.pos < w->c.end;
+			if (!ok)
+				continue;
+			p = w->c.buf + w->c.pos / 8;
+			nul = memchr(p, 0, (w->c.end - w->c.pos) / 8);
+			ok = nul != NULL;
+			if (ok)
+				w->c.pos += 8 * (uint64_t)(nul - p + 1);
+			continue;
+		}
 		if (m->type->fixed && m->slot < 0 && !m->type->has_clock &&
 		    (w->mode == W_SKIP || (w->mode == W_DECODE &&
 					   (self < 0 || (!lsync_ctf_is_key(m->name) &&
@@ -532,6 +559,19 @@ static bool walk_array(walker *w, const lsync_ctf_type *t, const char *name,
 		w->c.pos += stride * (len - 1) + e->bits;
 		return true;
 	}
+	if (keep && e->kind == LSYNC_CTF_INT) {
+		/* Kept integers (an address): inline. */
+		for (uint64_t i = 0; i < len; i++) {
+			uint64_t v;
+			int j;
+
+			if (!read_int(&w->c, e, &v))
+				return false;
+			if ((j = new_inst(w, e, elem_name, self)) >= 0)
+				w->k->insts[j].value = v;
+		}
+		return true;
+	}
 	for (uint64_t i = 0; i < len; i++) {
 		/* Every element takes at least a bit, or this is bounded by len. */
 		if (w->c.pos > w->c.end)
@@ -551,7 +591,7 @@ static bool walk_array(walker *w, const lsync_ctf_type *t, const char *name,
 static bool walk(walker *w, const lsync_ctf_type *t, const char *name, int parent,
 		 int16_t slot, unsigned level)
 {
-	if (level > MAX_WALK_DEPTH)
+	if (level > MAX_WALK_DEPTH || !w->budget--)
 		return false;
 	/*
 	 * A network payload keeps only what the layouts may look up: fields
@@ -1039,7 +1079,16 @@ static int check_stream_class(lsync_skim *k, lsync_ctf_stream_class *sc)
 					 "unsupported event header");
 	sc->clock = clock;
 	compile_header(&k->hdr[sc - k->tr->streams], sc->event_header);
+	if ((sc->event_header && sc->event_header->nodes > MAX_CLASS_NODES) ||
+	    (sc->event_context && sc->event_context->nodes > MAX_CLASS_NODES) ||
+	    (pc && pc->nodes > MAX_CLASS_NODES))
+		return lsync_decode_fail(k->err, sizeof(k->err), LSYNC_CTF_DECLINED,
+					 "a stream class's fields are too many");
 	for (lsync_ctf_event_class *ec = sc->events; ec; ec = ec->next) {
+		if ((ec->context && ec->context->nodes > MAX_CLASS_NODES) ||
+		    (ec->payload && ec->payload->nodes > MAX_CLASS_NODES))
+			return lsync_decode_fail(k->err, sizeof(k->err), LSYNC_CTF_DECLINED,
+						 "event class '%s' has too many fields", ec->name);
 		if (!clock_free(ec->context) || !clock_free(ec->payload))
 			return lsync_decode_fail(k->err, sizeof(k->err), LSYNC_CTF_DECLINED,
 						 "clock-mapped field in an event");
@@ -1065,6 +1114,9 @@ static int check_trace(lsync_skim *k)
 	const lsync_ctf_type *ph = tr->packet_header;
 	int st;
 
+	if (ph && ph->nodes > MAX_CLASS_NODES)
+		return lsync_decode_fail(k->err, sizeof(k->err), LSYNC_CTF_DECLINED,
+					 "the packet header's fields are too many");
 	if (!clock_free(ph))
 		return lsync_decode_fail(k->err, sizeof(k->err), LSYNC_CTF_DECLINED,
 					 "clock-mapped field in the packet header");
@@ -1123,6 +1175,7 @@ static bool walk_scope(lsync_skim *k, cursor *c, const lsync_ctf_type *t,
 	w->c = *c;
 	w->mode = W_SCOPE;
 	w->force = false;
+	w->budget = WALK_BUDGET;
 	w->k = k;
 	w->depth = 0;
 	w->top = vals;
@@ -1562,6 +1615,13 @@ static bool network_event(lsync_skim *k, walker *w, stream *s,
 	return true;
 }
 
+/* Why walking a payload failed: its bytes, or the work bound. */
+static const char *payload_error(const walker *w)
+{
+	return w->budget == UINT64_MAX ? "an event of more than 2^20 fields"
+				       : "truncated event payload";
+}
+
 static int corrupt(lsync_skim *k, const sfile *f, const pkt *pk, uint64_t pos,
 		   const char *what)
 {
@@ -1652,6 +1712,7 @@ static int read_events(lsync_skim *k, stream *s, const sfile *f, const pkt *pk,
 
 		if (budget && !budget--)
 			break;
+		w->budget = WALK_BUDGET;
 		w->id_set = false;
 		if (hp->ok) {
 			if (!read_header(hp, &w->c, &s->clock, &w->id, &w->id_set))
@@ -1678,7 +1739,7 @@ static int read_events(lsync_skim *k, stream *s, const sfile *f, const pkt *pk,
 			return corrupt(k, f, pk, w->c.pos, "truncated event context");
 		if (k->dry) {
 			if (ec->payload && !walk(w, ec->payload, NULL, -2, -1, 0))
-				return corrupt(k, f, pk, w->c.pos, "truncated event payload");
+				return corrupt(k, f, pk, w->c.pos, payload_error(w));
 			continue;
 		}
 		k->stats->events++;
@@ -1687,9 +1748,9 @@ static int read_events(lsync_skim *k, stream *s, const sfile *f, const pkt *pk,
 		w->depth = 0;
 		if (ec->kind.layout != LSYNC_LAYOUT_NONE) {
 			if (!network_event(k, w, s, ec, clock, when))
-				return corrupt(k, f, pk, w->c.pos, "truncated event payload");
+				return corrupt(k, f, pk, w->c.pos, payload_error(w));
 		} else if (ec->payload && !walk(w, ec->payload, NULL, -2, -1, 0)) {
-			return corrupt(k, f, pk, w->c.pos, "truncated event payload");
+			return corrupt(k, f, pk, w->c.pos, payload_error(w));
 		}
 		if (slow_until ? clock_ns(clock, when, &ns) && ns > until_ns
 			       : when > until_value)

@@ -180,6 +180,28 @@ contains "$work/err" "$work/bad" "names the broken trace"
 run "bad --host" 1 --host "=x" "$work"
 run "missing trace folder" 1 "$work/does-not-exist"
 
+# --reader: our reader by default, libbabeltrace2 on request; the JSON
+# report says which read each trace, and both give the same report
+# otherwise.
+run "bad --reader" 1 --reader fast "$top_srcdir/examples/traces"
+contains "$work/err" "auto or babeltrace2" "bad --reader explained"
+for r in auto babeltrace2; do
+	for j in 0 2; do
+		run "--reader $r --jobs $j" 0 --reader "$r" --jobs "$j" --format json \
+			"$top_srcdir/examples/traces"
+		sed 's/"reader": "[a-z0-9]*"/"reader": R/g' "$work/out" >"$work/reader-$r-$j"
+	done
+	check "--reader $r: same report in workers and in-process" \
+		cmp -s "$work/reader-$r-0" "$work/reader-$r-2"
+done
+run "--reader auto names our reader" 0 --format json "$top_srcdir/examples/traces"
+contains "$work/out" '"reader": "lttsync"' "JSON names our reader"
+run "--reader babeltrace2 names it" 0 --reader babeltrace2 --format json \
+	"$top_srcdir/examples/traces"
+contains "$work/out" '"reader": "babeltrace2"' "JSON names libbabeltrace2"
+check "both readers: the same report but for the reader" \
+	cmp -s "$work/reader-auto-0" "$work/reader-babeltrace2-0"
+
 # lttsync-decoder spools its output while the pipe is full (the library
 # reads the decoders merged by time): a reader that waits gets the same
 # bytes as one that does not (a few MB: far more than a pipe holds, and

@@ -172,7 +172,7 @@ static void compare_corpus(const char *corpus, const char *tmp)
 		return;
 	}
 	while ((de = readdir(d))) {
-		char in[4096], dir[4096], out[4200];
+		char in[4400], dir[4400], out[4500];
 		unsigned char *buf;
 		size_t n, len;
 		FILE *f;
@@ -265,6 +265,103 @@ static void fallback(const char *tmp)
 	free(r.p);
 }
 
+/* Write dir/metadata and dir/channel0_0. */
+static void write_trace(const char *dir, const char *meta, const void *stream,
+			size_t len)
+{
+	char path[4096 + 16];
+	FILE *f;
+
+	mkdir(dir, 0777);
+	snprintf(path, sizeof(path), "%s/metadata", dir);
+	if ((f = fopen(path, "w"))) {
+		fputs(meta, f);
+		fclose(f);
+	}
+	snprintf(path, sizeof(path), "%s/channel0_0", dir);
+	if ((f = fopen(path, "wb"))) {
+		fwrite(stream, 1, len, f);
+		fclose(f);
+	}
+}
+
+#define HOSTILE_PREAMBLE \
+	"/* CTF 1.8 */\n" \
+	"typealias integer { size = 8; align = 8; signed = false; } := uint8_t;\n" \
+	"typealias integer { size = 32; align = 8; signed = false; } := uint32_t;\n" \
+	"typealias integer { size = 64; align = 8; signed = false; } := uint64_t;\n" \
+	"trace { major = 1; minor = 8; byte_order = le; " \
+	"packet.header := struct { uint32_t magic; }; };\n" \
+	"clock { name = c; freq = 1000000000; };\n" \
+	"typealias integer { size = 64; align = 8; signed = false; " \
+	"map = clock.c.value; } := clk64;\n" \
+	"stream { packet.context := struct { clk64 timestamp_begin; " \
+	"uint64_t packet_size; }; event.header := struct { uint32_t id; " \
+	"clk64 timestamp; }; };\n"
+
+/*
+ * Hostile metadata and streams that must neither hang nor crash: a type
+ * graph whose fields multiply (8^8 fields from 64 declared) declines at
+ * once; a sequence of 2^62 empty variants fails its trace (FORMAT).
+ */
+static void hostile(const char *tmp)
+{
+	char dir[4096], meta[8192];
+	size_t n = 0;
+	uint8_t buf[64] = { 0 };
+	lsync_skim *k;
+	char err[256];
+	run r = { 0 };
+	lsync_decode_callbacks cb = { on_begin, on_packet, NULL, &r };
+	int st;
+	int64_t pos;
+	uint64_t v;
+
+	n += (size_t)snprintf(meta + n, sizeof(meta) - n, "%s", HOSTILE_PREAMBLE);
+	n += (size_t)snprintf(meta + n, sizeof(meta) - n, "struct s0 { uint8_t a; "
+			      "uint8_t b; uint8_t c; uint8_t d; uint8_t e; uint8_t f; "
+			      "uint8_t g; string h; };\n");
+	for (int i = 1; i < 8; i++)
+		n += (size_t)snprintf(meta + n, sizeof(meta) - n,
+				      "struct s%d { struct s%d a; struct s%d b; struct s%d c; "
+				      "struct s%d d; struct s%d e; struct s%d f; struct s%d g; "
+				      "struct s%d h; };\n", i, i - 1, i - 1, i - 1, i - 1,
+				      i - 1, i - 1, i - 1, i - 1);
+	snprintf(meta + n, sizeof(meta) - n, "event { name = e; id = 0; "
+		 "fields := struct { struct s7 x; }; };\n");
+	snprintf(dir, sizeof(dir), "%s/fields-multiply", tmp);
+	write_trace(dir, meta, buf, 0);
+	st = lsync_skim_open(&k, dir, &cb, &r.stats, err, sizeof(err));
+	check(st == LSYNC_CTF_DECLINED && strstr(err, "too many fields"),
+	      "declines a class whose fields multiply", dir);
+
+	snprintf(meta, sizeof(meta), "%s%s", HOSTILE_PREAMBLE,
+		 "event { name = e; id = 0; fields := struct { uint64_t n; "
+		 "enum : uint8_t { a = 0 } tag; variant <tag> { struct { } a; } v[n]; }; };\n");
+	/* One packet: magic, timestamp_begin, packet_size, one event. */
+	v = 0xC1FC1FC1u;
+	memcpy(buf, &v, 4);
+	v = 1000;
+	memcpy(buf + 4, &v, 8);
+	v = 8 * 64;
+	memcpy(buf + 12, &v, 8);
+	/* event: id 0 (4 bytes), timestamp (8), n = 2^62, tag 0 */
+	v = 1001;
+	memcpy(buf + 24, &v, 8);
+	v = UINT64_C(1) << 62;
+	memcpy(buf + 32, &v, 8);
+	snprintf(dir, sizeof(dir), "%s/empty-variants", tmp);
+	write_trace(dir, meta, buf, sizeof(buf));
+	st = lsync_skim_open(&k, dir, &cb, &r.stats, err, sizeof(err));
+	if (st == LTTSYNC_OK) {
+		while (lsync_skim_step(k, &pos))
+			;
+		st = lsync_skim_close(k, err, sizeof(err));
+	}
+	check(st == LTTSYNC_ERROR_FORMAT, "2^62 empty variants fail the trace", dir);
+	free(r.p);
+}
+
 int main(void)
 {
 	const char *shared = getenv("LTTSYNC_SHARED_TRACES");
@@ -314,6 +411,7 @@ int main(void)
 		printf("skipped: LTTSYNC_GEN not set\n");
 	}
 	fallback(tmp);
+	hostile(tmp);
 	{
 		char cmd[sizeof(tmp) + 16];
 
