@@ -37,6 +37,7 @@
 #ifdef HAVE_CONFIG_H
 #include "config.h" /* HAVE_POSIX_SPAWN_FILE_ACTIONS_ADDCLOSEFROM_NP */
 #endif
+#include "descriptors.h"
 #include "reading.h"
 #include "wire.h"
 
@@ -713,6 +714,15 @@ static lttsync_status launch(pool *p, lsync_job *j)
 		if (w->errfd >= 0)
 			close(w->errfd);
 		g_free(w);
+		if (err == EMFILE || err == ENFILE) {
+			/* Decoding here would need descriptors too. */
+			lsync_job_settle(p->s, j, LTTSYNC_ERROR_IO, err == EMFILE
+				? "not read: too many open files (EMFILE: this "
+				  "process's limit, ulimit -n, is reached; lower "
+				  "the jobs or raise the limit)"
+				: "not read: too many open files in the system (ENFILE)");
+			return LTTSYNC_OK;
+		}
 		cannot_start(p, err, permanent(err));
 		return decode_here_noted(p, j);
 	}
@@ -843,6 +853,9 @@ lttsync_status lsync_workers_read(lttsync_session *s, lsync_job *jobs,
 	p->s = s;
 	p->progress = progress;
 	p->user_data = user_data;
+	/* A worker holds 2 descriptors here (pipe, stderr file), 4 while it
+	 * starts: never start more than the limit leaves room for. */
+	max_workers = lsync_fd_room(max_workers, 4, 16);
 	p->merge = n <= max_workers;
 	p->heap = g_new(worker *, n ? n : 1);
 	p->fds = g_new(struct pollfd, n ? n : 1);

@@ -408,5 +408,14 @@ check "C48 / is not searched (under 20 s)" test $(( $(date +%s) - start )) -lt 2
 contains "$work/out" "^host1  *accurate" "C48 the linked trace is read"
 check "C48 two traces, nothing from behind / or .." test "$(grep -c '/kernel$' "$work/out")" -eq 2
 
+# ---- few file descriptors ---------------------------------------------------
+"$GEN" -q -n 60 -t star -d 1 "$work/star" >/dev/null
+for j in 64 0; do
+	( ulimit -n 64 && exec "$LTTSYNC" -j $j "$work/star" ) >"$work/out" 2>"$work/err"
+	check "C49 60 traces under ulimit -n 64 (-j $j): exit 0" test $? -eq 0
+	check "C49 60 hosts synchronized (-j $j)" test "$(grep -c '^host[0-9]*  *\(accurate\|reference\)' "$work/out")" -eq 60
+done
+rm -rf "$work/star"
+
 echo "$known known defects (see doc/hostile-inputs.md)"
 finish
