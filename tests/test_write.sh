@@ -113,6 +113,8 @@ PY
 	contains "$work/plugin.err" "host .host0.: .slope. is not a string" "P12 a slope written as a JSON number is named as such"
 	plugin_run "report=\"$work/twice.json\""
 	contains "$work/plugin.err" "host .host0. appears twice" "P13 a host listed twice in a report is refused"
+	plugin_run "report=\"/dev/zero\""
+	contains "$work/plugin.err" "report ./dev/zero.: larger than 512 MiB" "P15 a report that never ends is refused at 512 MiB"
 	cp -R "$gen/host0/kernel" "$work/nohost"
 	sed -i 's/hostname = "/hostnamX = "/' "$work/nohost/metadata"
 	TRACES="$work/nohost" plugin_run "report=\"$work/r.json\""
