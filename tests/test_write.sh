@@ -189,6 +189,19 @@ sed -i "s/$uuid/$other/" "$m"
 run "W10 hosts a/b and a_b" 0 --write "$work/w10" --host "a/b=$work/g2/host0" \
 	--host "a_b=$work/g2/host1"
 check "W10 each in its own folder (a%2Fb, a_b)" test -d "$work/w10/a%2Fb" -a -d "$work/w10/a_b"
+"$GEN" -q -n 2 -d 20 -r 1000 "$work/g20" >/dev/null
+"$LTTSYNC" --write "$work/w11" "$work/g20" >/dev/null 2>&1 &
+pid=$!
+i=0
+while [ $i -lt 300 ] && ! ls -a "$work/w11" 2>/dev/null | grep -q '^\.lttsync-write-'; do
+	sleep 0.1; i=$((i + 1))
+done
+kill -TERM "$pid"
+wait "$pid"
+st=$?
+check "W11 SIGTERM while writing: the signal ends lttsync (status $st)" test "$st" -eq 143
+check "W11 no temporary or partial folder left" test -z "$(ls -A "$work/w11" 2>/dev/null | grep '^\.')"
+rm -rf "$work/g20"
 run "W9 two traces of one host" 2 --write "$work/w9" "$work/gen-old"
 check "W9 written as HOST-1 and HOST-2" test -d "$work/w9/host0-1" -a -d "$work/w9/host0-2" \
 	-a ! -e "$work/w9/host0"
