@@ -298,6 +298,14 @@ run "C37 capped table, hosts 10.9 s apart" 0 --max-pending 50000 \
 	--matches-out "$work/m.csv" "$work/gbig"
 lacks "$work/out" " fail " "C37 no pair fails"
 check "C37 no matched message of impossible latency" true_latencies_ok "$work/gbig/truth.json" "$work/m.csv"
+run "C37 the same cap in the calling process (-j 0)" 0 -j 0 --max-pending 50000 \
+	--matches-out "$work/m0.csv" "$work/gbig"
+# Workers merge every trace's first batch first, as -j 0 does its first
+# step: every pair's lead is learned at once, and both find as many.
+within_a_thousandth() { awk -v a="$(wc -l <"$1")" -v b="$(wc -l <"$2")" \
+	'BEGIN { d = a - b; if (d < 0) d = -d; exit !(d * 1000 <= b) }'; }
+check "C37 workers find as many messages as -j 0 ($(wc -l <"$work/m.csv") and $(wc -l <"$work/m0.csv"))" \
+	within_a_thousandth "$work/m.csv" "$work/m0.csv"
 rm -rf "$work/gbig"
 
 # ---- one host name, two machines; copies of a trace ------------------------
