@@ -39,10 +39,21 @@ lsync_correct_config_lookup(const lsync_correct_config *config,
 			    const char *hostname)
 {
 	const char *name = config->host ? config->host : hostname;
+	const lttsync_transform *tf;
+	char *valid;
 
 	if (config->fixed)
 		return config->fixed;
-	return name ? g_hash_table_lookup(config->by_host, name) : NULL;
+	if (!name)
+		return NULL;
+	if (g_utf8_validate(name, -1, NULL))
+		return g_hash_table_lookup(config->by_host, name);
+	/* JSON holds only UTF-8: lttsync's report writes each byte of a
+	 * name that is not UTF-8 as U+FFFD, and so does this lookup. */
+	valid = g_utf8_make_valid(name, -1);
+	tf = g_hash_table_lookup(config->by_host, valid);
+	g_free(valid);
+	return tf;
 }
 
 static bool fail(char *err, size_t size, const char *fmt, ...)

@@ -115,6 +115,13 @@ PY
 	contains "$work/plugin.err" "host .host0. appears twice" "P13 a host listed twice in a report is refused"
 	plugin_run "report=\"/dev/zero\""
 	contains "$work/plugin.err" "report ./dev/zero.: larger than 512 MiB" "P15 a report that never ends is refused at 512 MiB"
+	"$GEN" -q -n 2 -d 1 "$work/u8" >/dev/null
+	python3 -c 'import sys; p = sys.argv[1]; b = open(p, "rb").read()
+open(p, "wb").write(b.replace(b"hostname = \"host0\"", b"hostname = \"hos\xff0\""))' "$work/u8/host0/kernel/metadata"
+	"$LTTSYNC" -f json -o "$work/u8.json" "$work/u8" 2>/dev/null
+	check "P16 a host name that is not UTF-8 synchronized" grep -q '"host": "hos\\ufffd0"' "$work/u8.json"
+	TRACES="$work/u8/host0/kernel $work/u8/host1/kernel" plugin_run "report=\"$work/u8.json\""
+	check "P16 the filter finds its transform in that report" test $? -eq 0 -a -s "$work/plugin.txt"
 	cp -R "$gen/host0/kernel" "$work/nohost"
 	sed -i 's/hostname = "/hostnamX = "/' "$work/nohost/metadata"
 	TRACES="$work/nohost" plugin_run "report=\"$work/r.json\""
