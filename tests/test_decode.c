@@ -100,7 +100,7 @@ static const lttsync_packet *pkt(const collect *c, guint i)
 static lttsync_status decode(const char *path, collect *c, lsync_decode_stats *s,
 			     char *err, size_t err_size)
 {
-	lsync_decode_callbacks cb = { on_begin, on_packet, on_progress, c };
+	lsync_decode_callbacks cb = { on_begin, on_packet, on_progress, c, NULL };
 	lttsync_status st = lsync_decode_trace(path, &cb, s, err, err_size);
 
 	cr_assert_not(c->packet_before_begin, "a packet came before begin()");
@@ -1152,7 +1152,7 @@ Test(bad_input, missing_path_is_io)
 
 Test(bad_input, null_arguments)
 {
-	lsync_decode_callbacks cb = { on_begin, NULL, NULL, NULL };
+	lsync_decode_callbacks cb = { on_begin, NULL, NULL, NULL, NULL };
 	lsync_decode_stats s;
 
 	cr_assert_eq(lsync_decode_trace("/tmp", NULL, &s, NULL, 0),
