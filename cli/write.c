@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <babeltrace2/babeltrace.h>
@@ -216,13 +217,15 @@ static bool write_one(const writer *w, const char *in, const char *out,
 		bt_current_thread_clear_error();
 		return false;
 	}
+	if (!ok) {
+		/* Before the teardown, which may crash after a write error. */
+		what = g_strdup_printf("--write: %s", in);
+		print_bt_error(what);
+		g_free(what);
+		fflush(stderr);
+	}
 	bt_graph_put_ref(g);
-	if (ok)
-		return true;
-	what = g_strdup_printf("--write: %s", in);
-	print_bt_error(what);
-	g_free(what);
-	return false;
+	return ok;
 }
 
 /* ---- names and folders ----------------------------------------------------- */
@@ -287,6 +290,40 @@ static size_t host_trace_index(lttsync_session *s, lttsync_host_id h,
 	return n;
 }
 
+/*
+ * write_one() in a child process. Why: babeltrace2 2.0.4's sink.ctf.fs
+ * crashes (double free, SIGSEGV) tearing down after a write error (a full
+ * file system): in a child, that only ends the child, and this process
+ * removes the partial output and reports it. The child shares the stop
+ * signals' handlers: a signal to the process group interrupts its graph;
+ * one to this process alone is passed on.
+ */
+static bool write_isolated(const writer *w, const char *in, const char *out,
+			   lttsync_transform *tf)
+{
+	pid_t pid;
+	int ws;
+
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0)
+		return write_one(w, in, out, tf);
+	if (pid == 0)
+		_exit(write_one(w, in, out, tf) ? 0 : 1);
+	while (waitpid(pid, &ws, 0) < 0) {
+		if (errno != EINTR)
+			return false;
+		if (stop_signal)
+			kill(pid, SIGTERM);
+	}
+	if (WIFSIGNALED(ws) && !stop_signal)
+		fprintf(stderr, "lttsync: --write: %s: babeltrace2 crashed writing the "
+			"trace (signal %d%s%s)\n", cli_safe(in), WTERMSIG(ws),
+			strsignal(WTERMSIG(ws)) ? ", " : "",
+			strsignal(WTERMSIG(ws)) ? strsignal(WTERMSIG(ws)) : "");
+	return WIFEXITED(ws) && WEXITSTATUS(ws) == 0 && !stop_signal;
+}
+
 /* Write into a temporary folder in OUTDIR, then rename it into place. */
 static bool write_into_place(const writer *w, const char *in, const char *final,
 			     lttsync_transform *tf)
@@ -301,7 +338,7 @@ static bool write_into_place(const writer *w, const char *in, const char *final,
 		return false;
 	}
 	trace = g_build_filename(tmp, "trace", NULL);
-	if (write_one(w, in, trace, tf)) {
+	if (write_isolated(w, in, trace, tf)) {
 		ok = rename(trace, final) == 0;
 		if (!ok)
 			fprintf(stderr, "lttsync: --write: %s: %s\n", cli_safe(final), strerror(errno));

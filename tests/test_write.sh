@@ -208,6 +208,16 @@ wait "$pid"
 st=$?
 check "W11 SIGTERM while writing: the signal ends lttsync (status $st)" test "$st" -eq 143
 check "W11 no temporary or partial folder left" test -z "$(ls -A "$work/w11" 2>/dev/null | grep '^\.')"
+# A file system filling up, as a file size limit with SIGXFSZ ignored
+# (writes fail with EFBIG): babeltrace2's sink.ctf.fs then crashes tearing
+# down, in the child process that writes.
+( ulimit -f 2000 && trap '' XFSZ && exec "$LTTSYNC" --write "$work/w12" "$work/g20" ) \
+	>"$work/out" 2>"$work/err"
+st=$?
+check "W12 writing onto a full file system: exit 1 (status $st)" test "$st" -eq 1
+contains "$work/err" "lttsync: --write: .*g20/host[01]/kernel: " "W12 the trace is named"
+check "W12 no temporary or partial folder left" test -z "$(ls -A "$work/w12" 2>/dev/null)"
+contains "$work/out" "^reference: " "W12 the report was printed"
 rm -rf "$work/g20"
 run "W9 two traces of one host" 2 --write "$work/w9" "$work/gen-old"
 check "W9 written as HOST-1 and HOST-2" test -d "$work/w9/host0-1" -a -d "$work/w9/host0-2" \
