@@ -85,8 +85,9 @@ LTTSYNC_API void lttsync_session_destroy(lttsync_session *s)
 	free(s);
 }
 
-/* About what one pending key costs, with margin (match.c measures 64 to
- * 72 bytes; kept at 80 so that memory limits give the same caps). */
+/* About what one pending key costs: match.c measures 64 to 72 bytes,
+ * and once the table overflows its filter of retired keys adds 8
+ * (tombstones.h). */
 #define LSYNC_PENDING_KEY_BYTES 80
 
 /* The matcher's cap: the caller's, lowered to fit half the memory limit. */
