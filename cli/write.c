@@ -14,12 +14,14 @@
  */
 #define _GNU_SOURCE /* nftw */
 #include <errno.h>
+#include <signal.h>
 #include <ftw.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <babeltrace2/babeltrace.h>
@@ -141,13 +143,61 @@ static bool build_graph(const writer *w, bt_graph *g, const char *in,
 	return ok;
 }
 
+/*
+ * SIGINT, SIGTERM or SIGHUP while writing: the graph is interrupted (as
+ * the babeltrace2 command does, bt_interrupter_set() from the handler),
+ * the partial trace and its temporary folder removed, and then the
+ * signal's default action taken. Without this, a .lttsync-write-XXXXXX
+ * folder would be left behind.
+ */
+static bt_interrupter *interrupter;
+static volatile sig_atomic_t stop_signal;
+static const int stop_signals[] = { SIGINT, SIGTERM, SIGHUP };
+static struct sigaction saved_actions[3];
+
+static void on_stop_signal(int sig)
+{
+	stop_signal = sig;
+	if (interrupter)
+		bt_interrupter_set(interrupter);
+}
+
+static void catch_stop_signals(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_stop_signal;
+	sigemptyset(&sa.sa_mask);
+	interrupter = bt_interrupter_create();
+	for (size_t i = 0; i < 3; i++) {
+		sigaction(stop_signals[i], NULL, &saved_actions[i]);
+		/* Ignored by the caller (a background job's SIGINT): stays so. */
+		if (saved_actions[i].sa_handler != SIG_IGN)
+			sigaction(stop_signals[i], &sa, NULL);
+	}
+}
+
+/* Restore the caller's actions; a signal caught meanwhile is raised again. */
+static void release_stop_signals(void)
+{
+	for (size_t i = 0; i < 3; i++)
+		sigaction(stop_signals[i], &saved_actions[i], NULL);
+	bt_interrupter_put_ref(interrupter);
+	interrupter = NULL;
+	if (stop_signal)
+		raise(stop_signal);
+}
+
 static bool run_graph(bt_graph *g)
 {
 	bt_graph_run_status st;
 
-	while ((st = bt_graph_run(g)) == BT_GRAPH_RUN_STATUS_AGAIN)
+	if (interrupter)
+		bt_graph_add_interrupter(g, interrupter);
+	while ((st = bt_graph_run(g)) == BT_GRAPH_RUN_STATUS_AGAIN && !stop_signal)
 		g_usleep(1000);
-	return st == BT_GRAPH_RUN_STATUS_OK;
+	return st == BT_GRAPH_RUN_STATUS_OK && !stop_signal;
 }
 
 /* Correct one trace into `out` (which must not exist yet). */
@@ -160,13 +210,22 @@ static bool write_one(const writer *w, const char *in, const char *out,
 	bool ok;
 
 	ok = g && build_graph(w, g, in, out, &cfg) && run_graph(g);
+	if (stop_signal) {
+		/* Not torn down: babeltrace2 2.0.4's sink.ctf.fs crashes when
+		 * destroyed mid-run, and the process ends on the signal once
+		 * the partial output is removed. */
+		bt_current_thread_clear_error();
+		return false;
+	}
+	if (!ok) {
+		/* Before the teardown, which may crash after a write error. */
+		what = g_strdup_printf("--write: %s", in);
+		print_bt_error(what);
+		g_free(what);
+		fflush(stderr);
+	}
 	bt_graph_put_ref(g);
-	if (ok)
-		return true;
-	what = g_strdup_printf("--write: %s", in);
-	print_bt_error(what);
-	g_free(what);
-	return false;
+	return ok;
 }
 
 /* ---- names and folders ----------------------------------------------------- */
@@ -231,6 +290,40 @@ static size_t host_trace_index(lttsync_session *s, lttsync_host_id h,
 	return n;
 }
 
+/*
+ * write_one() in a child process. Why: babeltrace2 2.0.4's sink.ctf.fs
+ * crashes (double free, SIGSEGV) tearing down after a write error (a full
+ * file system): in a child, that only ends the child, and this process
+ * removes the partial output and reports it. The child shares the stop
+ * signals' handlers: a signal to the process group interrupts its graph;
+ * one to this process alone is passed on.
+ */
+static bool write_isolated(const writer *w, const char *in, const char *out,
+			   lttsync_transform *tf)
+{
+	pid_t pid;
+	int ws;
+
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0)
+		return write_one(w, in, out, tf);
+	if (pid == 0)
+		_exit(write_one(w, in, out, tf) ? 0 : 1);
+	while (waitpid(pid, &ws, 0) < 0) {
+		if (errno != EINTR)
+			return false;
+		if (stop_signal)
+			kill(pid, SIGTERM);
+	}
+	if (WIFSIGNALED(ws) && !stop_signal)
+		fprintf(stderr, "lttsync: --write: %s: babeltrace2 crashed writing the "
+			"trace (signal %d%s%s)\n", cli_safe(in), WTERMSIG(ws),
+			strsignal(WTERMSIG(ws)) ? ", " : "",
+			strsignal(WTERMSIG(ws)) ? strsignal(WTERMSIG(ws)) : "");
+	return WIFEXITED(ws) && WEXITSTATUS(ws) == 0 && !stop_signal;
+}
+
 /* Write into a temporary folder in OUTDIR, then rename it into place. */
 static bool write_into_place(const writer *w, const char *in, const char *final,
 			     lttsync_transform *tf)
@@ -245,7 +338,7 @@ static bool write_into_place(const writer *w, const char *in, const char *final,
 		return false;
 	}
 	trace = g_build_filename(tmp, "trace", NULL);
-	if (write_one(w, in, trace, tf)) {
+	if (write_isolated(w, in, trace, tf)) {
 		ok = rename(trace, final) == 0;
 		if (!ok)
 			fprintf(stderr, "lttsync: --write: %s: %s\n", cli_safe(final), strerror(errno));
@@ -297,8 +390,10 @@ int cli_write_traces(lttsync_session *s, const char *outdir)
 		fprintf(stderr, "lttsync: --write: %s: %s\n", cli_safe(outdir), strerror(errno));
 		return CLI_EXIT_ERROR;
 	}
+	catch_stop_signals();
 	if ((rc = writer_init(&w)) == 0) {
-		for (lttsync_trace_id t = 0; t < lttsync_session_get_trace_count(s); t++) {
+		for (lttsync_trace_id t = 0; t < lttsync_session_get_trace_count(s) &&
+					     !stop_signal; t++) {
 			int one;
 
 			/* Unreadable or corrupt: the report says so already. */
@@ -310,5 +405,6 @@ int cli_write_traces(lttsync_session *s, const char *outdir)
 		}
 	}
 	writer_fini(&w);
+	release_stop_signals();
 	return rc;
 }

@@ -5,6 +5,7 @@
  * `lttsync --format json` (read with json-glib). Transforms are rebuilt
  * from their exact decimal text with lttsync_transform_parse().
  */
+#include <errno.h>
 #include <inttypes.h>
 #include <string.h>
 #include <stdarg.h>
@@ -38,10 +39,21 @@ correct_config_lookup(const correct_config *config,
 			    const char *hostname)
 {
 	const char *name = config->host ? config->host : hostname;
+	const lttsync_transform *tf;
+	char *valid;
 
 	if (config->fixed)
 		return config->fixed;
-	return name ? g_hash_table_lookup(config->by_host, name) : NULL;
+	if (!name)
+		return NULL;
+	if (g_utf8_validate(name, -1, NULL))
+		return g_hash_table_lookup(config->by_host, name);
+	/* JSON holds only UTF-8: lttsync's report writes each byte of a
+	 * name that is not UTF-8 as U+FFFD, and so does this lookup. */
+	valid = g_utf8_make_valid(name, -1);
+	tf = g_hash_table_lookup(config->by_host, valid);
+	g_free(valid);
+	return tf;
 }
 
 static bool fail(char *err, size_t size, const char *fmt, ...)
@@ -183,6 +195,48 @@ static bool report_host(correct_config *config, JsonNode *node,
 	return add_host(config, host, slope, pivot, pivot_ref, err, size);
 }
 
+/* A report of a million hosts takes about 200 MiB of JSON. */
+#define REPORT_MAX ((size_t)512 << 20)
+
+/*
+ * The report's bytes, at most REPORT_MAX: a path such as /dev/zero or a
+ * FIFO that never ends must not grow memory without bound.
+ */
+static char *read_report(const char *path, size_t *len, char *err, size_t size)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf = NULL;
+	size_t cap = 0, n = 0, k;
+
+	if (!f) {
+		fail(err, size, "report `%s`: %s", path, g_strerror(errno));
+		return NULL;
+	}
+	do {
+		if (n == cap) {
+			if (cap >= REPORT_MAX) {
+				fail(err, size, "report `%s`: larger than %zu MiB "
+				     "(not an lttsync report?)", path, REPORT_MAX >> 20);
+				g_free(buf);
+				fclose(f);
+				return NULL;
+			}
+			cap = cap ? cap * 2 : 65536;
+			buf = g_realloc(buf, cap);
+		}
+		k = fread(buf + n, 1, cap - n, f);
+		n += k;
+	} while (k > 0);
+	if (ferror(f)) {
+		fail(err, size, "report `%s`: %s", path, g_strerror(errno));
+		g_free(buf);
+		buf = NULL;
+	}
+	fclose(f);
+	*len = n;
+	return buf;
+}
+
 static bool load_report(correct_config *config, const char *path,
 			char *err, size_t size)
 {
@@ -190,12 +244,18 @@ static bool load_report(correct_config *config, const char *path,
 	GError *error = NULL;
 	JsonNode *root, *hosts;
 	bool ok = false;
+	size_t len = 0;
+	char *text = read_report(path, &len, err, size);
 
-	if (!json_parser_load_from_file(parser, path, &error)) {
+	if (!text)
+		goto out;
+	if (!json_parser_load_from_data(parser, text, (gssize)len, &error)) {
 		fail(err, size, "report `%s`: %s", path, error->message);
 		g_error_free(error);
+		g_free(text);
 		goto out;
 	}
+	g_free(text);
 	root = json_parser_get_root(parser);
 	hosts = root && JSON_NODE_HOLDS_OBJECT(root)
 			? json_object_get_member(json_node_get_object(root), "hosts")

@@ -116,8 +116,8 @@ static int cmp_packet(const void *a, const void *b)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static run a, b;
-	lsync_decode_callbacks cb_a = { on_begin, on_packet, NULL, &a };
-	lsync_decode_callbacks cb_b = { on_begin, on_packet, NULL, &b };
+	lsync_decode_callbacks cb_a = { on_begin, on_packet, NULL, &a, NULL };
+	lsync_decode_callbacks cb_b = { on_begin, on_packet, NULL, &b, NULL };
 	char err[256];
 	lsync_skim *k;
 	size_t meta_len;

@@ -91,7 +91,8 @@ LTTSYNC_API void lttsync_session_destroy(lttsync_session *s)
 }
 
 /* What one pending key is counted for against the memory limit: match.c's
- * 64 to 72 bytes, with a margin. */
+ * 64 to 72 bytes, and 8 for the filter of retired keys once the table
+ * overflows (tombstones.h), with a margin. */
 #define LSYNC_PENDING_KEY_BYTES 80
 
 /* The matcher's cap: the caller's, lowered to fit half the memory limit. */

@@ -29,6 +29,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -36,6 +37,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/vfs.h>
+#include <unistd.h>
 
 #include <glib.h>
 
@@ -121,18 +123,20 @@ static bool is_stream_file(const char *dir, const char *name)
 	char *path = g_build_filename(dir, name, NULL);
 	unsigned char m[4];
 	struct stat st;
-	FILE *f = NULL;
+	int fd = -1;
 	bool yes = false;
 
-	/* Regular files only: opening a FIFO would block for ever. */
+	/* Regular files only: opening a FIFO would block for ever. Checked
+	 * again on the open file (O_NONBLOCK, no link followed), since the
+	 * entry may be replaced between lstat() and open(). */
 	if (lstat(path, &st) == 0 && S_ISREG(st.st_mode))
-		f = fopen(path, "rb");
-
-	if (f && fread(m, 1, 4, f) == 4)
+		fd = open(path, O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC);
+	if (fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+	    read(fd, m, 4) == 4)
 		yes = (m[0] == 0xc1 && m[1] == 0x1f && m[2] == 0xfc && m[3] == 0xc1) ||
 		      (m[0] == 0xc1 && m[1] == 0xfc && m[2] == 0x1f && m[3] == 0xc1);
-	if (f)
-		fclose(f);
+	if (fd >= 0)
+		close(fd);
 	g_free(path);
 	return yes;
 }

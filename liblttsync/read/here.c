@@ -23,6 +23,7 @@
  * their stream files open, hence the bound.
  */
 #include "decode.h"
+#include "descriptors.h"
 #include "reading.h"
 
 /*
@@ -203,10 +204,13 @@ lttsync_status lsync_here_read(lttsync_session *s, lsync_job *jobs, size_t n,
 	here_trace *open[LSYNC_HERE_AT_ONCE];
 	size_t n_open = 0, next = 0, k;
 	lttsync_status st = LTTSYNC_OK;
+	/* babeltrace2 keeps each stream file of an open trace open: about 8
+	 * descriptors a trace, within what the process's limit leaves. */
+	unsigned at_once = lsync_fd_room(LSYNC_HERE_AT_ONCE, 8, 16);
 
 	s->error[0] = '\0';
 	while (!st && (next < n || n_open)) {
-		while (next < n && n_open < LSYNC_HERE_AT_ONCE)
+		while (next < n && n_open < at_once)
 			open[n_open++] = here_open(s, &jobs[next++], progress,
 						   user_data);
 		k = behind(open, n_open);

@@ -37,6 +37,7 @@
 #ifdef HAVE_CONFIG_H
 #include "config.h" /* HAVE_POSIX_SPAWN_FILE_ACTIONS_ADDCLOSEFROM_NP */
 #endif
+#include "descriptors.h"
 #include "reading.h"
 #include "wire.h"
 
@@ -71,6 +72,7 @@ typedef struct worker {
 	lttsync_packet batch[LSYNC_WIRE_BATCH];
 	size_t len, pos;       /* packets in batch, next to feed */
 	int64_t lead;          /* its host's lead (leads.c) when last looked */
+	bool first_batch;      /* its first batch is being fed (merged first) */
 	lttsync_status status; /* ENDED, STOPPED: how reading went */
 	char why[LSYNC_ERROR_MAX];
 	lsync_decode_stats stats; /* ENDED: the decoder's */
@@ -625,9 +627,20 @@ static bool permanent(int err)
 
 /* ---- the merge ------------------------------------------------------------ */
 
-/* A worker's place in the merge: its next packet's time less its lead. */
+/*
+ * A worker's place in the merge: its next packet's time less its lead.
+ * Every worker's first batch comes first, as a trace not yet started
+ * does in here.c: traces recorded together begin at about the same true
+ * time, so their first packets meet in the table and give every pair its
+ * first match, hence the leads, at once. Merged on raw timestamps
+ * instead, a host whose clock is seconds behind was fed alone for those
+ * seconds, its keys evicted by a small table before its peers' arrived,
+ * and its lead learned late if at all.
+ */
 static int64_t head(const worker *w)
 {
+	if (w->first_batch)
+		return INT64_MIN;
 	return lsync_merge_key(w->batch[w->pos].timestamp_ns, w->lead);
 }
 
@@ -717,6 +730,15 @@ static lttsync_status launch(pool *p, lsync_job *j)
 		if (w->errfd >= 0)
 			close(w->errfd);
 		g_free(w);
+		if (err == EMFILE || err == ENFILE) {
+			/* Decoding here would need descriptors too. */
+			lsync_job_settle(p->s, j, LTTSYNC_ERROR_IO, err == EMFILE
+				? "not read: too many open files (EMFILE: this "
+				  "process's limit, ulimit -n, is reached; lower "
+				  "the jobs or raise the limit)"
+				: "not read: too many open files in the system (ENFILE)");
+			return LTTSYNC_OK;
+		}
 		cannot_start(p, err, permanent(err));
 		return decode_here_noted(p, j);
 	}
@@ -724,6 +746,7 @@ static lttsync_status launch(pool *p, lsync_job *j)
 		finish(p, w);
 	else if (p->merge) {
 		look_up_lead(p, w);
+		w->first_batch = true;
 		push(p, w);
 	}
 	else
@@ -777,8 +800,10 @@ static lttsync_status feed_next(pool *p)
 	if (feed_one(p, w, &st) == LTTSYNC_ERROR_NO_MEMORY)
 		return LTTSYNC_ERROR_NO_MEMORY;
 	if (w->pos < w->len || refill(p, w)) {
-		if (w->pos == 0)
+		if (w->pos == 0) {
+			w->first_batch = false;
 			follow_leads(p);
+		}
 		sift_down(p, 0);
 		return LTTSYNC_OK;
 	}
@@ -847,6 +872,9 @@ lttsync_status lsync_workers_read(lttsync_session *s, lsync_job *jobs,
 	p->s = s;
 	p->progress = progress;
 	p->user_data = user_data;
+	/* A worker holds 2 descriptors here (pipe, stderr file), 4 while it
+	 * starts: never start more than the limit leaves room for. */
+	max_workers = lsync_fd_room(max_workers, 4, 16);
 	p->merge = n <= max_workers;
 	p->heap = g_new(worker *, n ? n : 1);
 	p->fds = g_new(struct pollfd, n ? n : 1);

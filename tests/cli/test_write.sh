@@ -113,6 +113,15 @@ PY
 	contains "$work/plugin.err" "host .host0.: .slope. is not a string" "P12 a slope written as a JSON number is named as such"
 	plugin_run "report=\"$work/twice.json\""
 	contains "$work/plugin.err" "host .host0. appears twice" "P13 a host listed twice in a report is refused"
+	plugin_run "report=\"/dev/zero\""
+	contains "$work/plugin.err" "report ./dev/zero.: larger than 512 MiB" "P15 a report that never ends is refused at 512 MiB"
+	"$GEN" -q -n 2 -d 1 "$work/u8" >/dev/null
+	python3 -c 'import sys; p = sys.argv[1]; b = open(p, "rb").read()
+open(p, "wb").write(b.replace(b"hostname = \"host0\"", b"hostname = \"hos\xff0\""))' "$work/u8/host0/kernel/metadata"
+	"$LTTSYNC" -f json -o "$work/u8.json" "$work/u8" 2>/dev/null
+	check "P16 a host name that is not UTF-8 synchronized" grep -q '"host": "hos\\ufffd0"' "$work/u8.json"
+	TRACES="$work/u8/host0/kernel $work/u8/host1/kernel" plugin_run "report=\"$work/u8.json\""
+	check "P16 the filter finds its transform in that report" test $? -eq 0 -a -s "$work/plugin.txt"
 	cp -R "$gen/host0/kernel" "$work/nohost"
 	sed -i 's/hostname = "/hostnamX = "/' "$work/nohost/metadata"
 	TRACES="$work/nohost" plugin_run "report=\"$work/r.json\""
@@ -187,6 +196,29 @@ sed -i "s/$uuid/$other/" "$m"
 run "W10 hosts a/b and a_b" 0 --write "$work/w10" --host "a/b=$work/g2/host0" \
 	--host "a_b=$work/g2/host1"
 check "W10 each in its own folder (a%2Fb, a_b)" test -d "$work/w10/a%2Fb" -a -d "$work/w10/a_b"
+"$GEN" -q -n 2 -d 20 -r 1000 "$work/g20" >/dev/null
+"$LTTSYNC" --write "$work/w11" "$work/g20" >/dev/null 2>&1 &
+pid=$!
+i=0
+while [ $i -lt 300 ] && ! ls -a "$work/w11" 2>/dev/null | grep -q '^\.lttsync-write-'; do
+	sleep 0.1; i=$((i + 1))
+done
+kill -TERM "$pid"
+wait "$pid"
+st=$?
+check "W11 SIGTERM while writing: the signal ends lttsync (status $st)" test "$st" -eq 143
+check "W11 no temporary or partial folder left" test -z "$(ls -A "$work/w11" 2>/dev/null | grep '^\.')"
+# A file system filling up, as a file size limit with SIGXFSZ ignored
+# (writes fail with EFBIG): babeltrace2's sink.ctf.fs then crashes tearing
+# down, in the child process that writes.
+( ulimit -f 2000 && trap '' XFSZ && exec "$LTTSYNC" --write "$work/w12" "$work/g20" ) \
+	>"$work/out" 2>"$work/err"
+st=$?
+check "W12 writing onto a full file system: exit 1 (status $st)" test "$st" -eq 1
+contains "$work/err" "lttsync: --write: .*g20/host[01]/kernel: " "W12 the trace is named"
+check "W12 no temporary or partial folder left" test -z "$(ls -A "$work/w12" 2>/dev/null)"
+contains "$work/out" "^reference: " "W12 the report was printed"
+rm -rf "$work/g20"
 run "W9 two traces of one host" 2 --write "$work/w9" "$work/gen-old"
 check "W9 written as HOST-1 and HOST-2" test -d "$work/w9/host0-1" -a -d "$work/w9/host0-2" \
 	-a ! -e "$work/w9/host0"

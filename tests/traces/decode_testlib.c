@@ -61,7 +61,7 @@ const lttsync_packet *pkt(const collect *c, guint i)
 lttsync_status decode(const char *path, collect *c, lsync_decode_stats *s,
 		      char *err, size_t err_size)
 {
-	lsync_decode_callbacks cb = { on_begin, on_packet, on_progress, c };
+	lsync_decode_callbacks cb = { on_begin, on_packet, on_progress, c, NULL };
 	lttsync_status st = lsync_decode_trace(path, &cb, s, err, err_size);
 
 	cr_assert_not(c->packet_before_begin, "a packet came before begin()");

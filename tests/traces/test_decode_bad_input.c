@@ -92,7 +92,7 @@ Test(bad_input, missing_path_is_io)
 
 Test(bad_input, null_arguments)
 {
-	lsync_decode_callbacks cb = { on_begin, NULL, NULL, NULL };
+	lsync_decode_callbacks cb = { on_begin, NULL, NULL, NULL, NULL };
 	lsync_decode_stats s;
 
 	cr_assert_eq(lsync_decode_trace("/tmp", NULL, &s, NULL, 0),

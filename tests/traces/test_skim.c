@@ -75,7 +75,7 @@ static void check(bool ok, const char *what, const char *path)
 
 static int run_ours(const char *path, run *r, char *err, size_t size)
 {
-	lsync_decode_callbacks cb = { on_begin, on_packet, NULL, r };
+	lsync_decode_callbacks cb = { on_begin, on_packet, NULL, r, NULL };
 	lsync_skim *k;
 	int64_t pos;
 	int st = lsync_skim_open(&k, path, &cb, &r->stats, err, size);
@@ -90,7 +90,7 @@ static int run_ours(const char *path, run *r, char *err, size_t size)
 static void compare(const char *path)
 {
 	run a = { 0 }, b = { 0 };
-	lsync_decode_callbacks cb = { on_begin, on_packet, NULL, &b };
+	lsync_decode_callbacks cb = { on_begin, on_packet, NULL, &b, NULL };
 	char ea[256] = "", eb[256] = "";
 	int sa = run_ours(path, &a, ea, sizeof(ea));
 	int sb;
@@ -239,7 +239,7 @@ static void fallback(const char *tmp)
 	char dir[4096], meta[4096 + 16];
 	FILE *f;
 	run r = { 0 };
-	lsync_decode_callbacks cb = { on_begin, on_packet, NULL, &r };
+	lsync_decode_callbacks cb = { on_begin, on_packet, NULL, &r, NULL };
 	char err[256];
 	int st;
 
@@ -312,7 +312,7 @@ static void hostile(const char *tmp)
 	lsync_skim *k;
 	char err[256];
 	run r = { 0 };
-	lsync_decode_callbacks cb = { on_begin, on_packet, NULL, &r };
+	lsync_decode_callbacks cb = { on_begin, on_packet, NULL, &r, NULL };
 	int st;
 	int64_t pos;
 	uint64_t v;
