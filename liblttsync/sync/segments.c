@@ -80,6 +80,9 @@ static const lsync_hull *window_hull(const lsync_windows *ws, uint32_t i,
 	if (i == ws->cur)
 		return &ws->open;
 	lsync_hull_init(tmp);
+	/* An arena never allocated holds no point (no offset from NULL). */
+	if (!ws->pts)
+		return tmp;
 	tmp->above.pts = ws->pts + w->off;
 	tmp->above.len = tmp->above.cap = w->n_above;
 	tmp->below.pts = ws->pts + w->off + w->n_above;

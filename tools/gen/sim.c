@@ -97,7 +97,7 @@ static void host_clock_params(struct gen *g, struct host *h,
 /* Appends a change to drift_num at true time t. */
 static void add_knot(struct host *h, uint32_t *cap, uint64_t t, int64_t drift_num)
 {
-	struct rate_knot *prev = h->n_knots ? &h->knots[h->n_knots - 1] : NULL;
+	struct rate_knot *prev;
 
 	if (h->n_knots == *cap) {
 		*cap = *cap ? 2 * *cap : 64;
@@ -105,6 +105,7 @@ static void add_knot(struct host *h, uint32_t *cap, uint64_t t, int64_t drift_nu
 		if (!h->knots)
 			gen_die(GEN_EXIT_IO, "out of memory");
 	}
+	prev = h->n_knots ? &h->knots[h->n_knots - 1] : NULL;
 	h->knots[h->n_knots].t = t;
 	h->knots[h->n_knots].drift_num = drift_num;
 	h->knots[h->n_knots].acc = prev ? prev->acc + (__int128)(t - prev->t) *
