@@ -718,8 +718,6 @@ static bool read_address(const lsync_skim *k, int s, const char *name,
 	return n == len;
 }
 
-typedef enum option_meaning { OPT_OTHER, OPT_NOTHING, OPT_IPV4, OPT_IPV6, OPT_TCP } option_meaning;
-
 /* The variant member `name` of s: its selected option's inst and name. */
 static bool variant_member(const lsync_skim *k, int s, const char *name, int *opt,
 			   const char **opt_name)
@@ -811,21 +809,6 @@ static lsync_field_result decode_experimental_tcp(const lsync_skim *k, int tcp,
 	return LSYNC_FIELDS_PACKET;
 }
 
-static option_meaning experimental_option(const char *name)
-{
-	size_t n;
-
-	if (!name)
-		return OPT_OTHER;
-	if (strcmp(name, "thtype_tcp") == 0)
-		return OPT_TCP;
-	n = strlen(name);
-	if ((n >= 7 && strcmp(name + n - 7, "unknown") == 0) ||
-	    (n >= 4 && strcmp(name + n - 4, "none") == 0))
-		return OPT_NOTHING;
-	return OPT_OTHER;
-}
-
 static lsync_field_result decode_experimental(const lsync_skim *k, lttsync_packet *p)
 {
 	int tf = member(k, 0, K(TRANSPORT_FIELDS)), opt, tcp;
@@ -836,10 +819,10 @@ static lsync_field_result decode_experimental(const lsync_skim *k, lttsync_packe
 		opt = k->insts[tf].selected;
 		if (opt < 0)
 			return LSYNC_FIELDS_MALFORMED;
-		switch (experimental_option(k->insts[opt].name)) {
-		case OPT_TCP:
+		switch (lsync_experimental_option(k->insts[opt].name)) {
+		case LSYNC_OPT_TCP:
 			return decode_experimental_tcp(k, opt, p);
-		case OPT_NOTHING:
+		case LSYNC_OPT_NOTHING:
 			return LSYNC_FIELDS_NO_HEADER;
 		default:
 			return LSYNC_FIELDS_NOT_TCP;

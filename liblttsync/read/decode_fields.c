@@ -73,16 +73,7 @@ typedef struct member_plan {
 	member_kind element; /* MK_ARRAY: MK_UNSIGNED or MK_SIGNED */
 } member_plan;
 
-/* What a variant option stands for, from its name. */
-typedef enum option_meaning {
-	OPT_OTHER = 0, /* another protocol: not TCP */
-	OPT_NOTHING,   /* no header (yet) */
-	OPT_IPV4,
-	OPT_IPV6,
-	OPT_TCP,
-} option_meaning;
-
-typedef option_meaning (*option_namer)(const char *name);
+typedef lsync_option_meaning (*option_namer)(const char *name);
 
 /*
  * Variants have 2 to 5 options in practice; an option past the table is
@@ -92,7 +83,7 @@ typedef option_meaning (*option_namer)(const char *name);
 
 typedef struct variant_plan {
 	member_plan m;                 /* MK_VARIANT, else unusable */
-	uint8_t meaning[PLAN_OPTIONS]; /* option_meaning by option index */
+	uint8_t meaning[PLAN_OPTIONS]; /* lsync_option_meaning by option index */
 } variant_plan;
 
 typedef struct ip_plan {
@@ -254,41 +245,40 @@ static const bt_field_class *plan_variant(const bt_field_class *fc,
  * the `protocol` enum itself, later releases by `transport_header_type`,
  * but both name the TCP option "tcp", so one reading serves both.
  */
-static option_meaning network_option(const char *name)
+static lsync_option_meaning network_option(const char *name)
 {
 	if (!name)
-		return OPT_OTHER;
+		return LSYNC_OPT_OTHER;
 	if (strcmp(name, "ipv4") == 0)
-		return OPT_IPV4;
+		return LSYNC_OPT_IPV4;
 	if (strcmp(name, "ipv6") == 0)
-		return OPT_IPV6;
-	return strcmp(name, "unknown") == 0 ? OPT_NOTHING : OPT_OTHER;
+		return LSYNC_OPT_IPV6;
+	return strcmp(name, "unknown") == 0 ? LSYNC_OPT_NOTHING : LSYNC_OPT_OTHER;
 }
 
 /* "unknown": no transport header yet only if the protocol is TCP. */
-static option_meaning transport_option(const char *name)
+static lsync_option_meaning transport_option(const char *name)
 {
 	if (!name)
-		return OPT_OTHER;
+		return LSYNC_OPT_OTHER;
 	if (strcmp(name, "tcp") == 0)
-		return OPT_TCP;
-	return strcmp(name, "unknown") == 0 ? OPT_NOTHING : OPT_OTHER;
+		return LSYNC_OPT_TCP;
+	return strcmp(name, "unknown") == 0 ? LSYNC_OPT_NOTHING : LSYNC_OPT_OTHER;
 }
 
-/* Experimental: any name ending in "unknown" or "none" means nothing. */
-static option_meaning experimental_option(const char *name)
+lsync_option_meaning lsync_experimental_option(const char *name)
 {
 	size_t n;
 
 	if (!name)
-		return OPT_OTHER;
+		return LSYNC_OPT_OTHER;
 	if (strcmp(name, "thtype_tcp") == 0)
-		return OPT_TCP;
+		return LSYNC_OPT_TCP;
 	n = strlen(name);
 	if ((n >= 7 && strcmp(name + n - 7, "unknown") == 0) ||
 	    (n >= 4 && strcmp(name + n - 4, "none") == 0))
-		return OPT_NOTHING;
-	return OPT_OTHER;
+		return LSYNC_OPT_NOTHING;
+	return LSYNC_OPT_OTHER;
 }
 
 static void plan_ip(const bt_field_class *fc, const char *proto,
@@ -313,7 +303,7 @@ static void plan_tcp(const bt_field_class *fc, tcp_plan *t)
 static void plan_experimental(const bt_field_class *fc, experimental_plan *e)
 {
 	const bt_field_class *tf = plan_variant(fc, "transport_fields",
-						experimental_option, &e->fields);
+						lsync_experimental_option, &e->fields);
 	const bt_field_class *tcp;
 
 	if (!tf || e->fields.m.kind == MK_VARIANT ||
@@ -464,7 +454,7 @@ static bool read_address(const bt_field *s, const member_plan *m,
  * The meaning of the selected option of variant member v of `s` (which
  * must be MK_VARIANT), and the option's field in *opt.
  */
-static option_meaning read_option(const bt_field *s, const variant_plan *v,
+static lsync_option_meaning read_option(const bt_field *s, const variant_plan *v,
 				  option_namer namer, const bt_field **opt)
 {
 	const bt_field *f = member_at(s, &v->m);
@@ -472,7 +462,7 @@ static option_meaning read_option(const bt_field *s, const variant_plan *v,
 
 	*opt = bt_field_variant_borrow_selected_option_field_const(f);
 	if (i < PLAN_OPTIONS)
-		return (option_meaning)v->meaning[i];
+		return (lsync_option_meaning)v->meaning[i];
 	return namer(bt_field_class_variant_option_get_name(
 		bt_field_variant_borrow_selected_option_class_const(f)));
 }
@@ -518,9 +508,9 @@ static lsync_field_result decode_transport(plan_cache *c, const bt_field *ip,
 	if (ipp->transport.m.kind != MK_VARIANT)
 		return LSYNC_FIELDS_MALFORMED;
 	switch (read_option(ip, &ipp->transport, transport_option, &th)) {
-	case OPT_TCP:
+	case LSYNC_OPT_TCP:
 		return decode_tcp(c, th, p);
-	case OPT_NOTHING:
+	case LSYNC_OPT_NOTHING:
 		if (proto == IPPROTO_TCP_NUMBER)
 			return LSYNC_FIELDS_NO_HEADER;
 		break;
@@ -559,11 +549,11 @@ static lsync_field_result decode_modules(plan_cache *c,
 	if (nh->m.kind != MK_VARIANT)
 		return LSYNC_FIELDS_MALFORMED;
 	switch (read_option(payload, nh, network_option, &ip)) {
-	case OPT_IPV4:
+	case LSYNC_OPT_IPV4:
 		return decode_ip(c, ip, ROLE_IPV4, p);
-	case OPT_IPV6:
+	case LSYNC_OPT_IPV6:
 		return decode_ip(c, ip, ROLE_IPV6, p);
-	case OPT_NOTHING:
+	case LSYNC_OPT_NOTHING:
 		return LSYNC_FIELDS_NO_HEADER;
 	default:
 		return LSYNC_FIELDS_NOT_TCP;
@@ -614,10 +604,10 @@ static lsync_field_result decode_experimental(plan_cache *c,
 
 	switch (e->fields.m.kind) {
 	case MK_VARIANT:
-		switch (read_option(payload, &e->fields, experimental_option, &tcp)) {
-		case OPT_TCP:
+		switch (read_option(payload, &e->fields, lsync_experimental_option, &tcp)) {
+		case LSYNC_OPT_TCP:
 			return decode_experimental_tcp(c, tcp, p);
-		case OPT_NOTHING:
+		case LSYNC_OPT_NOTHING:
 			return LSYNC_FIELDS_NO_HEADER;
 		default:
 			return LSYNC_FIELDS_NOT_TCP;

@@ -37,6 +37,20 @@ typedef enum lsync_field_result {
 	LSYNC_FIELDS_MALFORMED, /* a needed field missing or mistyped */
 } lsync_field_result;
 
+/* What a variant option of a network payload stands for, from its name:
+ * the per-layout rules, shared by both readers (decode_fields.c). */
+typedef enum lsync_option_meaning {
+	LSYNC_OPT_OTHER = 0, /* another protocol: not TCP */
+	LSYNC_OPT_NOTHING,   /* no header (yet) */
+	LSYNC_OPT_IPV4,
+	LSYNC_OPT_IPV6,
+	LSYNC_OPT_TCP,
+} lsync_option_meaning;
+
+/* net_data_experimental's transport option: "thtype_tcp" is TCP, any name
+ * ending in "unknown" or "none" means no header. */
+lsync_option_meaning lsync_experimental_option(const char *name);
+
 /* The two encodings of the addons module's `flags` (decode.h). */
 typedef enum lsync_addons_encoding {
 	LSYNC_ADDONS_A = 0, /* (module-order flags << 8) | data offset */
