@@ -2,9 +2,8 @@
 /*
  * libFuzzer harness: our CTF reader (ctf_meta.c, ctf_skim.c) against
  * libbabeltrace2 on the same trace folder, written from the input as
- * fuzz_trace.c writes it (byte 0 flags, unused here; bytes 1-2 the
- * metadata's length L, little endian; L bytes of `metadata`; the rest
- * as the stream file `channel0_0`), so both share fuzz/corpus/trace.
+ * fuzz_trace.c writes it (trace_input.h; the flags byte is unused here),
+ * so both share fuzz/corpus/trace.
  *
  * Checks: our reader never crashes, leaks or hangs; a trace it declines
  * has had no callback; when it accepts and reads a trace to the end,
@@ -15,23 +14,19 @@
  * babeltrace2 checks some things ours does not need (and the reverse).
  */
 #define _GNU_SOURCE
-#include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "ctf.h"
 #include "decode.h"
+#include "trace_input.h"
 
 #define CHECK(c) do { if (!(c)) { fprintf(stderr, "invariant failed: %s (%s:%d)\n", #c, __FILE__, __LINE__); abort(); } } while (0)
 #define MAX_INPUT (128 * 1024)
 #define MAX_PACKETS 65536
 
-static char dir[64];
-static char meta_path[128];
-static char stream_path[128];
 
 typedef struct run {
 	char host[256];
@@ -41,51 +36,12 @@ typedef struct run {
 	lsync_decode_stats stats;
 } run;
 
-static void cleanup(void)
-{
-	if (!dir[0])
-		return;
-	unlink(meta_path);
-	unlink(stream_path);
-	rmdir(dir);
-}
-
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-	const char *tmp = getenv("TMPDIR");
-
 	(void)argc;
 	(void)argv;
-	snprintf(dir, sizeof(dir), "%s/lttsync-skim-XXXXXX", tmp && strlen(tmp) < 30 ? tmp : "/tmp");
-	if (!mkdtemp(dir)) {
-		perror("mkdtemp");
-		abort();
-	}
-	snprintf(meta_path, sizeof(meta_path), "%s/metadata", dir);
-	snprintf(stream_path, sizeof(stream_path), "%s/channel0_0", dir);
-	atexit(cleanup);
+	trace_input_init("lttsync-skim");
 	return 0;
-}
-
-static void write_file(const char *path, const uint8_t *p, size_t n)
-{
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-
-	if (fd < 0) {
-		perror(path);
-		abort();
-	}
-	while (n) {
-		ssize_t w = write(fd, p, n);
-
-		if (w <= 0) {
-			perror(path);
-			abort();
-		}
-		p += w;
-		n -= (size_t)w;
-	}
-	close(fd);
 }
 
 static int on_begin(void *user, const char *hostname)
@@ -120,19 +76,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	lsync_decode_callbacks cb_b = { on_begin, on_packet, NULL, &b, NULL };
 	char err[256];
 	lsync_skim *k;
-	size_t meta_len;
+	uint8_t flags;
 	int64_t pos;
 	int sa, sb;
 
 	if (size < 3 || size > MAX_INPUT)
 		return 0;
-	meta_len = (size_t)data[1] | (size_t)data[2] << 8;
-	data += 3;
-	size -= 3;
-	if (meta_len > size)
-		meta_len = size;
-	write_file(meta_path, data, meta_len);
-	write_file(stream_path, data + meta_len, size - meta_len);
+	trace_input_write(data, size, &flags);
 	if (!a.p) {
 		a.p = malloc(MAX_PACKETS * sizeof(*a.p));
 		b.p = malloc(MAX_PACKETS * sizeof(*b.p));
@@ -141,7 +91,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	a.n = b.n = 0;
 	a.begun = b.begun = 0;
 
-	sa = lsync_skim_open(&k, dir, &cb_a, &a.stats, err, sizeof(err));
+	sa = lsync_skim_open(&k, trace_dir, &cb_a, &a.stats, err, sizeof(err));
 	if (sa == LSYNC_CTF_DECLINED) {
 		CHECK(!a.begun && a.n == 0 && err[0]);
 		return 0;
@@ -158,7 +108,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (sa != LTTSYNC_OK)
 		return 0;
 
-	sb = lsync_decode_trace_with(dir, &cb_b, &b.stats, LTTSYNC_READER_BABELTRACE2,
+	sb = lsync_decode_trace_with(trace_dir, &cb_b, &b.stats, LTTSYNC_READER_BABELTRACE2,
 				     err, sizeof(err));
 	if (sb != LTTSYNC_OK) {
 		if (getenv("FUZZ_TRACE"))

@@ -16,21 +16,18 @@
  * network events); the session can then be queried.
  */
 #define _GNU_SOURCE
-#include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <lttsync/lttsync.h>
+
+#include "trace_input.h"
 
 #define CHECK(c) do { if (!(c)) { fprintf(stderr, "invariant failed: %s (%s:%d)\n", #c, __FILE__, __LINE__); abort(); } } while (0)
 #define MAX_INPUT (128 * 1024)
 
-static char dir[64];
-static char meta_path[128];
-static char stream_path[128];
 
 /* A declared status: OK or an error lttsync_status_string() knows. */
 static int valid_status(lttsync_status st)
@@ -39,51 +36,12 @@ static int valid_status(lttsync_status st)
 	       (st < 0 && strcmp(lttsync_status_string(st), "unknown status") != 0);
 }
 
-static void cleanup(void)
-{
-	if (!dir[0])
-		return;
-	unlink(meta_path);
-	unlink(stream_path);
-	rmdir(dir);
-}
-
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-	const char *tmp = getenv("TMPDIR");
-
 	(void)argc;
 	(void)argv;
-	snprintf(dir, sizeof(dir), "%s/lttsync-fuzz-XXXXXX", tmp && strlen(tmp) < 30 ? tmp : "/tmp");
-	if (!mkdtemp(dir)) {
-		perror("mkdtemp");
-		abort();
-	}
-	snprintf(meta_path, sizeof(meta_path), "%s/metadata", dir);
-	snprintf(stream_path, sizeof(stream_path), "%s/channel0_0", dir);
-	atexit(cleanup);
+	trace_input_init("lttsync-fuzz");
 	return 0;
-}
-
-static void write_file(const char *path, const uint8_t *p, size_t n)
-{
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-
-	if (fd < 0) {
-		perror(path);
-		abort();
-	}
-	while (n) {
-		ssize_t w = write(fd, p, n);
-
-		if (w <= 0) {
-			perror(path);
-			abort();
-		}
-		p += w;
-		n -= (size_t)w;
-	}
-	close(fd);
 }
 
 static void progress(void *user, const char *path, uint64_t events)
@@ -97,25 +55,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	lttsync_session *s;
 	lttsync_status st, ts;
-	size_t count = 0, meta_len;
+	size_t count = 0;
 	uint8_t flags;
 	uint64_t stat[7];
 
 	if (size < 3 || size > MAX_INPUT)
 		return 0;
-	flags = data[0];
-	meta_len = (size_t)data[1] | (size_t)data[2] << 8;
-	data += 3;
-	size -= 3;
-	if (meta_len > size)
-		meta_len = size;
-	write_file(meta_path, data, meta_len);
-	write_file(stream_path, data + meta_len, size - meta_len);
+	trace_input_write(data, size, &flags);
 
 	CHECK(lttsync_session_create(&s) == LTTSYNC_OK);
 	/* Decode in this process: the harness fuzzes decode.c itself. */
 	CHECK(lttsync_session_set_read_jobs(s, 0) == LTTSYNC_OK);
-	st = lttsync_session_read_traces(&count, s, dir, (flags & 1) ? NULL : "fuzzhost",
+	st = lttsync_session_read_traces(&count, s, trace_dir, (flags & 1) ? NULL : "fuzzhost",
 					 progress, NULL);
 	CHECK(valid_status(st));
 	CHECK(st == LTTSYNC_OK);
@@ -154,7 +105,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 	}
 	lttsync_session_destroy(s);
-	unlink(meta_path);
-	unlink(stream_path);
+	unlink(trace_meta);
+	unlink(trace_stream);
 	return 0;
 }
