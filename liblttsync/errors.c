@@ -86,3 +86,16 @@ lttsync_status lsync_invalid_argument(lttsync_session *session,
 	return lsync_error(session, LTTSYNC_ERROR_INVALID_ARGUMENT,
 			   "%s: NULL argument", function);
 }
+
+lttsync_status lsync_decode_fail(char *err, size_t size, lttsync_status status,
+				 const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err && size) {
+		va_start(ap, fmt);
+		vsnprintf(err, size, fmt, ap);
+		va_end(ap);
+	}
+	return status;
+}

@@ -39,6 +39,13 @@ lttsync_status lsync_error_const(const lttsync_session *session,
 				 lttsync_status status, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
+/*
+ * Format a message into err (which may be NULL or size 0) and return
+ * `status`: the readers' errors, before any session holds them.
+ */
+lttsync_status lsync_decode_fail(char *err, size_t size, lttsync_status status,
+				 const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
 /* Forget the last error (called at the start of each public entry). */
 void lsync_clear_error(lttsync_session *session);
 

@@ -27,7 +27,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -89,19 +88,6 @@ struct trace_ctx {
 };
 
 /* ---- messages ---------------------------------------------------------- */
-
-lttsync_status lsync_decode_fail(char *err, size_t size, lttsync_status status,
-				 const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err && size) {
-		va_start(ap, fmt);
-		vsnprintf(err, size, fmt, ap);
-		va_end(ap);
-	}
-	return status;
-}
 
 /* Append "<sep><msg>" to err, which already holds `*used` characters. */
 static void append_text(char *err, size_t size, size_t *used, const char *sep,

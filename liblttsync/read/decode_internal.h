@@ -13,6 +13,7 @@
 #include <babeltrace2/babeltrace.h>
 
 #include "decode.h"
+#include "errors.h"
 
 /* The layouts of decode.h, plus "not a network event". */
 typedef enum lsync_layout {
@@ -56,10 +57,6 @@ typedef enum lsync_addons_encoding {
 	LSYNC_ADDONS_A = 0, /* (module-order flags << 8) | data offset */
 	LSYNC_ADDONS_B = 1, /* (data offset << 12) | 9-bit TCP flags */
 } lsync_addons_encoding;
-
-/* Format a message into err (which may be NULL or size 0); return status. */
-lttsync_status lsync_decode_fail(char *err, size_t size, lttsync_status status,
-				 const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
 /* Classify an event class by its name and payload field class. */
 lsync_event_kind lsync_classify_event_class(const bt_event_class *ec);
