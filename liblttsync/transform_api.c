@@ -218,6 +218,16 @@ static bool is_decimal(const char *s, bool exponent)
 	return *s == '\0';
 }
 
+/* Does the decimal's significand (before any exponent) have a digit other
+ * than 0? Then a value of 0 is an underflow. */
+static bool nonzero_significand(const char *s)
+{
+	for (; *s && *s != 'e' && *s != 'E'; s++)
+		if (*s >= '1' && *s <= '9')
+			return true;
+	return false;
+}
+
 static lttsync_status parse_int64(const char *s, int64_t *out)
 {
 	char *end;
@@ -273,11 +283,14 @@ LTTSYNC_API lttsync_status lttsync_transform_parse(lttsync_transform **out,
 
 	if (!out || !slope || !pivot || !pivot_ref || !is_decimal(slope, true))
 		return LTTSYNC_ERROR_INVALID_ARGUMENT;
-	/* ERANGE rather than isfinite(): valgrind's long doubles keep an
-	 * overflow as LDBL_MAX, not as an infinity. */
+	/* ERANGE as well as isfinite(): valgrind's long doubles keep an
+	 * overflow as LDBL_MAX, not as an infinity. And a non-zero slope
+	 * read as 0 underflowed, even where errno does not say so (valgrind
+	 * again: its long doubles have a double's range). */
 	errno = 0;
 	f.slope = strtold(slope, NULL);
-	if (errno == ERANGE || !isfinite(f.slope))
+	if (errno == ERANGE || !isfinite(f.slope) ||
+	    (f.slope == 0 && nonzero_significand(slope)))
 		return LTTSYNC_ERROR_RANGE;
 	if (f.slope <= 0)
 		return LTTSYNC_ERROR_INVALID_ARGUMENT;

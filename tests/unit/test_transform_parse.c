@@ -199,3 +199,17 @@ Test(transform_parse, huge_exponents_are_handled)
 		lttsync_transform_destroy(tf);
 	}
 }
+
+Test(transform_parse, tiny_slope_is_out_of_range_zero_is_invalid)
+{
+	lttsync_transform *tf = NULL;
+
+	/* Below any long double: an underflow, not a slope of 0. */
+	cr_assert_eq(lttsync_transform_parse(&tf, "1e-5000", "0", "0"),
+		     LTTSYNC_ERROR_RANGE);
+	cr_assert_eq(lttsync_transform_parse(&tf, "0.000e-5000", "0", "0"),
+		     LTTSYNC_ERROR_INVALID_ARGUMENT);
+	cr_assert_eq(lttsync_transform_parse(&tf, "0", "0", "0"),
+		     LTTSYNC_ERROR_INVALID_ARGUMENT);
+	cr_assert_null(tf);
+}
