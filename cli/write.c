@@ -291,6 +291,29 @@ static size_t host_trace_index(lttsync_session *s, lttsync_host_id h,
 }
 
 /*
+ * What writing one trace holds: freed by write_trace(), and by the child
+ * of write_isolated() before it exits, since it never returns there.
+ */
+typedef struct trace_job {
+	const char *in;          /* the trace folder read */
+	lttsync_transform *tf;   /* its host's transform */
+	char *name;              /* its folder's name in OUTDIR */
+	char *final;             /* OUTDIR/name */
+	char *tmp;               /* the temporary folder in OUTDIR */
+	char *out;               /* tmp/trace, where it is written */
+} trace_job;
+
+static void trace_job_free(trace_job *j)
+{
+	lttsync_transform_destroy(j->tf);
+	g_free(j->name);
+	g_free(j->final);
+	g_free(j->tmp);
+	g_free(j->out);
+	*j = (trace_job){ 0 };
+}
+
+/*
  * write_one() in a child process. Why: babeltrace2 2.0.4's sink.ctf.fs
  * crashes (double free, SIGSEGV) tearing down after a write error (a full
  * file system): in a child, that only ends the child, and this process
@@ -298,8 +321,7 @@ static size_t host_trace_index(lttsync_session *s, lttsync_host_id h,
  * signals' handlers: a signal to the process group interrupts its graph;
  * one to this process alone is passed on.
  */
-static bool write_isolated(const writer *w, const char *in, const char *out,
-			   lttsync_transform *tf)
+static bool write_isolated(const writer *w, trace_job *j)
 {
 	pid_t pid;
 	int ws;
@@ -307,9 +329,13 @@ static bool write_isolated(const writer *w, const char *in, const char *out,
 	fflush(NULL);
 	pid = fork();
 	if (pid < 0)
-		return write_one(w, in, out, tf);
-	if (pid == 0)
-		_exit(write_one(w, in, out, tf) ? 0 : 1);
+		return write_one(w, j->in, j->out, j->tf);
+	if (pid == 0) {
+		bool ok = write_one(w, j->in, j->out, j->tf);
+
+		trace_job_free(j);
+		_exit(ok ? 0 : 1);
+	}
 	while (waitpid(pid, &ws, 0) < 0) {
 		if (errno != EINTR)
 			return false;
@@ -318,36 +344,31 @@ static bool write_isolated(const writer *w, const char *in, const char *out,
 	}
 	if (WIFSIGNALED(ws) && !stop_signal)
 		fprintf(stderr, "lttsync: --write: %s: babeltrace2 crashed writing the "
-			"trace (signal %d%s%s)\n", cli_safe(in), WTERMSIG(ws),
+			"trace (signal %d%s%s)\n", cli_safe(j->in), WTERMSIG(ws),
 			strsignal(WTERMSIG(ws)) ? ", " : "",
 			strsignal(WTERMSIG(ws)) ? strsignal(WTERMSIG(ws)) : "");
 	return WIFEXITED(ws) && WEXITSTATUS(ws) == 0 && !stop_signal;
 }
 
 /* Write into a temporary folder in OUTDIR, then rename it into place. */
-static bool write_into_place(const writer *w, const char *in, const char *final,
-			     lttsync_transform *tf)
+static bool write_into_place(const writer *w, trace_job *j)
 {
-	char *tmp = g_build_filename(w->outdir, ".lttsync-write-XXXXXX", NULL);
-	char *trace = NULL;
 	bool ok = false;
 
-	if (!g_mkdtemp(tmp)) {
+	j->tmp = g_build_filename(w->outdir, ".lttsync-write-XXXXXX", NULL);
+	if (!g_mkdtemp(j->tmp)) {
 		fprintf(stderr, "lttsync: --write: %s: %s\n", cli_safe(w->outdir), strerror(errno));
-		g_free(tmp);
 		return false;
 	}
-	trace = g_build_filename(tmp, "trace", NULL);
-	if (write_isolated(w, in, trace, tf)) {
-		ok = rename(trace, final) == 0;
+	j->out = g_build_filename(j->tmp, "trace", NULL);
+	if (write_isolated(w, j)) {
+		ok = rename(j->out, j->final) == 0;
 		if (!ok)
-			fprintf(stderr, "lttsync: --write: %s: %s\n", cli_safe(final), strerror(errno));
+			fprintf(stderr, "lttsync: --write: %s: %s\n", cli_safe(j->final), strerror(errno));
 	}
 	if (!ok)
-		remove_tree(trace);
-	g_rmdir(tmp);
-	g_free(trace);
-	g_free(tmp);
+		remove_tree(j->out);
+	g_rmdir(j->tmp);
 	return ok;
 }
 
@@ -355,29 +376,25 @@ static bool write_into_place(const writer *w, const char *in, const char *final,
 static int write_trace(const writer *w, lttsync_trace_id t)
 {
 	lttsync_session *s = w->s;
-	const char *in = lttsync_session_get_trace_name(s, t);
-	lttsync_transform *tf = NULL;
+	trace_job j = { .in = lttsync_session_get_trace_name(s, t) };
 	lttsync_host_id h;
-	char *name, *final;
 	int rc = 0;
 
 	if (lttsync_session_get_trace_host(&h, s, t) != LTTSYNC_OK ||
-	    lttsync_session_get_host_transform(&tf, s, h) != LTTSYNC_OK) {
-		fprintf(stderr, "lttsync: --write: %s: not synchronized, not written\n", cli_safe(in));
+	    lttsync_session_get_host_transform(&j.tf, s, h) != LTTSYNC_OK) {
+		fprintf(stderr, "lttsync: --write: %s: not synchronized, not written\n", cli_safe(j.in));
 		return CLI_EXIT_UNSYNCED;
 	}
-	name = folder_name(lttsync_session_get_host_name(s, h),
-			   host_trace_index(s, h, t), host_trace_count(s, h));
-	final = g_build_filename(w->outdir, name, NULL);
-	if (g_file_test(final, G_FILE_TEST_EXISTS)) {
-		fprintf(stderr, "lttsync: --write: %s exists; not overwritten\n", cli_safe(final));
+	j.name = folder_name(lttsync_session_get_host_name(s, h),
+			     host_trace_index(s, h, t), host_trace_count(s, h));
+	j.final = g_build_filename(w->outdir, j.name, NULL);
+	if (g_file_test(j.final, G_FILE_TEST_EXISTS)) {
+		fprintf(stderr, "lttsync: --write: %s exists; not overwritten\n", cli_safe(j.final));
 		rc = CLI_EXIT_ERROR;
-	} else if (!write_into_place(w, in, final, tf)) {
+	} else if (!write_into_place(w, &j)) {
 		rc = CLI_EXIT_ERROR;
 	}
-	lttsync_transform_destroy(tf);
-	g_free(final);
-	g_free(name);
+	trace_job_free(&j);
 	return rc;
 }
 
