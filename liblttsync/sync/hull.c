@@ -994,28 +994,159 @@ static bool hits(const lsync_chain *c, const extremes *e, int64_t x, int64_t y)
 	return envelope_at(c, e, x, &v) && v.i == y && v.f == 0;
 }
 
-/*
- * Smallest x in [LSYNC_TS_MIN, LSYNC_TS_MAX + 1] where the predicate holds
- * (too_late, or not too_early), assuming it holds at the upper end; it is
- * monotone because lo and hi are non-decreasing. i128 bounds: the range
- * spans 2^63 + 1 values.
- */
-static i128 first_true(const lsync_hull *h, const extremes *e, int64_t y,
-		       bool late)
+static bool predicate(const lsync_hull *h, const extremes *e, int64_t x,
+		      int64_t y, bool late)
 {
-	i128 lo = LSYNC_TS_MIN, hi = (i128)LSYNC_TS_MAX + 1;
+	return late ? too_late(h, e, x, y) : !too_early(h, e, x, y);
+}
 
+/* Smallest x in [lo, hi] where the predicate holds; it holds at hi. */
+static i128 bisect(const lsync_hull *h, const extremes *e, int64_t y,
+		   bool late, i128 lo, i128 hi)
+{
 	while (lo < hi) {
 		int64_t mid = (int64_t)(lo + (hi - lo) / 2);
-		bool p = late ? too_late(h, e, mid, y)
-			      : !too_early(h, e, mid, y);
 
-		if (p)
+		if (predicate(h, e, mid, y, late))
 			hi = mid;
 		else
 			lo = (i128)mid + 1;
 	}
 	return lo;
+}
+
+/*
+ * Index of the first vertex of the envelope's chain where the predicate
+ * holds (len when none does): the envelope is linear between two
+ * vertices and on each side of the chain.
+ */
+static uint32_t first_true_vertex(const lsync_hull *h, const extremes *e,
+				  const lsync_chain *c, int64_t y, bool late)
+{
+	uint32_t lo = 0, hi = c->len;
+
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+
+		if (predicate(h, e, c->pts[mid].x, y, late))
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return lo;
+}
+
+/* The envelope at x as a long double; false when unbounded there. */
+static bool envelope_ld(const lsync_chain *c, const extremes *e, int64_t x,
+			long double *out)
+{
+	ival v;
+
+	if (!envelope_at(c, e, x, &v))
+		return false;
+	*out = lsync_i128_ld(v.i) + v.f;
+	return true;
+}
+
+/*
+ * Where the linear piece of the envelope through xa and xb reaches y,
+ * rounded, clamped to [lo, hi]: only a starting point for the search
+ * (which stays exact), so long double precision is enough.
+ */
+static bool guess_crossing(const lsync_chain *c, const extremes *e,
+			   int64_t xa, int64_t xb, int64_t y, i128 lo, i128 hi,
+			   int64_t *out)
+{
+	long double va, vb, g;
+
+	if (xa >= xb || !envelope_ld(c, e, xa, &va) ||
+	    !envelope_ld(c, e, xb, &vb) || !(vb > va))
+		return false;
+	g = (long double)xa + ((long double)y - va) *
+				      ((long double)xb - (long double)xa) / (vb - va);
+	if (!(g > lsync_i128_ld(lo)))
+		g = lsync_i128_ld(lo);
+	if (!(g < lsync_i128_ld(hi)))
+		g = lsync_i128_ld(hi);
+	*out = (int64_t)fmaxl(fminl(g, (long double)LSYNC_TS_MAX),
+			      (long double)LSYNC_TS_MIN);
+	return true;
+}
+
+/* Two points of the piece before vertex k (k = 0: left of the chain; k =
+ * len: right of it), for guess_crossing(). */
+static void piece_ends(const lsync_chain *c, uint32_t k, int64_t *xa,
+		       int64_t *xb)
+{
+	const int64_t reach = (int64_t)1 << 32;
+
+	if (k == 0) {
+		*xb = c->pts[0].x;
+		*xa = *xb > LSYNC_TS_MIN + reach ? *xb - reach : LSYNC_TS_MIN;
+	} else if (k == c->len) {
+		*xa = c->pts[k - 1].x;
+		*xb = *xa < LSYNC_TS_MAX - reach ? *xa + reach : LSYNC_TS_MAX;
+	} else {
+		*xa = c->pts[k - 1].x;
+		*xb = c->pts[k].x;
+	}
+}
+
+/*
+ * Narrow [lo, hi] (the predicate false before lo, true at hi) around a
+ * guess g by steps doubling away from it: a few evaluations when the
+ * guess is within a few ns.
+ */
+static void gallop(const lsync_hull *h, const extremes *e, int64_t y,
+		   bool late, int64_t g, i128 *lo, i128 *hi)
+{
+	i128 step = 1;
+
+	if (predicate(h, e, g, y, late)) {
+		*hi = g;
+		for (; g - step >= *lo; step *= 2) {
+			if (!predicate(h, e, (int64_t)(g - step), y, late)) {
+				*lo = g - step + 1;
+				return;
+			}
+			*hi = g - step;
+		}
+		return;
+	}
+	*lo = (i128)g + 1;
+	for (; g + step < *hi; step *= 2) {
+		if (predicate(h, e, (int64_t)(g + step), y, late)) {
+			*hi = g + step;
+			return;
+		}
+		*lo = g + step + 1;
+	}
+}
+
+/*
+ * Smallest x in [LSYNC_TS_MIN, LSYNC_TS_MAX + 1] where the predicate holds
+ * (too_late, or not too_early), assuming it holds at the upper end; it is
+ * monotone because lo and hi are non-decreasing. i128 bounds: the range
+ * spans 2^63 + 1 values. The envelope is piecewise linear with breaks at
+ * its chain's vertices: find the piece, guess the crossing inside it, and
+ * search exactly around the guess (a bisection of the whole range would
+ * cost 64 evaluations; paths of many hosts do this at every hop).
+ */
+static i128 first_true(const lsync_hull *h, const extremes *e, int64_t y,
+		       bool late, bool guided)
+{
+	const lsync_chain *c = late ? &h->below : &h->above;
+	uint32_t k = first_true_vertex(h, e, c, y, late);
+	i128 lo = k ? (i128)c->pts[k - 1].x + 1 : LSYNC_TS_MIN;
+	i128 hi = k < c->len ? (i128)c->pts[k].x : (i128)LSYNC_TS_MAX + 1;
+	int64_t xa, xb, g;
+
+	if (!guided)
+		return bisect(h, e, y, late, LSYNC_TS_MIN, (i128)LSYNC_TS_MAX + 1);
+	piece_ends(c, k, &xa, &xb);
+	if (lo < hi && guess_crossing(c, e, xa, xb, y, lo, hi, &g) && g < hi)
+		gallop(h, e, y, late, g, &lo, &hi);
+	return bisect(h, e, y, late, lo, hi);
 }
 
 /*
@@ -1025,9 +1156,9 @@ static i128 first_true(const lsync_hull *h, const extremes *e, int64_t y,
  * strictly increasing and an exact hit at x_lo + 1 (x_hi - 1) is itself
  * the boundary.
  */
-bool lsync_hull_inverse_bounds(const lsync_hull *h,
-			       const lsync_hull_solution *s, int64_t y_lo,
-			       int64_t y_hi, int64_t *x_lo, int64_t *x_hi)
+static bool inverse_bounds(const lsync_hull *h, const lsync_hull_solution *s,
+			   int64_t y_lo, int64_t y_hi, int64_t *x_lo,
+			   int64_t *x_hi, bool guided)
 {
 	extremes e;
 	bool lo_ok, hi_ok, rising;
@@ -1042,17 +1173,32 @@ bool lsync_hull_inverse_bounds(const lsync_hull *h,
 	rising = e.lmin.s.n > 0;
 	lo_ok = too_early(h, &e, LSYNC_TS_MIN, y_lo);
 	if (lo_ok) {
-		*x_lo = (int64_t)(first_true(h, &e, y_lo, false) - 1);
+		*x_lo = (int64_t)(first_true(h, &e, y_lo, false, guided) - 1);
 		if (rising && *x_lo < LSYNC_TS_MAX &&
 		    hits(&h->above, &e, *x_lo + 1, y_lo))
 			++*x_lo;
 	}
 	hi_ok = too_late(h, &e, LSYNC_TS_MAX, y_hi);
 	if (hi_ok) {
-		*x_hi = (int64_t)first_true(h, &e, y_hi, true);
+		*x_hi = (int64_t)first_true(h, &e, y_hi, true, guided);
 		if (rising && *x_hi > LSYNC_TS_MIN &&
 		    hits(&h->below, &e, *x_hi - 1, y_hi))
 			--*x_hi;
 	}
 	return lo_ok && hi_ok;
+}
+
+bool lsync_hull_inverse_bounds(const lsync_hull *h,
+			       const lsync_hull_solution *s, int64_t y_lo,
+			       int64_t y_hi, int64_t *x_lo, int64_t *x_hi)
+{
+	return inverse_bounds(h, s, y_lo, y_hi, x_lo, x_hi, true);
+}
+
+bool lsync_hull_inverse_bounds_bisect(const lsync_hull *h,
+				      const lsync_hull_solution *s,
+				      int64_t y_lo, int64_t y_hi,
+				      int64_t *x_lo, int64_t *x_hi)
+{
+	return inverse_bounds(h, s, y_lo, y_hi, x_lo, x_hi, false);
 }

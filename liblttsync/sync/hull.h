@@ -169,6 +169,16 @@ bool lsync_hull_inverse_bounds(const lsync_hull *h,
 			       int64_t y_hi, int64_t *x_lo, int64_t *x_hi);
 
 /*
+ * The same answer by bisecting the whole time range (64 evaluations a
+ * side), the definition that lsync_hull_inverse_bounds() speeds up by
+ * starting from the envelope's linear pieces; for tests.
+ */
+bool lsync_hull_inverse_bounds_bisect(const lsync_hull *h,
+				      const lsync_hull_solution *s,
+				      int64_t y_lo, int64_t y_hi,
+				      int64_t *x_lo, int64_t *x_hi);
+
+/*
  * Half the smallest vertical gap between the two chains over their common
  * x range (negative when they overlap: then minus the violation e*):
  * how far the best line stays from the nearest message there. False when

@@ -697,3 +697,77 @@ Test(hull_truth, true_line_within_bounds, .timeout = 120)
 		lsync_hull_fini(&h);
 	}
 }
+
+/* ---- inverse bounds: guided search against bisection ------------------ */
+
+static void check_inverse_same(const lsync_hull *h, const lsync_hull_solution *s,
+			       int64_t y_lo, int64_t y_hi)
+{
+	int64_t a_lo, a_hi, b_lo, b_hi;
+	bool a = lsync_hull_inverse_bounds(h, s, y_lo, y_hi, &a_lo, &a_hi);
+	bool b = lsync_hull_inverse_bounds_bisect(h, s, y_lo, y_hi, &b_lo, &b_hi);
+
+	cr_assert_eq(a, b);
+	cr_assert_eq(a_lo, b_lo, "y [%lld, %lld]: x_lo %lld, bisection %lld",
+		     (long long)y_lo, (long long)y_hi, (long long)a_lo,
+		     (long long)b_lo);
+	cr_assert_eq(a_hi, b_hi, "y [%lld, %lld]: x_hi %lld, bisection %lld",
+		     (long long)y_lo, (long long)y_hi, (long long)a_hi,
+		     (long long)b_hi);
+}
+
+/*
+ * Every quality, y inside, near and far outside the data, at vertices'
+ * values and at the extremes of the time range: the same x as the
+ * bisection of the whole range, to the ns.
+ */
+Test(hull_brute, inverse_bounds_match_bisection, .timeout = 600)
+{
+	rng_state = 11;
+	for (int iter = 0; iter < 3000; iter++) {
+		bcase c;
+		lsync_hull h;
+		lsync_hull_solution s;
+
+		random_case(&c, &h);
+		s = solve(&h);
+		for (int i = 0; i < 10; i++) {
+			int64_t y = rnd_in(s.x_first - 5000, s.x_last + 5000);
+
+			check_inverse_same(&h, &s, y, y + rnd_in(0, 300));
+		}
+		for (uint32_t k = 0; k < h.above.len; k++)
+			check_inverse_same(&h, &s, h.above.pts[k].y,
+					   h.above.pts[k].y);
+		for (uint32_t k = 0; k < h.below.len; k++)
+			check_inverse_same(&h, &s, h.below.pts[k].y - 1,
+					   h.below.pts[k].y + 1);
+		check_inverse_same(&h, &s, LSYNC_TS_MIN, LSYNC_TS_MIN + 1);
+		check_inverse_same(&h, &s, LSYNC_TS_MAX - 1, LSYNC_TS_MAX);
+		check_inverse_same(&h, &s, -((int64_t)1 << 50), (int64_t)1 << 50);
+		lsync_hull_fini(&h);
+	}
+}
+
+/* The same on realistic clocks: times near 2^60 ns, 2000 messages. */
+Test(hull_brute, inverse_bounds_match_bisection_real_clocks, .timeout = 600)
+{
+	const int64_t span = 10000000000LL;
+
+	rng_state = 12;
+	for (int iter = 0; iter < 20; iter++) {
+		truth t = random_truth();
+		lsync_hull h;
+		lsync_hull_solution s;
+
+		lsync_hull_init(&h);
+		random_messages(&h, &t, 2000, span);
+		s = solve(&h);
+		for (int i = 0; i < 200; i++) {
+			int64_t y = t.y0 + rnd_in(-span, 2 * span);
+
+			check_inverse_same(&h, &s, y, y + rnd_in(0, 100000));
+		}
+		lsync_hull_fini(&h);
+	}
+}
