@@ -168,6 +168,8 @@ static void disconnect(lsync_host_result *r)
 	free(r->pieces);
 	r->pieces = NULL;
 	r->n_pieces = 0;
+	free(r->widths);
+	r->widths = NULL;
 }
 
 /*
@@ -305,6 +307,7 @@ static void reset_results(lttsync_session *s, const uint32_t *parent,
 		lsync_host_result *r = host_result(s, h);
 
 		free(r->pieces);
+		free(r->widths);
 		memset(r, 0, sizeof(*r));
 		r->parent = parent[h];
 		r->dist = dist[h];
@@ -730,32 +733,51 @@ static long double width_over(lttsync_session *s, uint32_t host, int64_t t1,
 	return w;
 }
 
-/* The host's transform, with the bounds width of each piece. */
-static lttsync_status host_transform(lttsync_session *s, uint32_t host,
-				     const lsync_host_result *r,
-				     lttsync_transform **out)
+/*
+ * The bounds width of each piece of the host's transform, computed once
+ * per result: each costs two walks of a step per hop to the reference.
+ */
+static const long double *piece_widths(lttsync_session *s, uint32_t host,
+				       lsync_host_result *r, size_t n)
 {
 	const lsync_host *hd = &g_array_index(s->hosts, lsync_host, host);
-	lsync_piece one = { INT64_MIN, r->xform, NAN, -1 };
-	const lsync_piece *p = r->pieces ? r->pieces : &one;
-	size_t n = r->pieces ? r->n_pieces : 1;
-	lsync_piece *q = malloc(n * sizeof(*q));
 
-	if (!q)
-		return lsync_error(s, LTTSYNC_ERROR_NO_MEMORY,
-				   "cannot allocate a transform");
-	memcpy(q, p, n * sizeof(*q));
+	if (r->widths)
+		return r->widths;
+	r->widths = malloc(n * sizeof(*r->widths));
+	if (!r->widths)
+		return NULL;
 	for (size_t k = 0; k < n; k++) {
-		int64_t t1 = k ? q[k].from : hd->ts_min;
-		int64_t t2 = k + 1 < n ? q[k + 1].from - 1 : hd->ts_max;
+		int64_t t1 = k ? r->pieces[k].from : hd->ts_min;
+		int64_t t2 = k + 1 < n ? r->pieces[k + 1].from - 1 : hd->ts_max;
 
 		if (t1 < hd->ts_min)
 			t1 = hd->ts_min;
 		if (t2 > hd->ts_max)
 			t2 = hd->ts_max;
-		q[k].width = r->quality == LTTSYNC_QUALITY_REFERENCE
-				     ? 0 : width_over(s, host, t1, t2);
+		r->widths[k] = r->quality == LTTSYNC_QUALITY_REFERENCE
+				       ? 0 : width_over(s, host, t1, t2);
 	}
+	return r->widths;
+}
+
+/* The host's transform, with the bounds width of each piece. */
+static lttsync_status host_transform(lttsync_session *s, uint32_t host,
+				     lsync_host_result *r,
+				     lttsync_transform **out)
+{
+	lsync_piece one = { INT64_MIN, r->xform, NAN, -1 };
+	const lsync_piece *p = r->pieces ? r->pieces : &one;
+	size_t n = r->pieces ? r->n_pieces : 1;
+	const long double *widths = piece_widths(s, host, r, n);
+	lsync_piece *q = widths ? malloc(n * sizeof(*q)) : NULL;
+
+	if (!q)
+		return lsync_error(s, LTTSYNC_ERROR_NO_MEMORY,
+				   "cannot allocate a transform");
+	memcpy(q, p, n * sizeof(*q));
+	for (size_t k = 0; k < n; k++)
+		q[k].width = widths[k];
 	*out = lsync_transform_new_pieces(q, n, &r->xform);
 	free(q);
 	if (!*out)
@@ -779,7 +801,7 @@ LTTSYNC_API lttsync_status lttsync_session_get_host_transform(lttsync_transform 
 				   "host '%s' has no transform (%s)",
 				   host_name(s, host),
 				   lttsync_quality_string(r->quality));
-	return host_transform(s, host, r, out);
+	return host_transform(s, host, host_result(s, host), out);
 }
 
 /*

@@ -82,8 +82,10 @@ LTTSYNC_API void lttsync_session_destroy(lttsync_session *s)
 	g_array_free(s->hosts, TRUE);
 	g_array_free(s->traces, TRUE);
 	g_hash_table_destroy(s->read.trace_folders);
-	for (guint h = 0; h < s->results.hosts->len; h++)
+	for (guint h = 0; h < s->results.hosts->len; h++) {
 		free(g_array_index(s->results.hosts, lsync_host_result, h).pieces);
+		free(g_array_index(s->results.hosts, lsync_host_result, h).widths);
+	}
 	g_array_free(s->results.hosts, TRUE);
 	g_free(s->read.leads);
 	g_hash_table_destroy(s->read.lead_pairs);

@@ -27,6 +27,8 @@ typedef struct lsync_host_result {
 	lsync_piece *pieces;      /* the same as a piecewise function when a
 				   * pair on the path has segments, else NULL */
 	size_t n_pieces;
+	long double *widths;      /* bounds width of each piece (one when
+				   * pieces is NULL), once asked for */
 } lsync_host_result;
 
 /* A trace: declared by the caller, or read from disk (then with stats). */
