@@ -45,8 +45,8 @@ static int cmp_point(const void *a, const void *b)
 /* > 0: a, b, c turn left (counterclockwise). */
 static int orient(lttsync_point a, lttsync_point b, lttsync_point c)
 {
-	i128 l = (i128)(b.x - a.x) * (c.y - a.y);
-	i128 r = (i128)(b.y - a.y) * (c.x - a.x);
+	i128 l = ((i128)b.x - a.x) * ((i128)c.y - a.y);
+	i128 r = ((i128)b.y - a.y) * ((i128)c.x - a.x);
 
 	return (l > r) - (l < r);
 }
