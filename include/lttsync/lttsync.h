@@ -788,6 +788,65 @@ LTTSYNC_API lttsync_status lttsync_session_get_kept_message(lttsync_message *out
 							lttsync_host_id host_b,
 							size_t index);
 
+/* ---- evidence: hulls and matches -------------------------------------- */
+
+/**
+ * A point of a pair's plane: x on the pair's first host's clock, y on its
+ * second's (ns). The pair's first host is the `out_a` of
+ * lttsync_session_get_pair().
+ * @since 0.2
+ */
+typedef struct lttsync_point {
+	int64_t x; /**< Time of the pair's first host (ns). */
+	int64_t y; /**< Time of the pair's second host (ns). */
+} lttsync_point;
+
+/**
+ * Which messages of a pair, for lttsync_session_get_pair_hull().
+ * @since 0.2
+ */
+typedef enum lttsync_pair_direction {
+	/** Sent by the first host: x = send time, y = receive time. */
+	LTTSYNC_PAIR_FIRST_TO_SECOND = 0,
+	/** Sent by the second host: x = receive time, y = send time. */
+	LTTSYNC_PAIR_SECOND_TO_FIRST = 1,
+} lttsync_pair_direction;
+
+/**
+ * The hull vertices of one direction of a pair: what constrains the
+ * pair's relation (doc/algorithm.md, "One pair of hosts"). Messages sent
+ * by the first host give the lower convex hull of their points (every
+ * such message lies on or above the polyline of the vertices), messages
+ * sent by the second host the upper convex hull of theirs (every one on
+ * or below it). Only strict vertices: no three are collinear, and at
+ * most one per x. For a pair explained by segments (doc/algorithm.md,
+ * "Clocks whose rate changes"), the hull of each window of time instead,
+ * window after window: the vertices of every window's hull, in x order.
+ * Available whether or not messages are kept.
+ *
+ * Two-call pattern: with capacity 0 (points may be NULL), *out_count
+ * receives the number of vertices.
+ * @param out_count receives the number of vertices (also with
+ *        #LTTSYNC_ERROR_RANGE).
+ * @param points receives the vertices sorted by increasing x, or NULL
+ *        when capacity is 0.
+ * @param capacity room in points.
+ * @param session the session.
+ * @param pair a pair index, as in lttsync_session_get_pair().
+ * @param direction which messages.
+ * @return #LTTSYNC_OK, #LTTSYNC_ERROR_INVALID_ARGUMENT,
+ *         #LTTSYNC_ERROR_NOT_FOUND (no such pair), #LTTSYNC_ERROR_RANGE
+ *         (capacity too small: points untouched) or
+ *         #LTTSYNC_ERROR_NO_MEMORY.
+ * @since 0.2
+ */
+LTTSYNC_API lttsync_status lttsync_session_get_pair_hull(size_t *out_count,
+							 lttsync_point *points,
+							 size_t capacity,
+							 lttsync_session *session,
+							 size_t pair,
+							 lttsync_pair_direction direction);
+
 /**
  * Number of host pairs that exchanged at least one message.
  * @param session the session (NULL: 0).
