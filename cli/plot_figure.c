@@ -18,7 +18,7 @@
 #define LEFT 84
 #define RIGHT 14
 #define TOP 10
-#define BOTTOM 50
+#define BOTTOM 62
 
 static const char *const dir_colour[2] = { "#1f77b4", "#ff7f0e" };
 static const char *const hull_colour[2] = { "#0b3c61", "#8a4000" };
@@ -140,16 +140,18 @@ static size_t dots(FILE *fp, const struct plot_frame *f,
 static void hull_points(FILE *fp, const struct plot_frame *f,
 			const struct plot_dir *d, int dir)
 {
-	fprintf(fp, "<g class=\"hull d%d\" data-count=\"%zu\">\n", dir, d->n_hull);
+	/* Colours on the group: segmented pairs have thousands of vertices. */
+	fprintf(fp, "<g class=\"hull d%d\" data-count=\"%zu\" fill=\"#ffffff\" "
+		"stroke=\"%s\" stroke-width=\"1.5\">\n", dir, d->n_hull,
+		hull_colour[dir]);
 	for (size_t i = 0; i < d->n_hull; i++) {
 		const struct plot_point *q = &d->hull[i];
 
-		fprintf(fp, "<circle class=\"hull d%d%s\" cx=\"%.2f\" cy=\"%.2f\" "
-			"r=\"3.5\" fill=\"%s\" stroke=\"%s\" stroke-width=\"1.5\" "
-			"data-x=\"%lld\" data-y=\"%lld\" data-r=\"%.0f\"/>\n",
+		fprintf(fp, "<circle class=\"hull d%d%s\" cx=\"%.1f\" cy=\"%.1f\" "
+			"r=\"3.5\" data-x=\"%lld\" data-y=\"%lld\"%s/>\n",
 			dir, q->contra ? " contra" : "", plot_map(&f->x, q->x),
-			plot_map(&f->y, q->r), q->contra ? CONTRA_COLOUR : "#ffffff",
-			hull_colour[dir], (long long)q->px, (long long)q->py, q->r);
+			plot_map(&f->y, q->r), (long long)q->px, (long long)q->py,
+			q->contra ? " fill=\"" CONTRA_COLOUR "\"" : "");
 	}
 	fputs("</g>\n", fp);
 }
@@ -181,7 +183,7 @@ static void pair_legend(FILE *fp, const struct plot_frame *f,
 {
 	lttsync_session *s = d->session;
 	char text[600];
-	int row = 0;
+	double x = f->x.px_lo;
 
 	for (int dir = 0; dir < 2; dir++) {
 		char style[80];
@@ -190,15 +192,15 @@ static void pair_legend(FILE *fp, const struct plot_frame *f,
 			 lttsync_session_get_host_name(s, dir ? p->b : p->a),
 			 lttsync_session_get_host_name(s, dir ? p->a : p->b));
 		snprintf(style, sizeof(style), "fill=\"%s\"", dir_colour[dir]);
-		plot_legend(fp, f, row++, style, text);
+		x = plot_legend(fp, f, x, style, text);
 	}
 	if (p->dir[0].contra || p->dir[1].contra)
-		plot_legend(fp, f, row++, "fill=\"" CONTRA_COLOUR "\"",
+		x = plot_legend(fp, f, x, "fill=\"" CONTRA_COLOUR "\"",
 			    "contradicts the estimate");
-	plot_legend(fp, f, row++, "fill=\"#000000\"",
+	x = plot_legend(fp, f, x, "fill=\"#000000\"",
 		    p->est ? "estimate" : "no estimate: slope 1 through the first point");
 	if (p->has_lines)
-		plot_legend(fp, f, row++, "fill=\"#2ca02c\"", "extreme feasible lines");
+		x = plot_legend(fp, f, x, "fill=\"#2ca02c\"", "extreme feasible lines");
 }
 
 void plot_pair_figure(FILE *fp, const struct plot_data *d,
@@ -253,7 +255,7 @@ void plot_host_figure(FILE *fp, const struct plot_data *d,
 
 	snprintf(id, sizeof(id), "host-%u", h->id);
 	frame_init(&f, id);
-	f.height = 260;
+	f.height = 270;
 	f.y.px_lo = f.height - BOTTOM;
 	f.x.hi = h->t1 > h->t0 ? (double)((__int128)h->t1 - h->t0) : 1;
 	for (size_t i = 0; i < h->corr.n; i++) {
@@ -271,8 +273,8 @@ void plot_host_figure(FILE *fp, const struct plot_data *d,
 		  "fill=\"#2ca02c\" fill-opacity=\"0.2\"");
 	plot_polyline(fp, &f, h->corr.x, h->value, h->corr.n, "correction",
 		      "stroke=\"#000000\" stroke-width=\"1.5\"");
-	plot_legend(fp, &f, 0, "fill=\"#000000\"", "correction applied");
-	plot_legend(fp, &f, 1, "fill=\"#2ca02c\" fill-opacity=\"0.4\"",
+	plot_legend(fp, &f, plot_legend(fp, &f, f.x.px_lo, "fill=\"#000000\"",
+					"correction applied"), "fill=\"#2ca02c\" fill-opacity=\"0.4\"",
 		    "guaranteed bounds");
 	plot_svg_end(fp);
 }

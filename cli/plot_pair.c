@@ -10,7 +10,6 @@
 #include <string.h>
 
 #include "plot.h"
-#include "plot_compat.h"
 
 /* Points a curve is sampled at across a pair's data. */
 #define CURVE_SAMPLES 241
@@ -59,8 +58,7 @@ static int read_hull(struct plot_pair *p, lttsync_session *s, int dir,
 
 	*out = NULL;
 	*n = 0;
-	if (!lttsync_session_get_pair_hull ||
-	    lttsync_session_get_pair_hull(n, NULL, 0, s, p->index, d) != LTTSYNC_OK)
+	if (lttsync_session_get_pair_hull(n, NULL, 0, s, p->index, d) != LTTSYNC_OK)
 		return 0;     /* no hull: the figure says so */
 	if (*n && !(*out = malloc(*n * sizeof(**out))))
 		return -1;

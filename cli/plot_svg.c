@@ -108,9 +108,10 @@ static void x_axis(FILE *fp, const struct plot_frame *f)
 		plot_fmt_ns(label, sizeof(label), t[i], f->x.hi - f->x.lo);
 		fprintf(fp, "<line class=\"grid\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" "
 			"y2=\"%.1f\" stroke=\"#e4e4e4\"/>\n", px, top, px, bottom);
+		/* The last label would overflow the figure's right edge. */
 		fprintf(fp, "<text class=\"tick\" x=\"%.1f\" y=\"%.1f\" "
-			"text-anchor=\"middle\" " FONT ">%s</text>\n",
-			px, bottom + 14, label);
+			"text-anchor=\"%s\" " FONT ">%s</text>\n", px, bottom + 14,
+			px > f->width - 30 ? "end" : "middle", label);
 	}
 }
 
@@ -242,14 +243,20 @@ void plot_vline(FILE *fp, const struct plot_frame *f, double v,
 		"y2=\"%.1f\" %s/>\n", cls, px, f->y.px_hi, px, f->y.px_lo, style);
 }
 
-void plot_legend(FILE *fp, const struct plot_frame *f, int row,
-		 const char *swatch_style, const char *text)
+double plot_legend(FILE *fp, const struct plot_frame *f, double x,
+		   const char *swatch_style, const char *text)
 {
-	double x = f->x.px_lo + 8, y = f->y.px_hi + 14 + 14 * row;
+	double y = f->height - 6;
+	size_t chars = 0;
+
+	/* UTF-8 continuation bytes take no room. */
+	for (const char *c = text; *c; c++)
+		chars += ((unsigned char)*c & 0xc0) != 0x80;
 
 	fprintf(fp, "<g class=\"legend\"><rect x=\"%.1f\" y=\"%.1f\" width=\"14\" "
 		"height=\"4\" %s/><text x=\"%.1f\" y=\"%.1f\" " FONT ">",
 		x, y - 5, swatch_style, x + 20, y);
 	plot_esc(fp, text);
 	fputs("</text></g>\n", fp);
+	return x + 20 + 6.2 * (double)chars + 18;
 }

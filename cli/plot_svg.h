@@ -58,8 +58,9 @@ void plot_hline(FILE *fp, const struct plot_frame *f, double v,
 void plot_vline(FILE *fp, const struct plot_frame *f, double v,
 		const char *cls, const char *style);
 
-/* A legend entry at row `row` of the top-left corner. */
-void plot_legend(FILE *fp, const struct plot_frame *f, int row,
-		 const char *swatch_style, const char *text);
+/* A legend entry at x (pixels) on the figure's bottom line; returns
+ * where the next entry goes. */
+double plot_legend(FILE *fp, const struct plot_frame *f, double x,
+		   const char *swatch_style, const char *text);
 
 #endif

@@ -4,8 +4,13 @@
  * CSV of matched messages (send_host,send_ns,recv_host,recv_ns; lines
  * starting with '#' and a header line are skipped), straight from
  * lttsync_session_get_pair_hull(), one line per pair and direction:
- * FIRST SECOND DIRECTION COUNT. Optional second argument "off": no
- * segments, as `lttsync --segments off`.
+ * FIRST SECOND DIRECTION COUNT.
+ *
+ * plot_hulls FILE [off] [HOST...]: "off" for no segments, as `lttsync
+ * --segments off`; the HOSTs are declared first, in that order, so that
+ * pairs have the same first host as in the session that wrote the page
+ * (reversed, a pair's hulls may differ: two vertices at one y are one
+ * vertex at one x).
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -64,8 +69,14 @@ int main(int argc, char **argv)
 		fclose(fp);
 		return 1;
 	}
-	if (argc > 2 && strcmp(argv[2], "off") == 0)
-		lttsync_session_set_segments(s, 0);
+	for (int i = 2; i < argc; i++) {
+		lttsync_host_id id;
+
+		if (strcmp(argv[i], "off") == 0)
+			lttsync_session_set_segments(s, 0);
+		else if (lttsync_session_add_host(&id, s, argv[i]))
+			rc = 1;
+	}
 	while (!rc && fgets(line, sizeof(line), fp))
 		rc = feed_line(s, line);
 	fclose(fp);
