@@ -117,10 +117,9 @@ static size_t dots(FILE *fp, const struct plot_frame *f,
 	if (!n)
 		return 0;
 	fprintf(fp, "<path class=\"msg d%d%s\" data-count=\"%zu\" fill=\"none\" "
-		"stroke=\"%s\" stroke-width=\"%s\" stroke-linecap=\"round\" "
+		"stroke=\"%s\" stroke-width=\"3.5\" stroke-linecap=\"round\" "
 		"stroke-opacity=\"%s\" d=\"", dir, contra ? " contra" : "", n,
-		contra ? CONTRA_COLOUR : dir_colour[dir], contra ? "5" : "3.5",
-		contra ? "0.9" : "0.55");
+		contra ? CONTRA_COLOUR : dir_colour[dir], contra ? "0.7" : "0.55");
 	for (size_t i = 0; i < d->n_drawn; i++) {
 		const struct plot_point *q = &d->drawn[i];
 		double r = q->r;
@@ -252,6 +251,8 @@ void plot_host_figure(FILE *fp, const struct plot_data *d,
 	struct plot_frame f;
 	struct range r = { 0 };
 	char id[48], title[600], xl[600], yl[200], t0[64];
+	bool bounded = false;
+	double x;
 
 	snprintf(id, sizeof(id), "host-%u", h->id);
 	frame_init(&f, id);
@@ -259,6 +260,7 @@ void plot_host_figure(FILE *fp, const struct plot_data *d,
 	f.y.px_lo = f.height - BOTTOM;
 	f.x.hi = h->t1 > h->t0 ? (double)((__int128)h->t1 - h->t0) : 1;
 	for (size_t i = 0; i < h->corr.n; i++) {
+		bounded |= isfinite(h->corr.lo[i]) || isfinite(h->corr.hi[i]);
 		range_add(&r, h->value[i]);
 		range_add(&r, h->corr.lo[i]);
 		range_add(&r, h->corr.hi[i]);
@@ -273,8 +275,8 @@ void plot_host_figure(FILE *fp, const struct plot_data *d,
 		  "fill=\"#2ca02c\" fill-opacity=\"0.2\"");
 	plot_polyline(fp, &f, h->corr.x, h->value, h->corr.n, "correction",
 		      "stroke=\"#000000\" stroke-width=\"1.5\"");
-	plot_legend(fp, &f, plot_legend(fp, &f, f.x.px_lo, "fill=\"#000000\"",
-					"correction applied"), "fill=\"#2ca02c\" fill-opacity=\"0.4\"",
-		    "guaranteed bounds");
+	x = plot_legend(fp, &f, f.x.px_lo, "fill=\"#000000\"", "correction applied");
+	plot_legend(fp, &f, x, bounded ? "fill=\"#2ca02c\" fill-opacity=\"0.4\"" : "fill=\"none\"",
+		    bounded ? "guaranteed bounds" : "no guaranteed bounds over this span");
 	plot_svg_end(fp);
 }

@@ -210,6 +210,8 @@ static void hosts(FILE *fp, const struct plot_data *d)
 		fprintf(fp, ": %s</summary>\n", lttsync_quality_string(h->quality));
 		if (!h->tf) {
 			fputs("<p>No transform: no usable path to the reference.</p>\n", fp);
+		} else if (h->quality == LTTSYNC_QUALITY_REFERENCE) {
+			fputs("<p>The reference: its times are kept as they are.</p>\n", fp);
 		} else if (h->corr.n) {
 			plot_fmt_ns(off, sizeof(off), h->offset_start, h->offset_start);
 			fprintf(fp, "<p>Correction (reference time \xe2\x88\x92 host "
