@@ -310,25 +310,34 @@ static const char *next_field(char **pp, char *e, struct field *f)
 	return NULL;
 }
 
-/* Exactly 4 fields from p to e. */
-static int split4(const struct csv_reader *r, char *p, char *e,
-		  struct field field[4])
+/* The columns of a line: the 4 of a message, or the CSV_MATCH_FIELDS of
+ * --matches-out (whose last ones describe where it came from). */
+static const char *const column[CSV_MATCH_FIELDS] = {
+	"send_host", "send_ns", "recv_host", "recv_ns", "send_trace",
+	"recv_trace", "family", "src_addr", "dst_addr", "src_port",
+	"dst_port", "seq", "ack_seq", "flags",
+};
+
+/* Exactly 4 or CSV_MATCH_FIELDS fields from p to e; *n says which. */
+static int split_fields(const struct csv_reader *r, char *p, char *e,
+			struct field field[CSV_MATCH_FIELDS], int *n)
 {
 	struct field extra;
 	const char *why;
-	int n = 0;
 
+	*n = 0;
 	for (;; p++) {
-		why = next_field(&p, e, n < 4 ? &field[n] : &extra);
+		why = next_field(&p, e, *n < CSV_MATCH_FIELDS ? &field[*n] : &extra);
 		if (why)
 			return bad_line(r, "%s", why);
-		n++;
+		++*n;
 		if (p == e)
 			break;
 	}
-	if (n != 4)
+	if (*n != 4 && *n != CSV_MATCH_FIELDS)
 		return bad_line(r, "expected 4 comma-separated fields: "
-				"send_host,send_ns,recv_host,recv_ns");
+				"send_host,send_ns,recv_host,recv_ns (or the %d "
+				"of --matches-out)", CSV_MATCH_FIELDS);
 	return 0;
 }
 
@@ -367,10 +376,12 @@ static bool field_is(const struct field *f, const char *s)
 	return f->len == n && memcmp(f->p, s, n) == 0;
 }
 
-static bool is_header(const struct field f[4])
+static bool is_header(const struct field *f, int n)
 {
-	return field_is(&f[0], "send_host") && field_is(&f[1], "send_ns") &&
-	       field_is(&f[2], "recv_host") && field_is(&f[3], "recv_ns");
+	for (int i = 0; i < n; i++)
+		if (!field_is(&f[i], column[i]))
+			return false;
+	return true;
 }
 
 /* ---- lines ------------------------------------------------------------- */
@@ -521,7 +532,8 @@ static int fast_line(struct csv_reader *r, char **pp, char *end)
 /* One line from p to e (its newline excluded); writable. */
 static int read_line(struct csv_reader *r, char *p, char *e)
 {
-	struct field f[4];
+	struct field f[CSV_MATCH_FIELDS];
+	int n;
 
 	r->l.number++;
 	r->line = p;
@@ -540,11 +552,11 @@ static int read_line(struct csv_reader *r, char *p, char *e)
 	if (*p == '#')
 		return memchr(p, '\0', (size_t)(e - p)) ?
 			line_error(&r->l, "NUL byte in line") : 0;
-	if (split4(r, p, e, f))
+	if (split_fields(r, p, e, f, &n))
 		return 1;
 	if (r->first) {
 		r->first = false;
-		if (is_header(f))
+		if (is_header(f, n))
 			return 0;
 	}
 	return feed_fields(r, f);

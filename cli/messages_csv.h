@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The `--messages` CSV: one matched message per line,
- * `send_host,send_ns,recv_host,recv_ns`. Blank lines and lines starting
- * with '#' are ignored; the first other line may name the columns. A
+ * `send_host,send_ns,recv_host,recv_ns`, or those and the 10 columns that
+ * --matches-out adds (matches_out.h), which are not read. Blank lines
+ * and lines starting with '#' are ignored; the first other line may name the columns. A
  * field may be quoted ("..." with "" for a quote), so that a host name
  * can hold commas, quotes, a leading '#' or surrounding spaces; spaces
  * and tabs around a field are not part of it. A line holds at most
@@ -22,6 +23,9 @@
  * than this, so a longer line is refused before it is held in memory.
  */
 #define CSV_LINE_MAX 65536
+
+/* The columns of a --matches-out line. */
+#define CSV_MATCH_FIELDS 14
 
 /*
  * Read every line of `in` into the session (hosts declared on first use).

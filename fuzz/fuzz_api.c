@@ -21,7 +21,16 @@
  *    [lo-1, hi+1];
  *  - counters: PENDING <= max_pending; MESSAGES equals the sum of the
  *    per-direction message counts; kept messages are between the hosts
- *    asked and in range, and indexes past the count give NOT_FOUND.
+ *    asked and in range, and indexes past the count give NOT_FOUND;
+ *  - pair hulls: the two-call pattern agrees with itself, a short buffer
+ *    gives RANGE and stays untouched, vertices have strictly increasing
+ *    x within the accepted range, a direction has vertices iff it has
+ *    messages, and no more than it has messages; a pair that one line
+ *    explains (an estimate of one segment) has a strictly convex chain
+ *    (lower for the first host's messages, upper for the others);
+ *  - kept matches: as many as the pairs' kept messages; each between two
+ *    hosts, in range; a match from packets names traces of its hosts (or
+ *    none), one fed as a message names no trace and no packet.
  */
 #include <math.h>
 #include <stdbool.h>
@@ -432,6 +441,124 @@ static void check_kept(lttsync_session *s, lttsync_host_id a, lttsync_host_id b)
 	CHECK(ST(lttsync_session_get_kept_message(&m, s, a, b, count)) != LTTSYNC_OK);
 }
 
+/* > 0: a, b, c turn left. */
+static int orient(lttsync_point a, lttsync_point b, lttsync_point c)
+{
+	/* differences of two coordinates in +-2^62 need 64 bits and a sign */
+	__int128 l = ((__int128)b.x - a.x) * ((__int128)c.y - a.y);
+	__int128 r = ((__int128)b.y - a.y) * ((__int128)c.x - a.x);
+
+	return (l > r) - (l < r);
+}
+
+/* A pair that one line explains: its hull is one convex chain. */
+static bool one_line(lttsync_session *s, lttsync_host_id a, lttsync_host_id b)
+{
+	lttsync_transform *tf = NULL;
+	bool one;
+
+	if (ST(lttsync_session_get_pair_estimate(&tf, s, a, b)) != LTTSYNC_OK)
+		return false;
+	one = lttsync_transform_get_segment_count(tf) == 1;
+	lttsync_transform_destroy(tf);
+	return one;
+}
+
+static void check_pair_hull(lttsync_session *s, size_t pair, int dir)
+{
+	lttsync_host_id a, b;
+	size_t n = 0, again = 0;
+	uint64_t msgs;
+	lttsync_point v[64], probe = { 7, 7 };
+	lttsync_status st;
+
+	st = ST(lttsync_session_get_pair_hull(&n, NULL, 0, s, pair,
+					      (lttsync_pair_direction)dir));
+	if (pair >= lttsync_session_get_pair_count(s) || dir < 0 || dir > 1) {
+		CHECK(st != LTTSYNC_OK);
+		return;
+	}
+	if (st != LTTSYNC_OK) {
+		CHECK(st == LTTSYNC_ERROR_NO_MEMORY);
+		return;
+	}
+	CHECK(ST(lttsync_session_get_pair(&a, &b, s, pair)) == LTTSYNC_OK);
+	CHECK(ST(lttsync_session_get_message_count(&msgs, s, dir ? b : a,
+						   dir ? a : b)) == LTTSYNC_OK);
+	CHECK((n == 0) == (msgs == 0) && n <= msgs);
+	if (n > 0) {
+		st = ST(lttsync_session_get_pair_hull(&again, &probe, n - 1 ? 1 : 0,
+						      s, pair, (lttsync_pair_direction)dir));
+		CHECK(again == n);
+		if (n > 1)
+			CHECK(st == LTTSYNC_ERROR_RANGE && probe.x == 7 && probe.y == 7);
+	}
+	if (n > sizeof(v) / sizeof(*v))
+		return;
+	CHECK(ST(lttsync_session_get_pair_hull(&again, v, sizeof(v) / sizeof(*v), s,
+					       pair, (lttsync_pair_direction)dir)) == LTTSYNC_OK);
+	CHECK(again == n);
+	for (size_t i = 0; i < n; i++) {
+		CHECK(v[i].x >= -TS_LIMIT && v[i].x <= TS_LIMIT);
+		CHECK(v[i].y >= -TS_LIMIT && v[i].y <= TS_LIMIT);
+		if (i > 0)
+			CHECK(v[i - 1].x < v[i].x);
+	}
+	if (one_line(s, a, b))
+		for (size_t i = 1; i + 1 < n; i++)
+			CHECK(orient(v[i - 1], v[i], v[i + 1]) == (dir ? -1 : 1));
+}
+
+static void check_kept_matches(lttsync_session *s)
+{
+	size_t n = 0, per_pairs = 0, hosts = lttsync_session_get_host_count(s);
+	size_t traces = lttsync_session_get_trace_count(s);
+	lttsync_match m;
+
+	CHECK(ST(lttsync_session_get_kept_match_count(&n, s)) == LTTSYNC_OK);
+	for (size_t i = 0; i < lttsync_session_get_pair_count(s); i++) {
+		lttsync_host_id a, b;
+		size_t k;
+
+		CHECK(ST(lttsync_session_get_pair(&a, &b, s, i)) == LTTSYNC_OK);
+		CHECK(ST(lttsync_session_get_kept_message_count(&k, s, a, b)) == LTTSYNC_OK);
+		per_pairs += k;
+	}
+	CHECK(n == per_pairs);
+	for (size_t i = 0; i < n && i < 32; i++) {
+		lttsync_host_id h;
+
+		lttsync_match_init(&m);
+		CHECK(ST(lttsync_session_get_kept_match(&m, s, i)) == LTTSYNC_OK);
+		CHECK(m.message.send_host < hosts && m.message.recv_host < hosts &&
+		      m.message.send_host != m.message.recv_host);
+		CHECK(m.message.send_ns >= -TS_LIMIT && m.message.send_ns <= TS_LIMIT);
+		CHECK(m.message.recv_ns >= -TS_LIMIT && m.message.recv_ns <= TS_LIMIT);
+		CHECK(m.family == 0 || m.family == 4 || m.family == 6);
+		if (!m.has_packet) {
+			CHECK(m.send_trace == LTTSYNC_TRACE_NONE &&
+			      m.recv_trace == LTTSYNC_TRACE_NONE);
+			CHECK(m.family == 0 && !m.has_ports && m.seq == 0 &&
+			      m.ack_seq == 0 && m.flags == 0);
+			continue;
+		}
+		if (m.send_trace != LTTSYNC_TRACE_NONE) {
+			CHECK(m.send_trace < traces);
+			CHECK(ST(lttsync_session_get_trace_host(&h, s, m.send_trace)) == LTTSYNC_OK);
+			CHECK(h == m.message.send_host);
+		}
+		if (m.recv_trace != LTTSYNC_TRACE_NONE) {
+			CHECK(m.recv_trace < traces);
+			CHECK(ST(lttsync_session_get_trace_host(&h, s, m.recv_trace)) == LTTSYNC_OK);
+			CHECK(h == m.message.recv_host);
+		}
+	}
+	lttsync_match_init(&m);
+	CHECK(ST(lttsync_session_get_kept_match(&m, s, n)) == LTTSYNC_ERROR_NOT_FOUND);
+	m.struct_size = 0;
+	CHECK(ST(lttsync_session_get_kept_match(&m, s, 0)) == LTTSYNC_ERROR_INVALID_ARGUMENT);
+}
+
 /* ---- operations -------------------------------------------------------- */
 
 static const char *const names[] = { "h0", "h1", "h2", "h3", "h4", "h5", "h6", "h7" };
@@ -589,13 +716,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			int keep = u8(&in) & 1;
 
 			LOG("set_keep_messages(%d)\n", keep);
-			CHECK(ST(lttsync_session_set_keep_messages(s, keep)) == LTTSYNC_OK);
+			lttsync_status st = ST(lttsync_session_set_keep_messages(s, keep));
+
+			CHECK(st == LTTSYNC_OK || st == LTTSYNC_ERROR_NO_MEMORY);
 		}
 			break;
 		case 13: case 14: {
 			lttsync_host_id a = host_arg(&in, s), b = host_arg(&in, s);
 
 			check_pair(s, a, b, ts(&in));
+			check_pair_hull(s, u8(&in) % 8, (int)(u8(&in) % 3));
 			break;
 		}
 		case 15:
@@ -608,6 +738,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			lttsync_host_id a = host_arg(&in, s), b = host_arg(&in, s);
 
 			check_kept(s, a, b);
+			check_kept_matches(s);
 			break;
 		}
 		case 18: {
@@ -648,6 +779,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				check_pair(stt.s, a, b, INT64_C(1700000000000000000));
 		check_hosts(stt.s, INT64_C(1700000000000000000));
 		check_counters(&stt);
+		for (size_t p = 0; p < lttsync_session_get_pair_count(stt.s); p++)
+			for (int d = 0; d < 2; d++)
+				check_pair_hull(stt.s, p, d);
+		check_kept_matches(stt.s);
 	}
 	lttsync_session_destroy(stt.s);
 	return 0;

@@ -4,6 +4,9 @@
  * each pair, the messages kept, and the pairs themselves. Each brings the
  * results up to date first (results.c), so that counters and hulls agree.
  */
+#include <stdlib.h>
+#include <string.h>
+
 #include "session.h"
 
 static uint64_t counter_value(lttsync_session *s, lttsync_counter c)
@@ -121,5 +124,100 @@ LTTSYNC_API lttsync_status lttsync_session_get_pair(lttsync_host_id *out_a,
 	pair = g_ptr_array_index(s->evidence.pair_list, index);
 	*out_a = pair->a;
 	*out_b = pair->b;
+	return LTTSYNC_OK;
+}
+
+/* ---- kept messages with where they came from ------------------------- */
+
+int lsync_kept_matches_reserve(lsync_kept_matches *k)
+{
+	size_t cap;
+	lsync_kept_match *m;
+
+	if (k->len < k->cap)
+		return 0;
+	cap = k->cap ? 2 * k->cap : 64;
+	if (cap > SIZE_MAX / sizeof(*m))
+		return -1;
+	m = realloc(k->m, cap * sizeof(*m));
+	if (!m)
+		return -1;
+	k->m = m;
+	k->cap = cap;
+	return 0;
+}
+
+void lsync_kept_matches_push(lsync_kept_matches *k, uint32_t send_host,
+			     int64_t send_ns, uint32_t recv_host,
+			     int64_t recv_ns, const lsync_match_detail *detail)
+{
+	lsync_kept_match *m = &k->m[k->len++];
+
+	memset(m, 0, sizeof(*m));
+	m->msg = (lttsync_message){ send_host, recv_host, send_ns, recv_ns };
+	m->has_packet = detail != NULL;
+	if (detail)
+		m->detail = *detail;
+	else
+		m->detail.send_trace = m->detail.recv_trace = LTTSYNC_TRACE_NONE;
+}
+
+void lsync_kept_matches_free(lsync_kept_matches *k)
+{
+	free(k->m);
+	memset(k, 0, sizeof(*k));
+}
+
+LTTSYNC_API lttsync_status lttsync_session_get_kept_match_count(size_t *out,
+								lttsync_session *s)
+{
+	lttsync_status st;
+
+	LSYNC_INVALID_IF(s, !s || !out);
+	lsync_clear_error(s);
+	if ((st = lsync_session_refresh(s)))
+		return st;
+	*out = s->evidence.matches.len;
+	return LTTSYNC_OK;
+}
+
+/* The fields of 0.2's lttsync_match, the smallest there will be. */
+static void fill_match(lttsync_match *out, const lsync_kept_match *k)
+{
+	const lsync_match_detail *d = &k->detail;
+
+	out->message = k->msg;
+	out->send_trace = d->send_trace;
+	out->recv_trace = d->recv_trace;
+	out->has_packet = k->has_packet;
+	out->family = d->family;
+	out->has_ports = d->has_ports;
+	out->flags = d->flags;
+	out->src_port = d->src_port;
+	out->dst_port = d->dst_port;
+	out->seq = d->seq;
+	out->ack_seq = d->ack_seq;
+	memcpy(out->src_addr, d->src_addr, sizeof(out->src_addr));
+	memcpy(out->dst_addr, d->dst_addr, sizeof(out->dst_addr));
+}
+
+LTTSYNC_API lttsync_status lttsync_session_get_kept_match(lttsync_match *out,
+							  lttsync_session *s,
+							  size_t index)
+{
+	lttsync_status st;
+
+	LSYNC_INVALID_IF(s, !s || !out);
+	lsync_clear_error(s);
+	if (out->struct_size < sizeof(lttsync_match))
+		return lsync_error(s, LTTSYNC_ERROR_INVALID_ARGUMENT,
+				   "match not initialised with lttsync_match_init()");
+	if ((st = lsync_session_refresh(s)))
+		return st;
+	if (index >= s->evidence.matches.len)
+		return lsync_error(s, LTTSYNC_ERROR_NOT_FOUND,
+				   "no kept match %zu (%zu kept)", index,
+				   s->evidence.matches.len);
+	fill_match(out, &s->evidence.matches.m[index]);
 	return LTTSYNC_OK;
 }

@@ -18,7 +18,7 @@ liblttsync_internal_la_SOURCES = \
 	liblttsync/version.c \
 	liblttsync/session.c liblttsync/session.h \
 	liblttsync/evidence.c liblttsync/results.c \
-	liblttsync/pair_hull.c \
+	liblttsync/pair_hull.c liblttsync/kept_matches.h \
 	liblttsync/transform_api.c liblttsync/transform_api.h \
 	liblttsync/read/find_traces.c liblttsync/read/traces.c \
 	liblttsync/read/job.c liblttsync/read/here.c \

@@ -75,6 +75,7 @@ LTTSYNC_API void lttsync_session_destroy(lttsync_session *s)
 	if (!s)
 		return;
 	lsync_matcher_free(s->evidence.matcher);
+	lsync_kept_matches_free(&s->evidence.matches);
 	g_hash_table_destroy(s->evidence.pairs);
 	free(s->evidence.small_pairs);
 	g_ptr_array_free(s->evidence.pair_list, TRUE);
@@ -95,14 +96,22 @@ LTTSYNC_API void lttsync_session_destroy(lttsync_session *s)
  * overflows (tombstones.h), with a margin. */
 #define LSYNC_PENDING_KEY_BYTES 80
 
+/* Per pending key, while messages are kept: where its match came from
+ * (lsync_matcher_set_detail()). */
+static size_t pending_key_bytes(const lttsync_session *s)
+{
+	return LSYNC_PENDING_KEY_BYTES +
+	       (s->evidence.keep_messages ? LSYNC_MATCH_DETAIL_BYTES : 0);
+}
+
 /* The matcher's cap: the caller's, lowered to fit half the memory limit. */
 static lttsync_status apply_pending_cap(lttsync_session *s)
 {
 	size_t cap = s->evidence.max_pending;
 	int rc;
 
-	if (s->memory_limit && cap > s->memory_limit / 2 / LSYNC_PENDING_KEY_BYTES)
-		cap = s->memory_limit / 2 / LSYNC_PENDING_KEY_BYTES;
+	if (s->memory_limit && cap > s->memory_limit / 2 / pending_key_bytes(s))
+		cap = s->memory_limit / 2 / pending_key_bytes(s);
 	rc = lsync_matcher_set_max_pending(s->evidence.matcher, cap ? cap : 1,
 					   lsync_session_add_matched, s);
 	if (rc < 0)
@@ -139,7 +148,8 @@ LTTSYNC_API lttsync_status lttsync_session_set_memory_limit(lttsync_session *s,
 static size_t held_bytes(const lttsync_session *s)
 {
 	return s->evidence.n_vertices * sizeof(lsync_point) +
-	       s->evidence.n_kept * sizeof(lttsync_message) +
+	       s->evidence.n_kept * (sizeof(lttsync_message) +
+				     sizeof(lsync_kept_match)) +
 	       s->evidence.pair_list->len * (sizeof(lsync_pair) + 64) +
 	       s->hosts->len * (sizeof(lsync_host) + sizeof(lsync_host_result) + 64) +
 	       s->traces->len * (sizeof(lsync_trace) + 64);
@@ -156,7 +166,8 @@ LTTSYNC_API lttsync_status lttsync_session_set_keep_messages(lttsync_session *s,
 	LSYNC_INVALID_IF(s, !s);
 	lsync_clear_error(s);
 	s->evidence.keep_messages = keep != 0;
-	return LTTSYNC_OK;
+	lsync_matcher_set_detail(s->evidence.matcher, keep != 0);
+	return apply_pending_cap(s);
 }
 
 LTTSYNC_API lttsync_status lttsync_session_set_reference(lttsync_session *s,
@@ -464,7 +475,7 @@ static inline lsync_pair *get_or_create_pair(lttsync_session *s, uint32_t h1,
 /* feed_message()'s work once its arguments are checked. */
 static inline int add_message(lttsync_session *s, uint32_t send_host,
 			      int64_t send_ns, uint32_t recv_host,
-			      int64_t recv_ns)
+			      int64_t recv_ns, const lsync_match_detail *detail)
 {
 	lsync_pair *pair;
 	int rc;
@@ -481,11 +492,17 @@ static inline int add_message(lttsync_session *s, uint32_t send_host,
 		return LTTSYNC_ERROR_NO_MEMORY;
 	if (!pair->win)
 		s->evidence.fed_without_windows = true;
+	if (s->evidence.keep_messages &&
+	    lsync_kept_matches_reserve(&s->evidence.matches) < 0)
+		return LTTSYNC_ERROR_NO_MEMORY;
 	rc = lsync_pair_add(pair, send_host, send_ns, recv_host, recv_ns,
 			    s->evidence.keep_messages, &s->evidence.n_vertices);
 	if (rc < 0)
 		return LTTSYNC_ERROR_NO_MEMORY;
 	s->evidence.n_kept += s->evidence.keep_messages;
+	if (s->evidence.keep_messages)
+		lsync_kept_matches_push(&s->evidence.matches, send_host, send_ns,
+					recv_host, recv_ns, detail);
 	note_timestamp(s, send_host, send_ns);
 	note_timestamp(s, recv_host, recv_ns);
 	s->evidence.n_messages++;
@@ -498,15 +515,17 @@ int lsync_session_add_message(void *session, uint32_t send_host,
 			      int64_t send_ns, uint32_t recv_host,
 			      int64_t recv_ns)
 {
-	return add_message(session, send_host, send_ns, recv_host, recv_ns);
+	return add_message(session, send_host, send_ns, recv_host, recv_ns,
+			   NULL);
 }
 
 /* Matched packets over the limit are counted, not an error of the feed. */
 int lsync_session_add_matched(void *session, uint32_t send_host, int64_t send_ns,
 		       uint32_t recv_host, int64_t recv_ns)
 {
-	int rc = lsync_session_add_message(session, send_host, send_ns,
-					   recv_host, recv_ns);
+	lttsync_session *s = session;
+	int rc = add_message(s, send_host, send_ns, recv_host, recv_ns,
+			     lsync_matcher_handing(s->evidence.matcher));
 
 	return rc == LTTSYNC_ERROR_LIMIT ? 0 : rc;
 }
@@ -532,7 +551,7 @@ LTTSYNC_API lttsync_status lttsync_session_feed_message(lttsync_session *s,
 	if (!lsync_ts_valid(send_ns) || !lsync_ts_valid(recv_ns))
 		return lsync_error(s, LTTSYNC_ERROR_INVALID_ARGUMENT,
 				   "timestamp out of range [-2^62, 2^62]");
-	st = add_message(s, send_host, send_ns, recv_host, recv_ns);
+	st = add_message(s, send_host, send_ns, recv_host, recv_ns, NULL);
 	if (st)
 		return lsync_error(s, st, "cannot record message: %s",
 				   lttsync_status_string(st));

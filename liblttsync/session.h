@@ -13,6 +13,7 @@
 #include "decode.h"
 #include "errors.h"
 #include "graph.h"
+#include "kept_matches.h"
 #include "match.h"
 #include "pair.h"
 #include "transform.h"
@@ -74,6 +75,7 @@ typedef struct lsync_evidence {
 	size_t max_pending;       /* as set; the matcher's cap may be lower */
 	size_t n_vertices;        /* hull vertices over all pairs */
 	size_t n_kept;            /* kept messages over all pairs */
+	lsync_kept_matches matches; /* the same, in order, with their origin */
 	uint64_t over_limit;      /* messages refused by the memory limit */
 	bool segments;            /* rates may change (segments.h) */
 	bool fed_without_windows; /* a message came while segments were off */

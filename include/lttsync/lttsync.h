@@ -278,8 +278,9 @@ LTTSYNC_API lttsync_status lttsync_session_set_max_pending(lttsync_session *sess
  * Bound the memory the session itself uses. Half of it goes to the
  * pending table (the cap of lttsync_session_set_max_pending() is lowered
  * to fit, counting 80 bytes a key: 64 to 72 used, plus less than 2 MiB of
- * rounding once the table holds over 2 MiB; the oldest keys are evicted
- * and counted);
+ * rounding once the table holds over 2 MiB; 48 bytes more while messages
+ * are kept, for where they came from; the oldest keys are evicted and
+ * counted);
  * the other half to hull vertices, kept messages, pairs and
  * hosts. When that half is full, further messages are not used (nor kept)
  * and are counted in #LTTSYNC_COUNTER_OVER_LIMIT, and
@@ -295,13 +296,18 @@ LTTSYNC_API lttsync_status lttsync_session_set_memory_limit(lttsync_session *ses
 							size_t bytes);
 
 /**
- * Keep every matched message so that lttsync_session_get_message() can
- * return it. Off by default: memory then grows with the number of
- * messages instead of the hull sizes. Applies to messages added after the
- * call.
+ * Keep every matched message so that lttsync_session_get_kept_message()
+ * and lttsync_session_get_kept_match() can return it. Off by default:
+ * memory then grows with the number of messages instead of the hull
+ * sizes. Applies to messages added after the call; their traces and
+ * packets are recorded for packet events fed after it. With a memory
+ * limit, keeping lowers the pending table's cap (see
+ * lttsync_session_set_memory_limit()), which may retire keys now.
  * @param session the session.
  * @param keep non-zero to keep.
- * @return #LTTSYNC_OK or #LTTSYNC_ERROR_INVALID_ARGUMENT.
+ * @return #LTTSYNC_OK, #LTTSYNC_ERROR_INVALID_ARGUMENT or
+ *         #LTTSYNC_ERROR_NO_MEMORY (retiring keys failed; the setting
+ *         is made all the same).
  * @since 0.1
  */
 LTTSYNC_API lttsync_status lttsync_session_set_keep_messages(lttsync_session *session,
@@ -846,6 +852,85 @@ LTTSYNC_API lttsync_status lttsync_session_get_pair_hull(size_t *out_count,
 							 lttsync_session *session,
 							 size_t pair,
 							 lttsync_pair_direction direction);
+
+/** A trace id that names no trace: the message was fed as such. @since 0.2 */
+#define LTTSYNC_TRACE_NONE ((lttsync_trace_id)UINT32_MAX)
+
+/**
+ * A kept message with where it came from. Initialise with
+ * lttsync_match_init() before lttsync_session_get_kept_match() fills
+ * it: `struct_size` lets later releases add fields.
+ *
+ * A message matched from packet events names the traces of its two
+ * events and its packet. A message fed with
+ * lttsync_session_feed_message() has `has_packet` 0 and
+ * #LTTSYNC_TRACE_NONE traces. A message matched from packet events fed
+ * before lttsync_session_set_keep_messages() turned keeping on has its
+ * key (seq, ack_seq, flags) and, if known, its ports, but no traces
+ * (#LTTSYNC_TRACE_NONE) and family 0.
+ * @since 0.2
+ */
+typedef struct lttsync_match {
+	uint32_t struct_size;          /**< Set by lttsync_match_init(). */
+	lttsync_message message;       /**< Hosts and times. */
+	lttsync_trace_id send_trace;   /**< Trace of the send event, or #LTTSYNC_TRACE_NONE. */
+	lttsync_trace_id recv_trace;   /**< Trace of the receive event, or #LTTSYNC_TRACE_NONE. */
+	uint8_t has_packet;            /**< Non-zero: matched from packet events; the fields below are set. */
+	uint8_t family;                /**< 0: addresses unknown, 4: IPv4, 6: IPv6. */
+	uint8_t has_ports;             /**< Non-zero when the ports are known. */
+	uint8_t flags;                 /**< Canonical TCP flags (LTTSYNC_TCP_*). */
+	uint16_t src_port;             /**< Source port as sent (host order). */
+	uint16_t dst_port;             /**< Destination port as sent (host order). */
+	uint32_t seq;                  /**< TCP sequence number (host order). */
+	uint32_t ack_seq;              /**< TCP acknowledgment number (host order). */
+	uint8_t src_addr[16];          /**< Source address as sent (IPv4: first 4 bytes). */
+	uint8_t dst_addr[16];          /**< Destination address as sent. */
+} lttsync_match;
+
+/**
+ * Reset a match to "nothing known" (#LTTSYNC_TRACE_NONE traces) and set
+ * its struct_size to the size of the struct this program was compiled
+ * with. Inline for the reason given at lttsync_packet_init().
+ * @param match the match to initialise (NULL: no-op).
+ * @since 0.2
+ */
+static inline void lttsync_match_init(lttsync_match *match)
+{
+	if (!match)
+		return;
+	memset(match, 0, sizeof(*match));
+	match->struct_size = (uint32_t)sizeof(*match);
+	match->send_trace = LTTSYNC_TRACE_NONE;
+	match->recv_trace = LTTSYNC_TRACE_NONE;
+}
+
+/**
+ * Number of kept messages over all pairs
+ * (lttsync_session_set_keep_messages()): indices of
+ * lttsync_session_get_kept_match() are 0 to count - 1.
+ * @param out receives the count. @param session the session.
+ * @return #LTTSYNC_OK or #LTTSYNC_ERROR_INVALID_ARGUMENT.
+ * @since 0.2
+ */
+LTTSYNC_API lttsync_status lttsync_session_get_kept_match_count(size_t *out,
+								lttsync_session *session);
+
+/**
+ * A kept message with its traces and packet, over all pairs in the order
+ * they were added (the order of lttsync_session_get_kept_message() within
+ * each pair). Only kept while lttsync_session_set_keep_messages() is on:
+ * keeping costs about 112 bytes a message, and 48 more per pending
+ * packet key, within the memory limit (lttsync_session_set_memory_limit()).
+ * @param out initialised with lttsync_match_init(); receives the match.
+ * @param session the session. @param index 0 to count - 1
+ *        (lttsync_session_get_kept_match_count()).
+ * @return #LTTSYNC_OK, #LTTSYNC_ERROR_INVALID_ARGUMENT (NULL, or out not
+ *         initialised) or #LTTSYNC_ERROR_NOT_FOUND (index too large).
+ * @since 0.2
+ */
+LTTSYNC_API lttsync_status lttsync_session_get_kept_match(lttsync_match *out,
+							  lttsync_session *session,
+							  size_t index);
 
 /**
  * Number of host pairs that exchanged at least one message.

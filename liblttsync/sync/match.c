@@ -45,6 +45,11 @@
  * an IPv6 pair is reduced to a seeded 64-bit fingerprint, so two distinct
  * IPv6 flows are mistaken for one with probability about 2^-64.
  *
+ * Detail. While detail is on (the session keeps messages), each new key
+ * also records the traces of its events and its full addresses, in
+ * 48-byte records beside the pool (same index), allocated a chunk at a
+ * time: matching without it neither pays for nor touches them.
+ *
  * Every allocation is checked and reported as LTTSYNC_ERROR_NO_MEMORY
  * with the matcher unchanged: growth happens before anything else moves.
  */
@@ -68,6 +73,7 @@ enum {
 	ST_FREE = 1 << 5,      /* in the free list, not in the table */
 	ST_RETIRED = 1 << 6,   /* the key was retired unmatched: its events
 				* are counted in `evicted` (tombstones.h) */
+	ST_DETAIL = 1 << 7,    /* its detail is recorded (struct detail) */
 };
 
 #define COUNT_MAX 15u /* the 4-bit event counts saturate here */
@@ -106,6 +112,21 @@ struct entry_pool {
 	uint32_t fresh;     /* first never-used index */
 	uint32_t free_head; /* entries given back, linked by `next` */
 };
+
+/*
+ * What a key's events tell about where its match came from, beyond the
+ * entry (match.h, lsync_match_detail): kept beside the pool, chunk for
+ * chunk, only while detail is on, so that entries stay small otherwise.
+ */
+struct detail {
+	uint32_t send_trace, recv_trace;
+	uint16_t src_port, dst_port;
+	uint8_t family, has_ports, reserved[2];
+	uint8_t src_addr[16], dst_addr[16];
+};
+
+_Static_assert(sizeof(struct detail) == LSYNC_MATCH_DETAIL_BYTES,
+	       "counted by the session's memory limit");
 
 /* The index's small half: the tags of a bucket's 31 slots (0: free),
  * and how many keys passed this bucket because it was full. */
@@ -147,6 +168,10 @@ struct lsync_matcher {
 	lsync_match_counters counters;
 	lsync_match_sample newest; /* the newest complete match */
 	lsync_tombs tombs;         /* keys retired unmatched */
+	bool detail;               /* record struct detail for new keys */
+	struct detail **dchunks;   /* per pool chunk, NULL until needed */
+	uint32_t dchunk_cap;
+	lsync_match_detail hand;   /* the match being handed, with detail on */
 };
 
 /* ---- hashing ---------------------------------------------------------- */
@@ -357,6 +382,120 @@ static void pool_release(struct entry_pool *pl)
 static const void *entry_if_any(const lsync_matcher *m, uint32_t i)
 {
 	return i < m->pool.fresh ? pool_at(&m->pool, i) : NULL;
+}
+
+/* ---- detail ---------------------------------------------------------- */
+
+/* Entry i's detail, or NULL if its chunk has none. */
+static struct detail *detail_at(const lsync_matcher *m, uint32_t i)
+{
+	uint32_t c = i >> CHUNK_SHIFT;
+
+	if (c >= m->dchunk_cap || !m->dchunks[c])
+		return NULL;
+	return &m->dchunks[c][i & (CHUNK_LEN - 1)];
+}
+
+/* A detail chunk for entry i; false on allocation failure. */
+static bool detail_chunk(lsync_matcher *m, uint32_t i)
+{
+	uint32_t c = i >> CHUNK_SHIFT;
+
+	if (c >= m->dchunk_cap) {
+		uint32_t cap = m->dchunk_cap ? m->dchunk_cap : 16;
+		struct detail **d;
+
+		while (cap <= c)
+			cap *= 2;
+		d = realloc(m->dchunks, (size_t)cap * sizeof(*d));
+		if (!d)
+			return false;
+		memset(d + m->dchunk_cap, 0,
+		       (size_t)(cap - m->dchunk_cap) * sizeof(*d));
+		m->dchunks = d;
+		m->dchunk_cap = cap;
+	}
+	if (!m->dchunks[c] &&
+	    !(m->dchunks[c] = malloc(CHUNK_LEN * sizeof(struct detail))))
+		return false;
+	return true;
+}
+
+/*
+ * Room for the detail of the next new key, before anything changes: the
+ * entry it takes is the free list's head, the next fresh one, or the
+ * oldest entry if the cap retires it first.
+ */
+static bool detail_reserve(lsync_matcher *m)
+{
+	uint32_t next = m->pool.free_head != NIL ? m->pool.free_head
+						 : m->pool.fresh;
+
+	return detail_chunk(m, next) &&
+	       (m->head == NIL || detail_chunk(m, m->head));
+}
+
+/* An event of a key with detail: its trace, and its addresses and ports
+ * unless those of the send event are already there. */
+static void detail_note(struct detail *d, const lttsync_packet *p)
+{
+	bool send = p->direction == LTTSYNC_DIRECTION_SEND;
+
+	if (send)
+		d->send_trace = p->trace;
+	else
+		d->recv_trace = p->trace;
+	if (p->family && (send || !d->family)) {
+		d->family = p->family;
+		memcpy(d->src_addr, p->src_addr, sizeof(d->src_addr));
+		memcpy(d->dst_addr, p->dst_addr, sizeof(d->dst_addr));
+	}
+	if (p->has_ports && (send || !d->has_ports)) {
+		d->has_ports = 1;
+		d->src_port = p->src_port;
+		d->dst_port = p->dst_port;
+	}
+}
+
+static void detail_start(lsync_matcher *m, struct lsync_entry *e, uint32_t i,
+			 const lttsync_packet *p)
+{
+	struct detail *d = detail_at(m, i);
+
+	if (!d) /* a chunk detail_reserve() could not foresee: no detail */
+		return;
+	memset(d, 0, sizeof(*d));
+	d->send_trace = d->recv_trace = LTTSYNC_TRACE_NONE;
+	detail_note(d, p);
+	e->state |= ST_DETAIL;
+}
+
+/* m->hand for entry i: its key, and its detail if recorded. */
+static void detail_hand(lsync_matcher *m, const struct lsync_entry *e,
+			uint32_t i)
+{
+	lsync_match_detail *h = &m->hand;
+	const struct detail *d = e->state & ST_DETAIL ? detail_at(m, i) : NULL;
+
+	memset(h, 0, sizeof(*h));
+	h->seq = e->seq;
+	h->ack_seq = e->ack_seq;
+	h->flags = e->tcp_flags;
+	h->send_trace = h->recv_trace = LTTSYNC_TRACE_NONE;
+	if (!d) {
+		h->has_ports = (e->state & ST_PORTS) != 0;
+		h->src_port = h->has_ports ? e->src_port : 0;
+		h->dst_port = h->has_ports ? e->dst_port : 0;
+		return;
+	}
+	h->send_trace = d->send_trace;
+	h->recv_trace = d->recv_trace;
+	h->family = d->family;
+	h->has_ports = d->has_ports;
+	h->src_port = d->src_port;
+	h->dst_port = d->dst_port;
+	memcpy(h->src_addr, d->src_addr, sizeof(h->src_addr));
+	memcpy(h->dst_addr, d->dst_addr, sizeof(h->dst_addr));
 }
 
 /* ---- index ---------------------------------------------------------- */
@@ -595,10 +734,14 @@ static bool entry_flow_differs(const lsync_matcher *m,
 
 /* The entry is marked used only if the sink accepted it, so that a
  * failed hand-over can be retried by the next settle or retirement. */
-static int entry_hand(lsync_matcher *m, struct lsync_entry *e,
+static int entry_hand(lsync_matcher *m, struct lsync_entry *e, uint32_t i,
 		      lsync_match_sink sink, void *user)
 {
-	int r = sink(user, e->send_host, e->send_ns, e->recv_host, e->recv_ns);
+	int r;
+
+	if (m->detail)
+		detail_hand(m, e, i);
+	r = sink(user, e->send_host, e->send_ns, e->recv_host, e->recv_ns);
 
 	if (r < 0)
 		return r;
@@ -620,7 +763,7 @@ static int retire_oldest(lsync_matcher *m, lsync_match_sink sink, void *user)
 	struct lsync_entry *e = pool_at(&m->pool, i);
 
 	if (entry_ready(e)) {
-		int r = entry_hand(m, e, sink, user);
+		int r = entry_hand(m, e, i, sink, user);
 
 		if (r < 0)
 			return r;
@@ -678,6 +821,7 @@ static int insert_new(lsync_matcher *m, const lttsync_packet *p, uint64_t h,
 	int r;
 
 	if (!pool_reserve(&m->pool) || !index_reserve(m, after) ||
+	    (m->detail && !detail_reserve(m)) ||
 	    (m->count >= m->max_pending &&
 	     !lsync_tombs_reserve(&m->tombs, m->max_pending)))
 		return LTTSYNC_ERROR_NO_MEMORY;
@@ -699,6 +843,8 @@ static int insert_new(lsync_matcher *m, const lttsync_packet *p, uint64_t h,
 	e->src_port = p->src_port;
 	e->dst_port = p->dst_port;
 	entry_set_side(e, p, host);
+	if (m->detail)
+		detail_start(m, e, i, p);
 	if (lsync_tombs_has(&m->tombs, tomb_hash(p->seq, p->ack_seq, p->flags))) {
 		e->state |= ST_AMBIGUOUS | ST_RETIRED;
 		m->counters.evicted++;
@@ -809,7 +955,11 @@ int lsync_matcher_feed(lsync_matcher *m, const lttsync_packet *p,
 	int r;
 
 	if (i != NIL) {
-		entry_add_event(m, pool_at(&m->pool, i), p, host);
+		struct lsync_entry *e = pool_at(&m->pool, i);
+
+		entry_add_event(m, e, p, host);
+		if (e->state & ST_DETAIL)
+			detail_note(detail_at(m, i), p);
 	} else {
 		r = insert_new(m, p, h, host, sink, user);
 		if (r < 0)
@@ -861,6 +1011,9 @@ void lsync_matcher_free(lsync_matcher *m)
 	free(m->slot_idx);
 	pool_release(&m->pool);
 	lsync_tombs_free(&m->tombs);
+	for (uint32_t c = 0; c < m->dchunk_cap; c++)
+		free(m->dchunks[c]);
+	free(m->dchunks);
 	free(m);
 }
 
@@ -884,7 +1037,7 @@ int lsync_matcher_settle(lsync_matcher *m, lsync_match_sink sink, void *user)
 		struct lsync_entry *e = pool_at(&m->pool, i);
 
 		if (entry_ready(e)) {
-			int r = entry_hand(m, e, sink, user);
+			int r = entry_hand(m, e, i, sink, user);
 
 			if (r < 0)
 				return r;
@@ -907,4 +1060,14 @@ const lsync_match_sample *lsync_matcher_newest(const lsync_matcher *m)
 const lsync_match_counters *lsync_matcher_counters(const lsync_matcher *m)
 {
 	return &m->counters;
+}
+
+void lsync_matcher_set_detail(lsync_matcher *m, bool on)
+{
+	m->detail = on;
+}
+
+const lsync_match_detail *lsync_matcher_handing(const lsync_matcher *m)
+{
+	return m->detail ? &m->hand : NULL;
 }

@@ -36,6 +36,7 @@
 #ifndef LTTSYNC_MATCH_H
 #define LTTSYNC_MATCH_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -108,5 +109,35 @@ typedef struct lsync_match_sample {
 } lsync_match_sample;
 
 const lsync_match_sample *lsync_matcher_newest(const lsync_matcher *m);
+
+/*
+ * Where a match came from, for kept messages: the traces of its two
+ * events and its packet, addresses and ports as sent (the send event's
+ * when it carried them, else the receive event's). Recorded only while
+ * detail is on (lsync_matcher_set_detail()), for keys whose first event
+ * came then: other matches have no traces (LTTSYNC_TRACE_NONE), family 0
+ * and, unless the first event carried them, no ports.
+ */
+typedef struct lsync_match_detail {
+	uint32_t send_trace, recv_trace;
+	uint32_t seq, ack_seq;
+	uint16_t src_port, dst_port;
+	uint8_t flags, family, has_ports;
+	uint8_t src_addr[16], dst_addr[16];
+} lsync_match_detail;
+
+/*
+ * Record the detail of the keys inserted from now on (off by default:
+ * it costs 48 bytes a pending key, LSYNC_MATCH_DETAIL_BYTES).
+ */
+void lsync_matcher_set_detail(lsync_matcher *m, bool on);
+
+#define LSYNC_MATCH_DETAIL_BYTES 48
+
+/*
+ * While detail is on: the detail of the match being handed to the sink,
+ * for the sink to read during that call (NULL when detail is off).
+ */
+const lsync_match_detail *lsync_matcher_handing(const lsync_matcher *m);
 
 #endif

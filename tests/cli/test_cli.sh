@@ -161,7 +161,7 @@ TR="$top_srcdir/examples/traces"
 run "odd host names from --host" 0 --host ' #h0, "q" '="$TR/host0" --host 'h1,x'="$TR/host1" \
 	"$TR" --matches-out "$work/m.csv"
 sed '/^trace of host/,/^$/d' "$work/out" >"$work/report1"
-contains "$work/m.csv" '^"h1,x",[0-9]*," #h0, ""q"" ",[0-9]*$' "--matches-out quotes the names that need it"
+contains "$work/m.csv" '^"h1,x",[0-9]*," #h0, ""q"" ",[0-9]*,' "--matches-out quotes the names that need it"
 run "replay of --matches-out with odd host names" 0 --messages "$work/m.csv"
 if cmp -s "$work/out" "$work/report1"; then ok "replay: the same report"; else
 	ko "replay: reports differ"; diff "$work/report1" "$work/out" | head -5; fi
