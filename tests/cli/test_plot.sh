@@ -117,6 +117,26 @@ else
 	skip "real traces not found in $SHARED: scp page not checked"
 fi
 
+# Host names that are markup are escaped (the checker refuses any
+# <script>); a pair with one direction only has its figure too, drawn
+# against a baseline; a host without a path has no correction figure.
+t=1700000000000000000
+for i in 1 2 3 4 5 6 7 8 9 10 11 12; do
+	t=$((t + 1000000))
+	echo "\"<script>x&y'\",$t,\"b\"\"z\",$((t + 500000 + i))"
+	echo "\"b\"\"z\",$((t + 200000)),\"<script>x&y'\",$((t + 300000 + i))"
+	echo "c,$t,d,$((t + 77777))"
+done >"$work/odd.csv"
+run "markup host names, --plot" 2 --messages "$work/odd.csv" --plot "$work/odd.html"
+if python3 "$CHECK" "$work/odd.html" --pairs 2 --render "$(render_dir odd)" >"$work/check" 2>&1; then
+	ok "markup host names escaped: $(tail -n 1 "$work/check")"
+else
+	ko "markup host names escaped"; sed 's/^/  /' "$work/check" | head
+fi
+contains "$work/odd.html" "<summary>c – d: incomplete</summary>" "the incomplete pair is listed"
+contains "$work/odd.html" 'class="baseline"' "the incomplete pair is drawn against a baseline"
+contains "$work/odd.html" "No transform: no usable path" "a disconnected host is said so"
+
 # Errors: a page that cannot be written, one file for two outputs.
 run "--plot into a missing folder" 1 --messages "$top_srcdir/examples/three-hosts.csv" \
 	--plot "$work/no/such/dir/p.html"
