@@ -11,8 +11,11 @@
 
 #include "plot.h"
 
-/* Points a curve is sampled at across a pair's data. */
+/* Points a curve is sampled at across a pair's data: fewer when there
+ * are many pairs, where the curves would make most of the page. */
 #define CURVE_SAMPLES 241
+#define CURVE_SAMPLES_MANY 61
+#define MANY_PAIRS 30
 /* Points drawn per direction, over the whole page and per pair. */
 #define PAGE_BUDGET 240000
 #define MIN_BUDGET 150
@@ -121,10 +124,8 @@ static int64_t sample_at(const struct plot_pair *p, size_t i, size_t n)
 }
 
 /* bounds_at across the data, as residuals. */
-static int sample_band(struct plot_pair *p, lttsync_session *s)
+static int sample_band(struct plot_pair *p, lttsync_session *s, size_t n)
 {
-	size_t n = CURVE_SAMPLES;
-
 	if (plot_curve_alloc(&p->band, n))
 		return -1;
 	for (size_t i = 0; i < n; i++) {
@@ -222,9 +223,17 @@ static void read_results(struct plot_pair *p, lttsync_session *s)
 		p->dir[1].fed = n;
 }
 
-static int gather_pair(struct plot_pair *p, lttsync_session *s, size_t index,
-		       size_t budget)
+static size_t budget_for(size_t n_pairs)
 {
+	size_t b = n_pairs ? PAGE_BUDGET / (2 * n_pairs) : MAX_BUDGET;
+
+	return b < MIN_BUDGET ? MIN_BUDGET : b > MAX_BUDGET ? MAX_BUDGET : b;
+}
+
+static int gather_pair(struct plot_pair *p, lttsync_session *s, size_t index,
+		       size_t n_pairs)
+{
+	size_t budget = budget_for(n_pairs);
 	lttsync_point *v[2] = { NULL, NULL };
 	size_t nv[2] = { 0, 0 };
 	int rc = -1;
@@ -248,20 +257,14 @@ static int gather_pair(struct plot_pair *p, lttsync_session *s, size_t index,
 	    read_segments(p))
 		goto out;
 	if (p->has_data && p->x1 > p->x0 &&
-	    (sample_band(p, s) || sample_lines(p, s)))
+	    (sample_band(p, s, n_pairs > MANY_PAIRS ? CURVE_SAMPLES_MANY : CURVE_SAMPLES) ||
+	     sample_lines(p, s)))
 		goto out;
 	rc = 0;
 out:
 	free(v[0]);
 	free(v[1]);
 	return rc;
-}
-
-static size_t budget_for(size_t n_pairs)
-{
-	size_t b = n_pairs ? PAGE_BUDGET / (2 * n_pairs) : MAX_BUDGET;
-
-	return b < MIN_BUDGET ? MIN_BUDGET : b > MAX_BUDGET ? MAX_BUDGET : b;
 }
 
 int plot_gather(struct plot_data *d, lttsync_session *s)
@@ -276,7 +279,7 @@ int plot_gather(struct plot_data *d, lttsync_session *s)
 		return -1;
 	d->n_pairs = n;
 	for (size_t i = 0; i < n; i++)
-		if (gather_pair(&d->pairs[i], s, i, budget_for(n)))
+		if (gather_pair(&d->pairs[i], s, i, n))
 			return -1;
 	return plot_gather_hosts(d);
 }
