@@ -14,6 +14,7 @@
 #include "inputs.h"
 #include "matches_out.h"
 #include "options.h"
+#include "plot.h"
 #include "report.h"
 #include "write.h"
 #include "safe_text.h"
@@ -112,6 +113,8 @@ static int report(lttsync_session *s, const struct cli_options *o,
 	rc = write_report(&r, o);
 	if (!rc && o->matches_out)
 		rc = cli_write_matches(s, o->matches_out);
+	if (!rc && o->plot)
+		rc = cli_write_plot(s, o->plot);
 	if (!rc && o->write_dir) {
 		int written = cli_write_traces(s, o->write_dir);
 
@@ -134,8 +137,8 @@ static int configure(lttsync_session *s, const struct cli_options *o)
 {
 	int rc = 0;
 
-	if (o->matches_out)
-		rc = refused(s, "--matches-out",
+	if (o->matches_out || o->plot)
+		rc = refused(s, o->matches_out ? "--matches-out" : "--plot",
 			     lttsync_session_set_keep_messages(s, 1));
 	if (!rc && o->segments_off)
 		rc = refused(s, "--segments", lttsync_session_set_segments(s, 0));

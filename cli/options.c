@@ -35,6 +35,9 @@ static const char usage[] =
 	"  -o, --output FILE        write the report to FILE (atomically)\n"
 	"      --matches-out FILE   write every matched message to FILE, as CSV that\n"
 	"                           --messages reads, with its traces and packet\n"
+	"      --plot FILE.html     also write a page of figures: every pair's\n"
+	"                           messages, hulls and lines, every host's\n"
+	"                           correction (self-contained HTML and SVG)\n"
 	"  -w, --write OUTDIR       also write a corrected copy of every synchronized\n"
 	"                           trace, on the reference clock, as OUTDIR/HOST\n"
 	"                           (CTF 1.8; `babeltrace2 OUTDIR/*` reads them merged)\n"
@@ -55,7 +58,7 @@ static const char usage[] =
 	"be synchronized (the report is still written), 1 usage or input error.\n";
 
 enum { OPT_MATCHES_OUT = 256, OPT_MAX_PENDING, OPT_MEMORY_LIMIT, OPT_READER,
-       OPT_SEGMENTS };
+       OPT_SEGMENTS, OPT_PLOT };
 
 /* The most worker processes --jobs accepts (each holds two descriptors). */
 #define MAX_JOBS 4096
@@ -184,6 +187,7 @@ static int parse_one(int opt, struct cli_options *out)
 	case 'o': out->output = optarg; return -1;
 	case 'w': out->write_dir = optarg; return -1;
 	case OPT_MATCHES_OUT: out->matches_out = optarg; return -1;
+	case OPT_PLOT: out->plot = optarg; return -1;
 	case OPT_MAX_PENDING: return parse_count(optarg, &out->max_pending);
 	case OPT_MEMORY_LIMIT: return parse_size(optarg, &out->memory_limit);
 	case 'j': return parse_jobs(optarg, out);
@@ -256,6 +260,7 @@ int cli_parse_options(int argc, char **argv, struct cli_options *out)
 		{ "output", required_argument, NULL, 'o' },
 		{ "matches-out", required_argument, NULL, OPT_MATCHES_OUT },
 		{ "write", required_argument, NULL, 'w' },
+		{ "plot", required_argument, NULL, OPT_PLOT },
 		{ "max-pending", required_argument, NULL, OPT_MAX_PENDING },
 		{ "memory-limit", required_argument, NULL, OPT_MEMORY_LIMIT },
 		{ "jobs", required_argument, NULL, 'j' },
@@ -280,6 +285,9 @@ int cli_parse_options(int argc, char **argv, struct cli_options *out)
 		return usage_error("%s", "--write needs trace folders (PATH...)");
 	if (out->output && out->matches_out && same_file(out->output, out->matches_out))
 		return usage_error("%s", "--output and --matches-out name the same file");
+	if (out->plot && ((out->output && same_file(out->output, out->plot)) ||
+			  (out->matches_out && same_file(out->matches_out, out->plot))))
+		return usage_error("%s", "--plot names the same file as another output");
 	return -1;
 }
 

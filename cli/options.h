@@ -20,6 +20,7 @@ struct cli_options {
 	const char *output;      /* --output FILE, or NULL for stdout */
 	const char *matches_out; /* --matches-out FILE, or NULL */
 	const char *write_dir;   /* --write OUTDIR, or NULL */
+	const char *plot;        /* --plot FILE.html, or NULL */
 	enum cli_format format;
 	bool verbose;            /* --verbose: every segment in the text report */
 	bool segments_off;       /* --segments off */

@@ -5,7 +5,9 @@ dist_man_MANS = doc/lttsync.1 doc/lttsync-gen.1
 dist_doc_DATA = README.md NEWS
 nobase_dist_doc_DATA = doc/algorithm.md doc/api.md doc/correcting.md \
 	doc/hostile-inputs.md doc/matching.md doc/output.md doc/performance.md \
-	doc/traces.md
+	doc/traces.md doc/plot.md doc/images/plot-scp.png \
+	doc/images/plot-example.png doc/images/plot-example-host.png \
+	doc/images/plot-fail.png doc/images/plot-rates-host.png
 
 if HAVE_DOXYGEN
 doc: doc/Doxyfile

@@ -77,11 +77,15 @@ check_PROGRAMS += tests/common/ratesim_csv
 tests_common_ratesim_csv_SOURCES = tests/common/ratesim_csv.c $(RATESIM)
 tests_common_ratesim_csv_LDADD = -lm
 
+# Hull vertex counts from the public accessor (for tests/cli/test_plot.sh).
+check_PROGRAMS += tests/cli/plot_hulls
+tests_cli_plot_hulls_LDADD = liblttsync.la
+
 TESTS += $(unit_tests_all) tests/api/test_threads \
 	tests/traces/test_traces.sh tests/traces/test_gen.sh \
 	tests/traces/test_gen_rates.sh tests/cli/test_cli.sh tests/cli/test_hostile_cli.sh \
 	tests/cli/test_write.sh tests/cli/test_segments_cli.sh \
-	tests/cli/test_matches_out.sh \
+	tests/cli/test_matches_out.sh tests/cli/test_plot.sh \
 	tests/package/check-symbols.sh tests/package/check-doc.sh \
 	tests/package/check-install.sh tests/package/check-abi.sh
 EXTRA_DIST += tests/traces/test_traces.sh tests/traces/test_gen.sh \
@@ -89,6 +93,7 @@ EXTRA_DIST += tests/traces/test_traces.sh tests/traces/test_gen.sh \
 	tests/cli/test_cli.sh tests/cli/test_hostile_cli.sh \
 	tests/cli/test_write.sh tests/cli/check_corrected.py \
 	tests/cli/test_segments_cli.sh tests/cli/test_matches_out.sh \
+	tests/cli/test_plot.sh tests/cli/check_plot.py \
 	tests/package/check-symbols.sh tests/package/check-doc.sh \
 	tests/package/check-install.sh tests/package/check-abi.sh \
 	tests/common/harness.sh tests/common/summarize.sh \
