@@ -29,7 +29,8 @@ tests_unit_test_leads_SOURCES = tests/unit/test_leads.c $(TESTFILES)
 
 api_tests = tests/api/test_session tests/api/test_groundtruth \
 	tests/api/test_precision tests/api/test_api_errors \
-	tests/api/test_piecewise
+	tests/api/test_piecewise tests/api/test_transform_api
+tests_api_test_transform_api_LDADD = $(API_LDADD)
 tests_api_test_piecewise_SOURCES = tests/api/test_piecewise.c $(RATESIM)
 tests_api_test_piecewise_LDADD = $(API_LDADD)
 tests_api_test_api_errors_SOURCES = tests/api/test_api_errors.c $(TESTFILES)
@@ -83,7 +84,7 @@ TESTS += $(unit_tests_all) tests/api/test_threads \
 EXTRA_DIST += tests/traces/test_traces.sh tests/traces/test_gen.sh \
 	tests/traces/test_gen_rates.sh \
 	tests/cli/test_cli.sh tests/cli/test_hostile_cli.sh \
-	tests/cli/test_write.sh tests/cli/check_corrected.py \
+	tests/cli/test_write.sh tests/cli/check_corrected.py tests/cli/check_marked.py \
 	tests/cli/test_segments_cli.sh \
 	tests/package/check-symbols.sh tests/package/check-doc.sh \
 	tests/package/check-install.sh tests/package/check-abi.sh \
