@@ -44,7 +44,7 @@ tests_api_test_precision_LDADD = $(API_LDADD)
 trace_tests = tests/traces/test_skim tests/traces/test_decode_layouts \
 	tests/traces/test_decode_bad_input tests/traces/test_find_traces \
 	tests/traces/test_decode_traces tests/traces/test_hostile \
-	tests/traces/test_isolation
+	tests/traces/test_isolation tests/traces/test_cancel
 DECODE_TESTLIB = tests/traces/decode_testlib.c tests/traces/decode_testlib.h \
 	$(TESTFILES)
 tests_traces_test_decode_layouts_SOURCES = \
@@ -59,6 +59,10 @@ tests_traces_test_hostile_SOURCES = tests/traces/test_hostile.c $(TESTFILES)
 # Worker processes, through the public interface (the shared library).
 tests_traces_test_isolation_SOURCES = tests/traces/test_isolation.c $(TESTFILES)
 tests_traces_test_isolation_LDADD = liblttsync.la $(CRITERION_LIBS) $(GLIB_LIBS)
+# Cancelling reads, from the progress callback and from another thread.
+tests_traces_test_cancel_SOURCES = tests/traces/test_cancel.c $(TESTFILES)
+tests_traces_test_cancel_CFLAGS = $(AM_CFLAGS) -pthread
+tests_traces_test_cancel_LDADD = liblttsync.la $(CRITERION_LIBS) $(GLIB_LIBS) -lpthread
 
 # Sessions used from several threads at once (no Criterion: its runner
 # forks; this one runs threads in one process).
