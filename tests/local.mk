@@ -131,6 +131,6 @@ check-tsan:
 	  $(top_srcdir)/tests/api/test_threads.c $(top_srcdir)/tests/common/simulate.c \
 	  -o tests/test_threads_tsan $(GLIB_LIBS) $(BABELTRACE2_LIBS) -lm
 	G_SLICE=always-malloc TSAN_OPTIONS="halt_on_error=1 exitcode=66" \
-	  ./tests/test_threads_tsan
+	  LTTSYNC_GEN='$(abs_top_builddir)/lttsync-gen' ./tests/test_threads_tsan
 CLEANFILES += tests/test_threads_tsan
 PHONY += check-valgrind check-tsan
