@@ -50,7 +50,8 @@
  * @section threads Threads
  *
  * A session is not thread-safe: use each session from one thread at a
- * time. Distinct sessions are independent and may be used concurrently;
+ * time; the one exception is lttsync_session_cancel(), which any thread
+ * may call while another reads. Distinct sessions are independent and may be used concurrently;
  * the library has no global mutable state. An #lttsync_transform is
  * immutable: any number of threads may apply it at once.
  */
