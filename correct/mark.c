@@ -142,15 +142,17 @@ static void append_entries(GString *out, const char *reference, const char *text
 	g_string_append(out, ";\n");
 }
 
-/* The clock's `uuid = "..."` line, with the derived UUID. */
+/* The clock's `uuid = "..."` line with the UUID derived from `line`'s,
+ * or, line NULL (a clock without a UUID), from 16 zero bytes. */
 static bool new_uuid_line(GString *out, const char *line,
 			  const lttsync_transform *tf)
 {
-	const char *q = strchr(line, '"');
-	uint8_t original[16];
+	const char *q = line ? strchr(line, '"') : NULL;
+	uint8_t original[16] = { 0 };
 	char uuid[37];
 
-	if (!q || !parse_uuid(q + 1, original) || !derive_uuid(original, tf, uuid))
+	if ((line && (!q || !parse_uuid(q + 1, original))) ||
+	    !derive_uuid(original, tf, uuid))
 		return false;
 	g_string_append_printf(out, "\tuuid = \"%s\";\n", uuid);
 	return true;
@@ -173,21 +175,27 @@ static GString *rewrite(const char *text, const char *reference,
 	gchar **lines = g_strsplit(text, "\n", -1);
 	GString *out = g_string_new(NULL);
 	const char *block = "";
-	bool has_env = false, ok = true;
+	bool has_env = false, has_uuid = false, ok = true;
 
 	for (size_t i = 0; ok && lines[i]; i++) {
 		const char *l = lines[i];
 
 		if (!lines[i + 1] && !l[0])
 			break; /* the text's final newline */
-		if (!g_ascii_isspace(l[0]) && g_str_has_suffix(l, "{"))
+		if (!g_ascii_isspace(l[0]) && g_str_has_suffix(l, "{")) {
 			block = l;
+			has_uuid = false;
+		}
 		if (g_str_has_prefix(block, "clock ") && is_entry(l, "uuid")) {
 			ok = new_uuid_line(out, l, tf);
 			if (!ok)
 				g_snprintf(err, err_size, "unexpected clock UUID line: %s", l);
+			has_uuid = true;
 			continue;
 		}
+		if (g_str_has_prefix(block, "clock ") && !has_uuid && !strcmp(l, "};") &&
+		    !(ok = new_uuid_line(out, NULL, tf))) /* a clock without one gets one */
+			g_snprintf(err, err_size, "cannot format the transform");
 		if (g_str_has_prefix(block, "env ") &&
 		    (is_entry(l, "lttsync_reference") || is_entry(l, "lttsync_transform")))
 			continue; /* a corrected trace corrected again */
