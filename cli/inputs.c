@@ -17,21 +17,13 @@ static void show_progress(void *user, const char *path, uint64_t events)
 	fprintf(stderr, "\r\033[Kreading %s: %" PRIu64 " events", cli_safe(path), events);
 }
 
-static uint64_t stat_of(lttsync_session *s, lttsync_trace_id t,
-			lttsync_trace_stat which)
-{
-	uint64_t v = 0;
-
-	lttsync_session_get_trace_stat(&v, s, t, which);
-	return v;
-}
-
 /* Say what is wrong with a trace, if anything; true when it is usable. */
 static bool check_trace(lttsync_session *s, lttsync_trace_id t)
 {
-	const char *path = lttsync_session_get_trace_name(s, t);
 	const char *msg = lttsync_session_get_trace_message(s, t);
 
+	/* The library's message names the path and, for a trace without
+	 * usable network events (LTTSYNC_ERROR_NO_DATA), gives its counts. */
 	if (lttsync_session_get_trace_status(s, t) != LTTSYNC_OK) {
 		fprintf(stderr, "lttsync: %s\n", cli_safe(msg));
 		return false;
@@ -39,17 +31,15 @@ static bool check_trace(lttsync_session *s, lttsync_trace_id t)
 	/* A note on a trace read well (e.g. decoded without a worker process). */
 	if (msg && msg[0])
 		fprintf(stderr, "lttsync: note: %s\n", cli_safe(msg));
-	if (stat_of(s, t, LTTSYNC_TRACE_STAT_PACKETS) > 0)
-		return true;
-	fprintf(stderr, "lttsync: %s: no usable network events (%" PRIu64
-		" events, %" PRIu64 " network events: %" PRIu64
-		" without IP/TCP headers, %" PRIu64 " not TCP, %" PRIu64
-		" malformed)\n", cli_safe(path), stat_of(s, t, LTTSYNC_TRACE_STAT_EVENTS),
-		stat_of(s, t, LTTSYNC_TRACE_STAT_NETWORK_EVENTS),
-		stat_of(s, t, LTTSYNC_TRACE_STAT_NO_HEADER),
-		stat_of(s, t, LTTSYNC_TRACE_STAT_NOT_TCP),
-		stat_of(s, t, LTTSYNC_TRACE_STAT_MALFORMED));
-	return false;
+	return true;
+}
+
+/* Read to its end, with or without usable network events. */
+static bool was_read(lttsync_session *s, lttsync_trace_id t)
+{
+	lttsync_status st = lttsync_session_get_trace_status(s, t);
+
+	return st == LTTSYNC_OK || st == LTTSYNC_ERROR_NO_DATA;
 }
 
 /* The call's error: one line per path without a trace. */
@@ -92,14 +82,13 @@ static size_t read_paths(lttsync_session *s, const struct cli_options *o,
 	free(hosts);
 	if (tty)
 		fprintf(stderr, "\r\033[K");
-	if (st != LTTSYNC_OK) {
+	/* NO_DATA: each trace's message below says it. */
+	if (st != LTTSYNC_OK && st != LTTSYNC_ERROR_NO_DATA)
 		print_error_lines(lttsync_session_get_last_error(s));
-		*degraded = true;
-	}
+	*degraded |= st != LTTSYNC_OK;
 	for (size_t t = first; t < first + n; t++) {
 		*degraded |= !check_trace(s, (lttsync_trace_id)t);
-		read += lttsync_session_get_trace_status(s, (lttsync_trace_id)t) ==
-			LTTSYNC_OK;
+		read += was_read(s, (lttsync_trace_id)t);
 	}
 	return read;
 }

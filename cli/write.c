@@ -200,6 +200,21 @@ static bool run_graph(bt_graph *g)
 	return st == BT_GRAPH_RUN_STATUS_OK && !stop_signal;
 }
 
+/* Mark the written trace as corrected (correct/mark.c). */
+static bool mark(const writer *w, const char *out, const lttsync_transform *tf)
+{
+	char err[512] = "no reference host";
+	lttsync_host_id ref;
+
+	if (lttsync_session_get_reference(&ref, w->s) == LTTSYNC_OK &&
+	    correct_mark_trace(out, lttsync_session_get_host_name(w->s, ref), tf,
+			       err, sizeof(err)))
+		return true;
+	fprintf(stderr, "lttsync: --write: %s: cannot mark the corrected trace: %s\n",
+		cli_safe(out), cli_safe(err));
+	return false;
+}
+
 /* Correct one trace into `out` (which must not exist yet). */
 static bool write_one(const writer *w, const char *in, const char *out,
 		      lttsync_transform *tf)
@@ -225,7 +240,9 @@ static bool write_one(const writer *w, const char *in, const char *out,
 		fflush(stderr);
 	}
 	bt_graph_put_ref(g);
-	return ok;
+	/* sink.ctf.fs writes the metadata as it is destroyed: only then is
+	 * the trace complete and can be marked; a failed mark fails it. */
+	return ok && mark(w, out, tf);
 }
 
 /* ---- names and folders ----------------------------------------------------- */
@@ -411,10 +428,14 @@ int cli_write_traces(lttsync_session *s, const char *outdir)
 	if ((rc = writer_init(&w)) == 0) {
 		for (lttsync_trace_id t = 0; t < lttsync_session_get_trace_count(s) &&
 					     !stop_signal; t++) {
+			lttsync_status st;
 			int one;
 
-			/* Unreadable or corrupt: the report says so already. */
-			if (lttsync_session_get_trace_status(s, t) != LTTSYNC_OK)
+			/* Unreadable or corrupt: the report says so already.
+			 * A trace without network events is still corrected
+			 * with its host's transform, if the host has one. */
+			st = lttsync_session_get_trace_status(s, t);
+			if (st != LTTSYNC_OK && st != LTTSYNC_ERROR_NO_DATA)
 				continue;
 			one = write_trace(&w, t);
 			rc = one == CLI_EXIT_ERROR || rc == CLI_EXIT_ERROR ? CLI_EXIT_ERROR

@@ -125,4 +125,14 @@ bt_message *correct_copy_message(bt_self_message_iterator *self,
 /* Copy every field of `src` into `dst`, of the same class. */
 bool correct_copy_field(bt_field *dst, const bt_field *src);
 
+/*
+ * Mark the corrected trace sink.ctf.fs wrote in `folder` (mark.c,
+ * doc/correcting.md): each clock's UUID becomes one derived from the
+ * original and tf, and the environment gains `lttsync_reference`
+ * (reference) and `lttsync_transform` (tf's equation, segment by
+ * segment). False with a reason in err (err_size bytes).
+ */
+bool correct_mark_trace(const char *folder, const char *reference,
+			const lttsync_transform *tf, char *err, size_t err_size);
+
 #endif

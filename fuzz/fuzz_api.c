@@ -160,6 +160,54 @@ static void recreate(struct state *st)
 
 /* ---- invariants -------------------------------------------------------- */
 
+/* |a - b| without overflow. */
+static uint64_t dist(int64_t a, int64_t b)
+{
+	return a > b ? (uint64_t)a - (uint64_t)b : (uint64_t)b - (uint64_t)a;
+}
+
+/*
+ * The calls of 0.2 on a transform: a copy applies the same; the inverse
+ * of an image gives back an input whose image is within 1 ns of it (or
+ * slope / 2 + 1 for steep slopes), and the inverse of any time is either
+ * out of range or as close; the offset at t is a number; the equation
+ * never says "+ -".
+ */
+static void check_transform_calls(const lttsync_transform *tf, int64_t t)
+{
+	char eq[2 * LTTSYNC_FORMAT_SIZE];
+	lttsync_transform *copy = NULL;
+	double slope = lttsync_transform_get_slope(tf), off;
+	uint64_t room = slope > 2 ? (uint64_t)(slope / 2) + 2 : 1;
+	int64_t y, x, v, w;
+
+	CHECK(ST(lttsync_transform_copy(&copy, tf)) == LTTSYNC_OK);
+	for (int i = 0; i < 2; i++) {
+		int64_t at = i ? t : lttsync_transform_get_pivot(tf);
+		lttsync_status sa = ST(lttsync_transform_apply(&v, tf, at));
+
+		CHECK(ST(lttsync_transform_apply(&w, copy, at)) == sa);
+		CHECK(sa != LTTSYNC_OK || v == w);
+		if (sa == LTTSYNC_OK) {
+			CHECK(ST(lttsync_transform_apply_inverse(&x, tf, v)) == LTTSYNC_OK);
+			CHECK(ST(lttsync_transform_apply(&y, tf, x)) == LTTSYNC_OK);
+			if (dist(y, v) > room) {
+				fprintf(stderr, "inverse of %lld (from %lld): %lld maps to %lld\n",
+					(long long)v, (long long)at, (long long)x, (long long)y);
+				abort();
+			}
+		}
+	}
+	if (ST(lttsync_transform_apply_inverse(&x, tf, t)) == LTTSYNC_OK)
+		CHECK(ST(lttsync_transform_apply(&y, tf, x)) == LTTSYNC_OK && dist(y, t) <= room);
+	if (ST(lttsync_transform_get_offset_at(&off, tf, t)) == LTTSYNC_OK)
+		CHECK(!isnan(off));
+	if (ST(lttsync_transform_format(eq, sizeof(eq), tf, LTTSYNC_FIELD_EQUATION)) ==
+	    LTTSYNC_OK)
+		CHECK(strstr(eq, "+ -") == NULL && strstr(eq, " * t ") != NULL);
+	lttsync_transform_destroy(copy);
+}
+
 /*
  * A transform read back from its formatted fields (lttsync_transform_parse)
  * applies within 1 ns of the original wherever both are defined; a slope
@@ -181,6 +229,7 @@ static void check_round_trip(const lttsync_transform *tf, int64_t t)
 		return;
 	}
 	CHECK(st == LTTSYNC_OK);
+	check_transform_calls(tf, t);
 	CHECK(lttsync_transform_get_pivot(back) == lttsync_transform_get_pivot(tf));
 	for (int i = 0; i < 2; i++) {
 		int64_t x = i ? t : lttsync_transform_get_pivot(tf);
@@ -320,7 +369,9 @@ static void check_hosts(lttsync_session *s, int64_t t)
 		CHECK((q == LTTSYNC_QUALITY_REFERENCE) == (h == ref));
 		sp = ST(lttsync_session_get_host_parent(&parent, s, h));
 		sx = ST(lttsync_session_get_host_transform(&tf, s, h));
-		CHECK((sp == LTTSYNC_OK) == (sx == LTTSYNC_OK));
+		/* A reference without messages has no transform (no pivot). */
+		CHECK((sp == LTTSYNC_OK) == (sx == LTTSYNC_OK) ||
+		      (h == ref && sx == LTTSYNC_ERROR_NOT_AVAILABLE));
 		CHECK((q == LTTSYNC_QUALITY_DISCONNECTED) == (sp != LTTSYNC_OK));
 		if (sx == LTTSYNC_OK)
 			CHECK(q == LTTSYNC_QUALITY_REFERENCE || q == LTTSYNC_QUALITY_ACCURATE ||
@@ -759,6 +810,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			if (k % 4 == 0) {
 				LOG("destroy + create\n");
 				recreate(&stt);
+			} else if (k % 4 == 2) {
+				/* No read in progress: nothing changes (the flag is
+				 * cleared when a read starts). */
+				size_t n = lttsync_session_get_host_count(s);
+
+				LOG("cancel\n");
+				lttsync_session_cancel(s);
+				CHECK(lttsync_session_get_host_count(s) == n);
 			} else if (k % 4 == 1) {
 				size_t m = limits[(k >> 2) % 8];
 				lttsync_status st = ST(lttsync_session_set_memory_limit(s, m));

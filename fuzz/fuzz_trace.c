@@ -69,12 +69,25 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	st = lttsync_session_read_traces(&count, s, trace_dir, (flags & 1) ? NULL : "fuzzhost",
 					 progress, NULL);
 	CHECK(valid_status(st));
-	CHECK(st == LTTSYNC_OK);
 	CHECK(count == 1);
 	CHECK(lttsync_session_get_trace_count(s) == 1);
 	ts = lttsync_session_get_trace_status(s, 0);
 	CHECK(ts == LTTSYNC_OK || ts == LTTSYNC_ERROR_IO || ts == LTTSYNC_ERROR_FORMAT ||
-	      ts == LTTSYNC_ERROR_INVALID_ARGUMENT);
+	      ts == LTTSYNC_ERROR_INVALID_ARGUMENT || ts == LTTSYNC_ERROR_NO_DATA);
+	/* The call's status follows its one trace: OK when it fed a packet,
+	 * NO_DATA when it was read without, IO when it could not be read. */
+	{
+		uint64_t fed = 0;
+
+		CHECK(lttsync_session_get_trace_stat(&fed, s, 0, LTTSYNC_TRACE_STAT_PACKETS) ==
+		      LTTSYNC_OK);
+		CHECK(st == (fed ? LTTSYNC_OK
+			     : ts == LTTSYNC_OK || ts == LTTSYNC_ERROR_NO_DATA ? LTTSYNC_ERROR_NO_DATA
+			     : LTTSYNC_ERROR_IO));
+		CHECK(ts != LTTSYNC_OK || fed);
+		CHECK((ts == LTTSYNC_ERROR_NO_DATA) == (ts != LTTSYNC_OK && !fed &&
+			strstr(lttsync_session_get_trace_message(s, 0), "no usable network events")));
+	}
 	CHECK(lttsync_session_get_trace_message(s, 0) != NULL);
 	if (ts != LTTSYNC_OK)
 		CHECK(lttsync_session_get_trace_message(s, 0)[0] != '\0');

@@ -18,6 +18,8 @@ LTTSYNC_API const char *lttsync_status_string(lttsync_status status)
 	case LTTSYNC_ERROR_FORMAT: return "malformed input";
 	case LTTSYNC_ERROR_RANGE: return "result out of range";
 	case LTTSYNC_ERROR_LIMIT: return "memory limit reached";
+	case LTTSYNC_ERROR_NO_DATA: return "no usable network event";
+	case LTTSYNC_ERROR_CANCELLED: return "cancelled";
 	}
 	return "unknown status";
 }

@@ -140,6 +140,14 @@ static lttsync_quality worse(lttsync_quality path, lttsync_quality edge)
 	return q == LTTSYNC_QUALITY_REFERENCE ? LTTSYNC_QUALITY_ACCURATE : q;
 }
 
+/* Whether a message was seen on the host. */
+static bool host_has_data(const lttsync_session *s, uint32_t h)
+{
+	const lsync_host *host = &g_array_index(s->hosts, lsync_host, h);
+
+	return host->ts_min <= host->ts_max;
+}
+
 /* Pivot each host's transform in the middle of the data seen on it. */
 static int64_t host_pivot(const lttsync_session *s, uint32_t h)
 {
@@ -316,6 +324,10 @@ static void reset_results(lttsync_session *s, const uint32_t *parent,
 	if (ref == LSYNC_NO_HOST)
 		return;
 	host_result(s, ref)->quality = LTTSYNC_QUALITY_REFERENCE;
+	/* Without a message the reference has no time to pivot at: an
+	 * identity pivoted at an invented 0 would pass for a result. */
+	if (!host_has_data(s, ref))
+		return;
 	host_result(s, ref)->has_xform = true;
 	host_result(s, ref)->xform = lsync_xform_identity();
 	host_result(s, ref)->xform = lsync_xform_repivot(
@@ -798,9 +810,10 @@ LTTSYNC_API lttsync_status lttsync_session_get_host_transform(lttsync_transform 
 		return st;
 	if (!r->has_xform)
 		return lsync_error(s, LTTSYNC_ERROR_NOT_AVAILABLE,
-				   "host '%s' has no transform (%s)",
+				   "host '%s' has no transform (%s%s)",
 				   host_name(s, host),
-				   lttsync_quality_string(r->quality));
+				   lttsync_quality_string(r->quality),
+				   host_has_data(s, host) ? "" : ", no message");
 	return host_transform(s, host, host_result(s, host), out);
 }
 

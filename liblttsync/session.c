@@ -52,6 +52,7 @@ LTTSYNC_API lttsync_status lttsync_session_create(lttsync_session **out)
 	s->host_ids = g_hash_table_new(g_str_hash, g_str_equal);
 	s->traces = g_array_new(FALSE, TRUE, sizeof(lsync_trace));
 	g_array_set_clear_func(s->traces, free_trace);
+	atomic_init(&s->read.cancel, false);
 	s->read.trace_folders = g_hash_table_new_full(g_str_hash, g_str_equal,
 						 g_free, NULL);
 	s->evidence.pairs = g_hash_table_new(g_int64_hash, g_int64_equal);

@@ -3,6 +3,7 @@
 #ifndef LTTSYNC_SESSION_H
 #define LTTSYNC_SESSION_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -53,6 +54,7 @@ typedef struct lsync_host {
 typedef struct lsync_reading {
 	bool active;              /* in read_trace_paths (its progress callback
 				   * must not read again: refused) */
+	atomic_bool cancel;       /* lttsync_session_cancel(), from any thread */
 	GHashTable *trace_folders; /* "dev:ino" of the trace folders read;
 				    * "metadata:SHA-256" -> trace id + 1 */
 	unsigned jobs;            /* 0: decode in this process; else worker processes */

@@ -82,6 +82,9 @@ static void trim_zeros(char *buf)
 		*end = '\0';
 }
 
+static lttsync_status format_equation(char *buf, size_t size,
+				      const lttsync_transform *tf);
+
 LTTSYNC_API lttsync_status lttsync_transform_format(char *buf, size_t size,
 						const lttsync_transform *tf,
 						lttsync_transform_field field)
@@ -108,6 +111,8 @@ LTTSYNC_API lttsync_status lttsync_transform_format(char *buf, size_t size,
 	case LTTSYNC_FIELD_PIVOT_REF:
 		n = lsync_xform_format_pivot_value(&tf->f, 12, buf, size);
 		break;
+	case LTTSYNC_FIELD_EQUATION:
+		return format_equation(buf, size, tf);
 	default:
 		return LTTSYNC_ERROR_INVALID_ARGUMENT;
 	}
@@ -115,6 +120,29 @@ LTTSYNC_API lttsync_status lttsync_transform_format(char *buf, size_t size,
 		return LTTSYNC_ERROR_RANGE;
 	trim_zeros(buf);
 	return LTTSYNC_OK;
+}
+
+/*
+ * "SLOPE * t + OFFSET", or "SLOPE * t - |OFFSET|" for a negative offset:
+ * a program gluing the two fields with " + " would print "+ -".
+ */
+static lttsync_status format_equation(char *buf, size_t size,
+				      const lttsync_transform *tf)
+{
+	char slope[2 * LTTSYNC_FORMAT_SIZE], offset[2 * LTTSYNC_FORMAT_SIZE];
+	lttsync_status st;
+	bool neg;
+	int n;
+
+	if ((st = lttsync_transform_format(slope, sizeof(slope), tf,
+					   LTTSYNC_FIELD_SLOPE)) ||
+	    (st = lttsync_transform_format(offset, sizeof(offset), tf,
+					   LTTSYNC_FIELD_OFFSET)))
+		return st;
+	neg = offset[0] == '-';
+	n = snprintf(buf, size, "%s * t %c %s", slope, neg ? '-' : '+',
+		     offset + neg);
+	return n >= 0 && (size_t)n < size ? LTTSYNC_OK : LTTSYNC_ERROR_RANGE;
 }
 
 LTTSYNC_API void lttsync_transform_destroy(lttsync_transform *tf)
@@ -300,4 +328,180 @@ LTTSYNC_API lttsync_status lttsync_transform_parse(lttsync_transform **out,
 	lsync_xform_normalize(&f);
 	*out = lsync_transform_new(&f);
 	return *out ? LTTSYNC_OK : LTTSYNC_ERROR_NO_MEMORY;
+}
+
+/* ---- copy, offset, inverse ----------------------------------------------- */
+
+LTTSYNC_API lttsync_status lttsync_transform_copy(lttsync_transform **out,
+					      const lttsync_transform *tf)
+{
+	lttsync_transform *c;
+
+	if (!out || !tf)
+		return LTTSYNC_ERROR_INVALID_ARGUMENT;
+	c = lsync_transform_new_pieces(tf->pieces, tf->n_pieces, &tf->f);
+	if (!c)
+		return LTTSYNC_ERROR_NO_MEMORY;
+	c->width = tf->width;
+	*out = c;
+	return LTTSYNC_OK;
+}
+
+/* The line in force at t. */
+static const lsync_xform *line_at(const lttsync_transform *tf, int64_t t)
+{
+	if (!tf->pieces)
+		return &tf->f;
+	return &tf->pieces[lsync_pw_find(tf->pieces, tf->n_pieces, t)].f;
+}
+
+LTTSYNC_API lttsync_status lttsync_transform_get_offset_at(double *out_ns,
+						       const lttsync_transform *tf,
+						       int64_t t)
+{
+	const lsync_xform *f;
+	long double off;
+
+	if (!out_ns || !tf)
+		return LTTSYNC_ERROR_INVALID_ARGUMENT;
+	f = line_at(tf, t);
+	/* A saturated pivot value stands for "beyond int64": no offset. */
+	if (f->y0 == INT64_MAX || f->y0 == INT64_MIN)
+		return LTTSYNC_ERROR_RANGE;
+	off = lsync_xform_offset_at(f, t);
+	if (!isfinite(off) || fabsl(off) > DBL_MAX)
+		return LTTSYNC_ERROR_RANGE;
+	*out_ns = (double)off;
+	return LTTSYNC_OK;
+}
+
+/*
+ * Whether tf(t) >= t_ref. Where tf(t) is beyond int64 the line in force
+ * tells on which side: increasing, it is above int64 right of its pivot
+ * (whose value is within int64) and below left of it.
+ */
+static bool reaches(const lttsync_transform *tf, int64_t t, int64_t t_ref)
+{
+	int64_t v;
+
+	if (lttsync_transform_apply(&v, tf, t) == LTTSYNC_OK)
+		return v >= t_ref;
+	return t >= line_at(tf, t)->x0;
+}
+
+/*
+ * The first t of [lo, hi] with tf(t) >= t_ref, given that tf(hi) >= t_ref
+ * and tf(lo) < t_ref (lo < hi); tf(t - 1) < t_ref then. Bisection keeps
+ * that pair of facts, so even a function with jumps (segments joined
+ * that do not meet) ends on a t where t_ref lies between tf(t - 1) and
+ * tf(t).
+ */
+static int64_t bisect(const lttsync_transform *tf, int64_t lo, int64_t hi,
+		      int64_t t_ref)
+{
+	while (hi - (__int128)lo > 1) {
+		int64_t mid = (int64_t)(((__int128)lo + hi) / 2);
+
+		if (reaches(tf, mid, t_ref))
+			hi = mid;
+		else
+			lo = mid;
+	}
+	return hi;
+}
+
+/* A first guess of the inverse: the inverse of the line in force there. */
+static bool guess(const lttsync_transform *tf, int64_t t_ref, int64_t *out)
+{
+	const lsync_xform *f = &tf->f;
+	lsync_xform inv;
+	int64_t v;
+
+	if (tf->pieces) {
+		size_t lo = 0, hi = tf->n_pieces - 1;
+
+		/* the last piece whose start maps at or below t_ref */
+		while (lo < hi) {
+			size_t mid = lo + (hi - lo + 1) / 2;
+			const lsync_piece *p = &tf->pieces[mid];
+
+			if (lsync_xform_apply(&p->f, p->from, &v) && v <= t_ref)
+				lo = mid;
+			else
+				hi = mid - 1;
+		}
+		f = &tf->pieces[lo].f;
+	}
+	return lsync_xform_invert(f, &inv) && lsync_xform_apply(&inv, t_ref, out);
+}
+
+/* How far from t_ref the image of the nearest t may be: the image moves
+ * by about the slope from one t to the next. */
+static bool near_enough(const lttsync_transform *tf, int64_t t, int64_t v,
+			int64_t t_ref)
+{
+	long double d = fabsl((long double)v - (long double)t_ref);
+
+	return d <= 1 || d <= line_at(tf, t)->slope / 2 + 1;
+}
+
+/* Of t and t - 1 (if any), the one whose image is nearer t_ref. */
+static lttsync_status nearest(int64_t *out, const lttsync_transform *tf,
+			      int64_t t, int64_t t_ref)
+{
+	int64_t v, w;
+	bool has_v = lttsync_transform_apply(&v, tf, t) == LTTSYNC_OK;
+	bool has_w = t > INT64_MIN &&
+		     lttsync_transform_apply(&w, tf, t - 1) == LTTSYNC_OK;
+
+	/* v >= t_ref > w: the one with the smaller distance (ties: t) */
+	if (has_w && (!has_v || (uint64_t)t_ref - (uint64_t)w <
+				       (uint64_t)v - (uint64_t)t_ref)) {
+		v = w;
+		t--;
+		has_v = true;
+	}
+	if (!has_v || !near_enough(tf, t, v, t_ref))
+		return LTTSYNC_ERROR_RANGE;
+	*out = t;
+	return LTTSYNC_OK;
+}
+
+/* t, if its image is near enough t_ref. */
+static lttsync_status at_end(int64_t *out, const lttsync_transform *tf,
+			     int64_t t, int64_t t_ref)
+{
+	int64_t v;
+
+	if (lttsync_transform_apply(&v, tf, t) != LTTSYNC_OK ||
+	    !near_enough(tf, t, v, t_ref))
+		return LTTSYNC_ERROR_RANGE;
+	*out = t;
+	return LTTSYNC_OK;
+}
+
+LTTSYNC_API lttsync_status lttsync_transform_apply_inverse(int64_t *out,
+						       const lttsync_transform *tf,
+						       int64_t t_ref)
+{
+	int64_t lo = INT64_MIN, hi = INT64_MAX, g;
+
+	if (!out || !tf || !(tf->f.slope > 0))
+		return LTTSYNC_ERROR_INVALID_ARGUMENT;
+	/* A few ns around the guess usually bracket t_ref: then the
+	 * bisection takes a few steps instead of 64. */
+	if (guess(tf, t_ref, &g)) {
+		int64_t a = g > INT64_MIN + 4 ? g - 4 : INT64_MIN;
+		int64_t b = g < INT64_MAX - 4 ? g + 4 : INT64_MAX;
+
+		if (!reaches(tf, a, t_ref) && reaches(tf, b, t_ref)) {
+			lo = a;
+			hi = b;
+		}
+	}
+	/* t_ref at or below tf(INT64_MIN), or above tf(INT64_MAX): only
+	 * that end may be near enough. */
+	if (reaches(tf, lo, t_ref) || !reaches(tf, hi, t_ref))
+		return at_end(out, tf, reaches(tf, lo, t_ref) ? lo : hi, t_ref);
+	return nearest(out, tf, bisect(tf, lo, hi, t_ref), t_ref);
 }

@@ -29,10 +29,12 @@ tests_unit_test_leads_SOURCES = tests/unit/test_leads.c $(TESTFILES)
 
 api_tests = tests/api/test_session tests/api/test_groundtruth \
 	tests/api/test_precision tests/api/test_api_errors \
-	tests/api/test_piecewise tests/api/test_evidence
+	tests/api/test_piecewise tests/api/test_evidence \
+	tests/api/test_transform_api
 tests_api_test_evidence_SOURCES = tests/api/test_evidence.c $(RATESIM) \
 	$(TESTFILES)
 tests_api_test_evidence_LDADD = liblttsync.la $(CRITERION_LIBS) $(GLIB_LIBS) -lm
+tests_api_test_transform_api_LDADD = $(API_LDADD)
 tests_api_test_piecewise_SOURCES = tests/api/test_piecewise.c $(RATESIM)
 tests_api_test_piecewise_LDADD = $(API_LDADD)
 tests_api_test_api_errors_SOURCES = tests/api/test_api_errors.c $(TESTFILES)
@@ -46,7 +48,7 @@ tests_api_test_precision_LDADD = $(API_LDADD)
 trace_tests = tests/traces/test_skim tests/traces/test_decode_layouts \
 	tests/traces/test_decode_bad_input tests/traces/test_find_traces \
 	tests/traces/test_decode_traces tests/traces/test_hostile \
-	tests/traces/test_isolation
+	tests/traces/test_isolation tests/traces/test_cancel
 DECODE_TESTLIB = tests/traces/decode_testlib.c tests/traces/decode_testlib.h \
 	$(TESTFILES)
 tests_traces_test_decode_layouts_SOURCES = \
@@ -61,6 +63,10 @@ tests_traces_test_hostile_SOURCES = tests/traces/test_hostile.c $(TESTFILES)
 # Worker processes, through the public interface (the shared library).
 tests_traces_test_isolation_SOURCES = tests/traces/test_isolation.c $(TESTFILES)
 tests_traces_test_isolation_LDADD = liblttsync.la $(CRITERION_LIBS) $(GLIB_LIBS)
+# Cancelling reads, from the progress callback and from another thread.
+tests_traces_test_cancel_SOURCES = tests/traces/test_cancel.c $(TESTFILES)
+tests_traces_test_cancel_CFLAGS = $(AM_CFLAGS) -pthread
+tests_traces_test_cancel_LDADD = liblttsync.la $(CRITERION_LIBS) $(GLIB_LIBS) -lpthread
 
 # Sessions used from several threads at once (no Criterion: its runner
 # forks; this one runs threads in one process).
@@ -92,6 +98,7 @@ EXTRA_DIST += tests/traces/test_traces.sh tests/traces/test_gen.sh \
 	tests/traces/test_gen_rates.sh \
 	tests/cli/test_cli.sh tests/cli/test_hostile_cli.sh \
 	tests/cli/test_write.sh tests/cli/check_corrected.py \
+	tests/cli/check_marked.py \
 	tests/cli/test_segments_cli.sh tests/cli/test_matches_out.sh \
 	tests/cli/test_plot.sh tests/cli/check_plot.py \
 	tests/package/check-symbols.sh tests/package/check-doc.sh \
@@ -135,6 +142,6 @@ check-tsan:
 	  $(top_srcdir)/tests/api/test_threads.c $(top_srcdir)/tests/common/simulate.c \
 	  -o tests/test_threads_tsan $(GLIB_LIBS) $(BABELTRACE2_LIBS) -lm
 	G_SLICE=always-malloc TSAN_OPTIONS="halt_on_error=1 exitcode=66" \
-	  ./tests/test_threads_tsan
+	  LTTSYNC_GEN='$(abs_top_builddir)/lttsync-gen' ./tests/test_threads_tsan
 CLEANFILES += tests/test_threads_tsan
 PHONY += check-valgrind check-tsan

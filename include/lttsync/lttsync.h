@@ -50,7 +50,8 @@
  * @section threads Threads
  *
  * A session is not thread-safe: use each session from one thread at a
- * time. Distinct sessions are independent and may be used concurrently;
+ * time; the one exception is lttsync_session_cancel(), which any thread
+ * may call while another reads. Distinct sessions are independent and may be used concurrently;
  * the library has no global mutable state. An #lttsync_transform is
  * immutable: any number of threads may apply it at once.
  */
@@ -89,6 +90,8 @@ typedef enum lttsync_status {
 	LTTSYNC_ERROR_FORMAT = -6,           /**< Malformed input data (trace, CSV...). */
 	LTTSYNC_ERROR_RANGE = -7,            /**< A result does not fit the output type. */
 	LTTSYNC_ERROR_LIMIT = -8,            /**< The session's memory limit is reached (lttsync_session_set_memory_limit()). */
+	LTTSYNC_ERROR_NO_DATA = -9,          /**< No trace gave a usable network event (lttsync_session_read_trace_paths()). @since 0.2 */
+	LTTSYNC_ERROR_CANCELLED = -10,       /**< The read was cancelled (lttsync_session_cancel()). @since 0.2 */
 } lttsync_status;
 
 /**
@@ -207,6 +210,7 @@ typedef enum lttsync_transform_field {
 	LTTSYNC_FIELD_OFFSET = 1,    /**< offset (ns), 12 decimals. */
 	LTTSYNC_FIELD_PIVOT = 2,     /**< pivot (ns, integer, input clock). */
 	LTTSYNC_FIELD_PIVOT_REF = 3, /**< transform applied to pivot (ns), 12 decimals. */
+	LTTSYNC_FIELD_EQUATION = 4,  /**< `SLOPE * t + OFFSET`, or `SLOPE * t - OFFSET` with the offset's magnitude when it is negative. @since 0.2 */
 } lttsync_transform_field;
 
 /* ---- library ---------------------------------------------------------- */
@@ -504,7 +508,8 @@ LTTSYNC_API lttsync_status lttsync_session_set_reader(lttsync_session *session,
 /**
  * Progress of lttsync_session_read_traces() and
  * lttsync_session_read_trace_paths(), called every few tens of thousands
- * of events of a trace, from the calling thread.
+ * of events of a trace, from the calling thread. It may call
+ * lttsync_session_cancel() to stop the read (since 0.2).
  * @param user_data as given. @param trace_path the trace being read.
  * @param events events read so far in that trace.
  * @since 0.1
@@ -558,11 +563,18 @@ LTTSYNC_API lttsync_status lttsync_session_set_read_jobs(lttsync_session *sessio
  *        traces into the same session (such a call is refused with
  *        #LTTSYNC_ERROR_INVALID_ARGUMENT) nor destroy it.
  * @param user_data passed to progress.
- * @return #LTTSYNC_OK when at least one trace was found (check each
- *         trace's status; all may have been read before),
+ * @return #LTTSYNC_OK when at least one trace was found and one of the
+ *         traces added gave a usable network event (or all had been read
+ *         before); check each trace's status;
  *         #LTTSYNC_ERROR_NOT_FOUND when there is none,
- *         #LTTSYNC_ERROR_IO when path cannot be read,
+ *         #LTTSYNC_ERROR_IO when path cannot be read or none of the
+ *         traces found could be read,
+ *         #LTTSYNC_ERROR_NO_DATA (since 0.2) when traces were read but
+ *         none gave a usable network event,
+ *         #LTTSYNC_ERROR_CANCELLED (since 0.2), as
+ *         lttsync_session_read_trace_paths() says,
  *         #LTTSYNC_ERROR_INVALID_ARGUMENT or #LTTSYNC_ERROR_NO_MEMORY.
+ *         The traces found are added in every case but the last two.
  * @since 0.1
  */
 LTTSYNC_API lttsync_status lttsync_session_read_traces(size_t *out_count,
@@ -604,14 +616,22 @@ LTTSYNC_API lttsync_status lttsync_session_read_traces(size_t *out_count,
  *        call is refused with #LTTSYNC_ERROR_INVALID_ARGUMENT) nor
  *        destroy it.
  * @param user_data passed to progress.
- * @return #LTTSYNC_OK when at least one trace was found at every path
- *         (check each trace's status; all may have been read before);
- *         otherwise the status of the first path without a trace
+ * @return In this order of precedence: #LTTSYNC_ERROR_INVALID_ARGUMENT
+ *         (nothing read), #LTTSYNC_ERROR_NO_MEMORY;
+ *         #LTTSYNC_ERROR_CANCELLED (since 0.2) when
+ *         lttsync_session_cancel() stopped the call;
+ *         the status of the first path without a trace
  *         (#LTTSYNC_ERROR_NOT_FOUND: none there, #LTTSYNC_ERROR_IO: it
  *         cannot be read), with the last error naming every such path,
  *         one line each, and the traces of the other paths read all the
- *         same; or #LTTSYNC_ERROR_INVALID_ARGUMENT (nothing read) or
- *         #LTTSYNC_ERROR_NO_MEMORY.
+ *         same; then, every path having a trace, as the traces the call
+ *         added went: #LTTSYNC_OK when one of them gave a usable network
+ *         event (or the call added none: all had been read before),
+ *         #LTTSYNC_ERROR_IO (since 0.2) when none of them could be read
+ *         (each failed), #LTTSYNC_ERROR_NO_DATA (since 0.2) when some were
+ *         read but none gave a usable network event. Whatever the
+ *         status, except the first two, the traces found were added with
+ *         their own status and message: check each trace's status.
  * @since 0.1
  */
 LTTSYNC_API lttsync_status lttsync_session_read_trace_paths(size_t *out_count,
@@ -623,13 +643,43 @@ LTTSYNC_API lttsync_status lttsync_session_read_trace_paths(size_t *out_count,
 							void *user_data);
 
 /**
+ * Stop the read in progress on this session
+ * (lttsync_session_read_trace_paths(), lttsync_session_read_traces())
+ * soon: within a batch of events of the trace being decoded in this
+ * process, within about a quarter of a second for worker processes
+ * (which are killed). Callable from any thread, or from the progress
+ * callback; it only sets an atomic flag, which the read checks.
+ *
+ * The read then returns #LTTSYNC_ERROR_CANCELLED, and the session is
+ * left as follows: every trace the call found is declared; those read
+ * to their end keep their status; the one being read and those not
+ * started yet get #LTTSYNC_ERROR_CANCELLED and a message saying so; the
+ * packets fed before the cancel stay fed (matches made, hulls, results),
+ * those decoded but not yet fed are dropped. Like any trace folder a
+ * session has seen, the cancelled ones are not read again by this
+ * session (a later call skips them): read them in a new session. Every
+ * other use of the session goes on as before, later reads included.
+ *
+ * The flag is cleared when a read starts: a cancel issued when no read
+ * is in progress has no effect on the next one.
+ * @param session the session; NULL is a no-op.
+ * @since 0.2
+ */
+LTTSYNC_API void lttsync_session_cancel(lttsync_session *session);
+
+/**
  * How reading a trace went.
  * @param session the session. @param trace a trace id.
  * @return #LTTSYNC_OK (also for traces the caller feeds itself), the
  *         error that stopped reading it (#LTTSYNC_ERROR_IO,
  *         #LTTSYNC_ERROR_FORMAT, #LTTSYNC_ERROR_INVALID_ARGUMENT when it
- *         has no hostname), or #LTTSYNC_ERROR_NOT_FOUND for an unknown
- *         trace.
+ *         has no hostname, #LTTSYNC_ERROR_CANCELLED (since 0.2) when
+ *         lttsync_session_cancel() stopped it or it was not started),
+ *         #LTTSYNC_ERROR_NO_DATA (since 0.2) for a trace read to its end
+ *         that gave no usable network event (its message, "PATH: no
+ *         usable network events (N events, N network events: N without
+ *         IP/TCP headers, N not TCP, N malformed)", says why), or
+ *         #LTTSYNC_ERROR_NOT_FOUND for an unknown trace.
  * @since 0.1
  */
 LTTSYNC_API lttsync_status lttsync_session_get_trace_status(const lttsync_session *session,
@@ -1084,7 +1134,9 @@ LTTSYNC_API lttsync_status lttsync_session_get_host_parent(lttsync_host_id *out,
  * @param session the session. @param host a host.
  * @return #LTTSYNC_OK, #LTTSYNC_ERROR_INVALID_ARGUMENT,
  *         #LTTSYNC_ERROR_NOT_FOUND, #LTTSYNC_ERROR_NOT_AVAILABLE
- *         (disconnected) or #LTTSYNC_ERROR_NO_MEMORY.
+ *         (disconnected; or, since 0.2, a reference host without any
+ *         message: its transform would be the identity, with no time of
+ *         its data to pivot at) or #LTTSYNC_ERROR_NO_MEMORY.
  * @since 0.1
  */
 LTTSYNC_API lttsync_status lttsync_session_get_host_transform(lttsync_transform **out,
@@ -1151,9 +1203,13 @@ LTTSYNC_API int64_t lttsync_transform_get_pivot(const lttsync_transform *transfo
  * truncated after 12 decimals, the pivot is an integer. Trailing zeros
  * after the point are removed. So `slope * t + offset` reproduces
  * lttsync_transform_apply() within 1 ns anywhere a trace can be.
+ * The offset field is signed (`-657...`): to print the whole equation,
+ * ask for #LTTSYNC_FIELD_EQUATION, which writes `SLOPE * t - 657...`
+ * rather than gluing the fields into `+ -`.
  * @param buf receives the NUL-terminated string.
  * @param size size of buf; #LTTSYNC_FORMAT_SIZE always suffices for
- *        transforms the library computes from timestamps within +-2^62.
+ *        transforms the library computes from timestamps within +-2^62,
+ *        2 * #LTTSYNC_FORMAT_SIZE for #LTTSYNC_FIELD_EQUATION.
  * @param transform the transform. @param field which field.
  * @return #LTTSYNC_OK, #LTTSYNC_ERROR_INVALID_ARGUMENT or
  *         #LTTSYNC_ERROR_RANGE (buf too small).
@@ -1251,6 +1307,57 @@ LTTSYNC_API lttsync_status lttsync_transform_get_segment(lttsync_transform **out
 LTTSYNC_API lttsync_status lttsync_transform_join(lttsync_transform **out,
 					      const lttsync_transform *const *lines,
 					      const int64_t *from, size_t n);
+
+/**
+ * Map a reference time back to the transform's input clock (to seek in
+ * the original trace): the input time t whose image
+ * lttsync_transform_apply() is nearest t_ref, so that applying the
+ * result gives back t_ref within 1 ns wherever the slope is at most 2
+ * (within slope / 2 + 1 ns where it is larger: consecutive input times
+ * then map that far apart). Exact, not a floating-point inverse: the
+ * answer is checked against lttsync_transform_apply() itself. Piecewise
+ * transforms are inverted segment by segment; at a joint the result is
+ * on whichever side maps nearer.
+ * @param out receives the input time.
+ * @param transform the transform. @param t_ref a reference time.
+ * @return #LTTSYNC_OK, #LTTSYNC_ERROR_INVALID_ARGUMENT (NULL) or
+ *         #LTTSYNC_ERROR_RANGE when t_ref is outside the transform's
+ *         range: beyond the images of INT64_MIN and INT64_MAX, or in the
+ *         gap between two segments that do not meet (lttsync_transform_join()
+ *         of lines that jump).
+ * @since 0.2
+ */
+LTTSYNC_API lttsync_status lttsync_transform_apply_inverse(int64_t *out,
+						       const lttsync_transform *transform,
+						       int64_t t_ref);
+
+/**
+ * A copy of a transform, segments included, independent of the original.
+ * @param out receives a new transform, owned by the caller.
+ * @param transform the transform.
+ * @return #LTTSYNC_OK, #LTTSYNC_ERROR_INVALID_ARGUMENT or
+ *         #LTTSYNC_ERROR_NO_MEMORY.
+ * @since 0.2
+ */
+LTTSYNC_API lttsync_status lttsync_transform_copy(lttsync_transform **out,
+					      const lttsync_transform *transform);
+
+/**
+ * The offset between the two clocks at input time t: transform(t) - t,
+ * in ns, from the segment in force at t. Computed without rounding
+ * transform(t) to an integer, so it is exact to about 1e-6 ns within
+ * days of the segment's pivot (the double's own precision, 2^-52 of
+ * the value, is the limit beyond that).
+ * @param out_ns receives the offset.
+ * @param transform the transform. @param t an input-clock time.
+ * @return #LTTSYNC_OK, #LTTSYNC_ERROR_INVALID_ARGUMENT or
+ *         #LTTSYNC_ERROR_RANGE (a transform whose value is beyond int64
+ *         at its pivot).
+ * @since 0.2
+ */
+LTTSYNC_API lttsync_status lttsync_transform_get_offset_at(double *out_ns,
+						       const lttsync_transform *transform,
+						       int64_t t);
 
 #ifdef __cplusplus
 }

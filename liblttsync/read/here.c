@@ -168,7 +168,12 @@ lttsync_status lsync_job_decode_here(lttsync_session *s, const lsync_job *j,
 
 	s->error[0] = '\0';
 	while (here_step(t, &st))
-		;
+		if (lsync_read_cancelled(s)) {
+			lsync_decoder_abandon(t->d, LTTSYNC_ERROR_CANCELLED);
+			here_settle(t, LTTSYNC_ERROR_CANCELLED,
+				    lsync_stop_reason(LTTSYNC_ERROR_CANCELLED, true));
+			return LTTSYNC_ERROR_CANCELLED;
+		}
 	return st;
 }
 
@@ -210,6 +215,10 @@ lttsync_status lsync_here_read(lttsync_session *s, lsync_job *jobs, size_t n,
 
 	s->error[0] = '\0';
 	while (!st && (next < n || n_open)) {
+		if (lsync_read_cancelled(s)) {
+			st = LTTSYNC_ERROR_CANCELLED;
+			break;
+		}
 		while (next < n && n_open < at_once)
 			open[n_open++] = here_open(s, &jobs[next++], progress,
 						   user_data);
@@ -217,14 +226,13 @@ lttsync_status lsync_here_read(lttsync_session *s, lsync_job *jobs, size_t n,
 		if (!here_step(open[k], &st))
 			open[k] = open[--n_open];
 	}
-	/* Out of memory: what is still open or not started is not read. */
+	/* Out of memory or cancelled: what is still open or not started is
+	 * not read (further). */
 	for (size_t i = 0; i < n_open; i++) {
-		lsync_decoder_abandon(open[i]->d, LTTSYNC_ERROR_NO_MEMORY);
-		here_settle(open[i], LTTSYNC_ERROR_NO_MEMORY,
-			    "reading stopped: the session ran out of memory");
+		lsync_decoder_abandon(open[i]->d, st);
+		here_settle(open[i], st, lsync_stop_reason(st, true));
 	}
 	for (; next < n; next++)
-		lsync_job_settle(s, &jobs[next], LTTSYNC_ERROR_NO_MEMORY,
-				 "not read: the session ran out of memory");
+		lsync_job_settle(s, &jobs[next], st, lsync_stop_reason(st, false));
 	return st;
 }

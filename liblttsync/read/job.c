@@ -4,6 +4,7 @@
  * workers.c in worker processes): its host declared from its identity,
  * its packets fed to matching, how reading it went recorded.
  */
+#include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -84,6 +85,24 @@ lttsync_status lsync_job_feed(lttsync_session *s, const lsync_job *j,
 	return lttsync_session_feed_packet(s, &copy);
 }
 
+/*
+ * A trace read well that fed nothing to matching: its statistics say
+ * whether it had no network event at all, or only ones without the
+ * headers, of another protocol, or malformed.
+ */
+static void settle_no_data(lsync_trace *t, const lsync_job *j, const char *note)
+{
+	const lsync_decode_stats *d = &t->stats;
+
+	t->status = LTTSYNC_ERROR_NO_DATA;
+	t->message = g_strdup_printf("%s: no usable network events (%" PRIu64
+				     " events, %" PRIu64 " network events: %" PRIu64
+				     " without IP/TCP headers, %" PRIu64 " not TCP, %"
+				     PRIu64 " malformed)%s%s", j->folder, d->events,
+				     d->network_events, d->no_header, d->not_tcp,
+				     d->malformed, note[0] ? "; " : "", note);
+}
+
 void lsync_job_settle(lttsync_session *s, const lsync_job *j,
 		      lttsync_status st, const char *why)
 {
@@ -92,6 +111,10 @@ void lsync_job_settle(lttsync_session *s, const lsync_job *j,
 	t->status = st;
 	g_free(t->message);
 	t->message = NULL;
+	if (st == LTTSYNC_OK && t->stats.packets == 0) {
+		settle_no_data(t, j, why);
+		return;
+	}
 	if (st == LTTSYNC_OK && !why[0])
 		return;
 	if (!why[0])
@@ -101,4 +124,25 @@ void lsync_job_settle(lttsync_session *s, const lsync_job *j,
 		t->message = g_strdup(why);
 	else
 		t->message = g_strdup_printf("%s: %s", j->folder, why);
+}
+
+bool lsync_read_cancelled(lttsync_session *s)
+{
+	return atomic_load_explicit(&s->read.cancel, memory_order_relaxed);
+}
+
+const char *lsync_stop_reason(lttsync_status st, bool started)
+{
+	if (st == LTTSYNC_ERROR_CANCELLED)
+		return started ? "reading cancelled (lttsync_session_cancel()); "
+				 "the packets read before were used"
+			       : "not read: reading cancelled (lttsync_session_cancel())";
+	return started ? "reading stopped: the session ran out of memory"
+		       : "not read: the session ran out of memory";
+}
+
+LTTSYNC_API void lttsync_session_cancel(lttsync_session *s)
+{
+	if (s)
+		atomic_store_explicit(&s->read.cancel, true, memory_order_relaxed);
 }

@@ -36,9 +36,18 @@ lttsync_status lsync_job_feed(lttsync_session *s, const lsync_job *j,
 			      const lttsync_packet *p);
 
 /* Record how reading went; `why` (may be "") is prefixed by the path
- * unless it names it. */
+ * unless it names it. A trace read to its end (st OK) that gave no
+ * packet to match becomes LTTSYNC_ERROR_NO_DATA, its statistics saying
+ * why, `why` kept after them as a note. */
 void lsync_job_settle(lttsync_session *s, const lsync_job *j,
 		      lttsync_status st, const char *why);
+
+/* Whether lttsync_session_cancel() asked the read in progress to stop. */
+bool lsync_read_cancelled(lttsync_session *s);
+
+/* Why an unfinished job was settled with `st` (CANCELLED or NO_MEMORY):
+ * it was being read (started) or not yet. */
+const char *lsync_stop_reason(lttsync_status st, bool started);
 
 /* Decode in the calling process. Returns NO_MEMORY to stop the call. */
 lttsync_status lsync_job_decode_here(lttsync_session *s, const lsync_job *j,

@@ -196,9 +196,40 @@ static void fit_lines(GString *lines, size_t room)
 	g_string_append(lines, tail);
 }
 
-/* The call's status and last error once every trace is read. */
-static lttsync_status call_status(struct call *c, lttsync_status st)
+/*
+ * Whether the traces the call added gave anything to synchronize: OK when
+ * one fed a packet (or the call added none: all were read before);
+ * NO_DATA when some were read but none fed a packet; IO when none could
+ * be read at all. Each trace's own status says more.
+ */
+static lttsync_status data_status(lttsync_session *s, size_t first)
 {
+	size_t n = s->traces->len - first, read = 0;
+
+	for (size_t i = first; i < s->traces->len; i++) {
+		const lsync_trace *t = &g_array_index(s->traces, lsync_trace, i);
+
+		if (t->stats.packets > 0)
+			return LTTSYNC_OK;
+		read += t->status == LTTSYNC_OK || t->status == LTTSYNC_ERROR_NO_DATA;
+	}
+	if (n == 0)
+		return LTTSYNC_OK;
+	if (read == 0)
+		return lsync_error(s, LTTSYNC_ERROR_IO, "%s of the %zu trace%s "
+				   "found could be read", n > 1 ? "none" : "neither",
+				   n, n > 1 ? "s" : "");
+	return lsync_error(s, LTTSYNC_ERROR_NO_DATA, "no usable network event in "
+			   "the %zu trace%s found", n, n > 1 ? "s" : "");
+}
+
+/* The call's status and last error once every trace is read. */
+static lttsync_status call_status(struct call *c, lttsync_status st,
+				  size_t first)
+{
+	if (st == LTTSYNC_ERROR_CANCELLED)
+		return lsync_error(c->s, st, "reading cancelled "
+				   "(lttsync_session_cancel())");
 	if (st && c->s->error[0])
 		return st;
 	if (st)
@@ -207,7 +238,7 @@ static lttsync_status call_status(struct call *c, lttsync_status st)
 		fit_lines(c->path_errors, sizeof(c->s->error));
 		return lsync_error(c->s, c->first_error, "%s", c->path_errors->str);
 	}
-	return LTTSYNC_OK;
+	return data_status(c->s, first);
 }
 
 LTTSYNC_API lttsync_status lttsync_session_read_trace_paths(size_t *out_count,
@@ -230,6 +261,8 @@ LTTSYNC_API lttsync_status lttsync_session_read_trace_paths(size_t *out_count,
 				   "called from its own progress callback (the "
 				   "session is being read)");
 	s->read.active = true;
+	/* A cancel meant for an earlier read must not stop this one. */
+	atomic_store_explicit(&s->read.cancel, false, memory_order_relaxed);
 	first = s->traces->len;
 	lsync_clear_error(s);
 	c.jobs = g_array_new(FALSE, FALSE, sizeof(lsync_job));
@@ -241,7 +274,7 @@ LTTSYNC_API lttsync_status lttsync_session_read_trace_paths(size_t *out_count,
 	/* Copies of a trace, refused before decoding, count too. */
 	if (out_count)
 		*out_count = s->traces->len - first;
-	st = call_status(&c, st);
+	st = call_status(&c, st, first);
 	s->read.active = false;
 	for (size_t i = 0; i < c.jobs->len; i++)
 		g_free(g_array_index(c.jobs, lsync_job, i).folder);

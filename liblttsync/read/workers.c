@@ -63,6 +63,7 @@ typedef enum worker_state {
 } worker_state;
 
 typedef struct worker {
+	lttsync_session *s;    /* whose lttsync_session_cancel() stops it */
 	lsync_job *job;
 	pid_t pid;
 	int fd;                /* the pipe, -1 once closed */
@@ -257,6 +258,11 @@ static bool wait_data(worker *w)
 			return true;
 		if (r < 0 && errno == EINTR)
 			continue;
+		if (lsync_read_cancelled(w->s)) {
+			stop(w, LTTSYNC_ERROR_CANCELLED,
+			     lsync_stop_reason(LTTSYNC_ERROR_CANCELLED, true));
+			return false;
+		}
 		if (r < 0 || w->reaped)
 			return false;
 		if (waitpid(w->pid, &w->wait_status, WNOHANG) == w->pid) {
@@ -725,6 +731,7 @@ static lttsync_status launch(pool *p, lsync_job *j)
 	if (p->in_process)
 		return decode_here_noted(p, j);
 	w = g_new0(worker, 1);
+	w->s = p->s;
 	w->job = j;
 	if ((err = start(w, p->s))) {
 		if (w->errfd >= 0)
@@ -847,18 +854,18 @@ static lttsync_status feed_ready(pool *p)
 	return LTTSYNC_OK;
 }
 
-/* The session ran out of memory: stop every decoder, settle every job. */
-static void abandon(pool *p, lsync_job *rest, size_t n_rest)
+/* The session ran out of memory, or the read was cancelled (st): stop
+ * every decoder, settle every job. */
+static void abandon(pool *p, lsync_job *rest, size_t n_rest, lttsync_status st)
 {
 	while (p->n_heap) {
 		worker *w = p->heap[--p->n_heap];
 
-		stop(w, LTTSYNC_ERROR_NO_MEMORY, "reading stopped: out of memory");
+		stop(w, st, lsync_stop_reason(st, true));
 		finish(p, w);
 	}
 	for (size_t i = 0; i < n_rest; i++)
-		lsync_job_settle(p->s, &rest[i], LTTSYNC_ERROR_NO_MEMORY,
-				 "not read: the session ran out of memory");
+		lsync_job_settle(p->s, &rest[i], st, lsync_stop_reason(st, false));
 }
 
 lttsync_status lsync_workers_read(lttsync_session *s, lsync_job *jobs,
@@ -891,9 +898,11 @@ lttsync_status lsync_workers_read(lttsync_session *s, lsync_job *jobs,
 			st = launch(p, &jobs[next++]);
 		if (!st && p->n_heap)
 			st = p->merge ? feed_next(p) : feed_ready(p);
+		if (!st && lsync_read_cancelled(s))
+			st = LTTSYNC_ERROR_CANCELLED;
 	}
 	if (st)
-		abandon(p, jobs + next, n - next);
+		abandon(p, jobs + next, n - next, st);
 	g_free(p->heap);
 	g_free(p->fds);
 	g_free(p);

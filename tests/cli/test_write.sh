@@ -52,6 +52,13 @@ st=$?
 cat "$work/py.log"
 check "W2 same events and fields per stream, monotonic, within the reported bounds of the truth" \
 	test "$st" -eq 0
+python3 "$top_srcdir/tests/cli/check_marked.py" "$work/r.json" "$out" \
+	"$gen"/host0/kernel "$gen"/host1/kernel "$gen"/host2/kernel "$gen"/host3/kernel \
+	>"$work/mark.log" 2>&1
+st=$?
+cat "$work/mark.log"
+check "W2b corrected traces marked: derived clock UUIDs, lttsync_reference and lttsync_transform, the rest unchanged" \
+	test "$st" -eq 0
 set -- $(inversions "$gen" "$work/m0.csv")
 before=$1
 set -- $(inversions "$out" "$work/m1.csv")
@@ -184,14 +191,15 @@ run "W7 a host that cannot be synchronized: exit 2" 2 --write "$work/w7" "$work/
 contains "$work/err" "not synchronized, not written" "W7 the unsynchronized trace is named"
 check "W7 the others are written" test -d "$work/w7/host0" -a -d "$work/w7/host1" \
 	-a ! -e "$work/w7/host2"
-# Two traces with one hostname (a copy under another trace UUID, since a
-# byte-identical copy is not read: its packets are all ambiguous, so only
-# the naming is checked here).
-mkdir -p "$work/gen-old/extra" && cp -r "$work/gen-old/host0/kernel" "$work/gen-old/extra/copy"
+# Two traces with one hostname: host0's own, and host2's trace without
+# usable network events made a second trace of host0 (its hostname and
+# clock UUID host0's). A trace without network events is still written
+# with its host's transform.
+mkdir -p "$work/gen-old/extra" && cp -r "$work/gen-old/host2/kernel" "$work/gen-old/extra/copy"
 m="$work/gen-old/extra/copy/metadata"
-uuid=$(grep -a -m1 -o 'uuid = "[0-9a-f-]*"' "$m" | cut -d'"' -f2)
-case $uuid in *0) other=${uuid%?}1 ;; *) other=${uuid%?}0 ;; esac
-sed -i "s/$uuid/$other/" "$m"
+clock_uuid() { grep -a -o 'uuid = "[0-9a-f-]*"' "$1" | sed -n 2p | cut -d'"' -f2; }
+sed -i -e "s/$(clock_uuid "$m")/$(clock_uuid "$work/gen-old/host0/kernel/metadata")/" \
+	-e 's/hostname = "host2"/hostname = "host0"/' "$m"
 "$GEN" -q -n 2 -d 1 "$work/g2" >/dev/null
 run "W10 hosts a/b and a_b" 0 --write "$work/w10" --host "a/b=$work/g2/host0" \
 	--host "a_b=$work/g2/host1"
