@@ -29,7 +29,9 @@ tests_unit_test_leads_SOURCES = tests/unit/test_leads.c $(TESTFILES)
 
 api_tests = tests/api/test_session tests/api/test_groundtruth \
 	tests/api/test_precision tests/api/test_api_errors \
-	tests/api/test_piecewise
+	tests/api/test_piecewise tests/api/test_report
+tests_api_test_report_SOURCES = tests/api/test_report.c $(RATESIM)
+tests_api_test_report_LDADD = $(API_LDADD)
 tests_api_test_piecewise_SOURCES = tests/api/test_piecewise.c $(RATESIM)
 tests_api_test_piecewise_LDADD = $(API_LDADD)
 tests_api_test_api_errors_SOURCES = tests/api/test_api_errors.c $(TESTFILES)

@@ -545,7 +545,7 @@ LTTSYNC_API lttsync_status lttsync_report_get_host_transform(lttsync_transform *
 	const struct lsync_report_host *h;
 	lttsync_status st = lookup(&h, report, host, out, "report_get_host_transform");
 
-	if (out && st)
+	if (out)
 		*out = NULL;
 	if (st)
 		return st;
