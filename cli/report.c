@@ -407,10 +407,10 @@ static void print_text_hosts(const struct report *r, FILE *fp)
 			row.pivot, row.width, w.parent, row.parent, row.hops);
 	}
 	fprintf(fp, "\noffset: t_ref - t at the host's pivot (the middle of its "
-		    "data), t_ref = the host's time on the reference clock; "
-		    "drift: (slope - 1) * 1e6; width: bounds on t_ref at the "
-		    "pivot; parent: the next host towards the reference, hops "
-		    "away. Every digit: --format json.\n\n");
+		    "data), t_ref being t on the reference clock;\n"
+		    "drift: (slope - 1) * 1e6; width: of the bounds on t_ref at "
+		    "the pivot; parent: next host towards the reference.\n"
+		    "Every digit: --format json.\n\n");
 }
 
 static void print_text_pair(const struct report *r,

@@ -995,7 +995,7 @@ typedef struct lttsync_report lttsync_report;
  * use are skipped. On failure lttsync_report_get_last_error() says what
  * and where (line and column).
  * @param out receives a new report, owned by the caller
- *        (lttsync_report_destroy()); NULL on failure.
+ *        (lttsync_report_destroy()); untouched on failure.
  * @param path the report's path.
  * @return #LTTSYNC_OK, #LTTSYNC_ERROR_INVALID_ARGUMENT (NULL),
  *         #LTTSYNC_ERROR_IO (cannot be opened or read),
@@ -1043,7 +1043,7 @@ LTTSYNC_API const char *lttsync_report_get_reference(const lttsync_report *repor
  * The host's transform onto the reference clock, as the report gives it:
  * applies within 1 ns of the transform the session that wrote it had
  * (piecewise transforms included).
- * @param out receives a new transform, owned by the caller; NULL on failure.
+ * @param out receives a new transform, owned by the caller.
  * @param report a report. @param host a host name.
  * @return #LTTSYNC_OK, #LTTSYNC_ERROR_INVALID_ARGUMENT,
  *         #LTTSYNC_ERROR_NOT_FOUND (no such host),

@@ -460,7 +460,6 @@ LTTSYNC_API lttsync_status lttsync_report_load(lttsync_report **out,
 	if (!out || !path)
 		return report_error(LTTSYNC_ERROR_INVALID_ARGUMENT,
 				    "report_load: NULL argument");
-	*out = NULL;
 	if ((st = read_file(path, &text, &len)))
 		return st;
 	r = calloc(1, sizeof(*r));
@@ -543,19 +542,20 @@ LTTSYNC_API lttsync_status lttsync_report_get_host_transform(lttsync_transform *
 							   const char *host)
 {
 	const struct lsync_report_host *h;
+	lttsync_transform *copy;
 	lttsync_status st = lookup(&h, report, host, out, "report_get_host_transform");
 
-	if (out)
-		*out = NULL;
 	if (st)
 		return st;
 	if (!h->transform)
 		return report_error(LTTSYNC_ERROR_NOT_AVAILABLE,
 				    "report_get_host_transform: host `%s` has no "
 				    "transform in the report", host);
-	if (!(*out = copy_transform(h->transform)))
+	copy = copy_transform(h->transform);
+	if (!copy)
 		return report_error(LTTSYNC_ERROR_NO_MEMORY,
 				    "report_get_host_transform: out of memory");
+	*out = copy;
 	return LTTSYNC_OK;
 }
 
