@@ -347,7 +347,7 @@ static void check_chain_file(const char *path, size_t hosts)
 
 Test(report, chain_report_linear_in_hosts, .timeout = 120)
 {
-	size_t sizes[2] = { 100, 400 };
+	size_t sizes[2] = { 50, 200 };
 	long bytes[2];
 
 	for (int i = 0; i < 2; i++) {
@@ -360,7 +360,7 @@ Test(report, chain_report_linear_in_hosts, .timeout = 120)
 		cr_assert_eq(lttsync_report_load(&r, path), LTTSYNC_OK, "%s",
 			     lttsync_report_get_last_error());
 		cr_assert_null(lttsync_report_get_host_parent(r, "host0"));
-		cr_assert_str_eq(lttsync_report_get_host_parent(r, "host57"), "host56");
+		cr_assert_str_eq(lttsync_report_get_host_parent(r, "host42"), "host41");
 		check_round_trip(s, r, 1700000000000000000LL - 1000000000,
 				 1700000000000000000LL + 1000000000, 20);
 		lttsync_report_destroy(r);
