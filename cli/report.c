@@ -123,16 +123,21 @@ static lttsync_status build_host(struct report_host *h, struct report *r,
 	h->hops = r->hops[id];
 	h->has_parent = h->hops != SIZE_MAX && h->hops > 0 &&
 			!lttsync_session_get_host_parent(&h->parent, s, id);
-	if ((st = lttsync_session_get_host_quality(&h->quality, s, id)) ||
-	    lttsync_session_get_host_transform(&tf, s, id))
+	if ((st = lttsync_session_get_host_quality(&h->quality, s, id)))
 		return st;
-	h->has_transform = true;
-	if (r->text) {
-		st = read_transform(h, tf);
-		if (!st)
-			st = build_segments(&h->segments, &h->n_segments, tf);
-		measure_width(h, s, tf);
+	/* A host has a transform iff it has a path to the reference: the
+	 * exit status needs no transform composed. */
+	if (!r->text) {
+		h->has_transform = h->hops != SIZE_MAX;
+		return LTTSYNC_OK;
 	}
+	if (lttsync_session_get_host_transform(&tf, s, id))
+		return LTTSYNC_OK;
+	h->has_transform = true;
+	st = read_transform(h, tf);
+	if (!st)
+		st = build_segments(&h->segments, &h->n_segments, tf);
+	measure_width(h, s, tf);
 	lttsync_transform_destroy(tf);
 	return st;
 }
