@@ -14,20 +14,16 @@
  * What people read of a transform: the offset f(pivot) - pivot, the
  * drift (slope - 1) in ppm and the pivot; JSON keeps every digit.
  */
-static lttsync_status read_transform(struct report_host *h,
-				     const lttsync_transform *tf)
+static void read_transform(struct report_host *h, const lttsync_transform *tf)
 {
 	int64_t at;
-	lttsync_status st;
 
 	h->pivot = lttsync_transform_get_pivot(tf);
 	h->drift_ppm = (lttsync_transform_get_slope(tf) - 1.0) * 1e6;
-	if ((st = lttsync_transform_apply(&at, tf, h->pivot)))
-		return st;
-	/* In integers when the difference fits, exact to the ns. */
-	if (__builtin_sub_overflow(at, h->pivot, &h->offset_ns))
-		return LTTSYNC_ERROR_RANGE;
-	return LTTSYNC_OK;
+	/* In integers, exact to the ns; an absurd transform whose offset
+	 * does not fit shows none ("-") rather than losing the report. */
+	h->has_offset = lttsync_transform_apply(&at, tf, h->pivot) == LTTSYNC_OK &&
+			!__builtin_sub_overflow(at, h->pivot, &h->offset_ns);
 }
 
 /* Every segment of tf, formatted. */
@@ -134,9 +130,8 @@ static lttsync_status build_host(struct report_host *h, struct report *r,
 	if (lttsync_session_get_host_transform(&tf, s, id))
 		return LTTSYNC_OK;
 	h->has_transform = true;
-	st = read_transform(h, tf);
-	if (!st)
-		st = build_segments(&h->segments, &h->n_segments, tf);
+	read_transform(h, tf);
+	st = build_segments(&h->segments, &h->n_segments, tf);
 	measure_width(h, s, tf);
 	lttsync_transform_destroy(tf);
 	return st;
@@ -362,7 +357,8 @@ static void host_row(struct host_row *row, const struct report *r,
 		snprintf(row->width, sizeof(row->width), "%" PRIu64, h->width_ns);
 	if (!h->has_transform)
 		return;
-	format_offset(row->offset, sizeof(row->offset), h->offset_ns, ref);
+	if (h->has_offset)
+		format_offset(row->offset, sizeof(row->offset), h->offset_ns, ref);
 	snprintf(row->drift, sizeof(row->drift), "%+.3f ppm", h->drift_ppm);
 	format_date(row->pivot, sizeof(row->pivot), h->pivot);
 }

@@ -29,6 +29,7 @@ struct report_host {
 	lttsync_quality quality;
 	bool has_transform;
 	int64_t pivot;                 /* the middle of the host's data (host ns) */
+	bool has_offset;
 	int64_t offset_ns;             /* f(pivot) - pivot */
 	double drift_ppm;              /* (slope - 1) * 1e6 */
 	bool has_width;
