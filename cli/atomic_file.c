@@ -140,3 +140,17 @@ int atomic_file_commit(struct atomic_file *af)
 	errno = saved;
 	return rc;
 }
+
+void atomic_file_abort(struct atomic_file *af)
+{
+	if (af->fp && af->fp != stdout)
+		fclose(af->fp);
+	else if (af->fp)
+		fflush(af->fp);
+	af->fp = NULL;
+	if (af->tmp_path)
+		unlink(af->tmp_path);
+	free(af->tmp_path);
+	free(af->resolved);
+	af->tmp_path = af->resolved = NULL;
+}

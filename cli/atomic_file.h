@@ -26,5 +26,7 @@ struct atomic_file {
 int atomic_file_open(struct atomic_file *af, const char *path);
 /* Flush, sync and rename into place. Returns 0, or -1 with errno set. */
 int atomic_file_commit(struct atomic_file *af);
+/* Give up: the temporary file is removed, the target left as it was. */
+void atomic_file_abort(struct atomic_file *af);
 
 #endif

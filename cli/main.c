@@ -53,10 +53,19 @@ static int write_report(const struct report *r, const struct cli_options *o)
 
 	if (atomic_file_open(&af, o->output) != 0)
 		return fail(o->output, strerror(errno));
-	if (o->format == CLI_FORMAT_JSON)
-		report_print_json(r, af.fp);
-	else
+	if (o->format == CLI_FORMAT_JSON) {
+		lttsync_status st = lttsync_session_write_report(r->session, af.fp);
+
+		if (st) {
+			const char *why = lttsync_session_get_last_error(r->session);
+
+			atomic_file_abort(&af);
+			return fail("cannot write the report",
+				    why[0] ? why : lttsync_status_string(st));
+		}
+	} else {
 		report_print_text(r, af.fp);
+	}
 	if (atomic_file_commit(&af) != 0)
 		return fail(o->output ? o->output : "stdout", strerror(errno));
 	return 0;
@@ -99,7 +108,7 @@ static int report(lttsync_session *s, const struct cli_options *o,
 	lttsync_status st;
 	int rc;
 
-	st = report_build(&r, s);
+	st = report_build(&r, s, o->format != CLI_FORMAT_JSON);
 	r.verbose = o->verbose;
 	if (st != LTTSYNC_OK) {
 		const char *why = lttsync_session_get_last_error(s);

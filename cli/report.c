@@ -3,26 +3,27 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "report.h"
 #include "safe_text.h"
 
 /* ---- building ---------------------------------------------------------- */
 
-static lttsync_status format_transform(struct report_host *h,
-				       const lttsync_transform *tf)
+/*
+ * What people read of a transform: the offset f(pivot) - pivot, the
+ * drift (slope - 1) in ppm and the pivot; JSON keeps every digit.
+ */
+static void read_transform(struct report_host *h, const lttsync_transform *tf)
 {
-	lttsync_status st;
+	int64_t at;
 
-	if ((st = lttsync_transform_format(h->slope, REPORT_NUM, tf,
-					   LTTSYNC_FIELD_SLOPE)) ||
-	    (st = lttsync_transform_format(h->offset, REPORT_NUM, tf,
-					   LTTSYNC_FIELD_OFFSET)) ||
-	    (st = lttsync_transform_format(h->pivot, REPORT_NUM, tf,
-					   LTTSYNC_FIELD_PIVOT)))
-		return st;
-	return lttsync_transform_format(h->pivot_ref, REPORT_NUM, tf,
-					LTTSYNC_FIELD_PIVOT_REF);
+	h->pivot = lttsync_transform_get_pivot(tf);
+	h->drift_ppm = (lttsync_transform_get_slope(tf) - 1.0) * 1e6;
+	/* In integers, exact to the ns; an absurd transform whose offset
+	 * does not fit shows none ("-") rather than losing the report. */
+	h->has_offset = lttsync_transform_apply(&at, tf, h->pivot) == LTTSYNC_OK &&
+			!__builtin_sub_overflow(at, h->pivot, &h->offset_ns);
 }
 
 /* Every segment of tf, formatted. */
@@ -52,23 +53,42 @@ static lttsync_status build_segments(struct report_segment **out, size_t *n,
 	return st;
 }
 
-/* Host, parent, ... reference: counted first, so memory is the path's. */
-static lttsync_status build_path(struct report_host *h, lttsync_session *s)
+/* Hops from every host to the reference (SIZE_MAX: disconnected), each
+ * parent link followed once: linear in the hosts even for a long chain. */
+static lttsync_status compute_hops(struct report *r)
 {
-	size_t n = lttsync_session_get_host_count(s), len = 1;
-	lttsync_host_id u, next;
+	size_t n = r->n_hosts;
+	lttsync_host_id *chain = malloc((n + 1) * sizeof(*chain));
 
-	for (u = h->id; len <= n && !lttsync_session_get_host_parent(&next, s, u) &&
-			next != u; u = next)
-		len++;
-	h->path = calloc(len, sizeof(*h->path));
-	if (!h->path)
+	r->hops = malloc((n + 1) * sizeof(*r->hops));
+	if (!chain || !r->hops) {
+		free(chain);
 		return LTTSYNC_ERROR_NO_MEMORY;
-	for (u = h->id, h->path_len = 0; h->path_len < len; u = next) {
-		h->path[h->path_len++] = u;
-		if (lttsync_session_get_host_parent(&next, s, u) || next == u)
-			break;
 	}
+	for (size_t i = 0; i < n; i++)
+		r->hops[i] = SIZE_MAX - 1;
+	for (size_t i = 0; i < n; i++) {
+		lttsync_host_id u = (lttsync_host_id)i, next;
+		size_t len = 0, d;
+
+		while (r->hops[u] == SIZE_MAX - 1) {
+			if (lttsync_session_get_host_parent(&next, r->session, u))
+				r->hops[u] = SIZE_MAX;
+			else if (next == u)
+				r->hops[u] = 0;
+			else if (len == n || next >= n)  /* a loop: not a path */
+				r->hops[u] = SIZE_MAX;
+			else {
+				chain[len++] = u;
+				u = next;
+			}
+		}
+		for (d = r->hops[u]; len > 0; len--) {
+			d = d == SIZE_MAX ? SIZE_MAX : d + 1;
+			r->hops[chain[len - 1]] = d;
+		}
+	}
+	free(chain);
 	return LTTSYNC_OK;
 }
 
@@ -87,49 +107,42 @@ static void measure_width(struct report_host *h, lttsync_session *s,
 	h->bound_hi = hi;
 }
 
-static lttsync_status build_host(struct report_host *h, lttsync_session *s,
+static lttsync_status build_host(struct report_host *h, struct report *r,
 				 lttsync_host_id id)
 {
+	lttsync_session *s = r->session;
 	lttsync_transform *tf = NULL;
 	lttsync_status st;
 
 	h->id = id;
 	h->name = lttsync_session_get_host_name(s, id);
+	h->hops = r->hops[id];
+	h->has_parent = h->hops != SIZE_MAX && h->hops > 0 &&
+			!lttsync_session_get_host_parent(&h->parent, s, id);
 	if ((st = lttsync_session_get_host_quality(&h->quality, s, id)))
 		return st;
-	if (lttsync_session_get_host_transform(&tf, s, id) == LTTSYNC_OK) {
-		h->has_transform = true;
-		st = format_transform(h, tf);
-		if (!st)
-			st = build_segments(&h->segments, &h->n_segments, tf);
-		measure_width(h, s, tf);
-		lttsync_transform_destroy(tf);
-		if (st)
-			return st;
-		return build_path(h, s);
+	/* A host has a transform iff it has a path to the reference: the
+	 * exit status needs no transform composed. */
+	if (!r->text) {
+		h->has_transform = h->hops != SIZE_MAX;
+		return LTTSYNC_OK;
 	}
-	return LTTSYNC_OK;
-}
-
-/* Hops to the reference; disconnected hosts are "infinitely" far. */
-static size_t depth_of(lttsync_session *s, lttsync_host_id h)
-{
-	size_t n = lttsync_session_get_host_count(s), d = 0;
-	lttsync_host_id next;
-
-	while (d <= n && lttsync_session_get_host_parent(&next, s, h) == 0 &&
-	       next != h) {
-		h = next;
-		d++;
-	}
-	return lttsync_session_get_host_parent(&next, s, h) ? SIZE_MAX : d;
+	if (lttsync_session_get_host_transform(&tf, s, id))
+		return LTTSYNC_OK;
+	h->has_transform = true;
+	read_transform(h, tf);
+	st = build_segments(&h->segments, &h->n_segments, tf);
+	measure_width(h, s, tf);
+	lttsync_transform_destroy(tf);
+	return st;
 }
 
 /* host[1] is the host nearer the reference (doc/algorithm.md's R). */
-static void orient_pair(struct report_pair *p, lttsync_session *s,
+static void orient_pair(struct report_pair *p, const struct report *r,
 			lttsync_host_id a, lttsync_host_id b)
 {
-	size_t da = depth_of(s, a), db = depth_of(s, b);
+	lttsync_session *s = r->session;
+	size_t da = r->hops[a], db = r->hops[b];
 	bool a_nearer = da < db ||
 			(da == db && strcmp(lttsync_session_get_host_name(s, a),
 					    lttsync_session_get_host_name(s, b)) < 0);
@@ -163,15 +176,16 @@ static lttsync_status pair_estimate(struct report_pair *p, lttsync_session *s)
 	return st;
 }
 
-static lttsync_status build_pair(struct report_pair *p, lttsync_session *s,
+static lttsync_status build_pair(struct report_pair *p, const struct report *r,
 				 size_t index)
 {
+	lttsync_session *s = r->session;
 	lttsync_host_id a, b;
 	lttsync_status st;
 
 	if ((st = lttsync_session_get_pair(&a, &b, s, index)))
 		return st;
-	orient_pair(p, s, a, b);
+	orient_pair(p, r, a, b);
 	if ((st = lttsync_session_get_message_count(&p->messages[0], s,
 						    p->host[0], p->host[1])) ||
 	    (st = lttsync_session_get_message_count(&p->messages[1], s,
@@ -221,12 +235,13 @@ static int cmp_pairs(const void *x, const void *y)
 		      lttsync_session_get_host_name(sort_session, q->host[1]));
 }
 
-lttsync_status report_build(struct report *r, lttsync_session *s)
+lttsync_status report_build(struct report *r, lttsync_session *s, bool text)
 {
-	lttsync_status st = LTTSYNC_OK;
+	lttsync_status st;
 
 	memset(r, 0, sizeof(*r));
 	r->session = s;
+	r->text = text;
 	r->n_hosts = lttsync_session_get_host_count(s);
 	r->n_pairs = lttsync_session_get_pair_count(s);
 	r->hosts = calloc(r->n_hosts + 1, sizeof(*r->hosts));
@@ -235,13 +250,15 @@ lttsync_status report_build(struct report *r, lttsync_session *s)
 	r->traces = calloc(r->n_traces + 1, sizeof(*r->traces));
 	if (!r->hosts || !r->pairs || !r->traces)
 		return LTTSYNC_ERROR_NO_MEMORY;
+	if ((st = compute_hops(r)))
+		return st;
 	for (size_t i = 0; i < r->n_traces; i++)
 		build_trace(&r->traces[i], s, (lttsync_trace_id)i);
 	r->has_reference = lttsync_session_get_reference(&r->reference, s) == 0;
 	for (size_t i = 0; !st && i < r->n_hosts; i++)
-		st = build_host(&r->hosts[i], s, (lttsync_host_id)i);
-	for (size_t i = 0; !st && i < r->n_pairs; i++)
-		st = build_pair(&r->pairs[i], s, i);
+		st = build_host(&r->hosts[i], r, (lttsync_host_id)i);
+	for (size_t i = 0; !st && r->text && i < r->n_pairs; i++)
+		st = build_pair(&r->pairs[i], r, i);
 	if (st)
 		return st;
 	qsort(r->hosts, r->n_hosts, sizeof(*r->hosts), cmp_hosts);
@@ -252,10 +269,9 @@ lttsync_status report_build(struct report *r, lttsync_session *s)
 
 void report_free(struct report *r)
 {
-	for (size_t i = 0; r->hosts && i < r->n_hosts; i++) {
-		free(r->hosts[i].path);
+	for (size_t i = 0; r->hosts && i < r->n_hosts; i++)
 		free(r->hosts[i].segments);
-	}
+	free(r->hops);
 	for (size_t i = 0; r->pairs && i < r->n_pairs; i++)
 		free(r->pairs[i].segments);
 	free(r->hosts);
@@ -287,20 +303,69 @@ static const char *name_of(const struct report *r, lttsync_host_id h)
 	return lttsync_session_get_host_name(r->session, h);
 }
 
-static void print_path(const struct report *r, const struct report_host *h,
-		       FILE *fp)
+/* The host's offset f(pivot) - pivot in a unit that suits it, and which
+ * way it goes: a host whose clock reads less is behind the reference. */
+static void format_offset(char *buf, size_t size, int64_t ns, const char *ref)
 {
-	if (!h->path_len) {
-		fputs("-", fp);
-		return;
-	}
-	for (size_t i = 0; i < h->path_len; i++)
-		fprintf(fp, "%s%s", i ? " > " : "", name_of(r, h->path[i]));
+	double a = fabs((double)ns);
+	int n;
+
+	if (a < 1e3)
+		n = snprintf(buf, size, "%.0f ns", a);
+	else if (a < 1e6)
+		n = snprintf(buf, size, "%.3f us", a / 1e3);
+	else if (a < 1e9)
+		n = snprintf(buf, size, "%.3f ms", a / 1e6);
+	else
+		n = snprintf(buf, size, "%.6f s", a / 1e9);
+	if (ns && n > 0 && (size_t)n < size)
+		snprintf(buf + n, size - (size_t)n, " %s %s",
+			 ns > 0 ? "behind" : "ahead of", ref);
 }
 
-/* Column widths of the host tables: the widest value or heading. */
+/* A time in ns since the epoch as a UTC date, to the second. */
+static void format_date(char *buf, size_t size, int64_t ns)
+{
+	time_t secs = (time_t)(ns / 1000000000 - (ns % 1000000000 < 0));
+	struct tm tm;
+
+	if (!gmtime_r(&secs, &tm) ||
+	    !strftime(buf, size, "%Y-%m-%d %H:%M:%S UTC", &tm))
+		snprintf(buf, size, "%" PRId64 " ns", ns);
+}
+
+/* The texts of a host's row. */
+struct host_row {
+	char offset[320], drift[32], pivot[48], width[32], hops[24];
+	const char *parent;
+};
+
+static void host_row(struct host_row *row, const struct report *r,
+		     const struct report_host *h)
+{
+	const char *ref = r->has_reference ? name_of(r, r->reference) : "?";
+
+	strcpy(row->offset, "-");
+	strcpy(row->drift, "-");
+	strcpy(row->pivot, "-");
+	strcpy(row->width, "-");
+	strcpy(row->hops, "-");
+	row->parent = h->has_parent ? name_of(r, h->parent) : "-";
+	if (h->hops != SIZE_MAX)
+		snprintf(row->hops, sizeof(row->hops), "%zu", h->hops);
+	if (h->has_width)
+		snprintf(row->width, sizeof(row->width), "%" PRIu64, h->width_ns);
+	if (!h->has_transform)
+		return;
+	if (h->has_offset)
+		format_offset(row->offset, sizeof(row->offset), h->offset_ns, ref);
+	snprintf(row->drift, sizeof(row->drift), "%+.3f ppm", h->drift_ppm);
+	format_date(row->pivot, sizeof(row->pivot), h->pivot);
+}
+
+/* Column widths of the host table: the widest value or heading. */
 struct text_widths {
-	int name, slope, offset, pivot;
+	int name, offset, drift, pivot, parent;
 };
 
 static int max_int(int a, size_t b)
@@ -310,55 +375,43 @@ static int max_int(int a, size_t b)
 
 static struct text_widths measure_text(const struct report *r)
 {
-	struct text_widths w = { 4, 5, 11, 10 };
+	struct text_widths w = { 4, 15, 5, 11, 6 };
 
 	for (size_t i = 0; i < r->n_hosts; i++) {
-		const struct report_host *h = &r->hosts[i];
+		struct host_row row;
 
-		w.name = max_int(w.name, strlen(h->name));
-		w.slope = max_int(w.slope, strnlen(h->slope, 24));
-		w.offset = max_int(w.offset, strlen(h->offset));
-		w.pivot = max_int(w.pivot, strlen(h->pivot));
+		host_row(&row, r, &r->hosts[i]);
+		w.name = max_int(w.name, strlen(r->hosts[i].name));
+		w.offset = max_int(w.offset, strlen(row.offset));
+		w.drift = max_int(w.drift, strlen(row.drift));
+		w.pivot = max_int(w.pivot, strlen(row.pivot));
+		w.parent = max_int(w.parent, strlen(row.parent));
 	}
 	return w;
-}
-
-static void print_text_host(const struct report *r,
-			    const struct report_host *h,
-			    const struct text_widths *w, FILE *fp)
-{
-	char width[32] = "-";
-
-	if (h->has_width)
-		snprintf(width, sizeof(width), "%" PRIu64, h->width_ns);
-	/* People read 24 characters of the slope; JSON has every digit. */
-	fprintf(fp, "%-*s  %-12s  %-*.24s  %-*s  %-10s  ", w->name, h->name,
-		lttsync_quality_string(h->quality), w->slope,
-		h->has_transform ? h->slope : "-", w->offset,
-		h->has_transform ? h->offset : "-", width);
-	print_path(r, h, fp);
-	fputc('\n', fp);
 }
 
 static void print_text_hosts(const struct report *r, FILE *fp)
 {
 	struct text_widths w = measure_text(r);
 
-	fprintf(fp, "%-*s  %-12s  %-*s  %-*s  %-10s  %s\n", w.name, "host",
-		"quality", w.slope, "slope", w.offset, "offset (ns)",
-		"width (ns)", "path");
-	for (size_t i = 0; i < r->n_hosts; i++)
-		print_text_host(r, &r->hosts[i], &w, fp);
-	fprintf(fp, "\nt_ref = slope * t + offset; width: bounds on t_ref at "
-		    "the host's pivot. Pivot form:\n"
-		    "t_ref = pivot_ref + slope * (t - pivot)\n\n");
-	fprintf(fp, "%-*s  %-*s  %s\n", w.name, "host", w.pivot, "pivot (ns)",
-		"pivot_ref (ns)");
-	for (size_t i = 0; i < r->n_hosts; i++)
-		if (r->hosts[i].has_transform)
-			fprintf(fp, "%-*s  %-*s  %s\n", w.name, r->hosts[i].name,
-				w.pivot, r->hosts[i].pivot, r->hosts[i].pivot_ref);
-	fputc('\n', fp);
+	fprintf(fp, "%-*s  %-12s  %-*s  %*s  %-*s  %-10s  %-*s  %s\n", w.name,
+		"host", "quality", w.offset, "offset at pivot", w.drift, "drift",
+		w.pivot, "pivot (UTC)", "width (ns)", w.parent, "parent", "hops");
+	for (size_t i = 0; i < r->n_hosts; i++) {
+		const struct report_host *h = &r->hosts[i];
+		struct host_row row;
+
+		host_row(&row, r, h);
+		fprintf(fp, "%-*s  %-12s  %-*s  %*s  %-*s  %-10s  %-*s  %s\n",
+			w.name, h->name, lttsync_quality_string(h->quality),
+			w.offset, row.offset, w.drift, row.drift, w.pivot,
+			row.pivot, row.width, w.parent, row.parent, row.hops);
+	}
+	fprintf(fp, "\noffset: t_ref - t at the host's pivot (the middle of its "
+		    "data), t_ref being t on the reference clock;\n"
+		    "drift: (slope - 1) * 1e6; width: of the bounds on t_ref at "
+		    "the pivot; parent: next host towards the reference.\n"
+		    "Every digit: --format json.\n\n");
 }
 
 static void print_text_pair(const struct report *r,
@@ -460,225 +513,4 @@ void report_print_text(const struct report *r, FILE *fp)
 		"A->B", "B->A", "quality", "slope bounds (t_A = a * t_B + b)");
 	for (size_t i = 0; i < r->n_pairs; i++)
 		print_text_pair(r, &r->pairs[i], fp);
-}
-
-/* ---- JSON ------------------------------------------------------------- */
-
-/* Length of the valid UTF-8 sequence at p, or 0 if it is not one. */
-static int utf8_length(const unsigned char *p)
-{
-	int n = *p < 0x80 ? 1 : *p >= 0xc2 && *p < 0xe0 ? 2
-		: *p >= 0xe0 && *p < 0xf0 ? 3 : *p >= 0xf0 && *p < 0xf5 ? 4 : 0;
-
-	for (int i = 1; i < n; i++)
-		if ((p[i] & 0xc0) != 0x80)
-			return 0;
-	if ((n == 3 && p[0] == 0xe0 && p[1] < 0xa0) ||   /* overlong */
-	    (n == 3 && p[0] == 0xed && p[1] >= 0xa0) ||  /* surrogates */
-	    (n == 4 && p[0] == 0xf0 && p[1] < 0x90) ||   /* overlong */
-	    (n == 4 && p[0] == 0xf4 && p[1] >= 0x90))    /* > U+10FFFF */
-		return 0;
-	return n;
-}
-
-/* A JSON string; bytes that are not UTF-8 become U+FFFD. */
-static void json_string(const char *s, FILE *fp)
-{
-	const unsigned char *p = (const unsigned char *)s;
-
-	fputc('"', fp);
-	while (*p) {
-		int n = utf8_length(p);
-
-		if (n == 0)
-			fputs("\\ufffd", fp);
-		else if (*p == '"' || *p == '\\')
-			fprintf(fp, "\\%c", *p);
-		else if (*p < 0x20)
-			fprintf(fp, "\\u%04x", *p);
-		else
-			fwrite(p, 1, (size_t)n, fp);
-		p += n ? n : 1;
-	}
-	fputc('"', fp);
-}
-
-static void json_opt_string(bool has, const char *s, FILE *fp)
-{
-	if (has)
-		json_string(s, fp);
-	else
-		fputs("null", fp);
-}
-
-static void json_double(double v, FILE *fp)
-{
-	if (isfinite(v))
-		fprintf(fp, "%.17g", v);
-	else
-		fputs("null", fp);
-}
-
-static void print_json_trace_stats(const struct report_trace *t, FILE *fp)
-{
-	static const char *const names[7] = { "streams", "events",
-		"network_events", "packets", "no_header", "not_tcp", "malformed" };
-
-	fputs("{\"path\": ", fp);
-	json_string(t->path, fp);
-	fprintf(fp, ", \"status\": \"%s\"", lttsync_status_string(t->status));
-	for (int k = 0; k < 7; k++)
-		fprintf(fp, ", \"%s\": %" PRIu64, names[k], t->stat[k]);
-	/* Which reader read it (LTTSYNC_TRACE_STAT_READER). */
-	fprintf(fp, ", \"reader\": \"%s\"",
-		t->stat[LTTSYNC_TRACE_STAT_READER] == LTTSYNC_READER_AUTO ? "lttsync"
-		: t->stat[LTTSYNC_TRACE_STAT_READER] == LTTSYNC_READER_BABELTRACE2 ? "babeltrace2"
-		: "none");
-	fputs(", \"error\": ", fp);
-	json_opt_string(t->status != LTTSYNC_OK, t->message, fp);
-	fputs("}", fp);
-}
-
-/* "traces": [paths], "trace_stats": [...] of the host's traces. */
-static void print_json_host_traces(const struct report *r,
-				   const struct report_host *h, FILE *fp)
-{
-	bool first = true;
-
-	fputs(", \"traces\": [", fp);
-	for (size_t i = 0; i < r->n_traces; i++)
-		if (r->traces[i].has_host && r->traces[i].host == h->id) {
-			fputs(first ? "" : ", ", fp);
-			json_string(r->traces[i].path, fp);
-			first = false;
-		}
-	fputs("], \"trace_stats\": [", fp);
-	first = true;
-	for (size_t i = 0; i < r->n_traces; i++)
-		if (r->traces[i].has_host && r->traces[i].host == h->id) {
-			fputs(first ? "" : ", ", fp);
-			print_json_trace_stats(&r->traces[i], fp);
-			first = false;
-		}
-	fputs("]", fp);
-}
-
-static void print_json_segments(const struct report_segment *g, size_t n,
-				FILE *fp)
-{
-	fputs(", \"segments\": [", fp);
-	for (size_t k = 0; k < n; k++) {
-		fputs(k ? ", {\"from_ns\": " : "{\"from_ns\": ", fp);
-		if (g[k].has_from)
-			fprintf(fp, "%" PRId64, g[k].from);
-		else
-			fputs("null", fp);
-		fputs(", \"slope\": ", fp);
-		json_string(g[k].slope, fp);
-		fputs(", \"offset_ns\": ", fp);
-		json_string(g[k].offset, fp);
-		fputs(", \"bounds_width_ns\": ", fp);
-		json_double(isfinite(g[k].width_ns) ? ceil(g[k].width_ns) : NAN, fp);
-		fputs("}", fp);
-	}
-	fputs("]", fp);
-}
-
-static void print_json_host(const struct report *r,
-			    const struct report_host *h, FILE *fp)
-{
-	bool t = h->has_transform;
-
-	fputs("    {\"host\": ", fp);
-	json_string(h->name, fp);
-	fprintf(fp, ", \"quality\": \"%s\", \"slope\": ",
-		lttsync_quality_string(h->quality));
-	json_opt_string(t, h->slope, fp);
-	fputs(", \"offset_ns\": ", fp);
-	json_opt_string(t, h->offset, fp);
-	fputs(", \"pivot_ns\": ", fp);
-	json_opt_string(t, h->pivot, fp);
-	fputs(", \"pivot_ref_ns\": ", fp);
-	json_opt_string(t, h->pivot_ref, fp);
-	fputs(", \"bounds_width_ns\": ", fp);
-	if (h->has_width)
-		fprintf(fp, "%" PRIu64 ", \"bounds_ns\": [%" PRId64 ", %" PRId64 "]",
-			h->width_ns, h->bound_lo, h->bound_hi);
-	else
-		fputs("null, \"bounds_ns\": null", fp);
-	print_json_segments(h->segments, h->n_segments, fp);
-	fputs(", \"path\": [", fp);
-	for (size_t i = 0; i < h->path_len; i++) {
-		fputs(i ? ", " : "", fp);
-		json_string(name_of(r, h->path[i]), fp);
-	}
-	fputs("]", fp);
-	print_json_host_traces(r, h, fp);
-	fputs("}", fp);
-}
-
-static void print_json_pair(const struct report *r,
-			    const struct report_pair *p, FILE *fp)
-{
-	fputs("    {\"hosts\": [", fp);
-	json_string(name_of(r, p->host[0]), fp);
-	fputs(", ", fp);
-	json_string(name_of(r, p->host[1]), fp);
-	fprintf(fp, "], \"messages\": [%" PRIu64 ", %" PRIu64 "], "
-		    "\"quality\": \"%s\", \"slope_min\": ",
-		p->messages[0], p->messages[1],
-		lttsync_quality_string(p->quality));
-	json_double(p->has_bounds ? p->slope_min : NAN, fp);
-	fputs(", \"slope_max\": ", fp);
-	json_double(p->has_bounds ? p->slope_max : NAN, fp);
-	fputs(", \"slope\": ", fp);
-	json_opt_string(p->has_estimate, p->slope, fp);
-	fputs(", \"offset_ns\": ", fp);
-	json_opt_string(p->has_estimate, p->offset, fp);
-	fputs(", \"bounds_width_ns\": ", fp);
-	if (p->has_width)
-		fprintf(fp, "%" PRIu64, p->width_ns);
-	else
-		fputs("null", fp);
-	fprintf(fp, ", \"contradicting\": %" PRIu64 ", \"violation_ns\": ",
-		p->contradicting);
-	json_double(p->violation_ns, fp);
-	print_json_segments(p->segments, p->n_segments, fp);
-	fputs("}", fp);
-}
-
-/* Traces that never got a host (reading failed before their identity). */
-static void print_json_orphans(const struct report *r, FILE *fp)
-{
-	bool first = true;
-
-	for (size_t i = 0; i < r->n_traces; i++) {
-		if (r->traces[i].has_host)
-			continue;
-		fputs(first ? "\n    " : ",\n    ", fp);
-		print_json_trace_stats(&r->traces[i], fp);
-		first = false;
-	}
-	if (!first)
-		fputs("\n  ", fp);
-}
-
-void report_print_json(const struct report *r, FILE *fp)
-{
-	fputs("{\n  \"reference\": ", fp);
-	json_opt_string(r->has_reference, r->has_reference
-				? name_of(r, r->reference) : "", fp);
-	fputs(",\n  \"hosts\": [\n", fp);
-	for (size_t i = 0; i < r->n_hosts; i++) {
-		print_json_host(r, &r->hosts[i], fp);
-		fputs(i + 1 < r->n_hosts ? ",\n" : "\n", fp);
-	}
-	fputs("  ],\n  \"pairs\": [\n", fp);
-	for (size_t i = 0; i < r->n_pairs; i++) {
-		print_json_pair(r, &r->pairs[i], fp);
-		fputs(i + 1 < r->n_pairs ? ",\n" : "\n", fp);
-	}
-	fputs("  ],\n  \"unusable_traces\": [", fp);
-	print_json_orphans(r, fp);
-	fputs("]\n}\n", fp);
 }

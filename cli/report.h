@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The report `lttsync` prints: a snapshot of the session's results, built
- * through the public API only, then rendered as text or JSON
- * (doc/output.md describes both formats).
+ * The text report `lttsync` prints: a snapshot of the session's results,
+ * built through the public API only (doc/output.md describes it; the JSON
+ * report is the library's, lttsync_session_write_report()).
  */
 #ifndef LTTSYNC_CLI_REPORT_H
 #define LTTSYNC_CLI_REPORT_H
@@ -28,13 +28,16 @@ struct report_host {
 	const char *name;              /* borrowed from the session */
 	lttsync_quality quality;
 	bool has_transform;
-	char slope[REPORT_NUM], offset[REPORT_NUM];
-	char pivot[REPORT_NUM], pivot_ref[REPORT_NUM];
+	int64_t pivot;                 /* the middle of the host's data (host ns) */
+	bool has_offset;
+	int64_t offset_ns;             /* f(pivot) - pivot */
+	double drift_ppm;              /* (slope - 1) * 1e6 */
 	bool has_width;
 	uint64_t width_ns;             /* reference-time bounds width at the pivot */
 	int64_t bound_lo, bound_hi;    /* those bounds */
-	lttsync_host_id *path;         /* host ... reference */
-	size_t path_len;               /* 0 when disconnected */
+	bool has_parent;               /* false for the reference and disconnected hosts */
+	lttsync_host_id parent;        /* next host towards the reference */
+	size_t hops;                   /* to the reference; SIZE_MAX: disconnected */
 	struct report_segment *segments; /* of the transform, sorted by from */
 	size_t n_segments;
 };
@@ -70,20 +73,23 @@ struct report {
 	lttsync_host_id reference;
 	size_t n_hosts, n_pairs;
 	struct report_host *hosts;     /* sorted by name */
+	size_t *hops;                  /* by host id */
 	struct report_pair *pairs;     /* sorted by host names */
 	size_t n_traces;
 	struct report_trace *traces;   /* in reading order */
 	bool verbose;                  /* text: a table of every segment */
+	bool text;                     /* built for the text report (else hosts' quality only) */
 };
 
-/* Returns LTTSYNC_OK or the first failing status (see the session's error). */
-lttsync_status report_build(struct report *r, lttsync_session *session);
+/* Returns LTTSYNC_OK or the first failing status (see the session's error).
+ * Without `text`, only what report_all_synchronized() needs. */
+lttsync_status report_build(struct report *r, lttsync_session *session,
+			    bool text);
 void report_free(struct report *r);
 
 /* True when every host got a transform of quality reference/accurate/approximate. */
 bool report_all_synchronized(const struct report *r);
 
 void report_print_text(const struct report *r, FILE *fp);
-void report_print_json(const struct report *r, FILE *fp);
 
 #endif

@@ -2,16 +2,15 @@
 /*
  * The filter's configuration: which transform applies to which host, from
  * the component's parameters or from a JSON report written by
- * `lttsync --format json` (read with json-glib). Transforms are rebuilt
- * from their exact decimal text with lttsync_transform_parse().
+ * `lttsync --format json` (loaded with lttsync_report_load()). Parameter
+ * transforms are rebuilt from their decimal text with
+ * lttsync_transform_parse().
  */
 #include <errno.h>
 #include <inttypes.h>
 #include <string.h>
 #include <stdarg.h>
 #include <stdio.h>
-
-#include <json-glib/json-glib.h>
 
 #include "correct.h"
 
@@ -88,190 +87,31 @@ static bool add_host(correct_config *config, const char *host,
 
 /* ---- from a JSON report ---------------------------------------------------- */
 
-/* The string member `name` of o, or NULL if absent or not a string. */
-static const char *json_string(JsonObject *o, const char *name)
-{
-	JsonNode *n = json_object_get_member(o, name);
-
-	if (!n || !JSON_NODE_HOLDS_VALUE(n) || json_node_get_value_type(n) != G_TYPE_STRING)
-		return NULL;
-	return json_node_get_string(n);
-}
-
-static const char *const transform_members[] = { "slope", "pivot_ns",
-						 "pivot_ref_ns", NULL };
-
-/* Is member `name` of o present but not a string? */
-static bool not_string(JsonObject *o, const char *name)
-{
-	JsonNode *n = json_object_get_member(o, name);
-
-	return n && !JSON_NODE_HOLDS_NULL(n) &&
-	       (!JSON_NODE_HOLDS_VALUE(n) || json_node_get_value_type(n) != G_TYPE_STRING);
-}
-
-/* Segment k of a report's "segments": its line and its start. */
-static bool parse_segment(JsonArray *a, guint k, lttsync_transform **line,
-			  int64_t *from)
-{
-	JsonNode *n = json_array_get_element(a, k), *f;
-	JsonObject *o = JSON_NODE_HOLDS_OBJECT(n) ? json_node_get_object(n) : NULL;
-	const char *slope = o ? json_string(o, "slope") : NULL;
-	const char *offset = o ? json_string(o, "offset_ns") : NULL;
-
-	f = o ? json_object_get_member(o, "from_ns") : NULL;
-	if (!slope || !offset || !f)
-		return false;
-	if (k == 0)
-		*from = INT64_MIN;
-	else if (JSON_NODE_HOLDS_VALUE(f) &&
-		 json_node_get_value_type(f) == G_TYPE_INT64)
-		*from = json_node_get_int(f);
-	else
-		return false;
-	return lttsync_transform_parse(line, slope, "0", offset) == LTTSYNC_OK;
-}
-
-/* A host whose transform has several segments (piecewise-linear). */
-static bool add_segments(correct_config *config, const char *host,
-			 JsonArray *a, const char *path, char *err, size_t size)
-{
-	guint n = json_array_get_length(a), k;
-	lttsync_transform **lines = g_new0(lttsync_transform *, n);
-	int64_t *from = g_new0(int64_t, n);
-	lttsync_transform *tf = NULL;
-	lttsync_status st = LTTSYNC_ERROR_INVALID_ARGUMENT;
-
-	for (k = 0; k < n; k++)
-		if (!parse_segment(a, k, &lines[k], &from[k]))
-			break;
-	if (k == n)
-		st = lttsync_transform_join(&tf, (const lttsync_transform *const *)lines,
-					    from, n);
-	for (guint i = 0; i < n; i++)
-		lttsync_transform_destroy(lines[i]);
-	g_free(lines);
-	g_free(from);
-	if (st)
-		return fail(err, size, "%s: host `%s`: bad segment %u: %s", path,
-			    host, k, lttsync_status_string(st));
-	g_hash_table_replace(config->by_host, g_strdup(host), tf);
-	return true;
-}
-
-/* One element of "hosts"; hosts without a transform are skipped. */
-static bool report_host(correct_config *config, JsonNode *node,
-			const char *path, char *err, size_t size)
-{
-	JsonObject *o = JSON_NODE_HOLDS_OBJECT(node) ? json_node_get_object(node) : NULL;
-	const char *host = o ? json_string(o, "host") : NULL;
-	const char *slope, *pivot, *pivot_ref;
-
-	if (!host)
-		return fail(err, size, "%s: a host without a `host` name", path);
-	slope = json_string(o, "slope");
-	pivot = json_string(o, "pivot_ns");
-	pivot_ref = json_string(o, "pivot_ref_ns");
-	if (!slope && !pivot && !pivot_ref && !not_string(o, "slope") &&
-	    !not_string(o, "pivot_ns") && !not_string(o, "pivot_ref_ns"))
-		return true; /* unsynchronized: no transform */
-	for (const char *const *m = transform_members; *m; m++)
-		if (not_string(o, *m))
-			return fail(err, size, "%s: host `%s`: `%s` is not a string "
-				    "(lttsync writes it as a string: a JSON number "
-				    "would lose digits)", path, host, *m);
-	if (!slope || !pivot || !pivot_ref)
-		return fail(err, size,
-			    "%s: host `%s` lacks slope, pivot_ns or pivot_ref_ns", path, host);
-	/* Two transforms for one name: which one is meant is unknown. */
-	if (g_hash_table_contains(config->by_host, host))
-		return fail(err, size, "%s: host `%s` appears twice", path, host);
-	if (json_object_has_member(o, "segments") &&
-	    JSON_NODE_HOLDS_ARRAY(json_object_get_member(o, "segments")) &&
-	    json_array_get_length(json_object_get_array_member(o, "segments")) > 1)
-		return add_segments(config, host,
-				    json_object_get_array_member(o, "segments"),
-				    path, err, size);
-	return add_host(config, host, slope, pivot, pivot_ref, err, size);
-}
-
-/* A report of a million hosts takes about 200 MiB of JSON. */
-#define REPORT_MAX ((size_t)512 << 20)
-
-/*
- * The report's bytes, at most REPORT_MAX: a path such as /dev/zero or a
- * FIFO that never ends must not grow memory without bound.
- */
-static char *read_report(const char *path, size_t *len, char *err, size_t size)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf = NULL;
-	size_t cap = 0, n = 0, k;
-
-	if (!f) {
-		fail(err, size, "report `%s`: %s", path, g_strerror(errno));
-		return NULL;
-	}
-	do {
-		if (n == cap) {
-			if (cap >= REPORT_MAX) {
-				fail(err, size, "report `%s`: larger than %zu MiB "
-				     "(not an lttsync report?)", path, REPORT_MAX >> 20);
-				g_free(buf);
-				fclose(f);
-				return NULL;
-			}
-			cap = cap ? cap * 2 : 65536;
-			buf = g_realloc(buf, cap);
-		}
-		k = fread(buf + n, 1, cap - n, f);
-		n += k;
-	} while (k > 0);
-	if (ferror(f)) {
-		fail(err, size, "report `%s`: %s", path, g_strerror(errno));
-		g_free(buf);
-		buf = NULL;
-	}
-	fclose(f);
-	*len = n;
-	return buf;
-}
-
+/* Every host of the report that has a transform (lttsync_report_load()). */
 static bool load_report(correct_config *config, const char *path,
 			char *err, size_t size)
 {
-	JsonParser *parser = json_parser_new();
-	GError *error = NULL;
-	JsonNode *root, *hosts;
-	bool ok = false;
-	size_t len = 0;
-	char *text = read_report(path, &len, err, size);
+	lttsync_report *report = NULL;
+	lttsync_status st = lttsync_report_load(&report, path);
 
-	if (!text)
-		goto out;
-	if (!json_parser_load_from_data(parser, text, (gssize)len, &error)) {
-		fail(err, size, "report `%s`: %s", path, error->message);
-		g_error_free(error);
-		g_free(text);
-		goto out;
+	if (st)
+		return fail(err, size, "%s", lttsync_report_get_last_error());
+	for (size_t i = 0; !st && i < lttsync_report_get_host_count(report); i++) {
+		const char *host = lttsync_report_get_host_name(report, i);
+		lttsync_transform *tf = NULL;
+
+		st = lttsync_report_get_host_transform(&tf, report, host);
+		if (st == LTTSYNC_ERROR_NOT_AVAILABLE) {
+			st = LTTSYNC_OK; /* unsynchronized: no transform */
+			continue;
+		}
+		if (!st)
+			g_hash_table_replace(config->by_host, g_strdup(host), tf);
 	}
-	g_free(text);
-	root = json_parser_get_root(parser);
-	hosts = root && JSON_NODE_HOLDS_OBJECT(root)
-			? json_object_get_member(json_node_get_object(root), "hosts")
-			: NULL;
-	if (!hosts || !JSON_NODE_HOLDS_ARRAY(hosts)) {
-		fail(err, size, "report `%s`: no `hosts` array (not an lttsync JSON report?)",
-		     path);
-		goto out;
-	}
-	ok = true;
-	for (guint i = 0; ok && i < json_array_get_length(json_node_get_array(hosts)); i++)
-		ok = report_host(config, json_array_get_element(json_node_get_array(hosts), i),
-				 path, err, size);
-out:
-	g_object_unref(parser);
-	return ok;
+	if (st)
+		fail(err, size, "report `%s`: %s", path, lttsync_report_get_last_error());
+	lttsync_report_destroy(report);
+	return st == LTTSYNC_OK;
 }
 
 /* ---- from parameters --------------------------------------------------------- */

@@ -6,5 +6,5 @@ noinst_LTLIBRARIES += correct/libcorrect.la
 correct_libcorrect_la_SOURCES = correct/correct.h correct/correct.c \
 	correct/iterator.c correct/clock.c correct/copy_message.c \
 	correct/copy_field.c correct/config.c correct/mark.c
-correct_libcorrect_la_CFLAGS = $(AM_CFLAGS) $(JSON_GLIB_CFLAGS)
-correct_libcorrect_la_LIBADD = $(JSON_GLIB_LIBS) $(BABELTRACE2_LIBS) $(GLIB_LIBS)
+correct_libcorrect_la_CFLAGS = $(AM_CFLAGS)
+correct_libcorrect_la_LIBADD = $(BABELTRACE2_LIBS) $(GLIB_LIBS)

@@ -30,7 +30,10 @@
  *    (lower for the first host's messages, upper for the others);
  *  - kept matches: as many as the pairs' kept messages; each between two
  *    hosts, in range; a match from packets names traces of its hosts (or
- *    none), one fed as a message names no trace and no packet.
+ *    none), one fed as a message names no trace and no packet;
+ *  - the JSON report written (lttsync_session_write_report) and loaded
+ *    back (lttsync_report_load) gives every host, its quality, and its
+ *    transform within 1 ns of the session's.
  */
 #include <math.h>
 #include <stdbool.h>
@@ -38,6 +41,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <lttsync/lttsync.h>
 
@@ -243,6 +247,94 @@ static void check_round_trip(const lttsync_transform *tf, int64_t t)
 		}
 	}
 	lttsync_transform_destroy(back);
+}
+
+/* Does some host's transform (or one of its segments) have a slope that
+ * lttsync_transform_parse() refuses (not finite and positive)? */
+static bool some_unparsable_slope(lttsync_session *s)
+{
+	size_t n = lttsync_session_get_host_count(s);
+	bool bad = false;
+
+	for (lttsync_host_id h = 0; h < n && !bad; h++) {
+		lttsync_transform *tf;
+
+		if (lttsync_session_get_host_transform(&tf, s, h))
+			continue;
+		for (size_t k = 0; k < lttsync_transform_get_segment_count(tf); k++) {
+			lttsync_transform *seg;
+			int64_t from;
+			double w, a;
+
+			if (lttsync_transform_get_segment(&seg, &from, &w, tf, k))
+				continue;
+			a = lttsync_transform_get_slope(seg);
+			bad |= !(a > 0) || !isfinite(a);
+			lttsync_transform_destroy(seg);
+		}
+		bad |= !(lttsync_transform_get_slope(tf) > 0);
+		lttsync_transform_destroy(tf);
+	}
+	return bad;
+}
+
+/*
+ * The session's JSON report, written then loaded (lttsync_report_load()),
+ * gives every host with its quality, and each transform applies within
+ * 1 ns of the session's at the pivot and at t. A report the loader
+ * refuses must hold a slope no parser accepts.
+ */
+static void check_report(lttsync_session *s, int64_t t)
+{
+	char path[] = "/tmp/lttsync-fuzz-report-XXXXXX";
+	int fd = mkstemp(path);
+	size_t n = lttsync_session_get_host_count(s);
+	lttsync_report *r = NULL;
+	lttsync_status st;
+	FILE *f;
+
+	CHECK(fd >= 0 && (f = fdopen(fd, "w")) != NULL);
+	st = ST(lttsync_session_write_report(s, f));
+	fclose(f);
+	if (st == LTTSYNC_OK) {
+		st = ST(lttsync_report_load(&r, path));
+		if (st != LTTSYNC_OK) {
+			CHECK(r == NULL && *lttsync_report_get_last_error()); /* untouched */
+			CHECK(st == LTTSYNC_ERROR_NO_MEMORY ||
+			      (st == LTTSYNC_ERROR_FORMAT && some_unparsable_slope(s)));
+		}
+	}
+	unlink(path);
+	if (!r)
+		return;
+	CHECK(lttsync_report_get_host_count(r) == n);
+	for (lttsync_host_id h = 0; h < n; h++) {
+		const char *name = lttsync_session_get_host_name(s, h);
+		lttsync_transform *mine = NULL, *back = NULL;
+		lttsync_quality q1, q2;
+		int64_t a, b;
+
+		CHECK(ST(lttsync_session_get_host_quality(&q1, s, h)) == LTTSYNC_OK);
+		CHECK(ST(lttsync_report_get_host_quality(&q2, r, name)) == LTTSYNC_OK);
+		CHECK(q1 == q2);
+		st = ST(lttsync_session_get_host_transform(&mine, s, h));
+		if (st == LTTSYNC_OK)
+			CHECK(ST(lttsync_report_get_host_transform(&back, r, name)) == LTTSYNC_OK);
+		for (int i = 0; mine && i < 2; i++) {
+			int64_t x = i ? t : lttsync_transform_get_pivot(mine);
+
+			if (ST(lttsync_transform_apply(&a, mine, x)) == LTTSYNC_OK &&
+			    ST(lttsync_transform_apply(&b, back, x)) == LTTSYNC_OK &&
+			    (a > b ? (uint64_t)a - (uint64_t)b : (uint64_t)b - (uint64_t)a) > 1) {
+				fprintf(stderr, "report round trip of %s at %lld: %lld vs %lld\n",
+					name, (long long)x, (long long)a, (long long)b);
+				abort();
+			}
+		}
+		lttsync_transform_destroy(mine);
+		lttsync_transform_destroy(back);
+	}
+	lttsync_report_destroy(r);
 }
 
 static void check_pair(lttsync_session *s, lttsync_host_id a, lttsync_host_id b,
@@ -824,6 +916,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 				LOG("set_memory_limit(%zu) = %d\n", m, (int)st);
 				CHECK((st == LTTSYNC_OK) == (m == 0 || m >= 4096));
+			} else if (k % 4 == 2) {
+				LOG("write_report + report_load\n");
+				check_report(s, ts(&in));
 			}
 			break;
 		}

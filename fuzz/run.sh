@@ -6,7 +6,7 @@
 #   fuzz/run.sh [SECONDS] [HARNESS...]
 #
 # SECONDS   time per harness (default 60; 0 = build and replay regressions only)
-# HARNESS   csv, api, trace, skim (default: all four)
+# HARNESS   csv, api, report, trace, skim (default: all five)
 #
 # Environment:
 #   BUILD_DIR   configured build tree holding include/lttsync/version.h
@@ -26,7 +26,7 @@ FUZZ_DIR=$(cd "$(dirname "$0")" && pwd)
 SRC=$(cd "$FUZZ_DIR/.." && pwd)
 SECONDS_PER=${1:-60}
 [ $# -gt 0 ] && shift
-HARNESSES=${*:-csv api trace skim}
+HARNESSES=${*:-csv api report trace skim}
 BUILD_DIR=${BUILD_DIR:-_build}
 case $BUILD_DIR in /*) ;; *) BUILD_DIR=$SRC/$BUILD_DIR ;; esac
 OUT=${FUZZ_OUT:-${TMPDIR:-/tmp}/lttsync-fuzz}
@@ -89,13 +89,13 @@ DEPS_CFLAGS=$(pkg-config --cflags glib-2.0 babeltrace2) || exit 2
 DEPS_LIBS=$(pkg-config --libs glib-2.0 babeltrace2) || exit 2
 
 SAN="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer"
-CFLAGS="-std=gnu11 -g -O1 $SAN -I$SRC/include -I$BUILD_DIR/include -I$SRC/liblttsync -I$SRC/liblttsync/read -I$SRC/liblttsync/sync -I$SRC/cli -DLTTSYNC_BUILDING $DEPS_CFLAGS"
+CFLAGS="-std=gnu11 -g -O1 $SAN -I$SRC/include -I$BUILD_DIR/include -I$SRC/liblttsync -I$SRC/liblttsync/read -I$SRC/liblttsync/sync -I$SRC/liblttsync/report -I$SRC/cli -DLTTSYNC_BUILDING $DEPS_CFLAGS"
 
 mkdir -p "$OUT/obj" "$OUT/bin" || exit 2
 
 # ---- build ---------------------------------------------------------------
 objs=""
-for src in "$SRC"/liblttsync/*.c "$SRC"/liblttsync/read/*.c "$SRC"/liblttsync/sync/*.c "$SRC/cli/messages_csv.c"; do
+for src in "$SRC"/liblttsync/*.c "$SRC"/liblttsync/read/*.c "$SRC"/liblttsync/sync/*.c "$SRC"/liblttsync/report/*.c "$SRC/cli/messages_csv.c"; do
 	o="$OUT/obj/$(basename "$(dirname "$src")")_$(basename "$src" .c).o"
 	if [ ! -f "$o" ] || [ "$src" -nt "$o" ] || [ -n "$(find "$SRC/liblttsync" "$SRC/include" "$SRC/cli/messages_csv.h" -newer "$o" -name '*.h' 2>/dev/null | head -n 1)" ]; then
 		# shellcheck disable=SC2086
@@ -118,6 +118,7 @@ max_len() {
 	case $1 in
 	csv) echo 8192 ;;
 	api) echo 4096 ;;
+	report) echo 16384 ;;
 	trace|skim) echo 65536 ;;
 	*) echo 4096 ;;
 	esac

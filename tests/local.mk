@@ -30,11 +30,13 @@ tests_unit_test_leads_SOURCES = tests/unit/test_leads.c $(TESTFILES)
 api_tests = tests/api/test_session tests/api/test_groundtruth \
 	tests/api/test_precision tests/api/test_api_errors \
 	tests/api/test_piecewise tests/api/test_evidence \
-	tests/api/test_transform_api
+	tests/api/test_transform_api tests/api/test_report
 tests_api_test_evidence_SOURCES = tests/api/test_evidence.c $(RATESIM) \
 	$(TESTFILES)
 tests_api_test_evidence_LDADD = liblttsync.la $(CRITERION_LIBS) $(GLIB_LIBS) -lm
 tests_api_test_transform_api_LDADD = $(API_LDADD)
+tests_api_test_report_SOURCES = tests/api/test_report.c $(RATESIM)
+tests_api_test_report_LDADD = $(API_LDADD)
 tests_api_test_piecewise_SOURCES = tests/api/test_piecewise.c $(RATESIM)
 tests_api_test_piecewise_LDADD = $(API_LDADD)
 tests_api_test_api_errors_SOURCES = tests/api/test_api_errors.c $(TESTFILES)
@@ -92,6 +94,7 @@ TESTS += $(unit_tests_all) tests/api/test_threads \
 	tests/traces/test_gen_rates.sh tests/cli/test_cli.sh tests/cli/test_hostile_cli.sh \
 	tests/cli/test_write.sh tests/cli/test_segments_cli.sh \
 	tests/cli/test_matches_out.sh tests/cli/test_plot.sh \
+	tests/cli/test_report_text.sh \
 	tests/package/check-symbols.sh tests/package/check-doc.sh \
 	tests/package/check-install.sh tests/package/check-abi.sh
 EXTRA_DIST += tests/traces/test_traces.sh tests/traces/test_gen.sh \
@@ -101,6 +104,7 @@ EXTRA_DIST += tests/traces/test_traces.sh tests/traces/test_gen.sh \
 	tests/cli/check_marked.py \
 	tests/cli/test_segments_cli.sh tests/cli/test_matches_out.sh \
 	tests/cli/test_plot.sh tests/cli/check_plot.py \
+	tests/cli/test_report_text.sh \
 	tests/package/check-symbols.sh tests/package/check-doc.sh \
 	tests/package/check-install.sh tests/package/check-abi.sh \
 	tests/common/harness.sh tests/common/summarize.sh \

@@ -60,6 +60,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <lttsync/version.h>
@@ -1158,6 +1159,125 @@ LTTSYNC_API lttsync_status lttsync_session_get_host_bounds_at(int64_t *out_lo,
 							  lttsync_session *session,
 							  lttsync_host_id host,
 							  int64_t t);
+
+/* ---- reports ---------------------------------------------------------- */
+
+/**
+ * Write the session's JSON report (doc/output.md): per host its quality,
+ * transform (exact decimal text), bounds, segments, parent and hop count,
+ * traces; per pair its counts, quality and estimate. The text is written
+ * as it is produced: a failure may leave part of it in fp. This is the
+ * report `lttsync --format json` writes; lttsync_report_load() reads it.
+ * @param session the session, after lttsync_session_read_traces() or the
+ *        feeding of messages.
+ * @param fp an open stream, written to and not closed.
+ * @return #LTTSYNC_OK, #LTTSYNC_ERROR_INVALID_ARGUMENT,
+ *         #LTTSYNC_ERROR_NO_MEMORY or #LTTSYNC_ERROR_IO (fp's error flag
+ *         set after writing); the session's last error says more.
+ * @since 0.2
+ */
+LTTSYNC_API lttsync_status lttsync_session_write_report(lttsync_session *session,
+						    FILE *fp);
+
+/** A JSON report loaded with lttsync_report_load() (opaque). @since 0.2 */
+typedef struct lttsync_report lttsync_report;
+
+/**
+ * Load a JSON report written by lttsync_session_write_report() (or
+ * `lttsync --format json`). The file is read whole, up to 512 MiB, and
+ * checked: JSON syntax, each member the loader uses of the right type
+ * (transform fields as strings), a host named once, the reference and
+ * parents among the hosts, every transform parsable. Members it does not
+ * use are skipped. On failure lttsync_report_get_last_error() says what
+ * and where (line and column).
+ * @param out receives a new report, owned by the caller
+ *        (lttsync_report_destroy()); untouched on failure.
+ * @param path the report's path.
+ * @return #LTTSYNC_OK, #LTTSYNC_ERROR_INVALID_ARGUMENT (NULL),
+ *         #LTTSYNC_ERROR_IO (cannot be opened or read),
+ *         #LTTSYNC_ERROR_FORMAT (not such a report, or larger than
+ *         512 MiB) or #LTTSYNC_ERROR_NO_MEMORY.
+ * @since 0.2
+ */
+LTTSYNC_API lttsync_status lttsync_report_load(lttsync_report **out,
+					   const char *path);
+
+/**
+ * The message of the last lttsync_report_load() or lttsync_report_get_*
+ * call of the calling thread that failed ("" after a success): each
+ * thread has its own, since a failed load has no report to hold it.
+ * @return a string valid until the thread's next such call.
+ * @since 0.2
+ */
+LTTSYNC_API const char *lttsync_report_get_last_error(void);
+
+/**
+ * @param report a report (NULL: 0).
+ * @return the number of hosts of the report.
+ * @since 0.2
+ */
+LTTSYNC_API size_t lttsync_report_get_host_count(const lttsync_report *report);
+
+/**
+ * @param report a report. @param index 0 to count - 1, in the report's
+ *        order (sorted by name when lttsync wrote it).
+ * @return the host's name, owned by the report; NULL when out of range.
+ * @since 0.2
+ */
+LTTSYNC_API const char *lttsync_report_get_host_name(const lttsync_report *report,
+						 size_t index);
+
+/**
+ * @param report a report.
+ * @return the reference host's name, owned by the report; NULL when the
+ *         report has none.
+ * @since 0.2
+ */
+LTTSYNC_API const char *lttsync_report_get_reference(const lttsync_report *report);
+
+/**
+ * The host's transform onto the reference clock, as the report gives it:
+ * applies within 1 ns of the transform the session that wrote it had
+ * (piecewise transforms included).
+ * @param out receives a new transform, owned by the caller.
+ * @param report a report. @param host a host name.
+ * @return #LTTSYNC_OK, #LTTSYNC_ERROR_INVALID_ARGUMENT,
+ *         #LTTSYNC_ERROR_NOT_FOUND (no such host),
+ *         #LTTSYNC_ERROR_NOT_AVAILABLE (a host without transform:
+ *         disconnected) or #LTTSYNC_ERROR_NO_MEMORY.
+ * @since 0.2
+ */
+LTTSYNC_API lttsync_status lttsync_report_get_host_transform(lttsync_transform **out,
+							 const lttsync_report *report,
+							 const char *host);
+
+/**
+ * @param out receives the host's quality (see #lttsync_quality).
+ * @param report a report. @param host a host name.
+ * @return #LTTSYNC_OK, #LTTSYNC_ERROR_INVALID_ARGUMENT,
+ *         #LTTSYNC_ERROR_NOT_FOUND (no such host) or
+ *         #LTTSYNC_ERROR_NOT_AVAILABLE (the report gives none).
+ * @since 0.2
+ */
+LTTSYNC_API lttsync_status lttsync_report_get_host_quality(lttsync_quality *out,
+						       const lttsync_report *report,
+						       const char *host);
+
+/**
+ * The next host on the host's path to the reference.
+ * @param report a report. @param host a host name.
+ * @return its name, owned by the report; NULL for the reference, a host
+ *         without a path, or an unknown host.
+ * @since 0.2
+ */
+LTTSYNC_API const char *lttsync_report_get_host_parent(const lttsync_report *report,
+						   const char *host);
+
+/**
+ * @param report a report, or NULL (no-op).
+ * @since 0.2
+ */
+LTTSYNC_API void lttsync_report_destroy(lttsync_report *report);
 
 /* ---- transforms ------------------------------------------------------- */
 

@@ -41,6 +41,15 @@ def streams(trace):
     return per
 
 
+def path_of(report, name):
+    """The host, its parent, ... the reference (the report's parent links)."""
+    parents = {h["host"]: h["parent"] for h in report["hosts"]}
+    path = [name]
+    while parents[path[-1]] is not None and len(path) <= len(parents):
+        path.append(parents[path[-1]])
+    return path
+
+
 def slope_uncertainty(report, path):
     """Sum of (slope_max - slope_min) over the pairs along path."""
     pairs = {frozenset(p["hosts"]): p for p in report["pairs"]}
@@ -76,7 +85,7 @@ def main():
         check(sorted(orig, key=str) == sorted(corr, key=str), name + ": same streams")
         bh, rh = clocks[name]
         pivot, width = int(h["pivot_ns"]), h["bounds_width_ns"]
-        dslope = slope_uncertainty(report, h["path"])
+        dslope = slope_uncertainty(report, path_of(report, h["host"]))
         worst, bad, total = F(0), 0, 0
         for cpu, events in orig.items():
             fixed = corr.get(cpu, [])

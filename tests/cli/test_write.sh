@@ -100,7 +100,7 @@ PY
 	contains "$work/plugin.err" "nope.json" "P3 the error names the report"
 	echo '{"hosts": 3}' >"$work/bad.json"
 	plugin_run "report=\"$work/bad.json\""
-	contains "$work/plugin.err" "no .hosts. array" "P4 a JSON file that is no report is refused"
+	contains "$work/plugin.err" "hosts. is a number, not an array" "P4 a JSON file that is no report is refused"
 	plugin_run "report=\"$work/r.json\",colour=1"
 	contains "$work/plugin.err" "unknown parameter .colour." "P5 an unknown parameter is refused"
 	plugin_run "report=\"$work/r.json\",host=\"nosuch\""
