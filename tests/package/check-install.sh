@@ -65,6 +65,28 @@ libdir=$(dirname "$(find "$dest" -name 'liblttsync.so' | head -n 1)")
 out=$(LD_LIBRARY_PATH="$libdir" "$dest/app" 2>&1)
 [ "$out" = "0.1.0 accurate" ] && ok "runs: $out" || ko "run gave '$out'"
 
+# The example analyzer (examples/analyzer.c), built the same way: reads
+# the bundled traces, writes and loads the report, maps times both ways,
+# shows hulls and matches with their packets.
+top_srcdir=${top_srcdir:-.}
+# shellcheck disable=SC2046,SC2086
+if ${CC:-cc} -Wall -Werror ${SANITIZER_FLAGS:-} -o "$dest/analyzer" \
+	"$top_srcdir/examples/analyzer.c" $(pkg-config --cflags --libs liblttsync) 2>"$dest/cc.log"; then
+	ok "examples/analyzer.c compiles and links with pkg-config only"
+else
+	ko "examples/analyzer.c does not build"; cat "$dest/cc.log"
+fi
+LD_LIBRARY_PATH="$libdir" "$dest/analyzer" "$top_srcdir/examples/traces" \
+	"$dest/report.json" >"$dest/analyzer.out" 2>&1
+rc=$?
+[ "$rc" -eq 0 ] && grep -q "^all transforms agree" "$dest/analyzer.out" &&
+	ok "the analyzer maps times both ways through its loaded report" ||
+	{ ko "analyzer exit $rc"; cat "$dest/analyzer.out"; }
+grep -q "vertices (" "$dest/analyzer.out" && ok "the analyzer prints hull vertices" ||
+	ko "no hull vertex printed"
+grep -q " port [0-9]* -> [0-9]* seq " "$dest/analyzer.out" &&
+	ok "the analyzer prints matches with their packets" || ko "no match with its packet"
+
 # The babeltrace2 plugin: in LIBDIR/babeltrace2/plugins (babeltrace2's own
 # system path when the prefix is its prefix), loadable from there. An
 # instrumented (sanitizer) plugin cannot load into babeltrace2 as is.
