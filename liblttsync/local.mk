@@ -55,7 +55,7 @@ EXTRA_DIST += liblttsync/liblttsync.sym
 # Written once per release (abidw, from abigail-tools) and committed;
 # tests/package/check-abi.sh compares every build with it. No paths of the
 # build machine: no compilation folder, and source files by their base name.
-EXTRA_DIST += abi/liblttsync-0.1.abi
+EXTRA_DIST += abi/liblttsync-0.1.abi abi/liblttsync-0.2.abi
 abi-baseline: liblttsync.la
 	abidw --no-corpus-path --no-show-locs --no-comp-dir-path --short-locs \
 	  --headers-dir $(top_srcdir)/include/lttsync \

@@ -63,7 +63,7 @@ else
 fi
 libdir=$(dirname "$(find "$dest" -name 'liblttsync.so' | head -n 1)")
 out=$(LD_LIBRARY_PATH="$libdir" "$dest/app" 2>&1)
-[ "$out" = "0.1.0 accurate" ] && ok "runs: $out" || ko "run gave '$out'"
+[ "$out" = "$(pkg-config --modversion liblttsync) accurate" ] && ok "runs: $out" || ko "run gave '$out'"
 
 # The example analyzer (examples/analyzer.c), built the same way: reads
 # the bundled traces, writes and loads the report, maps times both ways,
