@@ -9,11 +9,12 @@
  *    small); the window that makes it infeasible starts the next run.
  * 2. Evidence: a run is a segment candidate only if both directions'
  *    points span at least min_span of x; shorter runs are not segments.
- * 3. Outliers: two neighbouring candidates stay apart only if they still
- *    contradict each other without the window at each side of their
- *    boundary. Otherwise one wrong point (a mismatched packet) made the
+ * 3. Outliers: two neighbouring candidates stay apart only if, without
+ *    the window at each side of their boundary, they still contradict
+ *    each other or one line for both is strained (clearance rule of
+ *    step 1). Otherwise one wrong point (a mismatched packet) made the
  *    boundary: they become one segment with the windows between them,
- *    which then fails, with its violation, as the whole pair does today.
+ *    which then fails, with its violation, as the whole pair does.
  * 4. Joints: continuous, increasing (pwxform.h).
  * Every step reads the windows in grid order: the result is a function of
  * the set of messages.
@@ -270,8 +271,11 @@ typedef struct run {
  * contradict each other), a segment. */
 enum { RUN_NONE, RUN_SHORT, RUN_SEGMENT };
 
-/* RUN_SHORT: one line explains it with finite slope bounds. */
-static uint8_t run_kind(const lsync_hull *h, bool fits, int64_t min_span)
+/* RUN_SHORT: two windows or more that one line explains with finite slope
+ * bounds. A single window that one line explains but that lacks the
+ * evidence usually holds a change of rate, and its line averages over it. */
+static uint8_t run_kind(const lsync_hull *h, bool fits, int64_t min_span,
+			uint32_t n_windows)
 {
 	lsync_hull_solution sol;
 
@@ -279,6 +283,8 @@ static uint8_t run_kind(const lsync_hull *h, bool fits, int64_t min_span)
 		return RUN_NONE;
 	if (has_evidence(h, min_span))
 		return RUN_SEGMENT;
+	if (n_windows < 2)
+		return RUN_NONE;
 	lsync_hull_solve(h, &sol);
 	return sol.quality == LTTSYNC_QUALITY_ACCURATE && sol.has_estimate &&
 	       sol.estimate.slope > 0 ? RUN_SHORT : RUN_NONE;
@@ -332,7 +338,7 @@ static int find_runs(const lsync_windows *ws, int64_t min_span, run **out,
 			}
 		}
 		r[n] = (run){ i, j };
-		sup[n] = run_kind(&h, fits, min_span);
+		sup[n] = run_kind(&h, fits, min_span, j - i + 1);
 		n++;
 		lsync_hull_fini(&h);
 		lsync_hull_fini(&seen);
@@ -358,18 +364,32 @@ static int find_runs(const lsync_windows *ws, int64_t min_span, run **out,
 static int apart(const lsync_windows *ws, const run *core, uint32_t n_core,
 		 run b, bool *out)
 {
-	lsync_hull h;
+	lsync_hull h, hb;
+	long double ca, cb, c;
 	int rc = 0;
 
 	lsync_hull_init(&h);
+	lsync_hull_init(&hb);
 	for (uint32_t k = 0; rc == 0 && k < n_core; k++)
 		rc = union_of(ws, core[k].first, core[k].last,
 			      core[n_core - 1].last, &h);
 	if (rc == 0 && b.first < b.last)
-		rc = union_of(ws, b.first + 1, b.last, UINT32_MAX, &h);
+		rc = union_of(ws, b.first + 1, b.last, UINT32_MAX, &hb);
+	/* each side's own room, before they are merged */
+	ca = window_clearance(&h, INFINITY);
+	cb = window_clearance(&hb, INFINITY);
+	if (rc == 0)
+		rc = hull_merge(&h, &hb);
 	if (rc == 0)
 		*out = !feasible(&h);
+	/* one line for both, but strained: a change of rate between them,
+	 * which one wrong point at the boundary never is */
+	if (rc == 0 && !*out && isfinite(fminl(ca, cb)) &&
+	    lsync_hull_clearance(&h, &c) &&
+	    c < LSYNC_SEGMENT_CLEARANCE * fminl(ca, cb))
+		*out = true;
 	lsync_hull_fini(&h);
+	lsync_hull_fini(&hb);
 	return rc;
 }
 

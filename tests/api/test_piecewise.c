@@ -471,3 +471,51 @@ Test(piecewise, join_round_trips_the_segments)
 	free(m);
 	rate_free(&w);
 }
+
+/*
+ * Corrected by the hosts' transforms, no message may arrive before it was
+ * sent: the joints and the compositions along paths keep every message's
+ * order, also near a change of rate.
+ */
+Test(piecewise, no_message_inverted_after_correction, .timeout = 600)
+{
+	for (uint64_t seed = 1; seed <= 3; seed++) {
+		rate_world w;
+		size_t n, inverted = 0;
+		sim_message *m;
+		lttsync_session *s;
+		lttsync_transform *tf[HOSTS];
+
+		rate_init(&w, HOSTS, seed, HOUR_NS, 1);
+		m = all_pairs(&w, HOSTS, &n);
+		s = session_of(m, n, HOSTS, 1);
+		for (uint32_t h = 0; h < HOSTS; h++)
+			cr_assert_eq(lttsync_session_get_host_transform(&tf[h], s, h),
+				     LTTSYNC_OK);
+		for (size_t i = 0; i < n; i++) {
+			int64_t send, recv;
+
+			cr_assert_eq(lttsync_transform_apply(&send, tf[m[i].send_host],
+							     m[i].send_ns),
+				     LTTSYNC_OK);
+			cr_assert_eq(lttsync_transform_apply(&recv, tf[m[i].recv_host],
+							     m[i].recv_ns),
+				     LTTSYNC_OK);
+			if (recv < send && inverted++ < 5)
+				printf("seed %lu: host%u %" PRId64 " -> host%u %" PRId64
+				       " arrives %" PRId64 " ns early (true %.1Lf s)\n",
+				       (unsigned long)seed, m[i].send_host, m[i].send_ns,
+				       m[i].recv_host, m[i].recv_ns, send - recv,
+				       rate_true_time(&w, m[i].send_host, m[i].send_ns) / 1e9L);
+		}
+		printf("seed %lu: %zu of %zu messages inverted\n",
+		       (unsigned long)seed, inverted, n);
+		cr_expect_eq(inverted, 0, "seed %lu: %zu of %zu messages inverted",
+			     (unsigned long)seed, inverted, n);
+		for (uint32_t h = 0; h < HOSTS; h++)
+			lttsync_transform_destroy(tf[h]);
+		lttsync_session_destroy(s);
+		free(m);
+		rate_free(&w);
+	}
+}
