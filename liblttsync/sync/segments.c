@@ -15,7 +15,8 @@
  *    step 1). Otherwise one wrong point (a mismatched packet) made the
  *    boundary: they become one segment with the windows between them,
  *    which then fails, with its violation, as the whole pair does.
- * 4. Joints: continuous, increasing (pwxform.h).
+ * 4. Joints: continuous, increasing (pwxform.h), checked against the
+ *    hull vertices of the windows around them.
  * Every step reads the windows in grid order: the result is a function of
  * the set of messages.
  */
@@ -263,6 +264,23 @@ static long double window_clearance(const lsync_hull *w, long double tight)
 	return tight;
 }
 
+/*
+ * Whether window i, the first of a run, has less room than the next one
+ * leaves by more than the clearance rule allows: a change of rate inside
+ * it. Later windows cannot strain the run beyond its own low room, so it
+ * would bend the run's line from one end; it stays a run of its own.
+ */
+static bool strained_start(const lsync_windows *ws, uint32_t i,
+			   long double c_first)
+{
+	lsync_hull tmp;
+	long double c_next = window_clearance(window_hull(ws, i + 1, &tmp),
+					      INFINITY);
+
+	return isfinite(c_first) && isfinite(c_next) &&
+	       c_first < LSYNC_SEGMENT_CLEARANCE * c_next;
+}
+
 typedef struct run {
 	uint32_t first, last;
 } run;
@@ -315,7 +333,8 @@ static int find_runs(const lsync_windows *ws, int64_t min_span, run **out,
 		fits = rc == 0 && feasible(&h);
 		if (fits) {
 			tight = window_clearance(window_hull(ws, i, &tmp), tight);
-			while (rc == 0 && j + 1 < ws->len) {
+			while (rc == 0 && j + 1 < ws->len &&
+			       !(j == i && strained_start(ws, i, tight))) {
 				const lsync_hull *next = window_hull(ws, j + 1, &tmp);
 				long double t2 = window_clearance(next, tight), c;
 
@@ -490,13 +509,162 @@ static int64_t two_sided_start(const lsync_hull *h)
 }
 
 /*
+ * A joint as a polyline in (x, offset) space: l1 up to the first knot,
+ * straight lines between knots, l2 from the last one (offset = y - x).
+ * The crossing of l1 and l2 is one knot; a joint segment is two.
+ */
+#define JOINT_MAX_KNOTS 64
+
+typedef struct joint {
+	uint32_t n;
+	int64_t x[JOINT_MAX_KNOTS];
+	long double off[JOINT_MAX_KNOTS];
+} joint;
+
+static long double joint_offset_at(const joint *j, const lsync_xform *l1,
+				   const lsync_xform *l2, int64_t x)
+{
+	uint32_t i = 0;
+
+	if (x <= j->x[0])
+		return j->n == 1 && x == j->x[0] ? j->off[0] :
+		       lsync_xform_offset_at(l1, x);
+	if (x >= j->x[j->n - 1])
+		return lsync_xform_offset_at(l2, x);
+	while (x > j->x[i + 1])
+		i++;
+	return j->off[i] + (j->off[i + 1] - j->off[i]) *
+			   ((long double)(x - j->x[i]) /
+			    (long double)(j->x[i + 1] - j->x[i]));
+}
+
+/* Hull vertices of windows [first, last] on the wrong side of the joint
+ * (or on it: a message would have had zero latency). */
+static uint64_t joint_violations(const lsync_windows *ws, uint32_t first,
+				 uint32_t last, const joint *j,
+				 const lsync_xform *l1, const lsync_xform *l2)
+{
+	uint64_t bad = 0;
+	lsync_hull tmp;
+
+	for (uint32_t w = first; w <= last && w < ws->len; w++) {
+		const lsync_hull *h = window_hull(ws, w, &tmp);
+
+		for (uint32_t i = 0; i < h->above.len; i++) {
+			const lsync_point *pt = &h->above.pts[i];
+
+			bad += joint_offset_at(j, l1, l2, pt->x) >=
+			       (long double)(pt->y - pt->x);
+		}
+		for (uint32_t i = 0; i < h->below.len; i++) {
+			const lsync_point *pt = &h->below.pts[i];
+
+			bad += joint_offset_at(j, l1, l2, pt->x) <=
+			       (long double)(pt->y - pt->x);
+		}
+	}
+	return bad;
+}
+
+/* A chain's y at x by linear interpolation; false outside the chain. */
+static bool chain_at(const lsync_chain *c, int64_t x, long double *y)
+{
+	for (uint32_t i = 0; i + 1 < c->len; i++)
+		if (c->pts[i].x <= x && x <= c->pts[i + 1].x) {
+			long double dx = (long double)(c->pts[i + 1].x - c->pts[i].x);
+
+			*y = (long double)(c->pts[i].y - x) +
+			     (dx > 0 ? (long double)(c->pts[i + 1].y - c->pts[i].y) *
+					       ((long double)(x - c->pts[i].x) / dx)
+				     : 0);
+			return true;
+		}
+	return false;
+}
+
+/*
+ * The third candidate: from l1 at p to l2 at q through the middle of each
+ * window between them that has messages both ways, at the middle of the
+ * stretch where both directions' messages are (several changes of rate
+ * within a gap shorter than a segment: neither the crossing nor one joint
+ * segment follows them).
+ */
+static int cmp_x(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+static void joint_through_windows(const lsync_windows *ws, uint32_t first,
+				  uint32_t last, int64_t p, int64_t q,
+				  const lsync_xform *l1, const lsync_xform *l2,
+				  joint *j)
+{
+	lsync_hull tmp;
+	int64_t xs[JOINT_MAX_KNOTS];
+	uint32_t nx = 0;
+
+	j->n = 0;
+	j->x[j->n] = p;
+	j->off[j->n++] = lsync_xform_offset_at(l1, p);
+	for (uint32_t w = first; w <= last && w < ws->len; w++) {
+		const lsync_hull *h = window_hull(ws, w, &tmp);
+		const lsync_chain *c[2] = { &h->above, &h->below };
+
+		for (int side = 0; side < 2; side++)
+			for (uint32_t i = 0; i < c[side]->len && nx < JOINT_MAX_KNOTS - 2; i++)
+				if (c[side]->pts[i].x > p && c[side]->pts[i].x < q)
+					xs[nx++] = c[side]->pts[i].x;
+	}
+	qsort(xs, nx, sizeof(*xs), cmp_x);
+	for (uint32_t i = 0; i < nx; i++) {
+		long double ya = INFINITY, yb = -INFINITY, y;
+		int64_t x = xs[i];
+
+		if (x <= j->x[j->n - 1])
+			continue;
+		for (uint32_t w = first; w <= last && w < ws->len; w++) {
+			const lsync_hull *h = window_hull(ws, w, &tmp);
+
+			if (chain_at(&h->above, x, &y) && y < ya)
+				ya = y;
+			if (chain_at(&h->below, x, &y) && y > yb)
+				yb = y;
+		}
+		if (!isfinite(ya) || !isfinite(yb) || !(ya > yb))
+			continue;
+		j->x[j->n] = x;
+		j->off[j->n++] = (ya + yb) / 2;
+	}
+	j->x[j->n] = q;
+	j->off[j->n++] = lsync_xform_offset_at(l2, q);
+}
+
+/* Whether every piece of the joint rises, after `after`. */
+static bool joint_increasing(const joint *j, int64_t after)
+{
+	if (j->x[0] <= after)
+		return false;
+	for (uint32_t i = 0; i + 1 < j->n; i++)
+		if (j->x[i + 1] <= j->x[i] ||
+		    !(1 + (j->off[i + 1] - j->off[i]) /
+			      (long double)(j->x[i + 1] - j->x[i]) > 0))
+			return false;
+	return true;
+}
+
+/*
  * The joint between segments k and k + 1, whose messages in both
- * directions end at p and start at q: where their estimates cross, if they cross between p and q (a
- * rate change there: the knot is where it happened, as well as the data
- * tell); otherwise a joint piece from the first estimate at p to the
- * second at q, widened around the gap until its slope is within a factor
- * of 2 of theirs (never beyond the middle of either segment's data).
- * Appends one or two pieces; false if no increasing joint was found.
+ * directions end at p and start at q: where their estimates cross, if
+ * they cross between p and q (a rate change there: the knot is where it
+ * happened, as well as the data tell); otherwise a joint segment from the
+ * first estimate at p to the second at q, widened around the gap until
+ * its slope is within a factor of 2 of theirs (never beyond the middle of
+ * either segment's data). If that joint puts messages of the windows
+ * between the two segments on the wrong side and the path through the
+ * middle of those windows puts fewer there, that path is the joint.
+ * Appends the pieces; false if no increasing joint was found.
  */
 static bool add_joint(lsync_segmented *sg, uint32_t k, lsync_piece *out,
 		      size_t *n)
@@ -505,12 +673,16 @@ static bool add_joint(lsync_segmented *sg, uint32_t k, lsync_piece *out,
 			  *l2 = &sg->seg[k + 1].sol.estimate;
 	int64_t p = two_sided_end(&sg->seg[k].hull),
 		q = two_sided_start(&sg->seg[k + 1].hull);
+	int64_t p0 = p, q0 = q;
 	int64_t pmin = sg->seg[k].sol.x_first + (p - sg->seg[k].sol.x_first) / 2;
 	int64_t qmax = q + (sg->seg[k + 1].sol.x_last - q) / 2;
 	long double dp = lsync_xform_offset_at(l1, p) - lsync_xform_offset_at(l2, p);
 	long double dq = lsync_xform_offset_at(l1, q) - lsync_xform_offset_at(l2, q);
 	long double smin = fminl(l1->slope, l2->slope), smax = fmaxl(l1->slope, l2->slope);
 	long double s = 0;
+	uint32_t wa = sg->seg[k].last, wb = sg->seg[k + 1].first;
+	joint j, alt;
+	uint64_t bad;
 
 	if (dp == 0 || (dp > 0) != (dq > 0)) {
 		long double at = (long double)(q - p) * (dp / (dp - dq));
@@ -518,32 +690,62 @@ static bool add_joint(lsync_segmented *sg, uint32_t k, lsync_piece *out,
 
 		if (knot <= out[*n - 1].from)
 			knot = out[*n - 1].from + 1;
-		out[(*n)++] = piece_of(sg, k + 1, knot);
+		j.n = 1;
+		j.x[0] = knot;
+		j.off[0] = lsync_xform_offset_at(l1, knot);
+	} else {
+		for (int i = 0; i < 64; i++) {
+			long double o1 = lsync_xform_offset_at(l1, p),
+				    o2 = lsync_xform_offset_at(l2, q);
+			int64_t g = q - p;
+
+			s = 1 + (o2 - o1) / (long double)(q - p);
+			if ((s >= smin / 2 && s <= smax * 2) || (p <= pmin && q >= qmax))
+				break;
+			p = p - g < pmin ? pmin : p - g;
+			q = q + g > qmax ? qmax : q + g;
+		}
+		if (!(s > 0) || !isfinite(s) || p <= out[*n - 1].from || q <= p)
+			return false;
+		j.n = 2;
+		j.x[0] = p;
+		j.off[0] = lsync_xform_offset_at(l1, p);
+		j.x[1] = q;
+		j.off[1] = lsync_xform_offset_at(l2, q);
+	}
+	bad = joint_violations(sg->ws, wa, wb, &j, l1, l2);
+	if (bad > 0 && p0 < q0) {
+		joint_through_windows(sg->ws, wa, wb, p0, q0, l1, l2, &alt);
+		if (alt.n > 2 && joint_increasing(&alt, out[*n - 1].from) &&
+		    joint_violations(sg->ws, wa, wb, &alt, l1, l2) < bad)
+			j = alt;
+	}
+	if (j.n == 1) {
+		out[(*n)++] = piece_of(sg, k + 1, j.x[0]);
 		return true;
 	}
-	for (int i = 0; i < 64; i++) {
-		long double o1 = lsync_xform_offset_at(l1, p),
-			    o2 = lsync_xform_offset_at(l2, q);
-		int64_t g = q - p;
-
-		s = 1 + (o2 - o1) / (long double)(q - p);
-		if ((s >= smin / 2 && s <= smax * 2) || (p <= pmin && q >= qmax))
-			break;
-		p = p - g < pmin ? pmin : p - g;
-		q = q + g > qmax ? qmax : q + g;
+	if (j.n == 2 && s > 0) {
+		/* the joint segment, its slope as computed above */
+		out[*n] = (lsync_piece){ p, *l1, NAN, -1 };
+		out[*n].f.slope = s;
+		(*n)++;
+		out[(*n)++] = piece_of(sg, k + 1, q);
+		return true;
 	}
-	if (!(s > 0) || !isfinite(s) || p <= out[*n - 1].from || q <= p)
-		return false;
-	out[*n] = (lsync_piece){ p, *l1, NAN, -1 };
-	out[*n].f.slope = s;
-	(*n)++;
-	out[(*n)++] = piece_of(sg, k + 1, q);
+	for (uint32_t i = 0; i + 1 < j.n; i++) {
+		out[*n] = (lsync_piece){ j.x[i], *l1, NAN, -1 };
+		out[*n].f.slope = 1 + (j.off[i + 1] - j.off[i]) /
+				      (long double)(j.x[i + 1] - j.x[i]);
+		(*n)++;
+	}
+	out[(*n)++] = piece_of(sg, k + 1, j.x[j.n - 1]);
 	return true;
 }
 
 static bool build_pieces(lsync_segmented *sg)
 {
-	lsync_piece *p = calloc(2 * (size_t)sg->n_seg, sizeof(*p));
+	lsync_piece *p = calloc(2 * (size_t)sg->n_seg +
+				 (size_t)JOINT_MAX_KNOTS * sg->n_seg, sizeof(*p));
 	size_t n = 0;
 
 	if (!p)

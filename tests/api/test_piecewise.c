@@ -475,25 +475,42 @@ Test(piecewise, join_round_trips_the_segments)
 /*
  * Corrected by the hosts' transforms, no message may arrive before it was
  * sent: the joints and the compositions along paths keep every message's
- * order, also near a change of rate.
+ * order, also near a change of rate. Nor may a pair's own function
+ * (sender's time to receiver's) put a message's receive before its send.
  */
 Test(piecewise, no_message_inverted_after_correction, .timeout = 600)
 {
 	for (uint64_t seed = 1; seed <= 3; seed++) {
 		rate_world w;
-		size_t n, inverted = 0;
+		size_t n, inverted = 0, pair_inverted = 0;
 		sim_message *m;
 		lttsync_session *s;
-		lttsync_transform *tf[HOSTS];
+		lttsync_transform *tf[HOSTS], *pair[HOSTS][HOSTS];
 
 		rate_init(&w, HOSTS, seed, HOUR_NS, 1);
 		m = all_pairs(&w, HOSTS, &n);
 		s = session_of(m, n, HOSTS, 1);
-		for (uint32_t h = 0; h < HOSTS; h++)
+		for (uint32_t h = 0; h < HOSTS; h++) {
 			cr_assert_eq(lttsync_session_get_host_transform(&tf[h], s, h),
 				     LTTSYNC_OK);
+			for (uint32_t k = 0; k < HOSTS; k++)
+				cr_assert_eq(k == h ? LTTSYNC_OK :
+					     lttsync_session_get_pair_estimate(&pair[h][k],
+									       s, h, k),
+					     LTTSYNC_OK);
+		}
 		for (size_t i = 0; i < n; i++) {
 			int64_t send, recv;
+
+			cr_assert_eq(lttsync_transform_apply(&recv,
+							     pair[m[i].send_host][m[i].recv_host],
+							     m[i].send_ns),
+				     LTTSYNC_OK);
+			if (m[i].recv_ns < recv && pair_inverted++ < 5)
+				printf("seed %lu: host%u %" PRId64 " -> host%u %" PRId64
+				       " arrives %" PRId64 " ns early in the pair's function\n",
+				       (unsigned long)seed, m[i].send_host, m[i].send_ns,
+				       m[i].recv_host, m[i].recv_ns, recv - m[i].recv_ns);
 
 			cr_assert_eq(lttsync_transform_apply(&send, tf[m[i].send_host],
 							     m[i].send_ns),
@@ -508,12 +525,20 @@ Test(piecewise, no_message_inverted_after_correction, .timeout = 600)
 				       m[i].recv_host, m[i].recv_ns, send - recv,
 				       rate_true_time(&w, m[i].send_host, m[i].send_ns) / 1e9L);
 		}
-		printf("seed %lu: %zu of %zu messages inverted\n",
-		       (unsigned long)seed, inverted, n);
+		printf("seed %lu: %zu of %zu messages inverted, %zu in their "
+		       "pair's function\n", (unsigned long)seed, inverted, n,
+		       pair_inverted);
 		cr_expect_eq(inverted, 0, "seed %lu: %zu of %zu messages inverted",
 			     (unsigned long)seed, inverted, n);
-		for (uint32_t h = 0; h < HOSTS; h++)
+		cr_expect_eq(pair_inverted, 0,
+			     "seed %lu: %zu of %zu messages inverted in their pair's function",
+			     (unsigned long)seed, pair_inverted, n);
+		for (uint32_t h = 0; h < HOSTS; h++) {
 			lttsync_transform_destroy(tf[h]);
+			for (uint32_t k = 0; k < HOSTS; k++)
+				if (k != h)
+					lttsync_transform_destroy(pair[h][k]);
+		}
 		lttsync_session_destroy(s);
 		free(m);
 		rate_free(&w);
