@@ -412,6 +412,43 @@ static int apart(const lsync_windows *ws, const run *core, uint32_t n_core,
 	return rc;
 }
 
+static int slopes_of(const lsync_windows *ws, run r, lsync_hull_solution *sol)
+{
+	lsync_hull h;
+
+	lsync_hull_init(&h);
+	if (union_of(ws, r.first, r.last, UINT32_MAX, &h) < 0) {
+		lsync_hull_fini(&h);
+		return -1;
+	}
+	lsync_hull_solve(&h, sol);
+	lsync_hull_fini(&h);
+	return 0;
+}
+
+/*
+ * Whether the short run s between segments a and b has a rate of its own:
+ * neither neighbour's slope within its slope bounds. A short run's slope
+ * is loosely bound; one whose bounds hold a neighbour's slope is a
+ * stretch of transition, and its line would only add error.
+ */
+static int own_rate(const lsync_windows *ws, run a, run s, run b, bool *out)
+{
+	lsync_hull_solution sa, ss, sb;
+
+	if (slopes_of(ws, a, &sa) < 0 || slopes_of(ws, s, &ss) < 0 ||
+	    slopes_of(ws, b, &sb) < 0)
+		return -1;
+	*out = ss.has_min && ss.has_max;
+	if (*out && sa.has_estimate)
+		*out = sa.estimate.slope < ss.line_min.slope ||
+		       sa.estimate.slope > ss.line_max.slope;
+	if (*out && sb.has_estimate)
+		*out = sb.estimate.slope < ss.line_min.slope ||
+		       sb.estimate.slope > ss.line_max.slope;
+	return 0;
+}
+
 /*
  * Segments from the runs: supported runs, joined when only an outlier
  * separated them. Between two that contradict each other, the shorter
@@ -439,9 +476,16 @@ static int group_runs(const lsync_windows *ws, const run *r,
 			seg[m - 1].last = r[i].last;
 			core[n_core++] = r[i];
 		} else {
-			for (uint32_t k = last + 1; m > 0 && k < i; k++)
-				if (sup[k] == RUN_SHORT)
+			for (uint32_t k = last + 1; rc == 0 && m > 0 && k < i; k++) {
+				bool own = false;
+
+				if (sup[k] == RUN_SHORT &&
+				    (rc = own_rate(ws, seg[m - 1], r[k], r[i], &own)) == 0 &&
+				    own)
 					seg[m++] = r[k];
+			}
+			if (rc < 0)
+				break;
 			seg[m++] = r[i];
 			core[0] = r[i];
 			n_core = 1;
@@ -519,7 +563,47 @@ typedef struct joint {
 	uint32_t n;
 	int64_t x[JOINT_MAX_KNOTS];
 	long double off[JOINT_MAX_KNOTS];
+	long double lo[JOINT_MAX_KNOTS], hi[JOINT_MAX_KNOTS]; /* the band */
 } joint;
+
+/* Whether the straight line from knot i to knot k stays strictly inside
+ * the band at every knot between them. */
+static bool joint_straight(const joint *j, uint32_t i, uint32_t k)
+{
+	for (uint32_t t = i + 1; t < k; t++) {
+		long double o = j->off[i] + (j->off[k] - j->off[i]) *
+			((long double)(j->x[t] - j->x[i]) /
+			 (long double)(j->x[k] - j->x[i]));
+
+		if (!(o > j->lo[t] && o < j->hi[t]))
+			return false;
+	}
+	return true;
+}
+
+/*
+ * Keeps only the knots a path needs to stay inside the band: from each
+ * kept knot, straight to the farthest knot it reaches without leaving it
+ * (the middles of the band are noisy, a path through all of them zigzags).
+ */
+static void joint_simplify(joint *j)
+{
+	uint32_t m = 1, i = 0;
+
+	while (i + 1 < j->n) {
+		uint32_t k = j->n - 1;
+
+		while (k > i + 1 && !joint_straight(j, i, k))
+			k--;
+		j->x[m] = j->x[k];
+		j->off[m] = j->off[k];
+		j->lo[m] = j->lo[k];
+		j->hi[m] = j->hi[k];
+		m++;
+		i = k;
+	}
+	j->n = m;
+}
 
 static long double joint_offset_at(const joint *j, const lsync_xform *l1,
 				   const lsync_xform *l2, int64_t x)
@@ -635,10 +719,27 @@ static void joint_through_windows(const lsync_windows *ws, uint32_t first,
 		if (!isfinite(ya) || !isfinite(yb) || !(ya > yb))
 			continue;
 		j->x[j->n] = x;
+		j->lo[j->n] = yb;
+		j->hi[j->n] = ya;
 		j->off[j->n++] = (ya + yb) / 2;
 	}
 	j->x[j->n] = q;
 	j->off[j->n++] = lsync_xform_offset_at(l2, q);
+	joint_simplify(j);
+}
+
+/* The window before (dir -1) or after (dir 1) the one holding x, or w if
+ * that is further out. */
+static uint32_t near_window(const lsync_windows *ws, int64_t x, uint32_t w,
+			    int dir)
+{
+	uint32_t i = window_find(ws, floor_div64(x, ws->width));
+
+	if (dir < 0)
+		i = i > 0 ? i - 1 : 0;
+	else
+		i = i + 1 < ws->len ? i + 1 : ws->len - 1;
+	return dir < 0 ? (i < w ? i : w) : (i > w ? i : w);
 }
 
 /* Whether every piece of the joint rises, after `after`. */
@@ -661,10 +762,12 @@ static bool joint_increasing(const joint *j, int64_t after)
  * happened, as well as the data tell); otherwise a joint segment from the
  * first estimate at p to the second at q, widened around the gap until
  * its slope is within a factor of 2 of theirs (never beyond the middle of
- * either segment's data). If that joint puts messages of the windows
- * between the two segments on the wrong side and the path through the
- * middle of those windows puts fewer there, that path is the joint.
- * Appends the pieces; false if no increasing joint was found.
+ * either segment's data). Then, counting the hull vertices around the
+ * joint that it puts on the wrong side: the crossing wherever it lies
+ * within the middles of the two segments' data replaces a joint segment
+ * with no more of them; a path through the band of the gap's windows
+ * replaces either if it has fewer. Appends the pieces; false if no
+ * increasing joint was found.
  */
 static bool add_joint(lsync_segmented *sg, uint32_t k, lsync_piece *out,
 		      size_t *n)
@@ -713,7 +816,27 @@ static bool add_joint(lsync_segmented *sg, uint32_t k, lsync_piece *out,
 		j.x[1] = q;
 		j.off[1] = lsync_xform_offset_at(l2, q);
 	}
+	/* the windows from the first knot any candidate may have to the last */
+	wa = near_window(sg->ws, pmin < j.x[0] ? pmin : j.x[0], wa, -1);
+	wb = near_window(sg->ws, qmax > j.x[j.n - 1] ? qmax : j.x[j.n - 1], wb, 1);
 	bad = joint_violations(sg->ws, wa, wb, &j, l1, l2);
+	if (j.n == 2 && dp != dq) {
+		/* the estimates' crossing, also outside the gap: the change of
+		 * rate may lie within a segment's last window */
+		long double at = (long double)(q0 - p0) * (dp / (dp - dq));
+		int64_t knot = p0 + (int64_t)llroundl(at);
+		uint64_t b;
+
+		alt.n = 1;
+		alt.x[0] = knot;
+		alt.off[0] = lsync_xform_offset_at(l1, knot);
+		if (isfinite(at) && knot >= pmin && knot <= qmax &&
+		    knot > out[*n - 1].from &&
+		    (b = joint_violations(sg->ws, wa, wb, &alt, l1, l2)) <= bad) {
+			j = alt;
+			bad = b;
+		}
+	}
 	if (bad > 0 && p0 < q0) {
 		joint_through_windows(sg->ws, wa, wb, p0, q0, l1, l2, &alt);
 		if (alt.n > 2 && joint_increasing(&alt, out[*n - 1].from) &&
