@@ -62,6 +62,11 @@ static uint32_t window_find(const lsync_windows *ws, int64_t idx)
 {
 	uint32_t lo = 0, hi = ws->len;
 
+	/* messages mostly come in time order: a window after the last one,
+	 * without reading (cache missing) the array's middle */
+	if (hi && ws->w[hi - 1].index < idx)
+		return hi;
+
 	while (lo < hi) {
 		uint32_t mid = lo + (hi - lo) / 2;
 
@@ -135,19 +140,21 @@ static int close_open(lsync_windows *ws)
 	memcpy(ws->pts + w->off + na, ws->open.below.pts, nb * sizeof(lsync_point));
 	w->n_above = na;
 	w->n_below = nb;
-	lsync_hull_fini(&ws->open);
+	/* emptied, its buffers kept for the next window */
+	ws->open.above.len = ws->open.below.len = 0;
+	ws->open.above.edge = ws->open.below.edge = false;
+	ws->open.n_above = ws->open.n_below = 0;
 	ws->cur = LSYNC_NO_WINDOW;
 	return 0;
 }
 
 static int hull_merge(lsync_hull *dst, const lsync_hull *src);
 
-/* Window i becomes the open one (none is open). */
+/* Window i becomes the open one (none is open: ws->open is empty). */
 static int open_window(lsync_windows *ws, uint32_t i)
 {
 	lsync_hull tmp;
 
-	lsync_hull_init(&ws->open);
 	if (hull_merge(&ws->open, window_hull(ws, i, &tmp)) < 0) {
 		lsync_hull_fini(&ws->open);
 		return -1;
