@@ -968,16 +968,24 @@ int lsync_segment_pair(const lsync_windows *ws, int64_t min_span,
 
 /* ---- bounds ------------------------------------------------------------ */
 
-/* The segments in force at piece k: itself, or a joint's neighbours. */
+/* The segments in force at piece k: itself, or the segments either side
+ * of the joint it belongs to (a joint may have several pieces; the first
+ * and last pieces are segments). */
 static void segments_at(const lsync_segmented *sg, size_t k, int32_t *s1,
 			int32_t *s2)
 {
+	size_t a = k, b = k;
+
 	if (sg->pieces[k].seg >= 0) {
 		*s1 = *s2 = sg->pieces[k].seg;
 		return;
 	}
-	*s1 = sg->pieces[k - 1].seg;
-	*s2 = sg->pieces[k + 1].seg;
+	while (a > 0 && sg->pieces[a].seg < 0)
+		a--;
+	while (b + 1 < sg->n_pieces && sg->pieces[b].seg < 0)
+		b++;
+	*s1 = sg->pieces[a].seg;
+	*s2 = sg->pieces[b].seg;
 }
 
 static bool has_bounds(const lsync_segment *s)

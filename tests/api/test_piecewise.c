@@ -525,6 +525,30 @@ Test(piecewise, no_message_inverted_after_correction, .timeout = 600)
 				       m[i].recv_host, m[i].recv_ns, send - recv,
 				       rate_true_time(&w, m[i].send_host, m[i].send_ns) / 1e9L);
 		}
+		/* bounds at every knot of every pair's function, joints of
+		 * several pieces included */
+		for (uint32_t h = 0; h < HOSTS; h++)
+			for (uint32_t k = 0; k < HOSTS; k++) {
+				size_t nk = k == h ? 0 :
+					    lttsync_transform_get_segment_count(pair[h][k]);
+
+				for (size_t i = 1; i < nk; i++) {
+					lttsync_transform *seg;
+					int64_t from, lo, hi;
+					double width;
+					lttsync_status st;
+
+					cr_assert_eq(lttsync_transform_get_segment(&seg, &from,
+										   &width, pair[h][k], i),
+						     LTTSYNC_OK);
+					lttsync_transform_destroy(seg);
+					st = lttsync_session_get_pair_bounds_at(&lo, &hi, s, h, k,
+										from);
+					cr_assert(st == LTTSYNC_OK || st == LTTSYNC_ERROR_NOT_AVAILABLE,
+						  "%s", lttsync_status_string(st));
+					cr_assert(st != LTTSYNC_OK || lo <= hi);
+				}
+			}
 		printf("seed %lu: %zu of %zu messages inverted, %zu in their "
 		       "pair's function\n", (unsigned long)seed, inverted, n,
 		       pair_inverted);
