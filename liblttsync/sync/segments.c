@@ -9,12 +9,14 @@
  *    small); the window that makes it infeasible starts the next run.
  * 2. Evidence: a run is a segment candidate only if both directions'
  *    points span at least min_span of x; shorter runs are not segments.
- * 3. Outliers: two neighbouring candidates stay apart only if they still
- *    contradict each other without the window at each side of their
- *    boundary. Otherwise one wrong point (a mismatched packet) made the
+ * 3. Outliers: two neighbouring candidates stay apart only if, without
+ *    the window at each side of their boundary, they still contradict
+ *    each other or one line for both is strained (clearance rule of
+ *    step 1). Otherwise one wrong point (a mismatched packet) made the
  *    boundary: they become one segment with the windows between them,
- *    which then fails, with its violation, as the whole pair does today.
- * 4. Joints: continuous, increasing (pwxform.h).
+ *    which then fails, with its violation, as the whole pair does.
+ * 4. Joints: continuous, increasing (pwxform.h), checked against the
+ *    hull vertices of the windows around them.
  * Every step reads the windows in grid order: the result is a function of
  * the set of messages.
  */
@@ -59,6 +61,11 @@ static int64_t floor_div64(int64_t x, int64_t d)
 static uint32_t window_find(const lsync_windows *ws, int64_t idx)
 {
 	uint32_t lo = 0, hi = ws->len;
+
+	/* messages mostly come in time order: a window after the last one,
+	 * without reading (cache missing) the array's middle */
+	if (hi && ws->w[hi - 1].index < idx)
+		return hi;
 
 	while (lo < hi) {
 		uint32_t mid = lo + (hi - lo) / 2;
@@ -133,19 +140,21 @@ static int close_open(lsync_windows *ws)
 	memcpy(ws->pts + w->off + na, ws->open.below.pts, nb * sizeof(lsync_point));
 	w->n_above = na;
 	w->n_below = nb;
-	lsync_hull_fini(&ws->open);
+	/* emptied, its buffers kept for the next window */
+	ws->open.above.len = ws->open.below.len = 0;
+	ws->open.above.edge = ws->open.below.edge = false;
+	ws->open.n_above = ws->open.n_below = 0;
 	ws->cur = LSYNC_NO_WINDOW;
 	return 0;
 }
 
 static int hull_merge(lsync_hull *dst, const lsync_hull *src);
 
-/* Window i becomes the open one (none is open). */
+/* Window i becomes the open one (none is open: ws->open is empty). */
 static int open_window(lsync_windows *ws, uint32_t i)
 {
 	lsync_hull tmp;
 
-	lsync_hull_init(&ws->open);
 	if (hull_merge(&ws->open, window_hull(ws, i, &tmp)) < 0) {
 		lsync_hull_fini(&ws->open);
 		return -1;
@@ -262,6 +271,23 @@ static long double window_clearance(const lsync_hull *w, long double tight)
 	return tight;
 }
 
+/*
+ * Whether window i, the first of a run, has less room than the next one
+ * leaves by more than the clearance rule allows: a change of rate inside
+ * it. Later windows cannot strain the run beyond its own low room, so it
+ * would bend the run's line from one end; it stays a run of its own.
+ */
+static bool strained_start(const lsync_windows *ws, uint32_t i,
+			   long double c_first)
+{
+	lsync_hull tmp;
+	long double c_next = window_clearance(window_hull(ws, i + 1, &tmp),
+					      INFINITY);
+
+	return isfinite(c_first) && isfinite(c_next) &&
+	       c_first < LSYNC_SEGMENT_CLEARANCE * c_next;
+}
+
 typedef struct run {
 	uint32_t first, last;
 } run;
@@ -270,8 +296,11 @@ typedef struct run {
  * contradict each other), a segment. */
 enum { RUN_NONE, RUN_SHORT, RUN_SEGMENT };
 
-/* RUN_SHORT: one line explains it with finite slope bounds. */
-static uint8_t run_kind(const lsync_hull *h, bool fits, int64_t min_span)
+/* RUN_SHORT: two windows or more that one line explains with finite slope
+ * bounds. A single window that one line explains but that lacks the
+ * evidence usually holds a change of rate, and its line averages over it. */
+static uint8_t run_kind(const lsync_hull *h, bool fits, int64_t min_span,
+			uint32_t n_windows)
 {
 	lsync_hull_solution sol;
 
@@ -279,6 +308,8 @@ static uint8_t run_kind(const lsync_hull *h, bool fits, int64_t min_span)
 		return RUN_NONE;
 	if (has_evidence(h, min_span))
 		return RUN_SEGMENT;
+	if (n_windows < 2)
+		return RUN_NONE;
 	lsync_hull_solve(h, &sol);
 	return sol.quality == LTTSYNC_QUALITY_ACCURATE && sol.has_estimate &&
 	       sol.estimate.slope > 0 ? RUN_SHORT : RUN_NONE;
@@ -309,7 +340,8 @@ static int find_runs(const lsync_windows *ws, int64_t min_span, run **out,
 		fits = rc == 0 && feasible(&h);
 		if (fits) {
 			tight = window_clearance(window_hull(ws, i, &tmp), tight);
-			while (rc == 0 && j + 1 < ws->len) {
+			while (rc == 0 && j + 1 < ws->len &&
+			       !(j == i && strained_start(ws, i, tight))) {
 				const lsync_hull *next = window_hull(ws, j + 1, &tmp);
 				long double t2 = window_clearance(next, tight), c;
 
@@ -332,7 +364,7 @@ static int find_runs(const lsync_windows *ws, int64_t min_span, run **out,
 			}
 		}
 		r[n] = (run){ i, j };
-		sup[n] = run_kind(&h, fits, min_span);
+		sup[n] = run_kind(&h, fits, min_span, j - i + 1);
 		n++;
 		lsync_hull_fini(&h);
 		lsync_hull_fini(&seen);
@@ -358,19 +390,70 @@ static int find_runs(const lsync_windows *ws, int64_t min_span, run **out,
 static int apart(const lsync_windows *ws, const run *core, uint32_t n_core,
 		 run b, bool *out)
 {
-	lsync_hull h;
+	lsync_hull h, hb;
+	long double ca, cb, c;
 	int rc = 0;
 
 	lsync_hull_init(&h);
+	lsync_hull_init(&hb);
 	for (uint32_t k = 0; rc == 0 && k < n_core; k++)
 		rc = union_of(ws, core[k].first, core[k].last,
 			      core[n_core - 1].last, &h);
 	if (rc == 0 && b.first < b.last)
-		rc = union_of(ws, b.first + 1, b.last, UINT32_MAX, &h);
+		rc = union_of(ws, b.first + 1, b.last, UINT32_MAX, &hb);
+	/* each side's own room, before they are merged */
+	ca = window_clearance(&h, INFINITY);
+	cb = window_clearance(&hb, INFINITY);
+	if (rc == 0)
+		rc = hull_merge(&h, &hb);
 	if (rc == 0)
 		*out = !feasible(&h);
+	/* one line for both, but strained: a change of rate between them,
+	 * which one wrong point at the boundary never is */
+	if (rc == 0 && !*out && isfinite(fminl(ca, cb)) &&
+	    lsync_hull_clearance(&h, &c) &&
+	    c < LSYNC_SEGMENT_CLEARANCE * fminl(ca, cb))
+		*out = true;
 	lsync_hull_fini(&h);
+	lsync_hull_fini(&hb);
 	return rc;
+}
+
+static int slopes_of(const lsync_windows *ws, run r, lsync_hull_solution *sol)
+{
+	lsync_hull h;
+
+	lsync_hull_init(&h);
+	if (union_of(ws, r.first, r.last, UINT32_MAX, &h) < 0) {
+		lsync_hull_fini(&h);
+		return -1;
+	}
+	lsync_hull_solve(&h, sol);
+	lsync_hull_fini(&h);
+	return 0;
+}
+
+/*
+ * Whether the short run s between segments a and b has a rate of its own:
+ * neither neighbour's slope within its slope bounds. A short run's slope
+ * is loosely bound; one whose bounds hold a neighbour's slope is a
+ * stretch of transition, and its line would only add error.
+ */
+static int own_rate(const lsync_windows *ws, run a, run s, run b, bool *out)
+{
+	lsync_hull_solution sa, ss, sb;
+
+	if (slopes_of(ws, a, &sa) < 0 || slopes_of(ws, s, &ss) < 0 ||
+	    slopes_of(ws, b, &sb) < 0)
+		return -1;
+	*out = ss.has_min && ss.has_max;
+	if (*out && sa.has_estimate)
+		*out = sa.estimate.slope < ss.line_min.slope ||
+		       sa.estimate.slope > ss.line_max.slope;
+	if (*out && sb.has_estimate)
+		*out = sb.estimate.slope < ss.line_min.slope ||
+		       sb.estimate.slope > ss.line_max.slope;
+	return 0;
 }
 
 /*
@@ -400,9 +483,16 @@ static int group_runs(const lsync_windows *ws, const run *r,
 			seg[m - 1].last = r[i].last;
 			core[n_core++] = r[i];
 		} else {
-			for (uint32_t k = last + 1; m > 0 && k < i; k++)
-				if (sup[k] == RUN_SHORT)
+			for (uint32_t k = last + 1; rc == 0 && m > 0 && k < i; k++) {
+				bool own = false;
+
+				if (sup[k] == RUN_SHORT &&
+				    (rc = own_rate(ws, seg[m - 1], r[k], r[i], &own)) == 0 &&
+				    own)
 					seg[m++] = r[k];
+			}
+			if (rc < 0)
+				break;
 			seg[m++] = r[i];
 			core[0] = r[i];
 			n_core = 1;
@@ -470,13 +560,221 @@ static int64_t two_sided_start(const lsync_hull *h)
 }
 
 /*
+ * A joint as a polyline in (x, offset) space: l1 up to the first knot,
+ * straight lines between knots, l2 from the last one (offset = y - x).
+ * The crossing of l1 and l2 is one knot; a joint segment is two.
+ */
+#define JOINT_MAX_KNOTS 64
+
+typedef struct joint {
+	uint32_t n;
+	int64_t x[JOINT_MAX_KNOTS];
+	long double off[JOINT_MAX_KNOTS];
+	long double lo[JOINT_MAX_KNOTS], hi[JOINT_MAX_KNOTS]; /* the band */
+} joint;
+
+/* Whether the straight line from knot i to knot k stays strictly inside
+ * the band at every knot between them. */
+static bool joint_straight(const joint *j, uint32_t i, uint32_t k)
+{
+	for (uint32_t t = i + 1; t < k; t++) {
+		long double o = j->off[i] + (j->off[k] - j->off[i]) *
+			((long double)(j->x[t] - j->x[i]) /
+			 (long double)(j->x[k] - j->x[i]));
+
+		if (!(o > j->lo[t] && o < j->hi[t]))
+			return false;
+	}
+	return true;
+}
+
+/*
+ * Keeps only the knots a path needs to stay inside the band: from each
+ * kept knot, straight to the farthest knot it reaches without leaving it
+ * (the middles of the band are noisy, a path through all of them zigzags).
+ */
+static void joint_simplify(joint *j)
+{
+	uint32_t m = 1, i = 0;
+
+	while (i + 1 < j->n) {
+		uint32_t k = j->n - 1;
+
+		while (k > i + 1 && !joint_straight(j, i, k))
+			k--;
+		j->x[m] = j->x[k];
+		j->off[m] = j->off[k];
+		j->lo[m] = j->lo[k];
+		j->hi[m] = j->hi[k];
+		m++;
+		i = k;
+	}
+	j->n = m;
+}
+
+static long double joint_offset_at(const joint *j, const lsync_xform *l1,
+				   const lsync_xform *l2, int64_t x)
+{
+	uint32_t i = 0;
+
+	if (x <= j->x[0])
+		return j->n == 1 && x == j->x[0] ? j->off[0] :
+		       lsync_xform_offset_at(l1, x);
+	if (x >= j->x[j->n - 1])
+		return lsync_xform_offset_at(l2, x);
+	while (x > j->x[i + 1])
+		i++;
+	return j->off[i] + (j->off[i + 1] - j->off[i]) *
+			   ((long double)(x - j->x[i]) /
+			    (long double)(j->x[i + 1] - j->x[i]));
+}
+
+/* Hull vertices of windows [first, last] on the wrong side of the joint
+ * (or on it: a message would have had zero latency). */
+static uint64_t joint_violations(const lsync_windows *ws, uint32_t first,
+				 uint32_t last, const joint *j,
+				 const lsync_xform *l1, const lsync_xform *l2)
+{
+	uint64_t bad = 0;
+	lsync_hull tmp;
+
+	for (uint32_t w = first; w <= last && w < ws->len; w++) {
+		const lsync_hull *h = window_hull(ws, w, &tmp);
+
+		for (uint32_t i = 0; i < h->above.len; i++) {
+			const lsync_point *pt = &h->above.pts[i];
+
+			bad += joint_offset_at(j, l1, l2, pt->x) >=
+			       (long double)(pt->y - pt->x);
+		}
+		for (uint32_t i = 0; i < h->below.len; i++) {
+			const lsync_point *pt = &h->below.pts[i];
+
+			bad += joint_offset_at(j, l1, l2, pt->x) <=
+			       (long double)(pt->y - pt->x);
+		}
+	}
+	return bad;
+}
+
+/* A chain's y at x by linear interpolation; false outside the chain. */
+static bool chain_at(const lsync_chain *c, int64_t x, long double *y)
+{
+	for (uint32_t i = 0; i + 1 < c->len; i++)
+		if (c->pts[i].x <= x && x <= c->pts[i + 1].x) {
+			long double dx = (long double)(c->pts[i + 1].x - c->pts[i].x);
+
+			*y = (long double)(c->pts[i].y - x) +
+			     (dx > 0 ? (long double)(c->pts[i + 1].y - c->pts[i].y) *
+					       ((long double)(x - c->pts[i].x) / dx)
+				     : 0);
+			return true;
+		}
+	return false;
+}
+
+/*
+ * The third candidate: from l1 at p to l2 at q through the middle of each
+ * window between them that has messages both ways, at the middle of the
+ * stretch where both directions' messages are (several changes of rate
+ * within a gap shorter than a segment: neither the crossing nor one joint
+ * segment follows them).
+ */
+static int cmp_x(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+static void joint_through_windows(const lsync_windows *ws, uint32_t first,
+				  uint32_t last, int64_t p, int64_t q,
+				  const lsync_xform *l1, const lsync_xform *l2,
+				  joint *j)
+{
+	lsync_hull tmp;
+	int64_t xs[JOINT_MAX_KNOTS];
+	uint32_t nx = 0;
+
+	j->n = 0;
+	j->x[j->n] = p;
+	j->off[j->n++] = lsync_xform_offset_at(l1, p);
+	for (uint32_t w = first; w <= last && w < ws->len; w++) {
+		const lsync_hull *h = window_hull(ws, w, &tmp);
+		const lsync_chain *c[2] = { &h->above, &h->below };
+
+		for (int side = 0; side < 2; side++)
+			for (uint32_t i = 0; i < c[side]->len && nx < JOINT_MAX_KNOTS - 2; i++)
+				if (c[side]->pts[i].x > p && c[side]->pts[i].x < q)
+					xs[nx++] = c[side]->pts[i].x;
+	}
+	qsort(xs, nx, sizeof(*xs), cmp_x);
+	for (uint32_t i = 0; i < nx; i++) {
+		long double ya = INFINITY, yb = -INFINITY, y;
+		int64_t x = xs[i];
+
+		if (x <= j->x[j->n - 1])
+			continue;
+		for (uint32_t w = first; w <= last && w < ws->len; w++) {
+			const lsync_hull *h = window_hull(ws, w, &tmp);
+
+			if (chain_at(&h->above, x, &y) && y < ya)
+				ya = y;
+			if (chain_at(&h->below, x, &y) && y > yb)
+				yb = y;
+		}
+		if (!isfinite(ya) || !isfinite(yb) || !(ya > yb))
+			continue;
+		j->x[j->n] = x;
+		j->lo[j->n] = yb;
+		j->hi[j->n] = ya;
+		j->off[j->n++] = (ya + yb) / 2;
+	}
+	j->x[j->n] = q;
+	j->off[j->n++] = lsync_xform_offset_at(l2, q);
+	joint_simplify(j);
+}
+
+/* The window before (dir -1) or after (dir 1) the one holding x, or w if
+ * that is further out. */
+static uint32_t near_window(const lsync_windows *ws, int64_t x, uint32_t w,
+			    int dir)
+{
+	uint32_t i = window_find(ws, floor_div64(x, ws->width));
+
+	if (dir < 0)
+		i = i > 0 ? i - 1 : 0;
+	else
+		i = i + 1 < ws->len ? i + 1 : ws->len - 1;
+	return dir < 0 ? (i < w ? i : w) : (i > w ? i : w);
+}
+
+/* Whether every piece of the joint rises, after `after`. */
+static bool joint_increasing(const joint *j, int64_t after)
+{
+	if (j->x[0] <= after)
+		return false;
+	for (uint32_t i = 0; i + 1 < j->n; i++)
+		if (j->x[i + 1] <= j->x[i] ||
+		    !(1 + (j->off[i + 1] - j->off[i]) /
+			      (long double)(j->x[i + 1] - j->x[i]) > 0))
+			return false;
+	return true;
+}
+
+/*
  * The joint between segments k and k + 1, whose messages in both
- * directions end at p and start at q: where their estimates cross, if they cross between p and q (a
- * rate change there: the knot is where it happened, as well as the data
- * tell); otherwise a joint piece from the first estimate at p to the
- * second at q, widened around the gap until its slope is within a factor
- * of 2 of theirs (never beyond the middle of either segment's data).
- * Appends one or two pieces; false if no increasing joint was found.
+ * directions end at p and start at q: where their estimates cross, if
+ * they cross between p and q (a rate change there: the knot is where it
+ * happened, as well as the data tell); otherwise a joint segment from the
+ * first estimate at p to the second at q, widened around the gap until
+ * its slope is within a factor of 2 of theirs (never beyond the middle of
+ * either segment's data). Then, counting the hull vertices around the
+ * joint that it puts on the wrong side: the crossing wherever it lies
+ * within the middles of the two segments' data replaces a joint segment
+ * with no more of them; a path through the band of the gap's windows
+ * replaces either if it has fewer. Appends the pieces; false if no
+ * increasing joint was found.
  */
 static bool add_joint(lsync_segmented *sg, uint32_t k, lsync_piece *out,
 		      size_t *n)
@@ -485,12 +783,16 @@ static bool add_joint(lsync_segmented *sg, uint32_t k, lsync_piece *out,
 			  *l2 = &sg->seg[k + 1].sol.estimate;
 	int64_t p = two_sided_end(&sg->seg[k].hull),
 		q = two_sided_start(&sg->seg[k + 1].hull);
+	int64_t p0 = p, q0 = q;
 	int64_t pmin = sg->seg[k].sol.x_first + (p - sg->seg[k].sol.x_first) / 2;
 	int64_t qmax = q + (sg->seg[k + 1].sol.x_last - q) / 2;
 	long double dp = lsync_xform_offset_at(l1, p) - lsync_xform_offset_at(l2, p);
 	long double dq = lsync_xform_offset_at(l1, q) - lsync_xform_offset_at(l2, q);
 	long double smin = fminl(l1->slope, l2->slope), smax = fmaxl(l1->slope, l2->slope);
 	long double s = 0;
+	uint32_t wa = sg->seg[k].last, wb = sg->seg[k + 1].first;
+	joint j, alt;
+	uint64_t bad;
 
 	if (dp == 0 || (dp > 0) != (dq > 0)) {
 		long double at = (long double)(q - p) * (dp / (dp - dq));
@@ -498,32 +800,82 @@ static bool add_joint(lsync_segmented *sg, uint32_t k, lsync_piece *out,
 
 		if (knot <= out[*n - 1].from)
 			knot = out[*n - 1].from + 1;
-		out[(*n)++] = piece_of(sg, k + 1, knot);
+		j.n = 1;
+		j.x[0] = knot;
+		j.off[0] = lsync_xform_offset_at(l1, knot);
+	} else {
+		for (int i = 0; i < 64; i++) {
+			long double o1 = lsync_xform_offset_at(l1, p),
+				    o2 = lsync_xform_offset_at(l2, q);
+			int64_t g = q - p;
+
+			s = 1 + (o2 - o1) / (long double)(q - p);
+			if ((s >= smin / 2 && s <= smax * 2) || (p <= pmin && q >= qmax))
+				break;
+			p = p - g < pmin ? pmin : p - g;
+			q = q + g > qmax ? qmax : q + g;
+		}
+		if (!(s > 0) || !isfinite(s) || p <= out[*n - 1].from || q <= p)
+			return false;
+		j.n = 2;
+		j.x[0] = p;
+		j.off[0] = lsync_xform_offset_at(l1, p);
+		j.x[1] = q;
+		j.off[1] = lsync_xform_offset_at(l2, q);
+	}
+	/* the windows from the first knot any candidate may have to the last */
+	wa = near_window(sg->ws, pmin < j.x[0] ? pmin : j.x[0], wa, -1);
+	wb = near_window(sg->ws, qmax > j.x[j.n - 1] ? qmax : j.x[j.n - 1], wb, 1);
+	bad = joint_violations(sg->ws, wa, wb, &j, l1, l2);
+	if (j.n == 2 && dp != dq) {
+		/* the estimates' crossing, also outside the gap: the change of
+		 * rate may lie within a segment's last window */
+		long double at = (long double)(q0 - p0) * (dp / (dp - dq));
+		int64_t knot = p0 + (int64_t)llroundl(at);
+		uint64_t b;
+
+		alt.n = 1;
+		alt.x[0] = knot;
+		alt.off[0] = lsync_xform_offset_at(l1, knot);
+		if (isfinite(at) && knot >= pmin && knot <= qmax &&
+		    knot > out[*n - 1].from &&
+		    (b = joint_violations(sg->ws, wa, wb, &alt, l1, l2)) <= bad) {
+			j = alt;
+			bad = b;
+		}
+	}
+	if (bad > 0 && p0 < q0) {
+		joint_through_windows(sg->ws, wa, wb, p0, q0, l1, l2, &alt);
+		if (alt.n > 2 && joint_increasing(&alt, out[*n - 1].from) &&
+		    joint_violations(sg->ws, wa, wb, &alt, l1, l2) < bad)
+			j = alt;
+	}
+	if (j.n == 1) {
+		out[(*n)++] = piece_of(sg, k + 1, j.x[0]);
 		return true;
 	}
-	for (int i = 0; i < 64; i++) {
-		long double o1 = lsync_xform_offset_at(l1, p),
-			    o2 = lsync_xform_offset_at(l2, q);
-		int64_t g = q - p;
-
-		s = 1 + (o2 - o1) / (long double)(q - p);
-		if ((s >= smin / 2 && s <= smax * 2) || (p <= pmin && q >= qmax))
-			break;
-		p = p - g < pmin ? pmin : p - g;
-		q = q + g > qmax ? qmax : q + g;
+	if (j.n == 2 && s > 0) {
+		/* the joint segment, its slope as computed above */
+		out[*n] = (lsync_piece){ p, *l1, NAN, -1 };
+		out[*n].f.slope = s;
+		(*n)++;
+		out[(*n)++] = piece_of(sg, k + 1, q);
+		return true;
 	}
-	if (!(s > 0) || !isfinite(s) || p <= out[*n - 1].from || q <= p)
-		return false;
-	out[*n] = (lsync_piece){ p, *l1, NAN, -1 };
-	out[*n].f.slope = s;
-	(*n)++;
-	out[(*n)++] = piece_of(sg, k + 1, q);
+	for (uint32_t i = 0; i + 1 < j.n; i++) {
+		out[*n] = (lsync_piece){ j.x[i], *l1, NAN, -1 };
+		out[*n].f.slope = 1 + (j.off[i + 1] - j.off[i]) /
+				      (long double)(j.x[i + 1] - j.x[i]);
+		(*n)++;
+	}
+	out[(*n)++] = piece_of(sg, k + 1, j.x[j.n - 1]);
 	return true;
 }
 
 static bool build_pieces(lsync_segmented *sg)
 {
-	lsync_piece *p = calloc(2 * (size_t)sg->n_seg, sizeof(*p));
+	lsync_piece *p = calloc(2 * (size_t)sg->n_seg +
+				 (size_t)JOINT_MAX_KNOTS * sg->n_seg, sizeof(*p));
 	size_t n = 0;
 
 	if (!p)
@@ -616,16 +968,24 @@ int lsync_segment_pair(const lsync_windows *ws, int64_t min_span,
 
 /* ---- bounds ------------------------------------------------------------ */
 
-/* The segments in force at piece k: itself, or a joint's neighbours. */
+/* The segments in force at piece k: itself, or the segments either side
+ * of the joint it belongs to (a joint may have several pieces; the first
+ * and last pieces are segments). */
 static void segments_at(const lsync_segmented *sg, size_t k, int32_t *s1,
 			int32_t *s2)
 {
+	size_t a = k, b = k;
+
 	if (sg->pieces[k].seg >= 0) {
 		*s1 = *s2 = sg->pieces[k].seg;
 		return;
 	}
-	*s1 = sg->pieces[k - 1].seg;
-	*s2 = sg->pieces[k + 1].seg;
+	while (a > 0 && sg->pieces[a].seg < 0)
+		a--;
+	while (b + 1 < sg->n_pieces && sg->pieces[b].seg < 0)
+		b++;
+	*s1 = sg->pieces[a].seg;
+	*s2 = sg->pieces[b].seg;
 }
 
 static bool has_bounds(const lsync_segment *s)

@@ -39,9 +39,14 @@
  * A run of windows stops where one line still explains its messages but
  * with less room than this share of the tightest window's own (the room
  * that latencies leave): the rate changed inside, and the line would
- * average over the change.
+ * average over the change. A line off the middle of the band by a share
+ * of its width adds that error to the host's transform, and two such
+ * errors of opposite signs on two pairs can exceed a third pair's latency
+ * (a message received before it was sent, once corrected): hence a share
+ * close to 1. With no change of rate the clearance of a union shrinks only
+ * by the latency jitter of its windows' fastest messages.
  */
-#define LSYNC_SEGMENT_CLEARANCE 0.5L
+#define LSYNC_SEGMENT_CLEARANCE 0.9L
 
 typedef struct lsync_window {
 	int64_t index;       /* floor(x / width) */

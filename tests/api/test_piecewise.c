@@ -471,3 +471,100 @@ Test(piecewise, join_round_trips_the_segments)
 	free(m);
 	rate_free(&w);
 }
+
+/*
+ * Corrected by the hosts' transforms, no message may arrive before it was
+ * sent: the joints and the compositions along paths keep every message's
+ * order, also near a change of rate. Nor may a pair's own function
+ * (sender's time to receiver's) put a message's receive before its send.
+ */
+Test(piecewise, no_message_inverted_after_correction, .timeout = 600)
+{
+	for (uint64_t seed = 1; seed <= 3; seed++) {
+		rate_world w;
+		size_t n, inverted = 0, pair_inverted = 0;
+		sim_message *m;
+		lttsync_session *s;
+		lttsync_transform *tf[HOSTS], *pair[HOSTS][HOSTS];
+
+		rate_init(&w, HOSTS, seed, HOUR_NS, 1);
+		m = all_pairs(&w, HOSTS, &n);
+		s = session_of(m, n, HOSTS, 1);
+		for (uint32_t h = 0; h < HOSTS; h++) {
+			cr_assert_eq(lttsync_session_get_host_transform(&tf[h], s, h),
+				     LTTSYNC_OK);
+			for (uint32_t k = 0; k < HOSTS; k++)
+				cr_assert_eq(k == h ? LTTSYNC_OK :
+					     lttsync_session_get_pair_estimate(&pair[h][k],
+									       s, h, k),
+					     LTTSYNC_OK);
+		}
+		for (size_t i = 0; i < n; i++) {
+			int64_t send, recv;
+
+			cr_assert_eq(lttsync_transform_apply(&recv,
+							     pair[m[i].send_host][m[i].recv_host],
+							     m[i].send_ns),
+				     LTTSYNC_OK);
+			if (m[i].recv_ns < recv && pair_inverted++ < 5)
+				printf("seed %lu: host%u %" PRId64 " -> host%u %" PRId64
+				       " arrives %" PRId64 " ns early in the pair's function\n",
+				       (unsigned long)seed, m[i].send_host, m[i].send_ns,
+				       m[i].recv_host, m[i].recv_ns, recv - m[i].recv_ns);
+
+			cr_assert_eq(lttsync_transform_apply(&send, tf[m[i].send_host],
+							     m[i].send_ns),
+				     LTTSYNC_OK);
+			cr_assert_eq(lttsync_transform_apply(&recv, tf[m[i].recv_host],
+							     m[i].recv_ns),
+				     LTTSYNC_OK);
+			if (recv < send && inverted++ < 5)
+				printf("seed %lu: host%u %" PRId64 " -> host%u %" PRId64
+				       " arrives %" PRId64 " ns early (true %.1Lf s)\n",
+				       (unsigned long)seed, m[i].send_host, m[i].send_ns,
+				       m[i].recv_host, m[i].recv_ns, send - recv,
+				       rate_true_time(&w, m[i].send_host, m[i].send_ns) / 1e9L);
+		}
+		/* bounds at every knot of every pair's function, joints of
+		 * several pieces included */
+		for (uint32_t h = 0; h < HOSTS; h++)
+			for (uint32_t k = 0; k < HOSTS; k++) {
+				size_t nk = k == h ? 0 :
+					    lttsync_transform_get_segment_count(pair[h][k]);
+
+				for (size_t i = 1; i < nk; i++) {
+					lttsync_transform *seg;
+					int64_t from, lo, hi;
+					double width;
+					lttsync_status st;
+
+					cr_assert_eq(lttsync_transform_get_segment(&seg, &from,
+										   &width, pair[h][k], i),
+						     LTTSYNC_OK);
+					lttsync_transform_destroy(seg);
+					st = lttsync_session_get_pair_bounds_at(&lo, &hi, s, h, k,
+										from);
+					cr_assert(st == LTTSYNC_OK || st == LTTSYNC_ERROR_NOT_AVAILABLE,
+						  "%s", lttsync_status_string(st));
+					cr_assert(st != LTTSYNC_OK || lo <= hi);
+				}
+			}
+		printf("seed %lu: %zu of %zu messages inverted, %zu in their "
+		       "pair's function\n", (unsigned long)seed, inverted, n,
+		       pair_inverted);
+		cr_expect_eq(inverted, 0, "seed %lu: %zu of %zu messages inverted",
+			     (unsigned long)seed, inverted, n);
+		cr_expect_eq(pair_inverted, 0,
+			     "seed %lu: %zu of %zu messages inverted in their pair's function",
+			     (unsigned long)seed, pair_inverted, n);
+		for (uint32_t h = 0; h < HOSTS; h++) {
+			lttsync_transform_destroy(tf[h]);
+			for (uint32_t k = 0; k < HOSTS; k++)
+				if (k != h)
+					lttsync_transform_destroy(pair[h][k]);
+		}
+		lttsync_session_destroy(s);
+		free(m);
+		rate_free(&w);
+	}
+}
