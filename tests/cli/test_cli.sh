@@ -12,7 +12,7 @@ csv() { printf '%b' "$1" >"$work/in.csv"; }
 run "--help" 0 --help
 contains "$work/out" "--messages" "help lists --messages"
 run "--version" 0 --version
-contains "$work/out" "lttsync 0.1" "version printed"
+contains "$work/out" "lttsync [0-9][0-9]*\.[0-9][0-9]*\.[0-9]" "version printed"
 run "no arguments" 1
 contains "$work/err" "give trace folders" "says what is missing"
 run "bad format" 1 --messages "$EX" --format xml
