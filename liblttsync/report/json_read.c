@@ -158,12 +158,13 @@ static int hex4(const char *p, const char *e)
 		return -1;
 	for (int i = 0; i < 4; i++) {
 		char c = p[i];
+		int d = c >= '0' && c <= '9' ? c - '0'
+			: c >= 'a' && c <= 'f' ? c - 'a' + 10
+			: c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
 
-		v = v * 16 + (c >= '0' && c <= '9' ? c - '0'
-			      : c >= 'a' && c <= 'f' ? c - 'a' + 10
-			      : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1000);
-		if (v < 0)
+		if (d < 0)
 			return -1;
+		v = v * 16 + d;
 	}
 	return v;
 }
@@ -259,7 +260,8 @@ static bool string_value(struct lsync_json *j, char **out)
 	s = malloc((size_t)(close - start) + 1);
 	if (!s)
 		return out_of_memory(j);
-	while (*j->p != '"') {
+	/* Escapes never run past the quote found above: stop there anyway. */
+	while (j->p < close) {
 		const unsigned char *u = (const unsigned char *)j->p;
 		int len;
 
@@ -275,13 +277,17 @@ static bool string_value(struct lsync_json *j, char **out)
 			}
 			continue;
 		}
-		if (!(len = utf8_length(u, (const unsigned char *)j->end))) {
+		if (!(len = utf8_length(u, (const unsigned char *)close))) {
 			free(s);
 			return lsync_json_fail(j, "a string that is not UTF-8");
 		}
 		memcpy(s + n, j->p, (size_t)len);
 		n += (size_t)len;
 		j->p += len;
+	}
+	if (j->p != close) {
+		free(s);
+		return lsync_json_fail(j, "an escape runs past the end of its string");
 	}
 	j->p++;
 	s[n] = '\0';
