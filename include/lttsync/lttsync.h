@@ -1179,12 +1179,12 @@ LTTSYNC_API lttsync_status lttsync_session_get_host_bounds_at(int64_t *out_lo,
 LTTSYNC_API lttsync_status lttsync_session_write_report(lttsync_session *session,
 						    FILE *fp);
 
-/** Flags of lttsync_session_write_text_report(). @since 0.2 */
-enum {
-	/** Also a table of every segment of every host's transform (what
-	 *  `lttsync --verbose` prints). */
-	LTTSYNC_TEXT_REPORT_SEGMENTS = 1u << 0,
-};
+/**
+ * Flag of lttsync_session_write_text_report(): also a table of every
+ * segment of every host's transform (what `lttsync --verbose` prints).
+ * @since 0.2
+ */
+#define LTTSYNC_TEXT_REPORT_SEGMENTS 0x1u
 
 /**
  * Write the session's text report (doc/output.md), the one `lttsync`

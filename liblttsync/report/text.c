@@ -259,7 +259,7 @@ LTTSYNC_API lttsync_status lttsync_session_write_text_report(lttsync_session *se
 
 	lsync_clear_error(session);
 	LSYNC_INVALID_IF(session, !session || !fp ||
-				  (flags & ~(unsigned int)LTTSYNC_TEXT_REPORT_SEGMENTS));
+				  (flags & ~LTTSYNC_TEXT_REPORT_SEGMENTS));
 	st = lsync_snapshot_build(&r, session);
 	if (st) {
 		lsync_snapshot_free(&r);
