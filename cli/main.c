@@ -47,24 +47,24 @@ static int choose_reference(lttsync_session *s, const char *name)
 	return refused(s, "--reference", lttsync_session_set_reference(s, ref));
 }
 
-static int write_report(const struct report *r, const struct cli_options *o)
+static int write_report(lttsync_session *s, const struct cli_options *o)
 {
 	struct atomic_file af;
+	lttsync_status st;
 
 	if (atomic_file_open(&af, o->output) != 0)
 		return fail(o->output, strerror(errno));
-	if (o->format == CLI_FORMAT_JSON) {
-		lttsync_status st = lttsync_session_write_report(r->session, af.fp);
+	if (o->format == CLI_FORMAT_JSON)
+		st = lttsync_session_write_report(s, af.fp);
+	else
+		st = lttsync_session_write_text_report(s, af.fp, o->verbose ?
+						       LTTSYNC_TEXT_REPORT_SEGMENTS : 0);
+	if (st) {
+		const char *why = lttsync_session_get_last_error(s);
 
-		if (st) {
-			const char *why = lttsync_session_get_last_error(r->session);
-
-			atomic_file_abort(&af);
-			return fail("cannot write the report",
-				    why[0] ? why : lttsync_status_string(st));
-		}
-	} else {
-		report_print_text(r, af.fp);
+		atomic_file_abort(&af);
+		return fail("cannot write the report",
+			    why[0] ? why : lttsync_status_string(st));
 	}
 	if (atomic_file_commit(&af) != 0)
 		return fail(o->output ? o->output : "stdout", strerror(errno));
@@ -104,22 +104,10 @@ static void note_ambiguous(lttsync_session *s)
 static int report(lttsync_session *s, const struct cli_options *o,
 		  bool degraded)
 {
-	struct report r;
-	lttsync_status st;
 	int rc;
 
-	st = report_build(&r, s, o->format != CLI_FORMAT_JSON);
-	r.verbose = o->verbose;
-	if (st != LTTSYNC_OK) {
-		const char *why = lttsync_session_get_last_error(s);
-
-		rc = fail("cannot compute results",
-			  why[0] ? why : lttsync_status_string(st));
-		report_free(&r);
-		return rc;
-	}
 	note_ambiguous(s);
-	rc = write_report(&r, o);
+	rc = write_report(s, o);
 	if (!rc && o->matches_out)
 		rc = cli_write_matches(s, o->matches_out);
 	if (!rc && o->plot)
@@ -133,11 +121,10 @@ static int report(lttsync_session *s, const struct cli_options *o,
 	if (!rc && !messages_in(s)) {
 		fprintf(stderr, "lttsync: no message in the input\n");
 		rc = CLI_EXIT_UNSYNCED;
-	} else if (!rc && (!report_all_synchronized(&r) || degraded)) {
+	} else if (!rc && (!report_all_synchronized(s) || degraded)) {
 		fprintf(stderr, "lttsync: some hosts or traces could not be synchronized\n");
 		rc = CLI_EXIT_UNSYNCED;
 	}
-	report_free(&r);
 	return rc;
 }
 

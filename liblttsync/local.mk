@@ -20,7 +20,9 @@ liblttsync_internal_la_SOURCES = \
 	liblttsync/evidence.c liblttsync/results.c \
 	liblttsync/pair_hull.c liblttsync/kept_matches.h \
 	liblttsync/transform_api.c liblttsync/transform_api.h \
-	liblttsync/report/write.c liblttsync/report/load.c \
+	liblttsync/report/snapshot.c liblttsync/report/snapshot.h \
+	liblttsync/report/write.c liblttsync/report/text.c \
+	liblttsync/report/load.c \
 	liblttsync/report/report_format.h \
 	liblttsync/report/json_read.c liblttsync/report/json_read.h \
 	liblttsync/read/find_traces.c liblttsync/read/traces.c \

@@ -1179,6 +1179,35 @@ LTTSYNC_API lttsync_status lttsync_session_get_host_bounds_at(int64_t *out_lo,
 LTTSYNC_API lttsync_status lttsync_session_write_report(lttsync_session *session,
 						    FILE *fp);
 
+/**
+ * Flag of lttsync_session_write_text_report(): also a table of every
+ * segment of every host's transform (what `lttsync --verbose` prints).
+ * @since 0.2
+ */
+#define LTTSYNC_TEXT_REPORT_SEGMENTS 0x1u
+
+/**
+ * Write the session's text report (doc/output.md), the one `lttsync`
+ * prints: the reference; per host its quality, offset and drift at its
+ * pivot, bounds width, parent and hop count; the segment counts; per
+ * trace its counts and error; per pair its counts, quality and slope
+ * bounds. Paths and messages from the input are written with control
+ * characters as \\xNN. The text is written as it is produced: a failure
+ * may leave part of it in fp. Every digit: lttsync_session_write_report().
+ * @param session the session, after lttsync_session_read_traces() or the
+ *        feeding of messages.
+ * @param fp an open stream, written to and not closed.
+ * @param flags 0 or #LTTSYNC_TEXT_REPORT_SEGMENTS.
+ * @return #LTTSYNC_OK, #LTTSYNC_ERROR_INVALID_ARGUMENT (NULL, or an
+ *         unknown flag), #LTTSYNC_ERROR_NO_MEMORY or #LTTSYNC_ERROR_IO
+ *         (fp's error flag set after writing); the session's last error
+ *         says more.
+ * @since 0.2
+ */
+LTTSYNC_API lttsync_status lttsync_session_write_text_report(lttsync_session *session,
+							    FILE *fp,
+							    unsigned int flags);
+
 /** A JSON report loaded with lttsync_report_load() (opaque). @since 0.2 */
 typedef struct lttsync_report lttsync_report;
 

@@ -6,6 +6,8 @@
  * session's own (simulated clocks, clocks whose rate changes, the real
  * scp traces); a chain's report names parents, not paths, so its size is
  * linear; hostile report files fail with a clear message, never a crash.
+ * The text report, lttsync_session_write_text_report(), is the one the
+ * command prints for the same messages.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -388,6 +390,146 @@ Test(report, write_bad_arguments)
 	/* A stream open for reading only: the write error is reported. */
 	cr_assert_not_null(ro);
 	cr_assert_eq(lttsync_session_write_report(s, ro), LTTSYNC_ERROR_IO);
+	cr_assert(strstr(lttsync_session_get_last_error(s), "write error"));
+	fclose(ro);
+	unlink(path);
+	free(path);
+	lttsync_session_destroy(s);
+}
+
+/* ---- the text report ---------------------------------------------------- */
+
+static char *read_whole(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	long n;
+	char *text;
+
+	cr_assert_not_null(f);
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	rewind(f);
+	text = calloc((size_t)n + 1, 1);
+	cr_assert_eq(fread(text, 1, (size_t)n, f), (size_t)n);
+	fclose(f);
+	return text;
+}
+
+static char *write_session_text(lttsync_session *s, unsigned int flags)
+{
+	char *path = temp_path();
+	FILE *f = fopen(path, "w");
+	char *text;
+
+	cr_assert_not_null(f);
+	cr_assert_eq(lttsync_session_write_text_report(s, f, flags), LTTSYNC_OK,
+		     "%s", lttsync_session_get_last_error(s));
+	cr_assert_eq(fclose(f), 0);
+	text = read_whole(path);
+	unlink(path);
+	free(path);
+	return text;
+}
+
+/* What `lttsync --messages csv [option]` prints on stdout. */
+static char *command_text(const char *csv, const char *option)
+{
+	const char *top = getenv("top_builddir");
+	char *out = temp_path(), *cmd, *text;
+
+	cr_assert_not_null(top, "top_builddir not set");
+	cr_assert_gt(asprintf(&cmd, "'%s/lttsync' %s --messages '%s' >'%s' 2>/dev/null",
+			      top, option, csv, out), 0);
+	/* 0 or 2 (some host unsynchronized), a report either way. */
+	cr_assert(system(cmd) != -1);
+	text = read_whole(out);
+	unlink(out);
+	free(out);
+	free(cmd);
+	return text;
+}
+
+/*
+ * Simulated hosts: host1..3 exchange messages with their predecessor,
+ * host4 only sends to host3 (one direction: not synchronized). The text
+ * report of the session is what the command prints for the same messages.
+ */
+Test(report, text_report_is_the_commands)
+{
+	static const char *const names[] = { "host0", "host1", "host2", "host3", "host4" };
+	sim_world w;
+	sim_message *m;
+	size_t n = 0, hosts = 5;
+	lttsync_session *s;
+	lttsync_host_id id;
+	char *csv = temp_path(), *text, *cli;
+	FILE *f;
+
+	sim_init(&w, hosts, 7, 600LL * 1000000000, 100);
+	m = calloc(4000, sizeof(*m));
+	for (uint32_t h = 1; h < hosts; h++)
+		for (int i = 0; i < 300; i++) {
+			long double T = 1e9L + i * 5e8L;
+
+			m[n++] = sim_message_at(&w, h, h - 1, T, 20000, 5000);
+			if (h + 1 < hosts)
+				m[n++] = sim_message_at(&w, h - 1, h, T + 1e8L, 20000, 5000);
+		}
+	cr_assert_eq(lttsync_session_create(&s), LTTSYNC_OK);
+	for (size_t h = 0; h < hosts; h++)
+		cr_assert_eq(lttsync_session_add_host(&id, s, names[h]), LTTSYNC_OK);
+	feed(s, m, n);
+	f = fopen(csv, "w");
+	cr_assert_not_null(f);
+	fprintf(f, "send_host,send_ns,recv_host,recv_ns\n");
+	for (size_t i = 0; i < n; i++)
+		fprintf(f, "%s,%" PRId64 ",%s,%" PRId64 "\n", names[m[i].send_host],
+			m[i].send_ns, names[m[i].recv_host], m[i].recv_ns);
+	cr_assert_eq(fclose(f), 0);
+
+	text = write_session_text(s, 0);
+	cli = command_text(csv, "");
+	cr_assert_str_eq(text, cli);
+	cr_assert(!strncmp(text, "reference: host", 15), "%.40s", text);
+	cr_assert(strstr(text, "\nhost   quality "), "the host table's heading");
+	cr_assert(strstr(text, "\nhost4  disconnected  -  "), "host4: no path\n%s", text);
+	cr_assert(strstr(text, "\nhost4            host3                 300        0  incomplete   -\n"),
+		  "host4-host3: one direction only\n%s", text);
+	cr_assert(strstr(text, "\nhost A           host B "), "the pair table's heading");
+	cr_assert_null(strstr(text, "from (ns)"), "no segment table without the flag");
+	free(text);
+	free(cli);
+
+	text = write_session_text(s, LTTSYNC_TEXT_REPORT_SEGMENTS);
+	cli = command_text(csv, "--verbose");
+	cr_assert_str_eq(text, cli);
+	cr_assert(strstr(text, "\nhost0: 1 segment\n  from (ns) "), "%s", text);
+	free(text);
+	free(cli);
+
+	lttsync_session_destroy(s);
+	unlink(csv);
+	free(csv);
+	free(m);
+	sim_free(&w);
+}
+
+Test(report, text_report_bad_arguments)
+{
+	lttsync_session *s = new_session(2, 0);
+	char *path = temp_path();
+	FILE *ro = fopen(path, "r");
+
+	cr_assert_eq(lttsync_session_write_text_report(NULL, stdout, 0),
+		     LTTSYNC_ERROR_INVALID_ARGUMENT);
+	cr_assert_eq(lttsync_session_write_text_report(s, NULL, 0),
+		     LTTSYNC_ERROR_INVALID_ARGUMENT);
+	cr_assert(strstr(lttsync_session_get_last_error(s), "write_text_report"));
+	cr_assert_eq(lttsync_session_write_text_report(s, stdout, 2),
+		     LTTSYNC_ERROR_INVALID_ARGUMENT, "an unknown flag");
+	/* A stream open for reading only: the write error is reported. */
+	cr_assert_not_null(ro);
+	cr_assert_eq(lttsync_session_write_text_report(s, ro, 0), LTTSYNC_ERROR_IO);
 	cr_assert(strstr(lttsync_session_get_last_error(s), "write error"));
 	fclose(ro);
 	unlink(path);
