@@ -14,6 +14,7 @@ API_LDADD = liblttsync.la $(CRITERION_LIBS) -lm
 TESTFILES = tests/common/testfiles.c tests/common/testfiles.h
 SIMULATE = tests/common/simulate.c tests/common/simulate.h
 RATESIM = tests/common/ratesim.c tests/common/ratesim.h $(SIMULATE)
+SIM_SESSION = tests/common/sim_session.c tests/common/sim_session.h
 HULL_TESTLIB = tests/unit/hull_testlib.c tests/unit/hull_testlib.h
 
 unit_tests = tests/unit/test_transform tests/unit/test_transform_parse \
@@ -31,13 +32,15 @@ api_tests = tests/api/test_session tests/api/test_groundtruth \
 	tests/api/test_precision tests/api/test_api_errors \
 	tests/api/test_piecewise tests/api/test_evidence \
 	tests/api/test_transform_api tests/api/test_report
-tests_api_test_evidence_SOURCES = tests/api/test_evidence.c $(RATESIM) \
+tests_api_test_evidence_SOURCES = tests/api/test_evidence.c $(RATESIM) $(SIM_SESSION) \
 	$(TESTFILES)
 tests_api_test_evidence_LDADD = liblttsync.la $(CRITERION_LIBS) $(GLIB_LIBS) -lm
 tests_api_test_transform_api_LDADD = $(API_LDADD)
-tests_api_test_report_SOURCES = tests/api/test_report.c $(RATESIM)
+tests_api_test_report_SOURCES = tests/api/test_report.c $(RATESIM) \
+	$(SIM_SESSION)
 tests_api_test_report_LDADD = $(API_LDADD)
-tests_api_test_piecewise_SOURCES = tests/api/test_piecewise.c $(RATESIM)
+tests_api_test_piecewise_SOURCES = tests/api/test_piecewise.c $(RATESIM) \
+	$(SIM_SESSION)
 tests_api_test_piecewise_LDADD = $(API_LDADD)
 tests_api_test_api_errors_SOURCES = tests/api/test_api_errors.c $(TESTFILES)
 tests_api_test_api_errors_LDADD = liblttsync.la $(CRITERION_LIBS) $(GLIB_LIBS)

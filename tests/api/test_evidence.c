@@ -27,6 +27,7 @@
 
 #include "../common/ratesim.h"
 #include "../common/testfiles.h"
+#include "../common/sim_session.h"
 
 #define HOUR_NS (3600 * 1e9L)
 #define WINDOW_NS INT64_C(1000000000) /* the default segment window */
@@ -144,28 +145,6 @@ static lttsync_point *points_of(const sim_message *msg, size_t n, uint32_t a,
 	return p;
 }
 
-static lttsync_session *session_of(const sim_message *m, size_t n,
-				   size_t hosts, int segments)
-{
-	lttsync_session *s;
-	lttsync_host_id id;
-	char name[16];
-
-	cr_assert_eq(lttsync_session_create(&s), LTTSYNC_OK);
-	cr_assert_eq(lttsync_session_set_segments(s, segments), LTTSYNC_OK);
-	for (size_t h = 0; h < hosts; h++) {
-		snprintf(name, sizeof(name), "host%zu", h);
-		cr_assert_eq(lttsync_session_add_host(&id, s, name), LTTSYNC_OK);
-	}
-	for (size_t i = 0; i < n; i++)
-		cr_assert_eq(lttsync_session_feed_message(s, m[i].send_host,
-							  m[i].send_ns,
-							  m[i].recv_host,
-							  m[i].recv_ns),
-			     LTTSYNC_OK, "%s", lttsync_session_get_last_error(s));
-	return s;
-}
-
 /* Every pair of `hosts` exchanges `per_pair` messages over two hours,
  * both ways, in random order. */
 static sim_message *linear_messages(sim_world *w, size_t hosts,
@@ -223,7 +202,7 @@ Test(pair_hull, linear_clocks_match_the_definition)
 		sim_init(&w, 3, seed, 3 * 3600 * INT64_C(1000000000), 200);
 		m = linear_messages(&w, 3, 4000, &n);
 		for (int segments = 0; segments < 2; segments++) {
-			lttsync_session *s = session_of(m, n, 3, segments);
+			lttsync_session *s = sim_session_of(m, n, 3, segments);
 
 			check_every_pair(s, m, n, 3);
 			lttsync_session_destroy(s);
@@ -243,9 +222,9 @@ Test(pair_hull, independent_of_feed_order)
 
 	sim_init(&w, 2, 11, 3 * 3600 * INT64_C(1000000000), 100);
 	m = linear_messages(&w, 2, 3000, &n);
-	s1 = session_of(m, n, 2, 1);
+	s1 = sim_session_of(m, n, 2, 1);
 	sim_shuffle(&w, m, n);
-	s2 = session_of(m, n, 2, 1);
+	s2 = sim_session_of(m, n, 2, 1);
 	for (int d = 0; d < 2; d++) {
 		lttsync_point *v1 = get_hull(s1, 0, d, &n1);
 		lttsync_point *v2 = get_hull(s2, 0, d, &n2);
@@ -276,7 +255,7 @@ Test(pair_hull, segmented_pair_gives_every_window)
 
 	rate_init(&w, 2, 5, HOUR_NS / 4, 1);
 	rate_messages(&w, 0, 1, 12, &m, &n);
-	s = session_of(m, n, 2, 1);
+	s = sim_session_of(m, n, 2, 1);
 	cr_assert_eq(lttsync_session_get_pair_estimate(&tf, s, 0, 1), LTTSYNC_OK);
 	cr_assert_gt(lttsync_transform_get_segment_count(tf), 1,
 		     "the data should need segments");
@@ -324,7 +303,7 @@ Test(pair_hull, two_call_pattern_and_errors)
 
 	sim_init(&w, 2, 3, 3 * 3600 * INT64_C(1000000000), 100);
 	m = linear_messages(&w, 2, 500, &n);
-	s = session_of(m, n, 2, 1);
+	s = sim_session_of(m, n, 2, 1);
 	v = get_hull(s, 0, LTTSYNC_PAIR_FIRST_TO_SECOND, &nv);
 	cr_assert_geq(nv, 3);
 

@@ -18,33 +18,11 @@
 #include <lttsync/lttsync.h>
 
 #include "../common/ratesim.h"
+#include "../common/sim_session.h"
 
 #define HOUR_NS (3600 * 1e9L)
 #define HOSTS 4
 #define SAMPLES 3000
-
-static lttsync_session *session_of(const sim_message *m, size_t n,
-				   size_t hosts, int segments)
-{
-	lttsync_session *s;
-	lttsync_host_id id;
-	char name[16];
-
-	cr_assert_eq(lttsync_session_create(&s), LTTSYNC_OK);
-	cr_assert_eq(lttsync_session_set_segments(s, segments), LTTSYNC_OK);
-	for (size_t h = 0; h < hosts; h++) {
-		snprintf(name, sizeof(name), "host%zu", h);
-		cr_assert_eq(lttsync_session_add_host(&id, s, name), LTTSYNC_OK);
-		cr_assert_eq(id, h);
-	}
-	for (size_t i = 0; i < n; i++)
-		cr_assert_eq(lttsync_session_feed_message(s, m[i].send_host,
-							  m[i].send_ns,
-							  m[i].recv_host,
-							  m[i].recv_ns),
-			     LTTSYNC_OK, "%s", lttsync_session_get_last_error(s));
-	return s;
-}
 
 /* Every pair of `hosts`, ~12 messages a second each way. */
 static sim_message *all_pairs(rate_world *w, size_t hosts, size_t *n)
@@ -232,7 +210,7 @@ Test(piecewise, hour_of_changing_rates_four_hosts, .timeout = 600)
 		rate_init(&w, HOSTS, seed, HOUR_NS, 1);
 		m = all_pairs(&w, HOSTS, &n);
 		ch = rate_changes(&w, &n_ch);
-		s = session_of(m, n, HOSTS, 1);
+		s = sim_session_of(m, n, HOSTS, 1);
 		cr_assert_eq(lttsync_session_get_reference(&ref, s), LTTSYNC_OK);
 		for (uint32_t h = 0; h < HOSTS; h++) {
 			lttsync_quality q;
@@ -263,7 +241,7 @@ Test(piecewise, hour_of_changing_rates_four_hosts, .timeout = 600)
 		}
 		check_knots(s, HOSTS);
 		sim_shuffle(&w.rng, m, n);
-		shuffled = session_of(m, n, HOSTS, 1);
+		shuffled = sim_session_of(m, n, HOSTS, 1);
 		a = result_text(s, HOSTS);
 		b = result_text(shuffled, HOSTS);
 		cr_assert_str_eq(a, b, "shuffled input gives another result");
@@ -288,8 +266,8 @@ Test(piecewise, one_line_is_exactly_the_single_line)
 
 		rate_init(&w, 3, seed, HOUR_NS / 6, 0);
 		m = all_pairs(&w, 3, &n);
-		on = session_of(m, n, 3, 1);
-		off = session_of(m, n, 3, 0);
+		on = sim_session_of(m, n, 3, 1);
+		off = sim_session_of(m, n, 3, 0);
 		a = result_text(on, 3);
 		b = result_text(off, 3);
 		cr_assert_str_eq(a, b);
@@ -329,8 +307,8 @@ Test(piecewise, a_single_contradicting_message_stays_a_failure)
 	m[n] = (sim_message){ 0, 1, rate_local(&w, 0, HOUR_NS / 12),
 			      rate_local(&w, 1, HOUR_NS / 12 - 1e6L) };
 	n++;
-	on = session_of(m, n, 2, 1);
-	off = session_of(m, n, 2, 0);
+	on = sim_session_of(m, n, 2, 1);
+	off = sim_session_of(m, n, 2, 0);
 	cr_assert_eq(lttsync_session_get_pair_quality(&q, on, 0, 1), LTTSYNC_OK);
 	cr_assert_eq(q, LTTSYNC_QUALITY_FAIL, "%s", lttsync_quality_string(q));
 	cr_assert_eq(lttsync_session_get_pair_violation(&v_on, &c_on, on, 0, 1),
@@ -362,7 +340,7 @@ Test(piecewise, segments_off_fails_as_one_line)
 
 	rate_init(&w, 2, 3, HOUR_NS, 1);
 	m = all_pairs(&w, 2, &n);
-	s = session_of(m, n, 2, 0);
+	s = sim_session_of(m, n, 2, 0);
 	cr_assert_eq(lttsync_session_get_pair_quality(&q, s, 0, 1), LTTSYNC_OK);
 	cr_assert_eq(q, LTTSYNC_QUALITY_FAIL);
 	cr_assert_eq(lttsync_session_get_pair_estimate(&tf, s, 0, 1), LTTSYNC_OK);
@@ -387,7 +365,7 @@ Test(piecewise, pair_segments_both_orientations)
 
 	rate_init(&w, 2, 5, HOUR_NS / 2, 1);
 	m = all_pairs(&w, 2, &n);
-	s = session_of(m, n, 2, 1);
+	s = sim_session_of(m, n, 2, 1);
 	cr_assert_eq(lttsync_session_get_pair_quality(&q, s, 0, 1), LTTSYNC_OK);
 	cr_assert_eq(q, LTTSYNC_QUALITY_ACCURATE, "%s", lttsync_quality_string(q));
 	cr_assert_eq(lttsync_session_get_pair_estimate(&ab, s, 0, 1), LTTSYNC_OK);
@@ -427,7 +405,7 @@ Test(piecewise, join_round_trips_the_segments)
 
 	rate_init(&w, 2, 5, HOUR_NS / 2, 1);
 	m = all_pairs(&w, 2, &n);
-	s = session_of(m, n, 2, 1);
+	s = sim_session_of(m, n, 2, 1);
 	cr_assert_eq(lttsync_session_get_host_transform(&tf, s, 1), LTTSYNC_OK);
 	k = lttsync_transform_get_segment_count(tf);
 	{
@@ -489,7 +467,7 @@ Test(piecewise, no_message_inverted_after_correction, .timeout = 600)
 
 		rate_init(&w, HOSTS, seed, HOUR_NS, 1);
 		m = all_pairs(&w, HOSTS, &n);
-		s = session_of(m, n, HOSTS, 1);
+		s = sim_session_of(m, n, HOSTS, 1);
 		for (uint32_t h = 0; h < HOSTS; h++) {
 			cr_assert_eq(lttsync_session_get_host_transform(&tf[h], s, h),
 				     LTTSYNC_OK);

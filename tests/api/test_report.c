@@ -21,6 +21,7 @@
 
 #include "../common/ratesim.h"
 #include "../common/simulate.h"
+#include "../common/sim_session.h"
 
 /* ---- helpers ----------------------------------------------------------- */
 
@@ -69,21 +70,6 @@ static long file_size(const char *path)
 	n = ftell(f);
 	fclose(f);
 	return n;
-}
-
-static lttsync_session *new_session(size_t hosts, int segments)
-{
-	lttsync_session *s;
-	lttsync_host_id id;
-	char name[32];
-
-	cr_assert_eq(lttsync_session_create(&s), LTTSYNC_OK);
-	cr_assert_eq(lttsync_session_set_segments(s, segments), LTTSYNC_OK);
-	for (size_t h = 0; h < hosts; h++) {
-		snprintf(name, sizeof(name), "host%zu", h);
-		cr_assert_eq(lttsync_session_add_host(&id, s, name), LTTSYNC_OK);
-	}
-	return s;
 }
 
 static void feed(lttsync_session *s, const sim_message *m, size_t n)
@@ -197,7 +183,7 @@ Test(report, round_trip_simulated_hosts)
 		lo = m[i].send_ns < lo ? m[i].send_ns : lo;
 		hi = m[i].send_ns > hi ? m[i].send_ns : hi;
 	}
-	s = new_session(hosts, 0);
+	s = sim_session_new(hosts, 0);
 	feed(s, m, n);
 	path = write_session_report(s);
 	cr_assert_eq(lttsync_report_load(&r, path), LTTSYNC_OK, "%s",
@@ -249,7 +235,7 @@ Test(report, round_trip_piecewise_transforms)
 		lo = m[i].send_ns < lo ? m[i].send_ns : lo;
 		hi = m[i].send_ns > hi ? m[i].send_ns : hi;
 	}
-	s = new_session(hosts, 1);
+	s = sim_session_new(hosts, 1);
 	feed(s, m, n);
 	path = write_session_report(s);
 	cr_assert_eq(lttsync_report_load(&r, path), LTTSYNC_OK, "%s",
@@ -305,7 +291,7 @@ Test(report, round_trip_real_scp_traces)
 /* A chain host0 - host1 - ... : 4 messages a link, host0 the reference. */
 static lttsync_session *chain(size_t hosts)
 {
-	lttsync_session *s = new_session(hosts, 0);
+	lttsync_session *s = sim_session_new(hosts, 0);
 	const int64_t T = 1700000000000000000LL, T2 = T + 500000000;
 
 	for (uint32_t i = 0; i + 1 < hosts; i++)
@@ -378,7 +364,7 @@ Test(report, chain_report_linear_in_hosts, .timeout = 120)
 
 Test(report, write_bad_arguments)
 {
-	lttsync_session *s = new_session(2, 0);
+	lttsync_session *s = sim_session_new(2, 0);
 	char *path = temp_path();
 	FILE *ro = fopen(path, "r");
 
@@ -516,7 +502,7 @@ Test(report, text_report_is_the_commands)
 
 Test(report, text_report_bad_arguments)
 {
-	lttsync_session *s = new_session(2, 0);
+	lttsync_session *s = sim_session_new(2, 0);
 	char *path = temp_path();
 	FILE *ro = fopen(path, "r");
 
