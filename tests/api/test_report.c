@@ -688,6 +688,9 @@ Test(report, not_json)
 	refused("{\"hosts\": [], \"x\": \"\\ud800\"}", LTTSYNC_ERROR_FORMAT, "surrogate");
 	refused("{\"hosts\": [], \"x\": \"\\udc00\"}", LTTSYNC_ERROR_FORMAT, "surrogate");
 	refused("{\"hosts\": [], \"x\": \"\\u00\"}", LTTSYNC_ERROR_FORMAT, "four hexadecimal");
+	/* A quote where a digit goes: digits are checked one by one. */
+	refused("{\n\"r\\udF\",udF\",)", LTTSYNC_ERROR_FORMAT, "four hexadecimal");
+	refused("{\"hosts\": [], \"x\": \"\\u0g00\"}", LTTSYNC_ERROR_FORMAT, "four hexadecimal");
 	refused(REPORT("{\"host\": \"a\\u0000b\"}"), LTTSYNC_ERROR_FORMAT, "U+0000");
 	refused("{\"hosts\": [], \"x\": 01}", LTTSYNC_ERROR_FORMAT, "`,` or `}`");
 	refused("{\"hosts\": [], \"x\": -}", LTTSYNC_ERROR_FORMAT, "expected a JSON value");
