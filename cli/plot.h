@@ -96,11 +96,16 @@ struct plot_data {
 	uint64_t over_limit;         /* messages the memory limit dropped */
 };
 
-/* plot_pair.c: everything about the pairs and hosts. 0 or -1 (message). */
+/* plot_data.c: everything about the pairs and hosts. 0 or -1. */
 int plot_gather(struct plot_data *d, lttsync_session *s);
 void plot_data_free(struct plot_data *d);
 
-/* The pair's reference function ref(x), in ns on b's clock. */
+/* plot_pair.c: one pair's figure data (pair `index` of n_pairs). */
+int plot_gather_pair(struct plot_pair *p, lttsync_session *s, size_t index,
+		     size_t n_pairs);
+
+/* plot_curve.c: the pair's reference function ref(x), in ns on b's
+ * clock, and sampled curves. */
 bool plot_ref(const struct plot_pair *p, int64_t x, int64_t *out);
 
 /* plot_thin.c: the kept messages, thinned (hull vertices apart). */

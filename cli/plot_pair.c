@@ -21,37 +21,6 @@
 #define MIN_BUDGET 150
 #define MAX_BUDGET 4000
 
-bool plot_ref(const struct plot_pair *p, int64_t x, int64_t *out)
-{
-	if (p->est)
-		return lttsync_transform_apply(out, p->est, x) == LTTSYNC_OK;
-	if ((p->base > 0 && x > INT64_MAX - p->base) ||
-	    (p->base < 0 && x < INT64_MIN - p->base))
-		return false;
-	*out = x + p->base;
-	return true;
-}
-
-int plot_curve_alloc(struct plot_curve *c, size_t n)
-{
-	c->x = calloc(n, sizeof(double));
-	c->lo = calloc(n, sizeof(double));
-	c->hi = calloc(n, sizeof(double));
-	c->n = n;
-	if (c->x && c->lo && c->hi)
-		return 0;
-	plot_curve_free(c);
-	return -1;
-}
-
-void plot_curve_free(struct plot_curve *c)
-{
-	free(c->x);
-	free(c->lo);
-	free(c->hi);
-	memset(c, 0, sizeof(*c));
-}
-
 /* The raw vertices of one direction (x, y in the pair plane). */
 static int read_hull(struct plot_pair *p, lttsync_session *s, int dir,
 		     lttsync_point **out, size_t *n)
@@ -230,8 +199,8 @@ static size_t budget_for(size_t n_pairs)
 	return b < MIN_BUDGET ? MIN_BUDGET : b > MAX_BUDGET ? MAX_BUDGET : b;
 }
 
-static int gather_pair(struct plot_pair *p, lttsync_session *s, size_t index,
-		       size_t n_pairs)
+int plot_gather_pair(struct plot_pair *p, lttsync_session *s, size_t index,
+		     size_t n_pairs)
 {
 	size_t budget = budget_for(n_pairs);
 	lttsync_point *v[2] = { NULL, NULL };
@@ -265,45 +234,4 @@ out:
 	free(v[0]);
 	free(v[1]);
 	return rc;
-}
-
-int plot_gather(struct plot_data *d, lttsync_session *s)
-{
-	size_t n = lttsync_session_get_pair_count(s);
-
-	memset(d, 0, sizeof(*d));
-	d->session = s;
-	d->has_reference = lttsync_session_get_reference(&d->reference, s) == LTTSYNC_OK;
-	lttsync_session_get_counter(&d->over_limit, s, LTTSYNC_COUNTER_OVER_LIMIT);
-	if (n && !(d->pairs = calloc(n, sizeof(*d->pairs))))
-		return -1;
-	d->n_pairs = n;
-	for (size_t i = 0; i < n; i++)
-		if (gather_pair(&d->pairs[i], s, i, n))
-			return -1;
-	return plot_gather_hosts(d);
-}
-
-void plot_data_free(struct plot_data *d)
-{
-	for (size_t i = 0; i < d->n_pairs; i++) {
-		struct plot_pair *p = &d->pairs[i];
-
-		lttsync_transform_destroy(p->est);
-		free(p->seg_from);
-		for (int k = 0; k < 2; k++) {
-			free(p->dir[k].hull);
-			free(p->dir[k].drawn);
-		}
-		plot_curve_free(&p->band);
-		plot_curve_free(&p->lines);
-	}
-	for (size_t i = 0; i < d->n_hosts; i++) {
-		lttsync_transform_destroy(d->hosts[i].tf);
-		plot_curve_free(&d->hosts[i].corr);
-		free(d->hosts[i].value);
-	}
-	free(d->pairs);
-	free(d->hosts);
-	memset(d, 0, sizeof(*d));
 }
