@@ -328,7 +328,16 @@ struct gen {
 void gen_setup_hosts(struct gen *g);
 void gen_prepare(struct gen *g);
 void gen_run(struct gen *g);
+
+/* ring.c: network events by window of time (2^shift ns), sorted */
+struct ring *ring_new(unsigned shift);
+void ring_free(struct ring *q);
 void gen_push(struct gen *g, const struct rec *r);
+uint64_t ring_window_start(const struct ring *q);
+uint64_t ring_window_len(const struct ring *q);
+uint32_t ring_sort_window(struct ring *q);      /* the current window */
+const struct rec *ring_sorted(const struct ring *q, uint32_t i);
+void ring_next_window(struct ring *q);
 
 /* net.c */
 void net_setup_flows(struct gen *g);
