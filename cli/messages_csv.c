@@ -8,8 +8,12 @@
 #include <time.h>
 
 #include "messages_csv.h"
+#include "messages_pipe.h"
 
 #define CSV_TS_LIMIT ((uint64_t)1 << 62)
+/* What the reader returns when the feeding side stopped it (no error of
+ * its own: the feeding side's is the run's). */
+#define CSV_STOPPED 2
 /*
  * Bytes read at once: large, so that reading costs nothing per line, and
  * more than a line may hold, so that every line fits once what precedes
@@ -39,7 +43,7 @@ struct host_entry {
 	uint64_t hash;
 	char *name; /* NULL: a free slot */
 	size_t len;
-	lttsync_host_id id;
+	uint32_t id; /* in order of first use: see messages_pipe.h */
 };
 
 struct host_table {
@@ -49,7 +53,9 @@ struct host_table {
 };
 
 struct csv_reader {
-	lttsync_session *s;
+	struct msg_pipe *pipe;
+	FILE *in;
+	char *buf; /* CSV_BLOCK bytes and CSV_PAD after them */
 	struct csv_line l;
 	struct host_table hosts;
 	char *line, *line_end; /* the line being read, for error messages */
@@ -213,24 +219,34 @@ static void table_free(struct host_table *t)
 	free(t->slot);
 }
 
-/* A name not seen yet: declare it to the session, remember it in e. */
+/*
+ * A name not seen yet: numbered, remembered in e, and handed to the
+ * feeding side in batch b, which declares it to the session.
+ */
 static __attribute__((noinline)) int
-declare_host(struct csv_reader *r, struct field *f, uint64_t h,
-	     struct host_entry *e, lttsync_host_id *out)
+declare_host(struct csv_reader *r, struct msg_batch *b, struct field *f,
+	     uint64_t h, struct host_entry *e, uint32_t *out)
 {
 	char *copy;
 
-	if (memchr(f->p, '\0', f->len))
-		return line_error(&r->l, "NUL byte in line");
-	/* The byte after a field is the line's (a comma, quote, blank or end). */
-	f->p[f->len] = '\0';
-	if (lttsync_session_add_host(out, r->s, f->p))
-		return line_error(&r->l, "%s", lttsync_session_get_last_error(r->s));
+	if (r->hosts.used >= UINT32_MAX)
+		return line_error(&r->l, "too many host names");
+	if (b->n_names == b->names_cap) {
+		size_t cap = b->names_cap ? b->names_cap * 2 : 16;
+		struct msg_name *names = realloc(b->names, cap * sizeof(*names));
+
+		if (!names)
+			return line_error(&r->l, "out of memory");
+		b->names = names;
+		b->names_cap = cap;
+	}
 	copy = calloc(f->len / 8 + 1, 8); /* whole words: see load8() */
 	if (!copy)
 		return line_error(&r->l, "out of memory");
 	memcpy(copy, f->p, f->len);
+	*out = (uint32_t)r->hosts.used;
 	*e = (struct host_entry){ h, copy, f->len, *out };
+	b->names[b->n_names++] = (struct msg_name){ copy, f->len };
 	if (++r->hosts.used * 2 > r->hosts.mask + 1 && !table_grow(&r->hosts))
 		return line_error(&r->l, "out of memory");
 	return 0;
@@ -238,13 +254,14 @@ declare_host(struct csv_reader *r, struct field *f, uint64_t h,
 
 /* The id of the host named by f, whose name_hash() is h. */
 static inline ALWAYS_INLINE int hashed_host_id(struct csv_reader *r,
+					       struct msg_batch *b,
 					       struct field *f, uint64_t h,
-					       lttsync_host_id *out)
+					       uint32_t *out)
 {
 	struct host_entry *e = table_find(&r->hosts, f->p, f->len, h);
 
 	if (!e->name)
-		return declare_host(r, f, h, e, out);
+		return declare_host(r, b, f, h, e, out);
 	*out = e->id;
 	return 0;
 }
@@ -386,22 +403,26 @@ static bool is_header(const struct field *f, int n)
 
 /* ---- lines ------------------------------------------------------------- */
 
-/* A message whose fields are read (hosts with their name_hash()). */
+/*
+ * A message whose fields are read (hosts with their name_hash()), added
+ * to the batch for the feeding side (messages_pipe.c), which checks what
+ * depends on the session. CSV_STOPPED: the feeding side failed.
+ */
 static inline ALWAYS_INLINE int feed(struct csv_reader *r,
 				     struct field *send_host, uint64_t send_hash,
 				     int64_t send_ns, struct field *recv_host,
 				     uint64_t recv_hash, int64_t recv_ns)
 {
-	lttsync_host_id from, to;
+	struct msg_batch *b = msg_pipe_room(r->pipe);
+	uint32_t from, to;
 
-	if (hashed_host_id(r, send_host, send_hash, &from) ||
-	    hashed_host_id(r, recv_host, recv_hash, &to))
+	if (!b)
+		return CSV_STOPPED;
+	if (hashed_host_id(r, b, send_host, send_hash, &from) ||
+	    hashed_host_id(r, b, recv_host, recv_hash, &to))
 		return 1;
-	if (from == to)
-		return line_error(&r->l, "sender and receiver are the same host "
-				  "'%s'", lttsync_session_get_host_name(r->s, from));
-	if (lttsync_session_feed_message(r->s, from, send_ns, to, recv_ns))
-		return line_error(&r->l, "%s", lttsync_session_get_last_error(r->s));
+	b->rec[b->n++] = (struct msg_record){ send_ns, recv_ns, from, to,
+					      r->l.number };
 	return 0;
 }
 
@@ -618,25 +639,37 @@ static int read_blocks(struct csv_reader *r, FILE *in, char *buf)
 	return rc;
 }
 
+/* The reader thread's work (msg_read_fn): every block of the input. */
+static int read_all(void *reader, struct msg_pipe *pipe, char *err,
+		    size_t err_size)
+{
+	struct csv_reader *r = reader;
+
+	r->pipe = pipe;
+	r->l.err = err;
+	r->l.err_size = err_size;
+	return read_blocks(r, r->in, r->buf);
+}
+
 int cli_read_messages(lttsync_session *s, FILE *in, const char *name,
 		      char *err, size_t err_size)
 {
-	struct csv_reader r = { .s = s, .l = { name, 0, err, err_size },
+	struct csv_reader r = { .in = in, .l = { name, 0, err, err_size },
 				.first = true };
-	/* Every byte initialised: the word scans read a few past the data. */
-	char *buf = calloc(1, CSV_BLOCK + CSV_PAD);
 	int rc;
 
-	if (!buf || !table_init(&r.hosts)) {
-		free(buf);
+	/* Every byte initialised: the word scans read a few past the data. */
+	r.buf = calloc(1, CSV_BLOCK + CSV_PAD);
+	if (!r.buf || !table_init(&r.hosts)) {
+		free(r.buf);
 		r.l.number = 1;
 		return line_error(&r.l, "out of memory");
 	}
 	/* Whole blocks straight into buf, not through the stream's buffer. */
 	setvbuf(in, NULL, _IONBF, 0);
-	rc = read_blocks(&r, in, buf);
+	rc = msg_pipe_run(s, name, read_all, &r, err, err_size);
 	table_free(&r.hosts);
-	free(buf);
+	free(r.buf);
 	return rc;
 }
 

@@ -95,9 +95,9 @@ mkdir -p "$OUT/obj" "$OUT/bin" || exit 2
 
 # ---- build ---------------------------------------------------------------
 objs=""
-for src in "$SRC"/liblttsync/*.c "$SRC"/liblttsync/read/*.c "$SRC"/liblttsync/sync/*.c "$SRC"/liblttsync/report/*.c "$SRC/cli/messages_csv.c"; do
+for src in "$SRC"/liblttsync/*.c "$SRC"/liblttsync/read/*.c "$SRC"/liblttsync/sync/*.c "$SRC"/liblttsync/report/*.c "$SRC/cli/messages_csv.c" "$SRC/cli/messages_pipe.c"; do
 	o="$OUT/obj/$(basename "$(dirname "$src")")_$(basename "$src" .c).o"
-	if [ ! -f "$o" ] || [ "$src" -nt "$o" ] || [ -n "$(find "$SRC/liblttsync" "$SRC/include" "$SRC/cli/messages_csv.h" -newer "$o" -name '*.h' 2>/dev/null | head -n 1)" ]; then
+	if [ ! -f "$o" ] || [ "$src" -nt "$o" ] || [ -n "$(find "$SRC/liblttsync" "$SRC/include" "$SRC/cli/messages_csv.h" "$SRC/cli/messages_pipe.h" -newer "$o" -name '*.h' 2>/dev/null | head -n 1)" ]; then
 		# shellcheck disable=SC2086
 		$CC $CFLAGS -fsanitize=fuzzer-no-link -c "$src" -o "$o" || exit 2
 	fi
