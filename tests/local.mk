@@ -97,7 +97,7 @@ TESTS += $(unit_tests_all) tests/api/test_threads \
 	tests/traces/test_gen_rates.sh tests/cli/test_cli.sh tests/cli/test_hostile_cli.sh \
 	tests/cli/test_write.sh tests/cli/test_segments_cli.sh \
 	tests/cli/test_matches_out.sh tests/cli/test_plot.sh \
-	tests/cli/test_report_text.sh \
+	tests/cli/test_report_text.sh tests/cli/test_messages_pipe.sh \
 	tests/package/check-symbols.sh tests/package/check-doc.sh \
 	tests/package/check-install.sh tests/package/check-abi.sh
 EXTRA_DIST += tests/traces/test_traces.sh tests/traces/test_gen.sh \
@@ -107,7 +107,7 @@ EXTRA_DIST += tests/traces/test_traces.sh tests/traces/test_gen.sh \
 	tests/cli/check_marked.py \
 	tests/cli/test_segments_cli.sh tests/cli/test_matches_out.sh \
 	tests/cli/test_plot.sh tests/cli/check_plot.py \
-	tests/cli/test_report_text.sh \
+	tests/cli/test_report_text.sh tests/cli/test_messages_pipe.sh \
 	tests/package/check-symbols.sh tests/package/check-doc.sh \
 	tests/package/check-install.sh tests/package/check-abi.sh \
 	tests/common/harness.sh tests/common/summarize.sh \
