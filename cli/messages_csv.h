@@ -31,7 +31,9 @@
  * Read every line of `in` into the session (hosts declared on first use).
  * On a malformed line, a read error or out of memory, writes
  * "NAME:LINE: reason" into err and returns non-zero; the caller must then
- * not report anything. Memory: a fixed block buffer plus the host names.
+ * not report anything. The file is parsed on a thread of its own
+ * (messages_pipe.h); the session is used on the caller's thread only.
+ * Memory: a fixed block buffer, a ring of batches, the host names.
  */
 int cli_read_messages(lttsync_session *session, FILE *in, const char *name,
 		      char *err, size_t err_size);
