@@ -196,7 +196,7 @@ static int feed_ring(struct msg_pipe *p)
 static int run_threaded(struct msg_pipe *p, bool *started)
 {
 	pthread_t t;
-	int rc;
+	int rc = 0;
 
 	*started = false;
 	if (pthread_mutex_init(&p->lock, NULL))
@@ -220,7 +220,7 @@ static int run_threaded(struct msg_pipe *p, bool *started)
 	pthread_cond_destroy(&p->full);
 	pthread_mutex_destroy(&p->lock);
 	p->threaded = false;
-	return *started ? rc : 0;
+	return rc;
 }
 
 static void free_ring(struct msg_pipe *p)

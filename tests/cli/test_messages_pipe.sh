@@ -59,4 +59,10 @@ check "no report" test ! -e "$work/r_two.json"
 { head -n 119999 "$work/m.csv"; printf 'x\000y,1,a,2\n'; tail -n +120001 "$work/m.csv"; } >"$work/nul.csv"
 run "NUL byte in a new host name" 1 --messages "$work/nul.csv" -f json -o "$work/r_nul.json"
 contains "$work/err" "nul.csv:120000: NUL byte in line" "named by its line"
+
+# The session's memory limit, reached while the reader is batches ahead.
+rm -f "$work/r_lim.json"
+run "memory limit" 1 --memory-limit 20000 --messages "$work/m.csv" -f json -o "$work/r_lim.json"
+contains "$work/err" "m.csv:[0-9]*: cannot record message: memory limit reached" "named by its line"
+check "no report" test ! -e "$work/r_lim.json"
 finish
