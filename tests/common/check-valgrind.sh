@@ -1,5 +1,6 @@
 #!/bin/sh
-# Every unit test binary, the command through tests/cli/test_cli.sh, and
+# Every unit test binary, the command through tests/cli/test_cli.sh and
+# tests/cli/test_messages_pipe.sh, and
 # corrected traces (lttsync --write, then babeltrace2 with the plugin)
 # under valgrind memcheck: any error, or a definite leak, fails.
 #
@@ -41,6 +42,10 @@ done
 LTTSYNC_VALGRIND="$vg" sh "$top_srcdir/tests/cli/test_cli.sh" \
 	>tests/cli/test_cli.valgrind 2>&1 || fail=1
 echo "valgrind tests/cli/test_cli.sh: $(tail -n 1 tests/cli/test_cli.valgrind)"
+# The --messages reader thread and the session's thread, their errors.
+LTTSYNC_VALGRIND="$vg" sh "$top_srcdir/tests/cli/test_messages_pipe.sh" \
+	>tests/cli/test_messages_pipe.valgrind 2>&1 || fail=1
+echo "valgrind tests/cli/test_messages_pipe.sh: $(tail -n 1 tests/cli/test_messages_pipe.valgrind)"
 
 # Corrected traces: the sample traces (seconds, not minutes).
 out=tests/valgrind-write
