@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 #include <pthread.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "messages_pipe.h"
 
@@ -193,6 +195,43 @@ static int feed_ring(struct msg_pipe *p)
 	}
 }
 
+static void wake_reader(int sig)
+{
+	(void)sig;
+}
+
+/*
+ * After the feeding side failed: a reader blocked in a read of a pipe
+ * that never delivers would hold the join forever. A signal whose
+ * handler is installed without SA_RESTART interrupts that read (the
+ * reader then stops on its read error, a later line than the feeding
+ * side's); it is repeated every 10 ms, for it may arrive just before the
+ * read starts.
+ */
+static void stop_reader(struct msg_pipe *p, pthread_t t)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = wake_reader;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGUSR1, &sa, NULL);
+	pthread_mutex_lock(&p->lock);
+	while (!p->done) {
+		struct timespec ts;
+
+		pthread_kill(t, SIGUSR1);
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_nsec += 10000000;
+		if (ts.tv_nsec >= 1000000000) {
+			ts.tv_sec++;
+			ts.tv_nsec -= 1000000000;
+		}
+		pthread_cond_timedwait(&p->full, &p->lock, &ts);
+	}
+	pthread_mutex_unlock(&p->lock);
+}
+
 static int run_threaded(struct msg_pipe *p, bool *started)
 {
 	pthread_t t;
@@ -214,6 +253,8 @@ static int run_threaded(struct msg_pipe *p, bool *started)
 	if (pthread_create(&t, NULL, reader_thread, p) == 0) {
 		*started = true;
 		rc = feed_ring(p);
+		if (rc)
+			stop_reader(p, t);
 		pthread_join(t, NULL);
 	}
 	pthread_cond_destroy(&p->free);

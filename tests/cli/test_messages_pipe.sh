@@ -65,4 +65,17 @@ rm -f "$work/r_lim.json"
 run "memory limit" 1 --memory-limit 20000 --messages "$work/m.csv" -f json -o "$work/r_lim.json"
 contains "$work/err" "m.csv:[0-9]*: cannot record message: memory limit reached" "named by its line"
 check "no report" test ! -e "$work/r_lim.json"
+
+# The same from a FIFO whose writer then stays silent: the reader is
+# blocked in a read that never returns, and must still be stopped.
+mkfifo "$work/fifo"
+( cat "$work/m.csv"; sleep 60 ) >"$work/fifo" &
+writer=$!
+start=$(date +%s)
+run "memory limit, FIFO held open" 1 --memory-limit 20000 --messages "$work/fifo" -f json -o "$work/r_fifo.json"
+check "stopped within 20 s (the reader's read interrupted)" test $(( $(date +%s) - start )) -lt 20
+contains "$work/err" "fifo:[0-9]*: cannot record message: memory limit reached" "named by its line"
+kill "$writer" 2>/dev/null
+pkill -P "$writer" sleep 2>/dev/null
+wait "$writer" 2>/dev/null
 finish
