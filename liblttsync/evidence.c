@@ -105,23 +105,33 @@ LTTSYNC_API size_t lttsync_session_get_pair_count(lttsync_session *s)
 	return s->evidence.pair_list->len;
 }
 
-LTTSYNC_API lttsync_status lttsync_session_get_pair(lttsync_host_id *out_a,
-						lttsync_host_id *out_b,
-						lttsync_session *s,
-						size_t index)
+lttsync_status lsync_pair_at(lsync_pair **out, lttsync_session *s,
+			     size_t index)
 {
 	lttsync_status st;
-	const lsync_pair *pair;
 
-	LSYNC_INVALID_IF(s, !s || !out_a || !out_b);
-	lsync_clear_error(s);
 	if ((st = lsync_session_refresh(s)))
 		return st;
 	if (index >= s->evidence.pair_list->len)
 		return lsync_error(s, LTTSYNC_ERROR_NOT_FOUND,
 				   "no pair %zu (%u pairs)", index,
 				   s->evidence.pair_list->len);
-	pair = g_ptr_array_index(s->evidence.pair_list, index);
+	*out = g_ptr_array_index(s->evidence.pair_list, index);
+	return LTTSYNC_OK;
+}
+
+LTTSYNC_API lttsync_status lttsync_session_get_pair(lttsync_host_id *out_a,
+						lttsync_host_id *out_b,
+						lttsync_session *s,
+						size_t index)
+{
+	lttsync_status st;
+	lsync_pair *pair;
+
+	LSYNC_INVALID_IF(s, !s || !out_a || !out_b);
+	lsync_clear_error(s);
+	if ((st = lsync_pair_at(&pair, s, index)))
+		return st;
 	*out_a = pair->a;
 	*out_b = pair->b;
 	return LTTSYNC_OK;

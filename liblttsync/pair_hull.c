@@ -94,13 +94,8 @@ LTTSYNC_API lttsync_status lttsync_session_get_pair_hull(size_t *out_count,
 	    direction != LTTSYNC_PAIR_SECOND_TO_FIRST)
 		return lsync_error(s, LTTSYNC_ERROR_INVALID_ARGUMENT,
 				   "unknown pair direction %d", (int)direction);
-	if ((st = lsync_session_refresh(s)))
+	if ((st = lsync_pair_at(&pair, s, index)))
 		return st;
-	if (index >= s->evidence.pair_list->len)
-		return lsync_error(s, LTTSYNC_ERROR_NOT_FOUND,
-				   "no pair %zu (%u pairs)", index,
-				   s->evidence.pair_list->len);
-	pair = g_ptr_array_index(s->evidence.pair_list, index);
 	if (!(pair->segs && pair->win) && lsync_pair_full_hull(pair, false) < 0)
 		return lsync_error(s, LTTSYNC_ERROR_NO_MEMORY,
 				   "cannot gather the pair's hull: out of memory");

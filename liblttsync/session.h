@@ -168,6 +168,11 @@ static inline int64_t lsync_merge_key(int64_t ts, int64_t lead)
 /* Settle pending matches and recompute stale results. */
 lttsync_status lsync_session_refresh(lttsync_session *s);
 
+/* Pair `index` of lttsync_session_get_pair(), results fresh (NOT_FOUND
+ * with the error set when there is no such pair). */
+lttsync_status lsync_pair_at(lsync_pair **out, lttsync_session *s,
+			     size_t index);
+
 /* The pair of two distinct hosts, or NULL if they never exchanged. */
 lsync_pair *lsync_session_pair(lttsync_session *s, uint32_t h1, uint32_t h2);
 
