@@ -35,6 +35,7 @@ liblttsync_internal_la_SOURCES = \
 	liblttsync/read/ctf.h liblttsync/read/ctf_meta.c liblttsync/read/ctf_skim.c \
 	liblttsync/sync/match.c liblttsync/sync/match.h \
 	liblttsync/sync/tombstones.c liblttsync/sync/tombstones.h \
+	liblttsync/sync/big_alloc.c liblttsync/sync/big_alloc.h \
 	liblttsync/sync/hull.c liblttsync/sync/hull.h \
 	liblttsync/sync/segments.c liblttsync/sync/segments.h \
 	liblttsync/sync/pwxform.c liblttsync/sync/pwxform.h \

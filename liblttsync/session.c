@@ -614,6 +614,7 @@ LTTSYNC_API lttsync_status lttsync_session_feed_packet(lttsync_session *s,
 void lsync_session_prefetch(const lttsync_session *s, const lttsync_packet *p)
 {
 	__builtin_prefetch(lsync_matcher_lookahead(s->evidence.matcher, p));
+	__builtin_prefetch(lsync_matcher_lookahead_retired(s->evidence.matcher, p));
 }
 
 /*
@@ -625,12 +626,18 @@ void lsync_session_prefetch(const lttsync_session *s, const lttsync_packet *p)
  * events/s, side by side.
  */
 #define LOOKAHEAD 8
+#define RETIRED_LOOKAHEAD 16
 
 static void prefetch_ahead(const lttsync_session *s, const lttsync_packet *p,
 			   size_t i, size_t n)
 {
+	const lsync_matcher *m = s->evidence.matcher;
+
 	if (i + LOOKAHEAD < n)
-		lsync_session_prefetch(s, &p[i + LOOKAHEAD]);
+		__builtin_prefetch(lsync_matcher_lookahead(m, &p[i + LOOKAHEAD]));
+	if (i + RETIRED_LOOKAHEAD < n)
+		__builtin_prefetch(lsync_matcher_lookahead_retired(
+			m, &p[i + RETIRED_LOOKAHEAD]));
 }
 
 LTTSYNC_API lttsync_status lttsync_session_feed_packets(size_t *out_fed,

@@ -127,7 +127,8 @@ int lsync_session_add_message(void *session, uint32_t send_host,
 			      int64_t recv_ns);
 
 /*
- * Prefetch what feeding p will read first (lsync_matcher_lookahead()):
+ * Prefetch what feeding p will read first (lsync_matcher_lookahead(),
+ * lsync_matcher_lookahead_retired()):
  * for readers that know a packet a few feeds ahead.
  */
 void lsync_session_prefetch(const lttsync_session *s, const lttsync_packet *p);

@@ -54,12 +54,12 @@
  * with the matcher unchanged: growth happens before anything else moves.
  */
 #include "match.h"
+#include "big_alloc.h"
 #include "tombstones.h"
 
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #ifdef __SSE2__
 #include <emmintrin.h>
 #endif
@@ -71,8 +71,6 @@ enum {
 	ST_MISMATCH = 1 << 3,  /* counted in `flow_mismatch` */
 	ST_PORTS = 1 << 4,     /* the first event carried ports */
 	ST_FREE = 1 << 5,      /* in the free list, not in the table */
-	ST_RETIRED = 1 << 6,   /* the key was retired unmatched: its events
-				* are counted in `evicted` (tombstones.h) */
 	ST_DETAIL = 1 << 7,    /* its detail is recorded (struct detail) */
 };
 
@@ -205,13 +203,20 @@ static uint64_t key_hash(const lsync_matcher *m, uint32_t seq,
 }
 
 /*
- * The key's hash for the filter of retired keys: unseeded, so that which
- * keys its false positives drop, and so the results, are the same in
- * every session given the same events in the same order.
+ * The key's hash for the filter of retired keys: the same fold as
+ * key_hash() with fixed constants instead of the seeds, so that which keys
+ * its false positives drop, and so the results, are the same in every
+ * session given the same events in the same order, and so that its bits
+ * do not follow the seeded bucket.
  */
 static uint64_t tomb_hash(uint32_t seq, uint32_t ack_seq, uint8_t tcp_flags)
 {
-	return mix64(mix64(((uint64_t)seq << 32) | ack_seq) ^ tcp_flags);
+	unsigned __int128 x =
+		(unsigned __int128)((((uint64_t)seq << 32) | ack_seq) ^
+				    UINT64_C(0x9e3779b97f4a7c15)) *
+		(UINT64_C(0xd6e8feb86659fd93) ^ tcp_flags);
+
+	return (uint64_t)x ^ (uint64_t)(x >> 64);
 }
 
 static uint64_t entry_hash(const lsync_matcher *m, const struct lsync_entry *e)
@@ -255,27 +260,6 @@ static uint64_t flow_value(const lsync_matcher *m, const lttsync_packet *p)
 
 /* ---- entry pool ------------------------------------------------------- */
 
-#define HUGE_PAGE ((size_t)2 << 20)
-
-/*
- * Lookups of new keys land on random buckets: with 4 KiB pages nearly
- * each one also misses the TLB (a page walk, costlier still under a
- * hypervisor). A large array is therefore aligned for, and advised to
- * use, transparent huge pages; the advice is only a hint.
- */
-static void *table_alloc(size_t bytes)
-{
-	void *p;
-
-	if (posix_memalign(&p, bytes < HUGE_PAGE ? 64 : HUGE_PAGE, bytes))
-		return NULL;
-#ifdef MADV_HUGEPAGE
-	if (bytes >= HUGE_PAGE)
-		madvise(p, bytes, MADV_HUGEPAGE);
-#endif
-	return p;
-}
-
 static struct lsync_entry *pool_at(const struct entry_pool *pl, uint32_t i)
 {
 	return &pl->chunks[i >> CHUNK_SHIFT][i & (CHUNK_LEN - 1)];
@@ -314,7 +298,7 @@ static bool pool_grow_index(struct entry_pool *pl)
  * SLAB_CHUNKS, so slabs need no list of their own.
  */
 #define CHUNK_BYTES ((size_t)CHUNK_LEN * sizeof(struct lsync_entry))
-#define SLAB_CHUNKS ((uint32_t)(HUGE_PAGE / CHUNK_BYTES))
+#define SLAB_CHUNKS ((uint32_t)(LSYNC_HUGE_PAGE / CHUNK_BYTES))
 #define SMALL_CHUNKS SLAB_CHUNKS
 
 static bool slab_start(uint32_t c)
@@ -327,7 +311,7 @@ static struct lsync_entry *chunk_alloc(const struct entry_pool *pl, uint32_t c)
 	if (c < SMALL_CHUNKS)
 		return malloc(CHUNK_BYTES);
 	if (slab_start(c))
-		return table_alloc(HUGE_PAGE);
+		return lsync_big_alloc(LSYNC_HUGE_PAGE);
 	return pl->chunks[c - 1] + CHUNK_LEN;
 }
 
@@ -653,8 +637,8 @@ static bool index_reserve(lsync_matcher *m, size_t n)
 		size = want;
 	if (size > MAX_BUCKETS)
 		size = MAX_BUCKETS;
-	tags = table_alloc(size * sizeof(*tags));
-	slot_idx = tags ? table_alloc(size * BUCKET_STRIDE * sizeof(*slot_idx))
+	tags = lsync_big_alloc(size * sizeof(*tags));
+	slot_idx = tags ? lsync_big_alloc(size * BUCKET_STRIDE * sizeof(*slot_idx))
 			: NULL;
 	if (!slot_idx) {
 		free(tags);
@@ -820,6 +804,13 @@ static int insert_new(lsync_matcher *m, const lttsync_packet *p, uint64_t h,
 	uint32_t i;
 	int r;
 
+	/* A key retired unmatched: dropped without an entry, so that it
+	 * neither takes a place in the table nor counts as pending; its
+	 * later events meet the filter too (tombstones.h). */
+	if (lsync_tombs_has(&m->tombs, tomb_hash(p->seq, p->ack_seq, p->flags))) {
+		m->counters.evicted++;
+		return 0;
+	}
 	if (!pool_reserve(&m->pool) || !index_reserve(m, after) ||
 	    (m->detail && !detail_reserve(m)) ||
 	    (m->count >= m->max_pending &&
@@ -845,10 +836,6 @@ static int insert_new(lsync_matcher *m, const lttsync_packet *p, uint64_t h,
 	entry_set_side(e, p, host);
 	if (m->detail)
 		detail_start(m, e, i, p);
-	if (lsync_tombs_has(&m->tombs, tomb_hash(p->seq, p->ack_seq, p->flags))) {
-		e->state |= ST_AMBIGUOUS | ST_RETIRED;
-		m->counters.evicted++;
-	}
 	e->slot = index_put(m->tags, m->slot_idx, m, h, i);
 	m->recent[h % RECENT_LEN].hash_hi = (uint32_t)(h >> 32);
 	m->recent[h % RECENT_LEN].idx = i;
@@ -918,10 +905,7 @@ static void entry_add_event(lsync_matcher *m, struct lsync_entry *e,
 	} else if (e->state & ST_AMBIGUOUS) {
 		note_loopback(m, e, p, host);
 		entry_count_event(e, send);
-		if (e->state & ST_RETIRED)
-			m->counters.evicted++;
-		else
-			m->counters.ambiguous++;
+		m->counters.ambiguous++;
 	} else if ((send ? e->nsend : e->nrecv) != 0) {
 		entry_make_ambiguous(m, e, send);
 	} else {
@@ -947,6 +931,21 @@ static const struct tag_bucket *next_retirement(const lsync_matcher *m)
 	return &m->tags[pool_at(&m->pool, m->head)->slot / BUCKET_STRIDE];
 }
 
+/* The filter word that retiring the head unmatched will set, for the same
+ * reason. */
+static const void *next_tombstone(const lsync_matcher *m)
+{
+	const struct lsync_entry *e;
+
+	if (m->count < m->max_pending || m->head == NIL)
+		return NULL;
+	e = pool_at(&m->pool, m->head);
+	if (e->state & (ST_USED | ST_LOOPBACK))
+		return NULL;
+	return lsync_tombs_where(&m->tombs,
+				 tomb_hash(e->seq, e->ack_seq, e->tcp_flags));
+}
+
 int lsync_matcher_feed(lsync_matcher *m, const lttsync_packet *p,
 		       uint32_t host, lsync_match_sink sink, void *user)
 {
@@ -965,6 +964,7 @@ int lsync_matcher_feed(lsync_matcher *m, const lttsync_packet *p,
 		if (r < 0)
 			return r;
 		__builtin_prefetch(next_retirement(m));
+		__builtin_prefetch(next_tombstone(m));
 	}
 	m->counters.packets++;
 	return 0;
@@ -978,6 +978,13 @@ const void *lsync_matcher_lookahead(const lsync_matcher *m,
 	if (!m->nbuckets)
 		return NULL;
 	return &m->tags[home_bucket(m, h)];
+}
+
+const void *lsync_matcher_lookahead_retired(const lsync_matcher *m,
+					    const lttsync_packet *p)
+{
+	return lsync_tombs_where(&m->tombs,
+				 tomb_hash(p->seq, p->ack_seq, p->flags));
 }
 
 /* ---- matcher ---------------------------------------------------------- */

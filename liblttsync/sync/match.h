@@ -87,6 +87,12 @@ int lsync_matcher_feed(lsync_matcher *m, const lttsync_packet *p,
 const void *lsync_matcher_lookahead(const lsync_matcher *m,
 				    const lttsync_packet *p);
 
+/* The same for the filter of retired keys, which feeding `p` reads if its
+ * key is new (tombstones.h): a second miss of its own once the cap has
+ * retired keys. NULL while the filter is empty. */
+const void *lsync_matcher_lookahead_retired(const lsync_matcher *m,
+					    const lttsync_packet *p);
+
 /* Hand every complete, unused match to the sink (entries stay). */
 int lsync_matcher_settle(lsync_matcher *m, lsync_match_sink sink, void *user);
 

@@ -15,8 +15,11 @@
  * the next ones. So a retired key is recognised at least until `per_gen`
  * further keys have been retired after it, and at most until 2 * per_gen
  * have. A false positive only drops a key's events (about 0.1 % of new
- * keys while the filter is full). Memory: 8 bytes per key of the cap,
- * allocated only once the table first retires an unmatched key.
+ * keys while the filter is full). The two generations' words of a key sit
+ * side by side, so that a look-up touches one cache line: the matcher asks
+ * for every new key, and the filter is far larger than the caches.
+ * Memory: 8 bytes per key of the cap, allocated only once the table first
+ * retires an unmatched key.
  */
 #ifndef LTTSYNC_TOMBSTONES_H
 #define LTTSYNC_TOMBSTONES_H
@@ -26,8 +29,8 @@
 #include <stdint.h>
 
 typedef struct lsync_tombs {
-	uint64_t *gen[2];  /* gen[cur] takes new keys */
-	size_t words;      /* per generation, a power of two; 0: none yet */
+	uint64_t *word;    /* word[2 * i + g]: word i of generation g */
+	size_t words;      /* per generation; 0: none yet */
 	size_t per_gen;    /* keys a generation takes */
 	size_t added;      /* keys in gen[cur] */
 	unsigned cur;
@@ -37,11 +40,17 @@ typedef struct lsync_tombs {
  * memory (nothing changed). A filter already sized for cap is kept. */
 bool lsync_tombs_reserve(lsync_tombs *t, size_t cap);
 
-/* Remember the key of hash h (needs a successful reserve). */
+/* Remember the key of hash h (needs a successful reserve). The hash must
+ * be well mixed in every bit: the word comes from its high bits, the
+ * three bits from its low 18. */
 void lsync_tombs_add(lsync_tombs *t, uint64_t h);
 
 /* Was the key of hash h retired (or a false positive)? */
 bool lsync_tombs_has(const lsync_tombs *t, uint64_t h);
+
+/* Where lsync_tombs_has(t, h) will read (NULL while the filter is
+ * empty), for a prefetch. */
+const void *lsync_tombs_where(const lsync_tombs *t, uint64_t h);
 
 void lsync_tombs_free(lsync_tombs *t);
 
