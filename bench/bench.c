@@ -127,7 +127,7 @@ static lttsync_session *new_session(size_t n_hosts, lttsync_host_id *ids)
 /* ---- simulated clocks (integer only, so generation stays cheap) ------- */
 
 #define EPOCH INT64_C(1700000000000000000)
-#define MAX_HOSTS 1000
+#define MAX_HOSTS 10000
 
 struct clocks {
 	int64_t offset[MAX_HOSTS]; /* ns, up to +-1 s */
@@ -500,6 +500,49 @@ static struct result run_graph(size_t n_hosts, size_t n_pairs, bool star)
 	return res;
 }
 
+/*
+ * value = seconds of a text report on a chain h0 - h1 - ... with h0 the
+ * reference (every host's bounds carried along its path, up to n - 1
+ * hops); aux: bytes of the report, hosts synchronized.
+ */
+static struct result run_report_chain(size_t n_hosts)
+{
+	struct clocks *c = malloc(sizeof(*c));
+	lttsync_host_id *ids = malloc(n_hosts * sizeof(*ids));
+	lttsync_session *s = new_session(n_hosts, ids);
+	FILE *sink = tmpfile();
+	struct result res = { 0 };
+	uint64_t rng = 7;
+	struct timer tm;
+
+	if (!c || !ids || !sink)
+		die("malloc", NULL);
+	clocks_init(c, n_hosts, rng);
+	for (uint32_t h = 0; h + 1 < n_hosts; h++)
+		feed_pair(s, c, ids, h, h + 1, &rng);
+	if (lttsync_session_set_reference(s, ids[0]))
+		die("set_reference", s);
+	timer_start(&tm);
+	if (lttsync_session_write_text_report(s, sink, 0))
+		die("write_text_report", s);
+	timer_stop(&tm, &res.busy, &res.wall);
+	res.value = res.busy;
+	res.wall_value = res.wall;
+	res.aux[0] = (uint64_t)ftell(sink);
+	for (size_t h = 0; h < n_hosts; h++) {
+		lttsync_quality q;
+
+		if (lttsync_session_get_host_quality(&q, s, ids[h]) == LTTSYNC_OK &&
+		    (q == LTTSYNC_QUALITY_ACCURATE || q == LTTSYNC_QUALITY_REFERENCE))
+			res.aux[1]++;
+	}
+	fclose(sink);
+	lttsync_session_destroy(s);
+	free(ids);
+	free(c);
+	return res;
+}
+
 /* ---- transform application ------------------------------------------- */
 
 #define E15 ((i128)1000000000000000)
@@ -653,7 +696,7 @@ static struct result run_apply(uint64_t total)
 /* ---- running and reporting -------------------------------------------- */
 
 enum kind { MATCH, MATCH_ONE_BY_ONE, HULL, MEMORY, GRAPH_MESH, GRAPH_STAR, APPLY,
-	    PIECEWISE };
+	    PIECEWISE, REPORT_CHAIN };
 
 struct run {
 	enum kind kind;
@@ -677,6 +720,7 @@ static struct result run_one(const struct run *r)
 	case GRAPH_STAR: return run_graph(r->hosts, r->items, true);
 	case APPLY: return run_apply(r->items);
 	case PIECEWISE: return run_piecewise(r->hosts, r->items);
+	case REPORT_CHAIN: return run_report_chain(r->hosts);
 	}
 	abort();
 }
@@ -797,6 +841,14 @@ static void figure(const char *name, const struct run *r, int runs,
 			 ", \"messages\": %" PRIu64 ", \"peak_rss_mib\": %.1f",
 			 r->hosts, r->items, best_res.aux[1], peak / 1024.0);
 		break;
+	case REPORT_CHAIN:
+		printf("%22s %zu hosts in a chain, the reference at one end; "
+		       "report %" PRIu64 " bytes, %" PRIu64 " hosts accurate\n", "",
+		       r->hosts, best_res.aux[0], best_res.aux[1]);
+		snprintf(extra, sizeof(extra), "\"hosts\": %zu, \"bytes\": %" PRIu64
+			 ", \"accurate\": %" PRIu64, r->hosts, best_res.aux[0],
+			 best_res.aux[1]);
+		break;
 	case GRAPH_MESH:
 	case GRAPH_STAR:
 		printf("%22s %zu hosts, %" PRIu64 " pairs, %" PRIu64
@@ -883,6 +935,8 @@ int main(int argc, char **argv)
 		{ "memory_100M_8hosts", "MiB", { MEMORY, 8, 100000000 }, 1, 1, 100, false, true },
 		{ "graph_mesh_1000", "s", { GRAPH_MESH, 1000, 50000 }, runs, 1, 1, false, false },
 		{ "graph_star_1000", "s", { GRAPH_STAR, 1000, 999 }, runs, 1, 1, false, false },
+		{ "report_chain_2000", "s", { REPORT_CHAIN, 2000, 0 }, runs, 1, 1, false, false },
+		{ "report_chain_10000", "s", { REPORT_CHAIN, 10000, 0 }, runs, 1, 5, false, false },
 		{ "apply", "M ts/s", { APPLY, 0, 200000000 }, runs, 1e-6, 200, true, false },
 		/* no target yet: throughput and peak memory of changing rates */
 		{ "piecewise_1h_4hosts", "M msg/s", { PIECEWISE, 4, 3600 }, runs, 1e-6, 0, true, false },
@@ -893,7 +947,8 @@ int main(int argc, char **argv)
 
 		if (!wanted(only, figs[i].name))
 			continue;
-		if (r.kind != GRAPH_MESH && r.kind != GRAPH_STAR && r.kind != PIECEWISE)
+		if (r.kind != GRAPH_MESH && r.kind != GRAPH_STAR && r.kind != PIECEWISE &&
+		    r.kind != REPORT_CHAIN)
 			r.items = r.items / scale ? r.items / scale : 1;
 		figure(figs[i].name, &r, figs[i].runs, figs[i].unit,
 		       figs[i].scale_out, figs[i].target, figs[i].at_least,

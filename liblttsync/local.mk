@@ -18,6 +18,7 @@ liblttsync_internal_la_SOURCES = \
 	liblttsync/version.c \
 	liblttsync/session.c liblttsync/session.h \
 	liblttsync/evidence.c liblttsync/results.c \
+	liblttsync/path_bounds.c liblttsync/path_bounds.h \
 	liblttsync/pair_hull.c liblttsync/kept_matches.h liblttsync/kept_matches.c \
 	liblttsync/transform_api.c liblttsync/transform_api.h \
 	liblttsync/report/snapshot.c liblttsync/report/snapshot.h \

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "path_bounds.h"
 #include "session.h"
 #include "transform_api.h"
 
@@ -311,6 +312,7 @@ static int derive_transforms(lttsync_session *s, uint32_t ref)
 static void reset_results(lttsync_session *s, const uint32_t *parent,
 			  const lsync_cost *dist, uint32_t ref)
 {
+	lsync_path_bounds_free(s);
 	for (guint h = 0; h < s->hosts->len; h++) {
 		lsync_host_result *r = host_result(s, h);
 
@@ -489,21 +491,6 @@ LTTSYNC_API lttsync_status lttsync_session_get_pair_slope_bounds(double *out_min
 	return LTTSYNC_OK;
 }
 
-/* t + off rounded outwards (down if `down`), saturating to int64. */
-static int64_t shift_outward(int64_t t, long double off, bool down)
-{
-	long double whole = down ? floorl(off) : ceill(off);
-
-	if (!isfinite(whole))
-		return whole < 0 ? INT64_MIN : INT64_MAX;
-	if (whole > 0x1p63L - (long double)t - 1)
-		return INT64_MAX;
-	if (whole < -0x1p63L - (long double)t + 1)
-		return INT64_MIN;
-	/* whole alone may exceed int64 while t + whole fits. */
-	return (int64_t)((__int128)t + (__int128)whole);
-}
-
 /*
  * Bounds of a segmented pair at t: orientation 0 reads the segments in
  * force at t, orientation 1 asks them the inverse question.
@@ -518,8 +505,8 @@ static lttsync_status segmented_bounds_at(lttsync_session *s,
 
 	if (from == pair->a) {
 		ok = lsync_segmented_bounds_at(pair->segs, t, &lo, &hi);
-		*out_lo = shift_outward(t, lo, true);
-		*out_hi = shift_outward(t, hi, false);
+		*out_lo = lsync_shift_outward(t, lo, true);
+		*out_hi = lsync_shift_outward(t, hi, false);
 	} else {
 		ok = lsync_segmented_inverse_bounds(pair->segs, t, t, out_lo,
 						    out_hi);
@@ -551,8 +538,8 @@ LTTSYNC_API lttsync_status lttsync_session_get_pair_bounds_at(int64_t *out_lo,
 		return segmented_bounds_at(s, pair, from, t, out_lo, out_hi);
 	lsync_hull_bounds_at(&pair->hull[lsync_pair_side(pair, from)], sol, t,
 			     &lo, &hi);
-	*out_lo = shift_outward(t, lo, true);
-	*out_hi = shift_outward(t, hi, false);
+	*out_lo = lsync_shift_outward(t, lo, true);
+	*out_hi = lsync_shift_outward(t, hi, false);
 	return LTTSYNC_OK;
 }
 
@@ -721,9 +708,6 @@ LTTSYNC_API lttsync_status lttsync_session_get_host_parent(lttsync_host_id *out,
 	return LTTSYNC_OK;
 }
 
-static bool host_bounds(lttsync_session *s, uint32_t host, int64_t t,
-			int64_t *lo, int64_t *hi);
-
 /*
  * The widest bounds over [t1, t2] of the host's data, at its ends (bounds
  * widen away from the data); NAN when unbounded or t1 > t2.
@@ -737,7 +721,7 @@ static long double width_over(lttsync_session *s, uint32_t host, int64_t t1,
 	if (t1 > t2)
 		return NAN;
 	for (int k = 0; k < 2; k++) {
-		if (!host_bounds(s, host, ends[k], &lo, &hi) ||
+		if (!lsync_host_bounds(s, host, ends[k], &lo, &hi) ||
 		    lo == INT64_MIN || hi == INT64_MAX)
 			return NAN;
 		w = fmaxl(w, (long double)hi - (long double)lo);
@@ -817,59 +801,6 @@ LTTSYNC_API lttsync_status lttsync_session_get_host_transform(lttsync_transform 
 	return host_transform(s, host, host_result(s, host), out);
 }
 
-/*
- * The step of a segmented pair: a parent a asks the segments the inverse
- * question; a parent b reads the bounds at the ends of the child's
- * interval of a-times (bounds are increasing in time).
- */
-static void segmented_step(const lsync_pair *pair, uint32_t parent,
-			   int64_t ylo, int64_t yhi, int64_t *xlo, int64_t *xhi)
-{
-	long double lo1, hi1, lo2, hi2;
-
-	if (parent == pair->a) {
-		if (!lsync_segmented_inverse_bounds(pair->segs, ylo, yhi, xlo,
-						    xhi)) {
-			*xlo = INT64_MIN;
-			*xhi = INT64_MAX;
-		}
-		return;
-	}
-	if (!lsync_segmented_bounds_at(pair->segs, ylo, &lo1, &hi1) ||
-	    !lsync_segmented_bounds_at(pair->segs, yhi, &lo2, &hi2)) {
-		*xlo = INT64_MIN;
-		*xhi = INT64_MAX;
-		return;
-	}
-	*xlo = shift_outward(ylo, lo1, true);
-	*xhi = shift_outward(yhi, hi2, false);
-}
-
-/*
- * One step of the path: from an interval of child-time to the interval of
- * parent-time compatible with every feasible relation of the pair.
- * *lo_inf / *hi_inf mark sides that became unbounded.
- */
-static void step_bounds(lttsync_session *s, uint32_t child, int64_t *lo,
-			int64_t *hi, bool *lo_inf, bool *hi_inf)
-{
-	uint32_t parent = host_result(s, child)->parent;
-	lsync_pair *pair = lsync_session_pair(s, parent, child);
-	const lsync_hull_solution *sol = lsync_pair_solution(pair, parent);
-	int64_t ylo = *lo_inf ? *hi : *lo, yhi = *hi_inf ? *lo : *hi;
-	int64_t xlo, xhi;
-
-	if (pair->segs)
-		segmented_step(pair, parent, ylo, yhi, &xlo, &xhi);
-	else
-		lsync_hull_inverse_bounds(&pair->hull[lsync_pair_side(pair, parent)],
-					  sol, ylo, yhi, &xlo, &xhi);
-	*lo_inf = *lo_inf || xlo == INT64_MIN;
-	*hi_inf = *hi_inf || xhi == INT64_MAX;
-	*lo = xlo;
-	*hi = xhi;
-}
-
 LTTSYNC_API lttsync_status lttsync_session_get_host_bounds_at(int64_t *out_lo,
 							  int64_t *out_hi,
 							  lttsync_session *s,
@@ -886,24 +817,6 @@ LTTSYNC_API lttsync_status lttsync_session_get_host_bounds_at(int64_t *out_lo,
 		return lsync_error(s, LTTSYNC_ERROR_NOT_AVAILABLE,
 				   "host '%s' has no bounds (%s)", host_name(s, host),
 				   lttsync_quality_string(r->quality));
-	host_bounds(s, host, t, out_lo, out_hi);
+	lsync_host_bounds(s, host, t, out_lo, out_hi);
 	return LTTSYNC_OK;
-}
-
-/* The path walk of lttsync_session_get_host_bounds_at(), results fresh. */
-static bool host_bounds(lttsync_session *s, uint32_t host, int64_t t,
-			int64_t *out_lo, int64_t *out_hi)
-{
-	const lsync_host_result *r = host_result(s, host);
-	bool lo_inf = false, hi_inf = false;
-	int64_t lo = t, hi = t;
-
-	if (!r->has_xform || r->quality == LTTSYNC_QUALITY_FAIL)
-		return false;
-	for (uint32_t u = host; u != s->results.reference && !(lo_inf && hi_inf);
-	     u = host_result(s, u)->parent)
-		step_bounds(s, u, &lo, &hi, &lo_inf, &hi_inf);
-	*out_lo = lo_inf ? INT64_MIN : lo;
-	*out_hi = hi_inf ? INT64_MAX : hi;
-	return true;
 }

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "path_bounds.h"
 #include "session.h"
 
 #define LSYNC_NAME_MAX 4096
@@ -84,6 +85,7 @@ LTTSYNC_API void lttsync_session_destroy(lttsync_session *s)
 	g_array_free(s->hosts, TRUE);
 	g_array_free(s->traces, TRUE);
 	g_hash_table_destroy(s->read.trace_folders);
+	lsync_path_bounds_free(s);
 	for (guint h = 0; h < s->results.hosts->len; h++) {
 		free(g_array_index(s->results.hosts, lsync_host_result, h).pieces);
 		free(g_array_index(s->results.hosts, lsync_host_result, h).widths);

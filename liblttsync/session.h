@@ -94,6 +94,8 @@ typedef struct lsync_results {
 	uint32_t forced_ref;      /* LSYNC_NO_HOST: choose */
 	uint32_t reference;
 	GArray *hosts;            /* lsync_host_result, index = host id */
+	struct lsync_path_bounds *paths; /* path_bounds.c, NULL until asked */
+	uint64_t path_steps;      /* hops walked for bounds, for the tests */
 } lsync_results;
 
 struct lttsync_session {

@@ -20,7 +20,7 @@ HULL_TESTLIB = tests/unit/hull_testlib.c tests/unit/hull_testlib.h
 unit_tests = tests/unit/test_transform tests/unit/test_transform_parse \
 	tests/unit/test_hull tests/unit/test_hull_brute \
 	tests/unit/test_hull_large tests/unit/test_match tests/unit/test_graph \
-	tests/unit/test_leads tests/unit/test_eviction
+	tests/unit/test_leads tests/unit/test_eviction tests/unit/test_path_bounds
 tests_unit_test_hull_SOURCES = tests/unit/test_hull.c $(HULL_TESTLIB)
 tests_unit_test_hull_brute_SOURCES = tests/unit/test_hull_brute.c \
 	$(HULL_TESTLIB)

@@ -1146,7 +1146,11 @@ LTTSYNC_API lttsync_status lttsync_session_get_host_transform(lttsync_transform 
 
 /**
  * Guaranteed bounds on the reference time of host-time t, carried along
- * the host's path.
+ * the host's path. For a host more than 64 hops from the reference they
+ * are read from bounds kept every 64 hops of the path (doc/algorithm.md,
+ * "Bounds along a path"), so that asking every host costs time linear in
+ * the hosts; they still hold the true relation, and may differ from a
+ * hop-by-hop walk by a few nanoseconds of rounding.
  * @param out_lo receives the lower bound (INT64_MIN when unbounded).
  * @param out_hi receives the upper bound (INT64_MAX when unbounded).
  * @param session the session. @param host a host. @param t host time.
