@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "atomic_file.h"
@@ -50,24 +51,61 @@ static void ppm_text(char *buf, size_t size, double slope)
 		snprintf(buf, size, "%+.3f", (slope - 1) * 1e6);
 }
 
-/* host -> parent -> ... -> reference. */
-static void path_cell(FILE *fp, const struct plot_data *d, lttsync_host_id h)
+/*
+ * Hops from each host (by id) to the reference, each parent followed
+ * once: a cell per host with its whole path would make the page grow
+ * with the square of a chain's length. SIZE_MAX: no path. NULL when out
+ * of memory.
+ */
+static size_t *hop_counts(const struct plot_data *d)
 {
-	fputs("<td>", fp);
-	plot_esc(fp, host_name(d, h));
-	for (size_t steps = 0; steps < d->n_hosts; steps++) {
-		lttsync_host_id up;
+	size_t n = d->n_hosts, *hops = malloc(n * sizeof(*hops));
+	lttsync_host_id *stack = malloc(n * sizeof(*stack));
 
-		if (lttsync_session_get_host_parent(&up, d->session, h) || up == h)
-			break;
-		fputs(" \xe2\x86\x92 ", fp);
+	for (size_t h = 0; hops && stack && h < n; h++)
+		hops[h] = SIZE_MAX - 1; /* not known yet */
+	for (size_t h = 0; hops && stack && h < n; h++) {
+		size_t k = 0, above = SIZE_MAX;
+		lttsync_host_id u = (lttsync_host_id)h, up;
+
+		while (u < n && hops[u] == SIZE_MAX - 1 && k < n) {
+			stack[k++] = u;
+			if (lttsync_session_get_host_parent(&up, d->session, u))
+				break;
+			if (up == u) { /* the reference */
+				hops[u] = 0;
+				k--;
+				break;
+			}
+			u = up;
+		}
+		if (u < n && hops[u] != SIZE_MAX - 1)
+			above = hops[u];
+		while (k--)
+			hops[stack[k]] = above = above == SIZE_MAX ? SIZE_MAX : above + 1;
+	}
+	free(stack);
+	return hops;
+}
+
+/* The parent and its number of hops to the reference. */
+static void path_cell(FILE *fp, const struct plot_data *d, const size_t *hops,
+		      lttsync_host_id h)
+{
+	lttsync_host_id up;
+
+	fputs("<td>", fp);
+	if (hops && h < d->n_hosts && hops[h] != SIZE_MAX && hops[h] > 0 &&
+	    !lttsync_session_get_host_parent(&up, d->session, h)) {
 		plot_esc(fp, host_name(d, up));
-		h = up;
+		fprintf(fp, " (%zu hop%s)", hops[h], hops[h] == 1 ? "" : "s");
+	} else {
+		fputs("\xe2\x80\x94", fp);
 	}
 	fputs("</td>", fp);
 }
 
-static void host_row(FILE *fp, const struct plot_data *d,
+static void host_row(FILE *fp, const struct plot_data *d, const size_t *hops,
 		     const struct plot_host *h)
 {
 	char ppm[32] = "", off[64] = "", width[64] = "";
@@ -91,13 +129,14 @@ static void host_row(FILE *fp, const struct plot_data *d,
 	fprintf(fp, "<td class=\"num\">%zu</td><td class=\"num\">%s</td>"
 		"<td class=\"num\">%s</td><td class=\"num\">%s</td>",
 		h->n_seg, ppm, off, width);
-	path_cell(fp, d, h->id);
+	path_cell(fp, d, hops, h->id);
 	fputs("</tr>\n", fp);
 }
 
 static void summary(FILE *fp, const struct plot_data *d)
 {
 	uint64_t messages = 0;
+	size_t *hops = hop_counts(d);
 
 	lttsync_session_get_counter(&messages, d->session, LTTSYNC_COUNTER_MESSAGES);
 	fputs("<section id=\"summary\"><h2>Summary</h2>\n<p>Reference: <b>", fp);
@@ -109,9 +148,10 @@ static void summary(FILE *fp, const struct plot_data *d)
 			"figures (or of the hulls).", (unsigned long long)d->over_limit);
 	fputs("</p>\n<table class=\"hosts\"><tr><th>host</th><th>quality</th>"
 	      "<th>segments</th><th>drift (ppm)</th><th>offset at mid-span</th>"
-	      "<th>bounds width at mid-span</th><th>path to the reference</th></tr>\n", fp);
+	      "<th>bounds width at mid-span</th><th>parent (hops to the reference)</th></tr>\n", fp);
 	for (size_t i = 0; i < d->n_hosts; i++)
-		host_row(fp, d, &d->hosts[i]);
+		host_row(fp, d, hops, &d->hosts[i]);
+	free(hops);
 	fputs("</table>\n<p class=\"note\">Drift: (slope of the main segment "
 	      "\xe2\x88\x92 1) \xc3\x97 10<sup>6</sup>. Offset: the correction "
 	      "(reference time \xe2\x88\x92 host time) in the middle of the host's "

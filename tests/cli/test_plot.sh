@@ -48,7 +48,7 @@ run "example, --plot" 0 --messages "$top_srcdir/examples/three-hosts.csv" \
 check_page "example page" "$work/three.html" "$top_srcdir/examples/three-hosts.csv" "" -- \
 	--pairs 3 --no-contra --render "$(render_dir three)"
 contains "$work/three.html" "Reference: <b>bravo</b>" "the summary names the reference"
-contains "$work/three.html" "<td>charlie → bravo</td>" "the summary gives the paths"
+contains "$work/three.html" "<td>bravo (1 hop)</td>" "the summary gives each host's parent and hops"
 contains "$work/out" "^alpha " "the report is still written"
 
 # Rates that change: segments, and with --segments off a failing pair
