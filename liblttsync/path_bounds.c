@@ -303,13 +303,18 @@ static int chord_index(const struct chords *c, int64_t t)
 	return lo;
 }
 
-static long double chord(const struct chords *c, const int64_t *y, int k,
-			 int64_t t)
+/*
+ * How far the chord of y rises from x[k] to t, in ns. Kept apart from
+ * y[k] (about 1e18 ns) so that it keeps its precision even where long
+ * double is a plain double (under valgrind): its error then stays below
+ * the 1 ns margin.
+ */
+static long double chord_rise(const struct chords *c, const int64_t *y, int k,
+			      int64_t t)
 {
-	long double f = (long double)(t - c->x[k]) /
-			(long double)(c->x[k + 1] - c->x[k]);
-
-	return (long double)y[k] + f * ((long double)y[k + 1] - (long double)y[k]);
+	return (long double)(t - c->x[k]) *
+	       (long double)((__int128)y[k + 1] - y[k]) /
+	       (long double)(c->x[k + 1] - c->x[k]);
 }
 
 static bool unbounded(int64_t v)
@@ -318,36 +323,37 @@ static bool unbounded(int64_t v)
 }
 
 /*
- * The lower bound at t (x[0] <= t <= x[n - 1]) from the chord around it;
- * -inf when the lower bound is already unbounded at the chord's right
- * end (it is nondecreasing in t); false when unknown.
+ * The lower bound at t (x[0] <= t <= x[n - 1]) from the chord around it,
+ * 1 ns lower for the rounding; INT64_MIN when the lower bound is already
+ * unbounded at the chord's right end (it is nondecreasing in t); false
+ * when unknown.
  */
-static bool chord_lo(const struct chords *c, int64_t t, long double *out)
+static bool chord_lo(const struct chords *c, int64_t t, int64_t *out)
 {
 	int k = chord_index(c, t);
 
 	if (c->lo[k + 1] == INT64_MIN) {
-		*out = -INFINITY;
+		*out = INT64_MIN;
 		return true;
 	}
 	if (unbounded(c->lo[k]) || unbounded(c->lo[k + 1]))
 		return false;
-	*out = chord(c, c->lo, k, t) - 1;
+	*out = lsync_shift_outward(c->lo[k], chord_rise(c, c->lo, k, t) - 1, true);
 	return true;
 }
 
-/* The same for the upper bound, +inf when unbounded at the left end. */
-static bool chord_hi(const struct chords *c, int64_t t, long double *out)
+/* The same for the upper bound, INT64_MAX when unbounded at the left end. */
+static bool chord_hi(const struct chords *c, int64_t t, int64_t *out)
 {
 	int k = chord_index(c, t);
 
 	if (c->hi[k] == INT64_MAX) {
-		*out = INFINITY;
+		*out = INT64_MAX;
 		return true;
 	}
 	if (unbounded(c->hi[k]) || unbounded(c->hi[k + 1]))
 		return false;
-	*out = chord(c, c->hi, k, t) + 1;
+	*out = lsync_shift_outward(c->hi[k], chord_rise(c, c->hi, k, t) + 1, false);
 	return true;
 }
 
@@ -363,13 +369,13 @@ static bool chords_read(lttsync_session *s, struct lsync_path_bounds *pb,
 			int64_t *out_hi)
 {
 	const struct chords *c = chords_of(s, pb, h);
-	long double a, b;
+	int64_t a, b;
 
 	if (!c || c->n < 2 || lo > hi || lo < c->x[0] || hi > c->x[c->n - 1] ||
 	    !chord_lo(c, lo, &a) || !chord_hi(c, hi, &b))
 		return false;
-	*out_lo = lsync_shift_outward(0, a, true);
-	*out_hi = lsync_shift_outward(0, b, false);
+	*out_lo = a;
+	*out_hi = b;
 	return true;
 }
 
