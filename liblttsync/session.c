@@ -455,13 +455,10 @@ static lsync_pair *create_pair(lttsync_session *s, uint32_t h1, uint32_t h2)
 		if (!s->evidence.small_pairs)
 			return NULL;
 	}
-	pair = lsync_pair_new(h1, h2);
+	pair = lsync_pair_new(h1, h2, s->evidence.segments,
+			      s->evidence.segment_window);
 	if (!pair)
 		return NULL;
-	if (s->evidence.segments && !(pair->win = lsync_windows_new(s->evidence.segment_window))) {
-		lsync_pair_free(pair);
-		return NULL;
-	}
 	if (pair->b < LSYNC_SMALL_HOSTS && pair->a != pair->b)
 		s->evidence.small_pairs[lsync_small_pair_index(pair->a, pair->b)] = pair;
 	g_hash_table_insert(s->evidence.pairs, &pair->key, pair);

@@ -6,11 +6,17 @@
 
 #include "pair.h"
 
-lsync_pair *lsync_pair_new(uint32_t h1, uint32_t h2)
+/* The windows start on the cache line after the pair's. */
+#define WINDOWS_AT (((sizeof(lsync_pair) + 63) / 64) * 64)
+
+lsync_pair *lsync_pair_new(uint32_t h1, uint32_t h2, bool windows,
+			   int64_t window)
 {
 	lsync_pair *pair = NULL;
+	size_t size = windows ? WINDOWS_AT + sizeof(lsync_windows)
+			      : sizeof(lsync_pair);
 
-	if (posix_memalign((void **)&pair, 64, sizeof(*pair)))
+	if (posix_memalign((void **)&pair, 64, size))
 		return NULL;
 	memset(pair, 0, sizeof(*pair));
 	pair->key = lsync_pair_key(h1, h2);
@@ -18,6 +24,12 @@ lsync_pair *lsync_pair_new(uint32_t h1, uint32_t h2)
 	pair->b = (uint32_t)pair->key;
 	lsync_hull_init(&pair->hull[0]);
 	lsync_hull_init(&pair->hull[1]);
+	if (windows) {
+		pair->win = (lsync_windows *)((char *)pair + WINDOWS_AT);
+		lsync_windows_init(pair->win, window);
+		pair->win_lo = pair->win->cur_lo;
+		pair->win_hi = pair->win->cur_hi;
+	}
 	return pair;
 }
 
@@ -27,7 +39,7 @@ void lsync_pair_free(lsync_pair *pair)
 		return;
 	lsync_hull_fini(&pair->hull[0]);
 	lsync_hull_fini(&pair->hull[1]);
-	lsync_windows_free(pair->win);
+	lsync_windows_fini(pair->win);
 	lsync_segmented_free(&pair->seg);
 	free(pair->kept);
 	free(pair);
@@ -120,7 +132,7 @@ int lsync_pair_full_hull(lsync_pair *pair, bool drop)
 		pair->full_at = offered;
 	}
 	if (drop) {
-		lsync_windows_free(pair->win);
+		lsync_windows_fini(pair->win);
 		pair->win = NULL;
 	}
 	return 0;

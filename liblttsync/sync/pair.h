@@ -36,19 +36,25 @@ typedef struct lsync_kept {
  */
 typedef struct lsync_pair {
 	lsync_hull hull[2];            /* [0]: x = a, y = b; [1]: x = b, y = a */
+	/* Rates that change (segments.h): windows in orientation 0, NULL when
+	 * the session does not keep them (then they never come back). With
+	 * windows, hull[0] is not fed message by message: it is the union of
+	 * the windows, rebuilt when asked for (the same vertex set, so the
+	 * same solution), and a message costs two hull insertions as without
+	 * windows. The windows live right after the pair, in the same
+	 * allocation. A message's path reads hull[1], the cache line after
+	 * it (this pointer and the x range of the open window, a copy of
+	 * win->cur_lo and cur_hi taken after each change of window) and the
+	 * open window's hull: three lines. */
+	lsync_windows *win;
+	int64_t win_lo, win_hi;
 	uint64_t key;                  /* (a << 32) | b, for the pair table */
 	uint32_t a, b;                 /* host ids, a < b */
 	lsync_kept *kept;              /* NULL until a message is kept */
 	uint64_t solved_at[2];         /* offered points + 1 when sol was computed */
 	lsync_hull_solution sol[2];
-	/* Rates that change (segments.h): windows in orientation 0, NULL when
-	 * the session does not keep them. With windows, hull[0] is not fed
-	 * message by message: it is the union of the windows, rebuilt when
-	 * asked for (the same vertex set, so the same solution), and a
-	 * message costs two hull insertions as without windows. The
-	 * segmentation, when the last refresh found one (segs), computed at
-	 * seg_at offered points + 1. Counts come from hull[1], fed always. */
-	lsync_windows *win;
+	/* The segmentation, when the last refresh found one (segs), computed
+	 * at seg_at offered points + 1. Counts come from hull[1], fed always. */
 	uint64_t full_at;              /* hull[0] rebuilt from win at this count + 1 */
 	uint64_t seg_at;
 	lsync_segmented seg;
@@ -62,8 +68,10 @@ static inline uint64_t lsync_pair_key(uint32_t h1, uint32_t h2)
 	return ((uint64_t)a << 32) | b;
 }
 
-/* NULL on allocation failure. */
-lsync_pair *lsync_pair_new(uint32_t h1, uint32_t h2);
+/* With windows of `window` ns (<= 0: the default) when `windows`; NULL
+ * on allocation failure. */
+lsync_pair *lsync_pair_new(uint32_t h1, uint32_t h2, bool windows,
+			   int64_t window);
 void lsync_pair_free(lsync_pair *pair);
 
 /* The orientation whose x axis is host `from`'s clock. */
@@ -95,12 +103,21 @@ static inline int lsync_pair_add_windowed(lsync_pair *pair, int side,
 					  int64_t recv_ns, bool keep,
 					  size_t *vertices)
 {
-	lsync_hull *full = &pair->hull[1], *w;
+	lsync_hull *full = &pair->hull[1], *w = &pair->win->open;
 	size_t before = lsync_hull_vertex_count(full);
+	int64_t x = side == 0 ? send_ns : recv_ns;
 
-	if (lsync_hull_reserve(full) < 0 ||
-	    !(w = lsync_windows_prepare(pair->win, side == 0 ? send_ns : recv_ns)))
+	if (lsync_hull_reserve(full) < 0)
 		return -1;
+	if (!(x >= pair->win_lo && x < pair->win_hi &&
+	      w->above.len < w->above.cap && w->below.len < w->below.cap)) {
+		/* the copy follows every change, failed ones included */
+		w = lsync_windows_prepare(pair->win, x);
+		pair->win_lo = pair->win->cur_lo;
+		pair->win_hi = pair->win->cur_hi;
+		if (!w)
+			return -1;
+	}
 	if (keep && lsync_pair_keep(pair, send_host, send_ns, recv_ns) < 0)
 		return -1;
 	before += lsync_hull_vertex_count(w);

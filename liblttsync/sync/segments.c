@@ -28,26 +28,30 @@
 
 /* ---- windows ---------------------------------------------------------- */
 
-lsync_windows *lsync_windows_new(int64_t width)
+/* No window open: an empty range, which the per-message test rejects. */
+static void close_range(lsync_windows *ws)
 {
-	lsync_windows *ws = calloc(1, sizeof(*ws));
-
-	if (!ws)
-		return NULL;
-	ws->width = width > 0 ? width : LSYNC_SEGMENT_WINDOW_NS;
 	ws->cur = LSYNC_NO_WINDOW;
-	lsync_hull_init(&ws->open);
-	return ws;
+	ws->cur_lo = INT64_MAX;
+	ws->cur_hi = INT64_MIN;
 }
 
-void lsync_windows_free(lsync_windows *ws)
+void lsync_windows_init(lsync_windows *ws, int64_t width)
+{
+	memset(ws, 0, sizeof(*ws));
+	ws->width = width > 0 ? width : LSYNC_SEGMENT_WINDOW_NS;
+	close_range(ws);
+	lsync_hull_init(&ws->open);
+}
+
+void lsync_windows_fini(lsync_windows *ws)
 {
 	if (!ws)
 		return;
 	lsync_hull_fini(&ws->open);
 	free(ws->w);
 	free(ws->pts);
-	free(ws);
+	memset(ws, 0, sizeof(*ws));
 }
 
 static int64_t floor_div64(int64_t x, int64_t d)
@@ -144,18 +148,19 @@ static int close_open(lsync_windows *ws)
 	ws->open.above.len = ws->open.below.len = 0;
 	ws->open.above.edge = ws->open.below.edge = false;
 	ws->open.n_above = ws->open.n_below = 0;
-	ws->cur = LSYNC_NO_WINDOW;
+	close_range(ws);
 	return 0;
 }
 
 static int hull_merge(lsync_hull *dst, const lsync_hull *src);
 
-/* Window i becomes the open one (none is open: ws->open is empty). */
-static int open_window(lsync_windows *ws, uint32_t i)
+/* Window i becomes the open one (none is open: ws->open is empty); a
+ * new window has no vertex to bring back. */
+static int open_window(lsync_windows *ws, uint32_t i, bool fresh)
 {
 	lsync_hull tmp;
 
-	if (hull_merge(&ws->open, window_hull(ws, i, &tmp)) < 0) {
+	if (!fresh && hull_merge(&ws->open, window_hull(ws, i, &tmp)) < 0) {
 		lsync_hull_fini(&ws->open);
 		return -1;
 	}
@@ -169,13 +174,15 @@ static lsync_hull *window_at(lsync_windows *ws, int64_t x)
 {
 	int64_t idx = floor_div64(x, ws->width);
 	uint32_t i;
+	bool fresh;
 
 	if (ws->cur != LSYNC_NO_WINDOW && ws->w[ws->cur].index == idx)
 		return &ws->open;
 	if (close_open(ws) < 0)
 		return NULL;
 	i = window_find(ws, idx);
-	if (i == ws->len || ws->w[i].index != idx) {
+	fresh = i == ws->len || ws->w[i].index != idx;
+	if (fresh) {
 		if (ws->len == ws->cap) {
 			uint32_t cap = ws->cap ? 2 * ws->cap : 16;
 			lsync_window *w;
@@ -191,10 +198,10 @@ static lsync_hull *window_at(lsync_windows *ws, int64_t x)
 		ws->w[i] = (lsync_window){ .index = idx };
 		ws->len++;
 	}
-	return open_window(ws, i) < 0 ? NULL : &ws->open;
+	return open_window(ws, i, fresh) < 0 ? NULL : &ws->open;
 }
 
-lsync_hull *lsync_windows_prepare_slow(lsync_windows *ws, int64_t x)
+lsync_hull *lsync_windows_prepare(lsync_windows *ws, int64_t x)
 {
 	lsync_hull *h;
 

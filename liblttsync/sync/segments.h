@@ -56,37 +56,35 @@ typedef struct lsync_window {
 
 #define LSYNC_NO_WINDOW UINT32_MAX
 
+/*
+ * The open window's hull first, on a cache line of its own (the
+ * structure is allocated on one, with its pair: pair.h); the rest is read
+ * when messages move to another window.
+ */
 typedef struct lsync_windows {
-	lsync_window *w;     /* sorted by index */
+	lsync_hull open;     /* the hull of w[cur] while open */
+	int64_t cur_lo, cur_hi; /* x range of w[cur], [lo, hi); empty when
+				 * no window is open */
+	uint32_t cur;        /* the open window, or LSYNC_NO_WINDOW */
 	uint32_t len, cap;
+	int64_t width;
+	lsync_window *w;     /* sorted by index */
 	lsync_point *pts;    /* the arena */
 	size_t n_pts, cap_pts;
-	lsync_hull open;     /* the hull of w[cur] while open */
-	uint32_t cur;        /* the open window, or LSYNC_NO_WINDOW */
-	int64_t width;
-	int64_t cur_lo, cur_hi; /* x range of w[cur], [lo, hi) */
 } lsync_windows;
 
-/* NULL on allocation failure. */
-lsync_windows *lsync_windows_new(int64_t width);
-void lsync_windows_free(lsync_windows *ws);
+/* An empty set of windows of the given width (> 0, else the default). */
+void lsync_windows_init(lsync_windows *ws, int64_t width);
+void lsync_windows_fini(lsync_windows *ws);
 
 /*
  * The hull of x's window, opened (created if needed), with room for one
  * more point in each chain (so that the add that follows cannot fail);
- * NULL on allocation failure (nothing lost).
+ * NULL on allocation failure (nothing lost). The caller tests first
+ * whether x lies in [cur_lo, cur_hi) with room in both chains: nearly
+ * every message goes to the window of the last (pair.h).
  */
-lsync_hull *lsync_windows_prepare_slow(lsync_windows *ws, int64_t x);
-
-/* Inline: once per message, and nearly always the window of the last. */
-static inline lsync_hull *lsync_windows_prepare(lsync_windows *ws, int64_t x)
-{
-	if (ws->cur != LSYNC_NO_WINDOW && x >= ws->cur_lo && x < ws->cur_hi &&
-	    ws->open.above.len < ws->open.above.cap &&
-	    ws->open.below.len < ws->open.below.cap)
-		return &ws->open;
-	return lsync_windows_prepare_slow(ws, x);
-}
+lsync_hull *lsync_windows_prepare(lsync_windows *ws, int64_t x);
 
 /* hull gets the union of every window (the pair's full hull). -1 on
  * allocation failure. */
