@@ -9,28 +9,15 @@
  */
 #include "session.h"
 
-/* Window i's chain of one direction: the open window lives in ws->open,
- * the others in the arena (segments.h). */
+/* Window i's chain of one direction, valid until the next window is
+ * read (segments.h). */
 static lsync_chain window_chain(const lsync_windows *ws, uint32_t i,
 				lttsync_pair_direction dir)
 {
-	const lsync_window *w = &ws->w[i];
-	lsync_chain c = { 0 };
+	lsync_hull tmp;
+	const lsync_hull *h = lsync_windows_hull(ws, i, &tmp);
 
-	if (i == ws->cur)
-		return dir == LTTSYNC_PAIR_FIRST_TO_SECOND ? ws->open.above
-							   : ws->open.below;
-	/* An arena never allocated holds no point. */
-	if (!ws->pts)
-		return c;
-	if (dir == LTTSYNC_PAIR_FIRST_TO_SECOND) {
-		c.pts = ws->pts + w->off;
-		c.len = w->n_above;
-	} else {
-		c.pts = ws->pts + w->off + w->n_above;
-		c.len = w->n_below;
-	}
-	return c;
+	return dir == LTTSYNC_PAIR_FIRST_TO_SECOND ? h->above : h->below;
 }
 
 /* Copies the chain's vertices to points[at...] while they fit; returns

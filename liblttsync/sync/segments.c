@@ -50,7 +50,8 @@ void lsync_windows_fini(lsync_windows *ws)
 		return;
 	lsync_hull_fini(&ws->open);
 	free(ws->w);
-	free(ws->pts);
+	free(ws->arena);
+	free(ws->scratch);
 	memset(ws, 0, sizeof(*ws));
 }
 
@@ -82,7 +83,83 @@ static uint32_t window_find(const lsync_windows *ws, int64_t idx)
 	return lo;
 }
 
-/* Window i's hull: the open one, or a view of the arena in *tmp. */
+/* ---- the arena: closed windows' vertices, one word each ------------- */
+
+/* The vertices of w, decoded into out (n_above + n_below points). */
+static void window_decode(const lsync_windows *ws, const lsync_window *w,
+			  lsync_point *out)
+{
+	const uint64_t *a = ws->arena + w->off;
+	uint32_t n = w->n_above + w->n_below;
+	int64_t lo = w->index * ws->width;
+
+	if (w->wide) {
+		for (uint32_t k = 0; k < n; k++) {
+			out[k].x = (int64_t)a[2 * k];
+			out[k].y = (int64_t)a[2 * k + 1];
+		}
+		return;
+	}
+	/* y - x = base + d fits an int64 (it did when encoded), and so
+	 * does y = x + (y - x) */
+	for (uint32_t k = 0; k < n; k++) {
+		int64_t x = lo + (int64_t)(uint32_t)a[k];
+
+		out[k].x = x;
+		out[k].y = x + (w->base + (int32_t)(uint32_t)(a[k] >> 32));
+	}
+}
+
+/* Whether p fits one word: x - lo in 32 bits unsigned (the caller
+ * checked the width), (y - x) - base in 32 bits signed. */
+static bool fits_word(lsync_point p, int64_t lo, int64_t base)
+{
+	int64_t d;
+
+	return p.x - lo <= (int64_t)UINT32_MAX &&
+	       !__builtin_sub_overflow(p.y, p.x, &d) &&
+	       !__builtin_sub_overflow(d, base, &d) &&
+	       d >= INT32_MIN && d <= INT32_MAX;
+}
+
+static void chain_encode(const lsync_chain *c, int64_t lo, int64_t base,
+			 bool wide, uint64_t *a)
+{
+	for (uint32_t k = 0; k < c->len; k++) {
+		lsync_point p = c->pts[k];
+
+		if (wide) {
+			a[2 * k] = (uint64_t)p.x;
+			a[2 * k + 1] = (uint64_t)p.y;
+		} else {
+			a[k] = (uint64_t)(uint32_t)(p.x - lo) |
+			       (uint64_t)(uint32_t)(int32_t)(p.y - p.x - base) << 32;
+		}
+	}
+}
+
+/* Whether every vertex of h fits one word; *base gets the offset. */
+static bool hull_fits_words(const lsync_windows *ws, const lsync_hull *h,
+			    int64_t lo, int64_t *base)
+{
+	const lsync_chain *c[2] = { &h->above, &h->below };
+	const lsync_chain *first = h->above.len ? &h->above : &h->below;
+
+	*base = 0;
+	if (ws->width > (int64_t)UINT32_MAX + 1)
+		return false;
+	if (first->len &&
+	    __builtin_sub_overflow(first->pts[0].y, first->pts[0].x, base))
+		return false;
+	for (int s = 0; s < 2; s++)
+		for (uint32_t k = 0; k < c[s]->len; k++)
+			if (!fits_word(c[s]->pts[k], lo, *base))
+				return false;
+	return true;
+}
+
+/* Window i's hull: the open one, or *tmp viewing its points decoded into
+ * ws->scratch (lsync_windows_hull()). */
 static const lsync_hull *window_hull(const lsync_windows *ws, uint32_t i,
 				     lsync_hull *tmp)
 {
@@ -91,30 +168,51 @@ static const lsync_hull *window_hull(const lsync_windows *ws, uint32_t i,
 	if (i == ws->cur)
 		return &ws->open;
 	lsync_hull_init(tmp);
-	/* An arena never allocated holds no point (no offset from NULL). */
-	if (!ws->pts)
+	/* an empty window has no words (nor, maybe, an arena) */
+	if (w->n_above + w->n_below == 0)
 		return tmp;
-	tmp->above.pts = ws->pts + w->off;
+	window_decode(ws, w, ws->scratch);
+	tmp->above.pts = ws->scratch;
 	tmp->above.len = tmp->above.cap = w->n_above;
-	tmp->below.pts = ws->pts + w->off + w->n_above;
+	tmp->below.pts = ws->scratch + w->n_above;
 	tmp->below.len = tmp->below.cap = w->n_below;
 	return tmp;
 }
 
-/* Room for n points in the arena; -1 (nothing changed) if none. */
+const lsync_hull *lsync_windows_hull(const lsync_windows *ws, uint32_t i,
+				     lsync_hull *tmp)
+{
+	return window_hull(ws, i, tmp);
+}
+
+/* Room for n words in the arena; -1 (nothing changed) if none. */
 static int arena_reserve(lsync_windows *ws, size_t n)
 {
-	size_t cap = ws->cap_pts ? ws->cap_pts : 256;
+	size_t cap = ws->cap_words ? ws->cap_words : 256;
+	uint64_t *p;
+
+	while (cap - ws->n_words < n)
+		cap *= 2;
+	if (cap == ws->cap_words)
+		return 0;
+	if (cap > UINT32_MAX || !(p = realloc(ws->arena, cap * sizeof(*p))))
+		return -1;
+	ws->arena = p;
+	ws->cap_words = cap;
+	return 0;
+}
+
+/* Room to decode n points; -1 (nothing changed) if none. */
+static int scratch_reserve(lsync_windows *ws, uint32_t n)
+{
 	lsync_point *p;
 
-	while (cap - ws->n_pts < n)
-		cap *= 2;
-	if (cap == ws->cap_pts)
+	if (n <= ws->scratch_cap)
 		return 0;
-	if (cap > UINT32_MAX || !(p = realloc(ws->pts, cap * sizeof(*p))))
+	if (!(p = realloc(ws->scratch, (size_t)n * sizeof(*p))))
 		return -1;
-	ws->pts = p;
-	ws->cap_pts = cap;
+	ws->scratch = p;
+	ws->scratch_cap = n;
 	return 0;
 }
 
@@ -123,25 +221,38 @@ static int close_open(lsync_windows *ws)
 {
 	lsync_window *w;
 	uint32_t na, nb;
+	int64_t lo, base;
+	bool wide;
+	size_t words;
 
 	if (ws->cur == LSYNC_NO_WINDOW)
 		return 0;
 	w = &ws->w[ws->cur];
 	na = ws->open.above.len;
 	nb = ws->open.below.len;
-	if (na + nb > w->room) {
+	lo = w->index * ws->width;
+	wide = !hull_fits_words(ws, &ws->open, lo, &base);
+	words = ((size_t)na + nb) * (wide ? 2 : 1);
+	if (words > (size_t)INT32_MAX || scratch_reserve(ws, na + nb) < 0)
+		return -1;
+	if (words > w->room) {
 		/* a slot of its own, twice as big: the old one is lost, and
 		 * such losses stay below the live size */
-		uint32_t room = na + nb > 2 * w->room ? na + nb : 2 * w->room;
+		size_t room = words > 2 * (size_t)w->room ? words : 2 * (size_t)w->room;
 
+		if (room > (size_t)INT32_MAX)
+			room = words;
 		if (arena_reserve(ws, room) < 0)
 			return -1;
-		w->off = (uint32_t)ws->n_pts;
-		w->room = room;
-		ws->n_pts += room;
+		w->off = (uint32_t)ws->n_words;
+		w->room = (uint32_t)room;
+		ws->n_words += room;
 	}
-	memcpy(ws->pts + w->off, ws->open.above.pts, na * sizeof(lsync_point));
-	memcpy(ws->pts + w->off + na, ws->open.below.pts, nb * sizeof(lsync_point));
+	chain_encode(&ws->open.above, lo, base, wide, ws->arena + w->off);
+	chain_encode(&ws->open.below, lo, base, wide,
+		     ws->arena + w->off + (size_t)na * (wide ? 2 : 1));
+	w->base = base;
+	w->wide = wide;
 	w->n_above = na;
 	w->n_below = nb;
 	/* emptied, its buffers kept for the next window */

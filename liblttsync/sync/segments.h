@@ -27,13 +27,19 @@
 #define LSYNC_SEGMENT_MIN_SPAN_NS ((int64_t)2 * 1000000000)
 
 /*
- * A window's hull vertices: its above chain then its below chain, in the
- * arena ws->pts at [off, off + n_above + n_below), with room for `room`
- * points there. The one window messages go to (the open one) is a full
- * lsync_hull instead, ws->open; its arena copy is refreshed when another
- * window opens. Messages mostly come in time order, so each window is
- * opened and closed about once, and a closed window costs 24 bytes plus
- * 16 per vertex, without malloc or slack of its own.
+ * A closed window's hull vertices: its above chain then its below chain,
+ * in the arena ws->arena at word `off`, with room for `room` words there.
+ * A vertex takes one 64-bit word: x - the window's start (below its
+ * width, so 32 bits while the width is at most 2^32 ns) and (y - x) -
+ * base (32 bits, signed: y - x varies within a window by the latencies
+ * and the drift of the clocks over its width); a window where either
+ * does not fit takes two words a vertex (x and y, `wide`). Decoding gives
+ * back the exact points. The one window messages go to (the open one) is
+ * a full lsync_hull instead, ws->open; its arena copy is refreshed when
+ * another window opens. Messages mostly come in time order, so each
+ * window is opened and closed about once, and a closed window costs 32
+ * bytes plus 8 per vertex (16 if wide), without malloc or slack of its
+ * own.
  */
 /*
  * A run of windows stops where one line still explains its messages but
@@ -50,7 +56,10 @@
 
 typedef struct lsync_window {
 	int64_t index;       /* floor(x / width) */
-	uint32_t off, room;
+	int64_t base;        /* y - x of one vertex (not wide) */
+	uint32_t off;        /* in words */
+	uint32_t room : 31;  /* in words */
+	uint32_t wide : 1;   /* two words a vertex */
 	uint32_t n_above, n_below;
 } lsync_window;
 
@@ -69,8 +78,12 @@ typedef struct lsync_windows {
 	uint32_t len, cap;
 	int64_t width;
 	lsync_window *w;     /* sorted by index */
-	lsync_point *pts;    /* the arena */
-	size_t n_pts, cap_pts;
+	uint64_t *arena;
+	size_t n_words, cap_words;
+	/* Closed windows' points, decoded for reading (lsync_windows_hull()):
+	 * room for the largest window's, made when it closed. */
+	lsync_point *scratch;
+	uint32_t scratch_cap;
 } lsync_windows;
 
 /* An empty set of windows of the given width (> 0, else the default). */
@@ -85,6 +98,14 @@ void lsync_windows_fini(lsync_windows *ws);
  * every message goes to the window of the last (pair.h).
  */
 lsync_hull *lsync_windows_prepare(lsync_windows *ws, int64_t x);
+
+/*
+ * Window i's hull: the open one, or *tmp viewing the window's points
+ * decoded into ws->scratch, valid until the next call for another window
+ * of ws (callers read one window at a time). Read only.
+ */
+const lsync_hull *lsync_windows_hull(const lsync_windows *ws, uint32_t i,
+				     lsync_hull *tmp);
 
 /* hull gets the union of every window (the pair's full hull). -1 on
  * allocation failure. */
