@@ -20,13 +20,15 @@ HULL_TESTLIB = tests/unit/hull_testlib.c tests/unit/hull_testlib.h
 unit_tests = tests/unit/test_transform tests/unit/test_transform_parse \
 	tests/unit/test_hull tests/unit/test_hull_brute \
 	tests/unit/test_hull_large tests/unit/test_match tests/unit/test_graph \
-	tests/unit/test_leads tests/unit/test_eviction tests/unit/test_path_bounds
+	tests/unit/test_leads tests/unit/test_eviction tests/unit/test_path_bounds \
+	tests/unit/test_windows
 tests_unit_test_hull_SOURCES = tests/unit/test_hull.c $(HULL_TESTLIB)
 tests_unit_test_hull_brute_SOURCES = tests/unit/test_hull_brute.c \
 	$(HULL_TESTLIB)
 tests_unit_test_hull_large_SOURCES = tests/unit/test_hull_large.c \
 	$(HULL_TESTLIB)
 tests_unit_test_leads_SOURCES = tests/unit/test_leads.c $(TESTFILES)
+tests_unit_test_windows_SOURCES = tests/unit/test_windows.c $(RATESIM)
 
 api_tests = tests/api/test_session tests/api/test_groundtruth \
 	tests/api/test_precision tests/api/test_api_errors \

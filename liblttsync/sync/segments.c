@@ -146,7 +146,7 @@ static bool hull_fits_words(const lsync_windows *ws, const lsync_hull *h,
 	const lsync_chain *first = h->above.len ? &h->above : &h->below;
 
 	*base = 0;
-	if (ws->width > (int64_t)UINT32_MAX + 1)
+	if (ws->wide_only || ws->width > (int64_t)UINT32_MAX + 1)
 		return false;
 	if (first->len &&
 	    __builtin_sub_overflow(first->pts[0].y, first->pts[0].x, base))

@@ -77,6 +77,7 @@ typedef struct lsync_windows {
 	uint32_t cur;        /* the open window, or LSYNC_NO_WINDOW */
 	uint32_t len, cap;
 	int64_t width;
+	bool wide_only;      /* every window in two words a vertex (tests) */
 	lsync_window *w;     /* sorted by index */
 	uint64_t *arena;
 	size_t n_words, cap_words;

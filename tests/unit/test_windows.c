@@ -1,0 +1,306 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * A pair's windows keep closed windows' vertices in one word each
+ * (liblttsync/sync/segments.h). The storage must be lossless: every
+ * window reads back exactly the hull of its own points, whatever the
+ * order the points came in, and the segmentation computed from the
+ * packed windows is the one computed from windows stored two words a
+ * vertex (no packing), field for field.
+ */
+#include <criterion/criterion.h>
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../common/ratesim.h"
+#include "segments.h"
+
+typedef struct pt {
+	int64_t x, y;
+	bool above;
+} pt;
+
+static uint64_t rng_state = 12345;
+
+static uint64_t rnd(void)
+{
+	uint64_t z = (rng_state += UINT64_C(0x9e3779b97f4a7c15));
+
+	z = (z ^ (z >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
+	z = (z ^ (z >> 27)) * UINT64_C(0x94d049bb133111eb);
+	return z ^ (z >> 31);
+}
+
+static void shuffle(pt *p, size_t n)
+{
+	for (size_t i = n; i > 1; i--) {
+		size_t j = rnd() % i;
+		pt t = p[i - 1];
+
+		p[i - 1] = p[j];
+		p[j] = t;
+	}
+}
+
+static void feed(lsync_windows *ws, const pt *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		lsync_hull *h = lsync_windows_prepare(ws, p[i].x);
+
+		cr_assert_not_null(h);
+		if (p[i].above)
+			lsync_hull_add_above(h, p[i].x, p[i].y);
+		else
+			lsync_hull_add_below(h, p[i].x, p[i].y);
+	}
+}
+
+static int64_t floor_div(int64_t x, int64_t d)
+{
+	return x / d - (x % d < 0);
+}
+
+static void same_chain(const lsync_chain *a, const lsync_chain *b,
+		       const char *what, uint32_t w)
+{
+	cr_assert_eq(a->len, b->len, "window %u %s: %u vertices, %u expected",
+		     w, what, a->len, b->len);
+	for (uint32_t k = 0; k < a->len; k++)
+		cr_assert(a->pts[k].x == b->pts[k].x && a->pts[k].y == b->pts[k].y,
+			  "window %u %s vertex %u differs", w, what, k);
+}
+
+/* Every window of ws reads back the hull of exactly its points, built
+ * directly; windows come in grid order. */
+static void check_windows(const lsync_windows *ws, const pt *p, size_t n)
+{
+	for (uint32_t i = 0; i < ws->len; i++) {
+		lsync_hull ref, tmp;
+		const lsync_hull *got;
+
+		lsync_hull_init(&ref);
+		if (i > 0)
+			cr_assert_lt(ws->w[i - 1].index, ws->w[i].index);
+		for (size_t k = 0; k < n; k++) {
+			if (floor_div(p[k].x, ws->width) != ws->w[i].index)
+				continue;
+			cr_assert_eq(lsync_hull_reserve(&ref), 0);
+			if (p[k].above)
+				lsync_hull_add_above(&ref, p[k].x, p[k].y);
+			else
+				lsync_hull_add_below(&ref, p[k].x, p[k].y);
+		}
+		got = lsync_windows_hull(ws, i, &tmp);
+		same_chain(&got->above, &ref.above, "above", i);
+		same_chain(&got->below, &ref.below, "below", i);
+		lsync_hull_fini(&ref);
+	}
+}
+
+/*
+ * Points in `n_win` windows of `width` ns from x0, y - x around `offset`
+ * with a spread of `spread` ns; every `far` points one far off (y - x
+ * beyond 32 bits from the rest: that window is stored two words a
+ * vertex).
+ */
+static pt *points(size_t n, int64_t x0, int64_t width, uint32_t n_win,
+		  int64_t offset, int64_t spread, size_t far)
+{
+	pt *p = calloc(n, sizeof(*p));
+
+	cr_assert_not_null(p);
+	for (size_t i = 0; i < n; i++) {
+		int64_t x = x0 + (int64_t)(rnd() % (uint64_t)n_win) * width +
+			    (int64_t)(rnd() % (uint64_t)width);
+		int64_t d = offset + (int64_t)(rnd() % (uint64_t)spread);
+
+		if (far && i % far == 0)
+			d += (int64_t)1 << 40;
+		p[i] = (pt){ x, x + d, rnd() & 1 };
+	}
+	return p;
+}
+
+static void roundtrip(int64_t x0, int64_t width, int64_t offset,
+		      int64_t spread, size_t far)
+{
+	enum { N = 20000, WIN = 40 };
+	pt *p = points(N, x0, width, WIN, offset, spread, far);
+	lsync_windows a, b;
+
+	/* in time order, then shuffled: each window opened many times */
+	lsync_windows_init(&a, width);
+	lsync_windows_init(&b, width);
+	feed(&a, p, N);
+	shuffle(p, N);
+	feed(&b, p, N);
+	cr_assert_eq(a.len, b.len);
+	check_windows(&a, p, N);
+	check_windows(&b, p, N);
+	/* once more with another window open at the end */
+	feed(&b, p, 1);
+	check_windows(&b, p, N);
+	lsync_windows_fini(&a);
+	lsync_windows_fini(&b);
+	free(p);
+}
+
+Test(windows, packed_vertices_read_back_exactly)
+{
+	/* epoch times, clocks seconds apart, microseconds of latency */
+	roundtrip(INT64_C(1700000000000000000), INT64_C(1000000000),
+		  -INT64_C(13400000000), 2000000, 0);
+	/* negative times, a window holding a point far off */
+	roundtrip(-INT64_C(5000000000000), INT64_C(1000000000),
+		  INT64_C(250000), INT64_C(3000000000), 97);
+	/* windows wider than 32 bits of x: two words a vertex */
+	roundtrip(INT64_C(123456789), INT64_C(1) << 33, 0, 1000000, 0);
+	/* small windows, y - x spread over the whole 32 bits and beyond */
+	roundtrip(0, 1000, INT32_MIN, (int64_t)1 << 33, 0);
+}
+
+Test(windows, extreme_coordinates)
+{
+	/* the ends of the timestamp range, where y - x overflows 63 bits */
+	pt p[] = {
+		{ LSYNC_TS_MIN, LSYNC_TS_MAX, true },
+		{ LSYNC_TS_MIN + 5, LSYNC_TS_MAX - 7, false },
+		{ LSYNC_TS_MIN + 9, LSYNC_TS_MIN, true },
+		{ LSYNC_TS_MAX, LSYNC_TS_MIN, false },
+		{ LSYNC_TS_MAX - 3, LSYNC_TS_MAX, true },
+		{ 0, 0, true },
+		{ 7, -3, false },
+	};
+	size_t n = sizeof(p) / sizeof(p[0]);
+	lsync_windows ws;
+
+	for (int order = 0; order < 20; order++) {
+		lsync_windows_init(&ws, 1000);
+		feed(&ws, p, n);
+		feed(&ws, p, 1); /* close the last window opened */
+		check_windows(&ws, p, n);
+		lsync_windows_fini(&ws);
+		shuffle(p, n);
+	}
+}
+
+/* ---- the segmentation, packed or not ----------------------------------- */
+
+static void feed_messages(lsync_windows *ws, const sim_message *m, size_t n)
+{
+	pt *p = calloc(n, sizeof(*p));
+
+	cr_assert_not_null(p);
+	for (size_t i = 0; i < n; i++)
+		p[i] = m[i].send_host == 0
+			       ? (pt){ m[i].send_ns, m[i].recv_ns, true }
+			       : (pt){ m[i].recv_ns, m[i].send_ns, false };
+	feed(ws, p, n);
+	free(p);
+}
+
+static bool same_ld(long double a, long double b)
+{
+	return memcmp(&a, &b, 10) == 0 || (a != a && b != b);
+}
+
+static void same_xform(const lsync_xform *a, const lsync_xform *b)
+{
+	cr_assert(same_ld(a->slope, b->slope));
+	cr_assert(same_ld(a->y0_frac, b->y0_frac));
+	cr_assert_eq(a->x0, b->x0);
+	cr_assert_eq(a->y0, b->y0);
+}
+
+static void same_segmentation(const lsync_segmented *a, const lsync_segmented *b)
+{
+	cr_assert_eq(a->n_seg, b->n_seg);
+	cr_assert_eq(a->quality, b->quality);
+	cr_assert_eq(a->n_pieces, b->n_pieces);
+	for (uint32_t k = 0; k < a->n_seg; k++) {
+		cr_assert_eq(a->seg[k].first, b->seg[k].first);
+		cr_assert_eq(a->seg[k].last, b->seg[k].last);
+		cr_assert_eq(a->seg[k].sol.quality, b->seg[k].sol.quality);
+		same_xform(&a->seg[k].sol.estimate, &b->seg[k].sol.estimate);
+		cr_assert(same_ld(a->seg[k].sol.violation, b->seg[k].sol.violation));
+	}
+	for (size_t k = 0; k < a->n_pieces; k++) {
+		cr_assert_eq(a->pieces[k].from, b->pieces[k].from);
+		cr_assert_eq(a->pieces[k].seg, b->pieces[k].seg);
+		same_xform(&a->pieces[k].f, &b->pieces[k].f);
+	}
+}
+
+/* Bounds (direct and inverse) at times all over the data. */
+static void same_bounds(const lsync_segmented *a, const lsync_segmented *b,
+			int64_t from, int64_t to)
+{
+	for (int i = 0; i <= 400; i++) {
+		int64_t x = from + (int64_t)((__int128)(to - from) * i / 400);
+		long double lo1, hi1, lo2, hi2;
+		bool r1 = lsync_segmented_bounds_at(a, x, &lo1, &hi1);
+		bool r2 = lsync_segmented_bounds_at(b, x, &lo2, &hi2);
+		int64_t xl1, xh1, xl2, xh2, y;
+
+		cr_assert_eq(r1, r2);
+		if (r1)
+			cr_assert(same_ld(lo1, lo2) && same_ld(hi1, hi2),
+				  "bounds at %lld differ", (long long)x);
+		cr_assert(lsync_pw_apply(a->pieces, a->n_pieces, x, &y));
+		r1 = lsync_segmented_inverse_bounds(a, y - 1000, y + 1000, &xl1, &xh1);
+		r2 = lsync_segmented_inverse_bounds(b, y - 1000, y + 1000, &xl2, &xh2);
+		cr_assert(r1 == r2 && xl1 == xl2 && xh1 == xh2);
+	}
+}
+
+Test(windows, segmentation_packed_equals_unpacked)
+{
+	for (uint64_t seed = 1; seed <= 3; seed++) {
+		rate_world w;
+		sim_message *m = NULL;
+		size_t n = 0;
+		lsync_windows packed, plain, shuffled;
+		lsync_segmented sa, sb, sc;
+
+		rate_init(&w, 2, seed, 1200e9L, 1);
+		rate_messages(&w, 0, 1, 12, &m, &n);
+		lsync_windows_init(&packed, 0);
+		lsync_windows_init(&plain, 0);
+		lsync_windows_init(&shuffled, 0);
+		plain.wide_only = true;
+		feed_messages(&packed, m, n);
+		feed_messages(&plain, m, n);
+		for (size_t i = n; i > 1; i--) {
+			size_t j = rnd() % i;
+			sim_message t = m[i - 1];
+
+			m[i - 1] = m[j];
+			m[j] = t;
+		}
+		feed_messages(&shuffled, m, n);
+		/* the packed windows do hold packed words */
+		cr_assert_eq(packed.w[0].wide, 0);
+		cr_assert_eq(plain.w[0].wide, 1);
+
+		cr_assert_eq(lsync_segment_pair(&packed, LSYNC_SEGMENT_MIN_SPAN_NS, &sa), 0);
+		cr_assert_eq(lsync_segment_pair(&plain, LSYNC_SEGMENT_MIN_SPAN_NS, &sb), 0);
+		cr_assert_eq(lsync_segment_pair(&shuffled, LSYNC_SEGMENT_MIN_SPAN_NS, &sc), 0);
+		cr_assert_geq(sa.n_seg, 2, "seed %llu: rates that change give segments",
+			      (unsigned long long)seed);
+		same_segmentation(&sa, &sb);
+		same_segmentation(&sa, &sc);
+		same_bounds(&sa, &sb, packed.w[0].index * packed.width,
+			    (packed.w[packed.len - 1].index + 1) * packed.width);
+		same_bounds(&sa, &sc, packed.w[0].index * packed.width,
+			    (packed.w[packed.len - 1].index + 1) * packed.width);
+		lsync_segmented_free(&sa);
+		lsync_segmented_free(&sb);
+		lsync_segmented_free(&sc);
+		lsync_windows_fini(&packed);
+		lsync_windows_fini(&plain);
+		lsync_windows_fini(&shuffled);
+		free(m);
+		rate_free(&w);
+	}
+}
