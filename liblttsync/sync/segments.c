@@ -110,52 +110,32 @@ static void window_decode(const lsync_windows *ws, const lsync_window *w,
 	}
 }
 
-/* Whether p fits one word: x - lo in 32 bits unsigned (the caller
- * checked the width), (y - x) - base in 32 bits signed. */
-static bool fits_word(lsync_point p, int64_t lo, int64_t base)
-{
-	int64_t d;
-
-	return p.x - lo <= (int64_t)UINT32_MAX &&
-	       !__builtin_sub_overflow(p.y, p.x, &d) &&
-	       !__builtin_sub_overflow(d, base, &d) &&
-	       d >= INT32_MIN && d <= INT32_MAX;
-}
-
-static void chain_encode(const lsync_chain *c, int64_t lo, int64_t base,
-			 bool wide, uint64_t *a)
+/* The chain's vertices in one word each from a, while they fit: x - lo
+ * in 32 bits unsigned (the caller checked the width), (y - x) - base in
+ * 32 bits signed. False at the first that does not. */
+static bool chain_pack(const lsync_chain *c, int64_t lo, int64_t base,
+		       uint64_t *a)
 {
 	for (uint32_t k = 0; k < c->len; k++) {
 		lsync_point p = c->pts[k];
+		int64_t d;
 
-		if (wide) {
-			a[2 * k] = (uint64_t)p.x;
-			a[2 * k + 1] = (uint64_t)p.y;
-		} else {
-			a[k] = (uint64_t)(uint32_t)(p.x - lo) |
-			       (uint64_t)(uint32_t)(int32_t)(p.y - p.x - base) << 32;
-		}
+		if (__builtin_sub_overflow(p.y, p.x, &d) ||
+		    __builtin_sub_overflow(d, base, &d) ||
+		    d < INT32_MIN || d > INT32_MAX)
+			return false;
+		a[k] = (uint64_t)(uint32_t)(p.x - lo) |
+		       (uint64_t)(uint32_t)(int32_t)d << 32;
 	}
+	return true;
 }
 
-/* Whether every vertex of h fits one word; *base gets the offset. */
-static bool hull_fits_words(const lsync_windows *ws, const lsync_hull *h,
-			    int64_t lo, int64_t *base)
+static void chain_wide(const lsync_chain *c, uint64_t *a)
 {
-	const lsync_chain *c[2] = { &h->above, &h->below };
-	const lsync_chain *first = h->above.len ? &h->above : &h->below;
-
-	*base = 0;
-	if (ws->wide_only || ws->width > (int64_t)UINT32_MAX + 1)
-		return false;
-	if (first->len &&
-	    __builtin_sub_overflow(first->pts[0].y, first->pts[0].x, base))
-		return false;
-	for (int s = 0; s < 2; s++)
-		for (uint32_t k = 0; k < c[s]->len; k++)
-			if (!fits_word(c[s]->pts[k], lo, *base))
-				return false;
-	return true;
+	for (uint32_t k = 0; k < c->len; k++) {
+		a[2 * k] = (uint64_t)c->pts[k].x;
+		a[2 * k + 1] = (uint64_t)c->pts[k].y;
+	}
 }
 
 /* Window i's hull: the open one, or *tmp viewing its points decoded into
@@ -216,43 +196,74 @@ static int scratch_reserve(lsync_windows *ws, uint32_t n)
 	return 0;
 }
 
-/* The open window's vertices back into the arena; then no window is open. */
+/* Room for `words` words in window w's slot: a slot of its own, twice as
+ * big, when they do not fit (the old one is lost, and such losses stay
+ * below the live size). -1 (nothing changed) if none. */
+static int slot_reserve(lsync_windows *ws, lsync_window *w, size_t words)
+{
+	size_t room = words > 2 * (size_t)w->room ? words : 2 * (size_t)w->room;
+
+	if (words <= w->room)
+		return 0;
+	if (words > (size_t)INT32_MAX)
+		return -1;
+	if (room > (size_t)INT32_MAX)
+		room = words;
+	if (arena_reserve(ws, room) < 0)
+		return -1;
+	w->off = (uint32_t)ws->n_words;
+	w->room = (uint32_t)room;
+	ws->n_words += room;
+	return 0;
+}
+
+/*
+ * The open window's vertices back into the arena, one word each where
+ * they all fit, else two; then no window is open. Packed in one pass,
+ * into room for two words a vertex, so that a window found not to fit
+ * needs no second reservation.
+ */
 static int close_open(lsync_windows *ws)
 {
+	const lsync_hull *o = &ws->open;
+	const lsync_point *first;
 	lsync_window *w;
 	uint32_t na, nb;
-	int64_t lo, base;
-	bool wide;
-	size_t words;
+	int64_t lo, base = 0;
+	size_t at;
+	bool packed;
 
 	if (ws->cur == LSYNC_NO_WINDOW)
 		return 0;
 	w = &ws->w[ws->cur];
-	na = ws->open.above.len;
-	nb = ws->open.below.len;
+	na = o->above.len;
+	nb = o->below.len;
 	lo = w->index * ws->width;
-	wide = !hull_fits_words(ws, &ws->open, lo, &base);
-	words = ((size_t)na + nb) * (wide ? 2 : 1);
-	if (words > (size_t)INT32_MAX || scratch_reserve(ws, na + nb) < 0)
+	first = na ? &o->above.pts[0] : nb ? &o->below.pts[0] : NULL;
+	if (scratch_reserve(ws, na + nb) < 0 ||
+	    arena_reserve(ws, 2 * ((size_t)na + nb)) < 0)
 		return -1;
-	if (words > w->room) {
-		/* a slot of its own, twice as big: the old one is lost, and
-		 * such losses stay below the live size */
-		size_t room = words > 2 * (size_t)w->room ? words : 2 * (size_t)w->room;
-
-		if (room > (size_t)INT32_MAX)
-			room = words;
-		if (arena_reserve(ws, room) < 0)
+	/* packed where the window's slot is or, if that is too small, at
+	 * the arena's end, where a new slot would start (free for twice the
+	 * vertices: the reservation above) */
+	at = na + nb <= w->room ? w->off : ws->n_words;
+	packed = !ws->wide_only && ws->width <= (int64_t)UINT32_MAX + 1 &&
+		 (!first || !__builtin_sub_overflow(first->y, first->x, &base)) &&
+		 chain_pack(&o->above, lo, base, ws->arena + at) &&
+		 chain_pack(&o->below, lo, base, ws->arena + at + na);
+	if (!packed) {
+		if (slot_reserve(ws, w, 2 * ((size_t)na + nb)) < 0)
 			return -1;
-		w->off = (uint32_t)ws->n_words;
-		w->room = (uint32_t)room;
-		ws->n_words += room;
+		chain_wide(&o->above, ws->arena + w->off);
+		chain_wide(&o->below, ws->arena + w->off + 2 * (size_t)na);
+	} else if (na + nb > w->room) {
+		/* the new slot starts at `at`, within the reservation (its
+		 * room, at most twice the vertices, moves nothing) */
+		if (slot_reserve(ws, w, (size_t)na + nb) < 0)
+			return -1;
 	}
-	chain_encode(&ws->open.above, lo, base, wide, ws->arena + w->off);
-	chain_encode(&ws->open.below, lo, base, wide,
-		     ws->arena + w->off + (size_t)na * (wide ? 2 : 1));
-	w->base = base;
-	w->wide = wide;
+	w->base = packed ? base : 0;
+	w->wide = !packed;
 	w->n_above = na;
 	w->n_below = nb;
 	/* emptied, its buffers kept for the next window */

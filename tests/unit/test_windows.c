@@ -68,7 +68,9 @@ static void same_chain(const lsync_chain *a, const lsync_chain *b,
 		     w, what, a->len, b->len);
 	for (uint32_t k = 0; k < a->len; k++)
 		cr_assert(a->pts[k].x == b->pts[k].x && a->pts[k].y == b->pts[k].y,
-			  "window %u %s vertex %u differs", w, what, k);
+			  "window %u %s vertex %u differs: (%lld, %lld) for (%lld, %lld)",
+			  w, what, k, (long long)a->pts[k].x, (long long)a->pts[k].y,
+			  (long long)b->pts[k].x, (long long)b->pts[k].y);
 }
 
 /* Every window of ws reads back the hull of exactly its points, built
