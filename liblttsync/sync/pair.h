@@ -150,13 +150,16 @@ static inline int lsync_pair_add(lsync_pair *pair, uint32_t send_host,
 				 int64_t recv_ns, bool keep, size_t *vertices)
 {
 	int side = lsync_pair_side_of(send_host, recv_host);
-	lsync_hull *above = &pair->hull[side], *below = &pair->hull[1 - side];
-	size_t before = above->above.len + below->below.len;
+	lsync_hull *above, *below;
+	size_t before;
 	int r1, r2;
 
 	if (pair->win)
 		return lsync_pair_add_windowed(pair, side, send_host, send_ns,
 					       recv_ns, keep, vertices);
+	above = &pair->hull[side];
+	below = &pair->hull[1 - side];
+	before = above->above.len + below->below.len;
 	/* Both orientations or neither: reserve first, then add. */
 	if (lsync_hull_reserve(above) < 0 || lsync_hull_reserve(below) < 0)
 		return -1;

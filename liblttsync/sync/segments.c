@@ -294,10 +294,16 @@ static int open_window(lsync_windows *ws, uint32_t i, bool fresh)
 
 static lsync_hull *window_at(lsync_windows *ws, int64_t x)
 {
-	int64_t idx = floor_div64(x, ws->width);
+	int64_t idx;
 	uint32_t i;
 	bool fresh;
 
+	/* in time order, the next window: no division */
+	if (ws->cur != LSYNC_NO_WINDOW && x >= ws->cur_hi &&
+	    x - ws->cur_hi < ws->width)
+		idx = ws->w[ws->cur].index + 1;
+	else
+		idx = floor_div64(x, ws->width);
 	if (ws->cur != LSYNC_NO_WINDOW && ws->w[ws->cur].index == idx)
 		return &ws->open;
 	if (close_open(ws) < 0)
