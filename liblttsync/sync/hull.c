@@ -428,10 +428,10 @@ __attribute__((noinline)) static int hull_add(lsync_chain *c, uint64_t *n,
 }
 
 /*
- * The path of nearly every message: a point right of the chain, with room
- * for it. With every coordinate strictly inside (LSYNC_TS_MIN,
- * LSYNC_TS_MAX), a difference fits in an int64 (only 2^62 - (-2^62)
- * would not), so the orientation test needs no overflow check and, with
+ * The path of nearly every message: a point right of the chain (or the
+ * first of an empty one), with room for it. With every coordinate
+ * strictly inside (LSYNC_TS_MIN, LSYNC_TS_MAX), a difference fits in an
+ * int64 (only 2^62 - (-2^62) would not), so the orientation test needs no overflow check and, with
  * `upper` a constant, is two multiplies and one 128-bit comparison. The
  * test is that of strictly_convex(), negated: "the new point hides the
  * last vertex". Same vertices as hull_add(), which takes every other case.
@@ -457,7 +457,9 @@ add_fast(lsync_chain *c, uint64_t *count, int64_t x, int64_t y, bool upper)
 	lsync_point *pts = c->pts;
 	size_t n = c->len;
 
-	if (n == 0 || n == c->cap || c->edge || x <= pts[n - 1].x ||
+	/* an empty chain with room takes the point as it is (a window's
+	 * chains start empty about every twenty messages) */
+	if (n == c->cap || c->edge || (n > 0 && x <= pts[n - 1].x) ||
 	    !inside(x) || !inside(y))
 		return hull_add(c, count, x, y);
 	while (n >= 2 && hides(&pts[n - 2], &pts[n - 1], x, y, upper))
