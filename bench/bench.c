@@ -25,9 +25,11 @@
  * is printed beside it, because the machine is shared.
  *
  * Usage: bench [--json PATH] [--repeat N] [--scale N] [--only NAME]
- *              [--max-pending N]
+ *              [--max-pending N] [--segments off]
  *   --scale N divides every size by N (quick smoke runs);
- *   --max-pending N sets the sessions' pending cap for match and memory.
+ *   --max-pending N sets the sessions' pending cap for match and memory;
+ *   --segments off: sessions keep one line per pair, without windows
+ *   (lttsync_session_set_segments(s, 0)), to measure what windows cost.
  */
 #include <inttypes.h>
 #include <math.h>
@@ -109,6 +111,8 @@ static uint32_t rng_below(uint64_t *s, uint32_t n)
 	return (uint32_t)(((rng_next(s) >> 32) * n) >> 32);
 }
 
+static bool opt_segments_off; /* --segments off: one line per pair */
+
 static lttsync_session *new_session(size_t n_hosts, lttsync_host_id *ids)
 {
 	lttsync_session *s;
@@ -116,6 +120,8 @@ static lttsync_session *new_session(size_t n_hosts, lttsync_host_id *ids)
 
 	if (lttsync_session_create(&s))
 		die("create", NULL);
+	if (opt_segments_off && lttsync_session_set_segments(s, 0))
+		die("set_segments", s);
 	for (size_t h = 0; h < n_hosts; h++) {
 		snprintf(name, sizeof(name), "host%04zu", h);
 		if (lttsync_session_add_host(&ids[h], s, name))
@@ -902,9 +908,13 @@ int main(int argc, char **argv)
 			only = argv[++i];
 		else if (!strcmp(argv[i], "--max-pending") && i + 1 < argc)
 			opt_max_pending = strtoull(argv[++i], NULL, 10);
+		else if (!strcmp(argv[i], "--segments") && i + 1 < argc &&
+			 !strcmp(argv[i + 1], "off") && ++i)
+			opt_segments_off = true;
 		else {
 			fprintf(stderr, "usage: bench [--json PATH] [--repeat N] "
-				"[--scale N] [--only NAME] [--max-pending N]\n");
+				"[--scale N] [--only NAME] [--max-pending N] "
+				"[--segments off]\n");
 			return 2;
 		}
 	}

@@ -431,10 +431,11 @@ __attribute__((noinline)) static int hull_add(lsync_chain *c, uint64_t *n,
  * The path of nearly every message: a point right of the chain (or the
  * first of an empty one), with room for it. With every coordinate
  * strictly inside (LSYNC_TS_MIN, LSYNC_TS_MAX), a difference fits in an
- * int64 (only 2^62 - (-2^62) would not), so the orientation test needs no overflow check and, with
- * `upper` a constant, is two multiplies and one 128-bit comparison. The
- * test is that of strictly_convex(), negated: "the new point hides the
- * last vertex". Same vertices as hull_add(), which takes every other case.
+ * int64 (only 2^62 - (-2^62) would not), so the orientation test needs
+ * no overflow check and, with `upper` a constant, is two multiplies and
+ * one 128-bit comparison. The test is that of strictly_convex(), negated:
+ * "the new point hides the last vertex". Same vertices as hull_add(),
+ * which takes every other case.
  */
 static inline bool inside(int64_t v)
 {
