@@ -103,7 +103,8 @@ static inline int lsync_pair_add_windowed(lsync_pair *pair, int side,
 					  int64_t recv_ns, bool keep,
 					  size_t *vertices)
 {
-	lsync_hull *full = &pair->hull[1], *w = &pair->win->open, *hs[2];
+	lsync_hull *full = &pair->hull[1], *w = &pair->win->open;
+	lsync_hull *above, *below;
 	size_t before = lsync_hull_vertex_count(full);
 	int64_t x = side == 0 ? send_ns : recv_ns;
 
@@ -122,13 +123,12 @@ static inline int lsync_pair_add_windowed(lsync_pair *pair, int side,
 		return -1;
 	before += lsync_hull_vertex_count(w);
 	/* a -> b (side 0): above the window's line, below the full hull's;
-	 * b -> a the reverse. Chosen by index, not by a branch: directions
-	 * alternate at random, and a mispredicted branch per message cost
-	 * more than the window's bookkeeping. */
-	hs[0] = w;
-	hs[1] = full;
-	lsync_hull_add_above(hs[side], send_ns, recv_ns);
-	lsync_hull_add_below(hs[1 - side], recv_ns, send_ns);
+	 * b -> a the reverse. Selected without a branch on the direction
+	 * (which is as random as the traffic). */
+	above = side ? full : w;
+	below = side ? w : full;
+	lsync_hull_add_above(above, send_ns, recv_ns);
+	lsync_hull_add_below(below, recv_ns, send_ns);
 	*vertices += lsync_hull_vertex_count(full) +
 		     lsync_hull_vertex_count(w) - before;
 	return 1;
