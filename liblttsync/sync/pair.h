@@ -104,7 +104,6 @@ static inline int lsync_pair_add_windowed(lsync_pair *pair, int side,
 					  size_t *vertices)
 {
 	lsync_hull *full = &pair->hull[1], *w = &pair->win->open;
-	lsync_hull *above, *below;
 	size_t before = lsync_hull_vertex_count(full);
 	int64_t x = side == 0 ? send_ns : recv_ns;
 
@@ -123,12 +122,17 @@ static inline int lsync_pair_add_windowed(lsync_pair *pair, int side,
 		return -1;
 	before += lsync_hull_vertex_count(w);
 	/* a -> b (side 0): above the window's line, below the full hull's;
-	 * b -> a the reverse. Selected without a branch on the direction
-	 * (which is as random as the traffic). */
-	above = side ? full : w;
-	below = side ? w : full;
-	lsync_hull_add_above(above, send_ns, recv_ns);
-	lsync_hull_add_below(below, recv_ns, send_ns);
+	 * b -> a the reverse. A branch on the direction: selecting the hulls
+	 * through an array instead saved its mispredictions but made the
+	 * insertions wait for their hull's address, for no gain measured
+	 * (doc/performance.md). */
+	if (side == 0) {
+		lsync_hull_add_below(full, recv_ns, send_ns);
+		lsync_hull_add_above(w, send_ns, recv_ns);
+	} else {
+		lsync_hull_add_above(full, send_ns, recv_ns);
+		lsync_hull_add_below(w, recv_ns, send_ns);
+	}
 	*vertices += lsync_hull_vertex_count(full) +
 		     lsync_hull_vertex_count(w) - before;
 	return 1;
