@@ -18,6 +18,8 @@
  * int64 means no time (such a network event counts as malformed).
  */
 #include "ctf.h"
+#include "ctf_bits.h"
+#include "ctf_plan.h"
 #include "errors.h"
 
 #include <dirent.h>
@@ -44,9 +46,9 @@
 #define MAX_EVENT_ID (1u << 20)
 #define ADDONS_DECIDE_AFTER 1024 /* as decode.c */
 #define PROGRESS_EVERY 65536
-#define MAX_INSTS 512            /* values kept of one network payload */
-#define MAX_ELEMS 16             /* array elements kept (addresses) */
-#define MAX_WALK_DEPTH 256
+#define MAX_INSTS LSYNC_KEPT_VALUES /* values kept of one network payload */
+#define MAX_ELEMS LSYNC_KEPT_ELEMS  /* array elements kept (addresses) */
+#define MAX_WALK_DEPTH LSYNC_WALK_DEPTH
 #define CTF_MAGIC 0xC1FC1FC1u
 /*
  * A step reads events of the stream furthest behind until its clock
@@ -146,6 +148,7 @@ struct lsync_skim {
 	lsync_decode_stats *stats;
 	lsync_decode_stats local;
 	bool dry;                 /* events are read, nothing counted or emitted */
+	bool plans;               /* network payloads read by their plans (ctf_plan.h) */
 	uint8_t *ibuf;            /* INDEX_BYTES, for indexing */
 	struct walker *w;         /* for steps */
 	char *path;
@@ -169,125 +172,6 @@ struct lsync_skim {
 	bool insts_full;
 };
 
-/* ---- bits ---------------------------------------------------------------- */
-
-typedef struct cursor {
-	const uint8_t *buf;
-	uint64_t pos, end;       /* bits from buf */
-	uint64_t avail;          /* bytes that may be loaded from buf (the file's) */
-} cursor;
-
-static inline uint64_t align_up(uint64_t v, uint64_t a)
-{
-	return (v + a - 1) & ~(a - 1);
-}
-
-static uint64_t load_le(const uint8_t *p, unsigned n)
-{
-	uint64_t v = 0;
-
-	for (unsigned i = n; i-- > 0;)
-		v = v << 8 | p[i];
-	return v;
-}
-
-static uint64_t load_be(const uint8_t *p, unsigned n)
-{
-	uint64_t v = 0;
-
-	for (unsigned i = 0; i < n; i++)
-		v = v << 8 | p[i];
-	return v;
-}
-
-static inline uint64_t load64_le(const uint8_t *p)
-{
-	uint64_t v;
-
-	memcpy(&v, p, 8);
-#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-	v = __builtin_bswap64(v);
-#endif
-	return v;
-}
-
-static inline uint64_t load64_be(const uint8_t *p)
-{
-	return __builtin_bswap64(load64_le(p));
-}
-
-static bool get_bits_slow(cursor *c, unsigned size, bool be, uint64_t *out);
-
-/* An integer of `size` bits at c->pos (already aligned); false past end. */
-static inline __attribute__((always_inline)) bool get_bits(cursor *c, unsigned size,
-							   bool be, uint64_t *out)
-{
-	uint64_t pos = c->pos, v = 0;
-	unsigned shift = (unsigned)(pos & 7);
-
-	if (size > c->end - pos || c->pos > c->end)
-		return false;
-	/* Within one 8-byte load: a load and two shifts. */
-	if (shift + size <= 64 && pos / 8 + 8 <= c->avail) {
-		const uint8_t *p = c->buf + pos / 8;
-
-		if (be)
-			v = (load64_be(p) << shift) >> (64 - size);
-		else
-			v = (load64_le(p) >> shift) & (size == 64 ? ~UINT64_C(0)
-								  : (UINT64_C(1) << size) - 1);
-		c->pos = pos + size;
-		*out = v;
-		return true;
-	}
-	return get_bits_slow(c, size, be, out);
-}
-
-/* Near the end of the file: byte by byte, or bit by bit. */
-static __attribute__((noinline)) bool get_bits_slow(cursor *c, unsigned size, bool be,
-						    uint64_t *out)
-{
-	uint64_t pos = c->pos, v = 0;
-
-	if ((pos & 7) == 0 && (size & 7) == 0) {
-		const uint8_t *p = c->buf + pos / 8;
-
-		v = be ? load_be(p, size / 8) : load_le(p, size / 8);
-	} else if (be) {
-		for (unsigned i = 0; i < size; i++) {
-			uint64_t b = pos + i;
-
-			v = v << 1 | ((c->buf[b / 8] >> (7 - b % 8)) & 1);
-		}
-	} else {
-		for (unsigned i = 0; i < size; i++) {
-			uint64_t b = pos + i;
-
-			v |= (uint64_t)((c->buf[b / 8] >> (b % 8)) & 1) << i;
-		}
-	}
-	c->pos = pos + size;
-	*out = v;
-	return true;
-}
-
-static uint64_t sign_extend(uint64_t v, unsigned size)
-{
-	if (size < 64 && (v >> (size - 1)) & 1)
-		v |= ~UINT64_C(0) << size;
-	return v;
-}
-
-static inline bool read_int(cursor *c, const lsync_ctf_type *t, uint64_t *v)
-{
-	c->pos = align_up(c->pos, t->align);
-	if (c->pos > c->end || !get_bits(c, t->size, t->be, v))
-		return false;
-	if (t->is_signed)
-		*v = sign_extend(*v, t->size);
-	return true;
-}
-
 /* ---- walking a type ------------------------------------------------------ */
 
 typedef enum walk_mode {
@@ -308,7 +192,7 @@ typedef struct walker {
 	bool force;              /* W_DECODE: keep the next field (an option) */
 	uint64_t budget;         /* walk() calls left for this event or scope */
 	/* stored values of the structures being walked */
-	uint64_t slots[MAX_WALK_DEPTH][16];
+	uint64_t slots[MAX_WALK_DEPTH][LSYNC_WALK_SLOTS];
 	unsigned depth;
 	/* W_SCOPE: top-level members' values by index */
 	uint64_t *top;
@@ -1078,6 +962,8 @@ static int check_stream_class(lsync_skim *k, lsync_ctf_stream_class *sc)
 		if (ec->id > max_id)
 			max_id = ec->id;
 		ec->kind = classify(ec);
+		ec->plan = ec->kind.layout != LSYNC_LAYOUT_NONE
+				   ? lsync_net_plan_compile(ec->payload, ec->kind.layout) : NULL;
 	}
 	if (max_id >= MAX_EVENT_ID)
 		return lsync_decode_fail(k->err, sizeof(k->err), LSYNC_CTF_DECLINED,
@@ -1561,12 +1447,25 @@ static bool network_event(lsync_skim *k, walker *w, stream *s,
 {
 	lttsync_packet p;
 	uint16_t raw = 0;
+	uint64_t start = w->c.pos;
 	lsync_field_result r = LSYNC_FIELDS_MALFORMED;
 
 	k->stats->network_events++;
 	memset(&p, 0, sizeof(p));
 	p.struct_size = sizeof(p);
 	p.direction = ec->kind.direction;
+	if (ec->plan && k->plans &&
+	    lsync_net_plan_run(ec->plan, &w->c, w->slots, w->budget, &p, &raw, &r))
+		goto judged;
+	if (ec->plan && k->plans) {
+		/* The plan gave up: the walk reads it again from its start. */
+		w->c.pos = start;
+		memset(&p, 0, sizeof(p));
+		p.struct_size = sizeof(p);
+		p.direction = ec->kind.direction;
+		raw = 0;
+		r = LSYNC_FIELDS_MALFORMED;
+	}
 	if (ec->payload) {
 		k->n_insts = 0;
 		k->insts_full = false;
@@ -1585,6 +1484,7 @@ static bool network_event(lsync_skim *k, walker *w, stream *s,
 		default: break;
 		}
 	}
+judged:
 	if (r == LSYNC_FIELDS_PACKET && !clock_ns(clock, when, &p.timestamp_ns))
 		r = LSYNC_FIELDS_MALFORMED;
 	count_result(k->stats, r);
@@ -1800,6 +1700,7 @@ int lsync_skim_open(lsync_skim **out, const char *path,
 	if (!k)
 		return LTTSYNC_ERROR_NO_MEMORY;
 	k->cb = cb;
+	k->plans = true;
 	k->stats = stats ? stats : &k->local;
 	memset(k->stats, 0, sizeof(*k->stats));
 	k->path = strdup(path);
@@ -1926,8 +1827,13 @@ static void skim_free(lsync_skim *k)
 	free(k->files);
 	free(k->streams);
 	if (k->tr)
-		for (unsigned i = 0; i < k->tr->n_streams; i++)
+		for (unsigned i = 0; i < k->tr->n_streams; i++) {
 			free(k->tr->streams[i].by_id);
+			for (lsync_ctf_event_class *ec = k->tr->streams[i].events; ec; ec = ec->next) {
+				lsync_net_plan_free(ec->plan);
+				ec->plan = NULL;
+			}
+		}
 	lsync_ctf_meta_free(k->tr);
 	free(k->held);
 	free(k->path);
@@ -1954,6 +1860,11 @@ lttsync_status lsync_skim_close(lsync_skim *k, char *err, size_t err_size)
 		snprintf(err, err_size, "%s", st ? k->err : "");
 	skim_free(k);
 	return st;
+}
+
+void lsync_skim_set_plans(lsync_skim *k, bool on)
+{
+	k->plans = on;
 }
 
 void lsync_skim_abandon(lsync_skim *k, lttsync_status why)
