@@ -50,7 +50,8 @@ tests_api_test_groundtruth_LDADD = $(API_LDADD)
 tests_api_test_precision_SOURCES = tests/api/test_precision.c $(SIMULATE)
 tests_api_test_precision_LDADD = $(API_LDADD)
 
-trace_tests = tests/traces/test_skim tests/traces/test_decode_layouts \
+trace_tests = tests/traces/test_skim tests/traces/test_plans \
+	tests/traces/test_decode_layouts \
 	tests/traces/test_decode_bad_input tests/traces/test_find_traces \
 	tests/traces/test_decode_traces tests/traces/test_hostile \
 	tests/traces/test_isolation tests/traces/test_cancel

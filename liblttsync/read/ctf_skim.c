@@ -149,6 +149,7 @@ struct lsync_skim {
 	lsync_decode_stats local;
 	bool dry;                 /* events are read, nothing counted or emitted */
 	bool plans;               /* network payloads read by their plans (ctf_plan.h) */
+	uint64_t by_plans;        /* network events their plans judged */
 	uint8_t *ibuf;            /* INDEX_BYTES, for indexing */
 	struct walker *w;         /* for steps */
 	char *path;
@@ -1455,8 +1456,10 @@ static bool network_event(lsync_skim *k, walker *w, stream *s,
 	p.struct_size = sizeof(p);
 	p.direction = ec->kind.direction;
 	if (ec->plan && k->plans &&
-	    lsync_net_plan_run(ec->plan, &w->c, w->slots, w->budget, &p, &raw, &r))
+	    lsync_net_plan_run(ec->plan, &w->c, w->slots, w->budget, &p, &raw, &r)) {
+		k->by_plans++;
 		goto judged;
+	}
 	if (ec->plan && k->plans) {
 		/* The plan gave up: the walk reads it again from its start. */
 		w->c.pos = start;
@@ -1865,6 +1868,11 @@ lttsync_status lsync_skim_close(lsync_skim *k, char *err, size_t err_size)
 void lsync_skim_set_plans(lsync_skim *k, bool on)
 {
 	k->plans = on;
+}
+
+uint64_t lsync_skim_plan_events(const lsync_skim *k)
+{
+	return k->by_plans;
 }
 
 void lsync_skim_abandon(lsync_skim *k, lttsync_status why)
