@@ -44,6 +44,7 @@ enum { OP_RUN, OP_STRING, OP_VARIANT, OP_SEQ, OP_JUMP, OP_END };
 
 typedef struct plan_read {
 	uint64_t off;            /* bits from the run's aligned start */
+	uint64_t mask;           /* its size's bits */
 	uint8_t size, be, is_signed, reg;
 	int16_t level, slot;     /* where the walk stores it; slot < 0: nowhere */
 } plan_read;
@@ -172,6 +173,7 @@ static uint8_t read_field(build *b, const lsync_ctf_type *t, int slot)
 	plan_read *r;
 
 	if (b->n_regs == PLAN_REGS || b->n_reads == PLAN_READS || b->fail ||
+	    t->size == 0 || t->size > 64 ||
 	    (slot >= 0 && (b->depth == 0 || slot >= LSYNC_WALK_SLOTS))) {
 		b->fail = true;
 		return NO_REG;
@@ -179,6 +181,7 @@ static uint8_t read_field(build *b, const lsync_ctf_type *t, int slot)
 	r = &b->reads[b->n_reads++];
 	r->off = off;
 	r->size = (uint8_t)t->size;
+	r->mask = t->size >= 64 ? ~UINT64_C(0) : (UINT64_C(1) << t->size) - 1;
 	r->be = t->be;
 	r->is_signed = t->is_signed;
 	r->reg = (uint8_t)b->n_regs++;
@@ -445,10 +448,16 @@ static int s_member(const build *b, int s, const char *name)
 	return -1;
 }
 
-static void add_check(judge *j, uint8_t reg, unsigned bits, bool is_signed)
+/* The value of register reg of an integer of type t must be >= 0 (when
+ * signed) and below 2^bits; an unsigned integer of at most `bits` bits
+ * always is. */
+static void add_check(judge *j, uint8_t reg, const lsync_ctf_type *t, unsigned bits)
 {
 	plan_leaf *l = j->l;
+	bool is_signed = t->is_signed;
 
+	if (!is_signed && t->size <= bits)
+		return;
 	if (l->n_checks == LEAF_CHECKS) {
 		j->over = true;
 		return;
@@ -467,7 +476,7 @@ static bool s_read(judge *j, int s, const char *name, unsigned bits, uint8_t *re
 
 	if (i < 0 || (n = &j->b->nodes[i])->type->kind != LSYNC_CTF_INT)
 		return false;
-	add_check(j, n->reg, bits, n->type->is_signed);
+	add_check(j, n->reg, n->type, bits);
 	*reg = n->reg;
 	return true;
 }
@@ -486,7 +495,7 @@ static bool s_address(judge *j, int s, const char *name, unsigned nbytes, plan_a
 	if (n->type->kind == LSYNC_CTF_INT) {
 		if (nbytes > 8)
 			return false;
-		add_check(j, n->reg, nbytes < 8 ? 8 * nbytes : 64, n->type->is_signed);
+		add_check(j, n->reg, n->type, 8 * nbytes);
 		a->reg = n->reg;
 		a->n = 1;
 		a->width = (uint8_t)nbytes;
@@ -500,7 +509,7 @@ static bool s_address(judge *j, int s, const char *name, unsigned nbytes, plan_a
 		return false;
 	width = nbytes / (unsigned)n->length;
 	for (unsigned k = 0; k < n->length; k++)
-		add_check(j, (uint8_t)(n->reg + k), width < 8 ? 8 * width : 64, e->is_signed);
+		add_check(j, (uint8_t)(n->reg + k), e, 8 * width);
 	a->reg = n->reg;
 	a->n = (uint8_t)n->length;
 	a->width = (uint8_t)width;
@@ -732,11 +741,22 @@ static inline bool run_reads(const lsync_net_plan *pl, const plan_op *o, cursor 
 {
 	for (uint32_t i = 0; i < o->n; i++) {
 		const plan_read *rd = &pl->reads[o->first + i];
-		cursor at = { c->buf, pos + rd->off, c->end, c->avail };
-		uint64_t v;
+		uint64_t bit = pos + rd->off, v;
+		unsigned shift = (unsigned)(bit & 7);
 
-		if (!get_bits(&at, rd->size, rd->be, &v))
-			return false;
+		/* The run is within the content: one 8-byte load, unless near
+		 * the end of the mapped bytes. */
+		if (bit / 8 + 8 <= c->avail && shift + rd->size <= 64) {
+			const uint8_t *q = c->buf + bit / 8;
+
+			v = rd->be ? (load64_be(q) << shift) >> (64 - rd->size)
+				   : (load64_le(q) >> shift) & rd->mask;
+		} else {
+			cursor at = { c->buf, bit, c->end, c->avail };
+
+			if (!get_bits(&at, rd->size, rd->be, &v))
+				return false;
+		}
 		if (rd->is_signed)
 			v = sign_extend(v, rd->size);
 		regs[rd->reg] = v;
@@ -779,11 +799,27 @@ static bool skip_sequence(const plan_op *o, cursor *c, uint64_t len)
 
 static void put_address(const uint64_t *regs, const plan_addr *a, uint8_t *out)
 {
+	if (a->width == 1) {
+		for (unsigned e = 0; e < a->n; e++)
+			out[e] = (uint8_t)regs[a->reg + e];
+		return;
+	}
+	if (a->width == 2) {
+		for (unsigned e = 0; e < a->n; e++) {
+			out[2 * e] = (uint8_t)(regs[a->reg + e] >> 8);
+			out[2 * e + 1] = (uint8_t)regs[a->reg + e];
+		}
+		return;
+	}
 	for (unsigned e = 0; e < a->n; e++) {
 		uint64_t v = regs[a->reg + e];
 
-		for (unsigned i = 0; i < a->width; i++)
-			out[e * a->width + i] = (uint8_t)(v >> (8 * (a->width - 1 - i)));
+		for (unsigned i = 0; i < a->width; i++) {
+			unsigned shift = 8 * (a->width - 1 - i);
+
+			/* Big-endian; bytes beyond the value's 64 bits are 0. */
+			out[e * a->width + i] = shift < 64 ? (uint8_t)(v >> shift) : 0;
+		}
 	}
 }
 
