@@ -46,6 +46,7 @@ typedef struct plan_read {
 	uint64_t off;            /* bits from the run's aligned start */
 	uint64_t mask;           /* its size's bits */
 	uint8_t size, be, is_signed, reg;
+	uint8_t at;              /* the register gets the field's bit position, no value */
 	int16_t level, slot;     /* where the walk stores it; slot < 0: nowhere */
 } plan_read;
 
@@ -68,7 +69,8 @@ typedef struct plan_check {
 } plan_check;
 
 typedef struct plan_addr {
-	uint8_t reg, n, width;   /* n registers from reg, width bytes each */
+	uint8_t reg, n, width;   /* n registers from reg, width bytes each; width 0:
+				  * n bytes as they are, from the bit position in reg */
 } plan_addr;
 
 typedef struct plan_leaf {
@@ -98,6 +100,7 @@ typedef struct snode {
 	const char *name;
 	int parent;
 	uint8_t reg;             /* integers; kept arrays: the first element's */
+	uint8_t at_reg;          /* kept arrays of whole bytes: their position's */
 	bool elems_kept;         /* arrays */
 	uint64_t length;         /* arrays */
 	uint32_t mult;           /* variants: weight of an option in the leaf */
@@ -185,6 +188,7 @@ static uint8_t read_field(build *b, const lsync_ctf_type *t, int slot)
 	r->be = t->be;
 	r->is_signed = t->is_signed;
 	r->reg = (uint8_t)b->n_regs++;
+	r->at = 0;
 	r->level = slot >= 0 ? (int16_t)(b->depth - 1) : -1;
 	r->slot = (int16_t)slot;
 	if (slot >= 0)
@@ -208,6 +212,7 @@ static int new_node(build *b, const lsync_ctf_type *t, const char *name, int par
 	n->name = name;
 	n->parent = parent;
 	n->reg = reg;
+	n->at_reg = NO_REG;
 	return (int)b->n_nodes++;
 }
 
@@ -374,6 +379,22 @@ static void array_node(build *b, const lsync_ctf_type *t, const char *name, int 
 	b->kept += (unsigned)t->length;
 	for (uint64_t i = 0; i < t->length && !b->fail; i++)
 		read_field(b, e, -1);
+	/* Elements of whole bytes, next to each other from a byte boundary:
+	 * where they start, for an address copied as it is. */
+	if (!b->fail && t->length && b->run_align >= 8 && e->size % 8 == 0 &&
+	    align_up(e->bits, e->align) == e->size &&
+	    b->reads[b->n_reads - (unsigned)t->length].off % 8 == 0) {
+		uint64_t off = b->reads[b->n_reads - (unsigned)t->length].off;
+		uint8_t at = read_field(b, e, -1);
+
+		if (!b->fail) {
+			b->reads[b->n_reads - 1].off = off;
+			b->reads[b->n_reads - 1].at = 1;
+			b->rel -= e->size;
+			b->ops[b->run].bits = b->rel;
+			b->nodes[self].at_reg = at;
+		}
+	}
 }
 
 /* One field, as the walk's walk() takes it: parent is the kept value it
@@ -508,6 +529,15 @@ static bool s_address(judge *j, int s, const char *name, unsigned nbytes, plan_a
 	if (n->length == 0 || n->length > nbytes || nbytes % n->length || !n->elems_kept)
 		return false;
 	width = nbytes / (unsigned)n->length;
+	if (n->at_reg != NO_REG && e->size == 8 * width && !e->is_signed &&
+	    (e->be || e->size == 8)) {
+		/* Unsigned big-endian elements of `width` bytes: the address's
+		 * bytes are the trace's. */
+		a->reg = n->at_reg;
+		a->n = (uint8_t)nbytes;
+		a->width = 0;
+		return true;
+	}
 	for (unsigned k = 0; k < n->length; k++)
 		add_check(j, (uint8_t)(n->reg + k), e, 8 * width);
 	a->reg = n->reg;
@@ -667,6 +697,57 @@ static bool judge_leaf(const build *b, lsync_layout layout, unsigned leaf, plan_
 
 /* ---- the plan ------------------------------------------------------------------ */
 
+static void use_address(bool *used, const plan_addr *a)
+{
+	if (a->width == 0)
+		used[a->reg] = true;
+	else
+		for (unsigned i = 0; i < a->n; i++)
+			used[a->reg + i] = true;
+}
+
+/* Reads whose value nothing looks at (no leaf, tag, length or stored
+ * value) dropped; runs keep their sizes. */
+static void prune_reads(build *b, const lsync_net_plan *pl)
+{
+	bool used[PLAN_REGS + 1] = { false };
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < b->n_ops; i++)
+		if (b->ops[i].kind == OP_VARIANT || b->ops[i].kind == OP_SEQ)
+			used[b->ops[i].reg] = true;
+	for (unsigned i = 0; i < pl->n_leaves; i++) {
+		const plan_leaf *l = &pl->leaves[i];
+
+		for (unsigned c = 0; c < l->n_checks; c++)
+			used[l->checks[c].reg] = true;
+		if (l->result == LEAF_PROTO)
+			used[l->proto] = true;
+		if (l->result != LSYNC_FIELDS_PACKET)
+			continue;
+		used[l->seq] = used[l->ack] = used[l->flags] = true;
+		if (l->ports)
+			used[l->sport] = used[l->dport] = true;
+		if (l->family) {
+			use_address(used, &l->src);
+			use_address(used, &l->dst);
+		}
+	}
+	for (unsigned i = 0; i < b->n_ops; i++) {
+		plan_op *o = &b->ops[i];
+		uint32_t first = n;
+
+		if (o->kind != OP_RUN)
+			continue;
+		for (uint32_t r = o->first; r < o->first + o->n; r++)
+			if (used[b->reads[r].reg] || b->reads[r].slot >= 0)
+				b->reads[n++] = b->reads[r];
+		o->first = first;
+		o->n = n - first;
+	}
+	b->n_reads = n;
+}
+
 void lsync_net_plan_free(lsync_net_plan *pl)
 {
 	if (!pl)
@@ -715,20 +796,19 @@ lsync_net_plan *lsync_net_plan_compile(const lsync_ctf_type *payload, lsync_layo
 		pl->layout = layout;
 		pl->steps = b->steps;
 		pl->n_leaves = (unsigned)b->leaves;
+		pl->leaves = calloc(pl->n_leaves, sizeof(*pl->leaves));
+		for (unsigned i = 0; pl->leaves && i < pl->n_leaves && !b->fail; i++)
+			b->fail = !judge_leaf(b, layout, i, &pl->leaves[i]);
+		if (!b->fail && pl->leaves)
+			prune_reads(b, pl);
 		pl->ops = copy(b->ops, b->n_ops, sizeof(*b->ops));
 		pl->reads = copy(b->reads, b->n_reads, sizeof(*b->reads));
 		pl->targets = copy(b->targets, b->n_targets, sizeof(*b->targets));
-		pl->leaves = calloc(pl->n_leaves, sizeof(*pl->leaves));
-		if (!pl->ops || !pl->reads || !pl->targets || !pl->leaves) {
+		if (b->fail || !pl->ops || !pl->reads || !pl->targets || !pl->leaves) {
 			lsync_net_plan_free(pl);
 			pl = NULL;
 		}
 	}
-	for (unsigned i = 0; pl && i < pl->n_leaves; i++)
-		if (!judge_leaf(b, layout, i, &pl->leaves[i])) {
-			lsync_net_plan_free(pl);
-			pl = NULL;
-		}
 	free(b);
 	return pl;
 }
@@ -744,6 +824,10 @@ static inline bool run_reads(const lsync_net_plan *pl, const plan_op *o, cursor 
 		uint64_t bit = pos + rd->off, v;
 		unsigned shift = (unsigned)(bit & 7);
 
+		if (rd->at) {
+			regs[rd->reg] = bit;
+			continue;
+		}
 		/* The run is within the content: one 8-byte load, unless near
 		 * the end of the mapped bytes. */
 		if (bit / 8 + 8 <= c->avail && shift + rd->size <= 64) {
@@ -797,8 +881,13 @@ static bool skip_sequence(const plan_op *o, cursor *c, uint64_t len)
 	return true;
 }
 
-static void put_address(const uint64_t *regs, const plan_addr *a, uint8_t *out)
+static void put_address(const uint8_t *buf, const uint64_t *regs, const plan_addr *a,
+			uint8_t *out)
 {
+	if (a->width == 0) {
+		memcpy(out, buf + regs[a->reg] / 8, a->n);
+		return;
+	}
 	if (a->width == 1) {
 		for (unsigned e = 0; e < a->n; e++)
 			out[e] = (uint8_t)regs[a->reg + e];
@@ -824,7 +913,8 @@ static void put_address(const uint64_t *regs, const plan_addr *a, uint8_t *out)
 }
 
 static bool verdict(const lsync_net_plan *pl, const plan_leaf *l, const uint64_t *regs,
-		    lttsync_packet *p, uint16_t *raw, lsync_field_result *r)
+		    const uint8_t *buf, lttsync_packet *p, uint16_t *raw,
+		    lsync_field_result *r)
 {
 	for (unsigned i = 0; i < l->n_checks; i++) {
 		const plan_check *ck = &l->checks[i];
@@ -843,8 +933,8 @@ static bool verdict(const lsync_net_plan *pl, const plan_leaf *l, const uint64_t
 		return true;
 	if (l->family) {
 		p->family = l->family;
-		put_address(regs, &l->src, p->src_addr);
-		put_address(regs, &l->dst, p->dst_addr);
+		put_address(buf, regs, &l->src, p->src_addr);
+		put_address(buf, regs, &l->dst, p->dst_addr);
 	}
 	if (l->ports) {
 		p->src_port = (uint16_t)regs[l->sport];
@@ -913,7 +1003,7 @@ bool lsync_net_plan_run(const lsync_net_plan *pl, cursor *c,
 		default:
 			if (leaf >= pl->n_leaves)
 				return false;
-			return verdict(pl, &pl->leaves[leaf], regs, p, raw, r);
+			return verdict(pl, &pl->leaves[leaf], regs, c->buf, p, raw, r);
 		}
 	}
 }
