@@ -706,6 +706,22 @@ static void use_address(bool *used, const plan_addr *a)
 			used[a->reg + i] = true;
 }
 
+/* A jump to a jump goes to where that one goes; a jump to the end ends. */
+static void thread_jumps(build *b)
+{
+	for (unsigned i = 0; i < b->n_ops; i++) {
+		plan_op *o = &b->ops[i];
+		unsigned hops = 0;
+
+		if (o->kind != OP_JUMP)
+			continue;
+		while (b->ops[o->target].kind == OP_JUMP && hops++ < PLAN_OPS)
+			o->target = b->ops[o->target].target;
+		if (b->ops[o->target].kind == OP_END)
+			o->kind = OP_END;
+	}
+}
+
 /* Reads whose value nothing looks at (no leaf, tag, length or stored
  * value) dropped; runs keep their sizes. */
 static void prune_reads(build *b, const lsync_net_plan *pl)
@@ -799,8 +815,10 @@ lsync_net_plan *lsync_net_plan_compile(const lsync_ctf_type *payload, lsync_layo
 		pl->leaves = calloc(pl->n_leaves, sizeof(*pl->leaves));
 		for (unsigned i = 0; pl->leaves && i < pl->n_leaves && !b->fail; i++)
 			b->fail = !judge_leaf(b, layout, i, &pl->leaves[i]);
-		if (!b->fail && pl->leaves)
+		if (!b->fail && pl->leaves) {
 			prune_reads(b, pl);
+			thread_jumps(b);
+		}
 		pl->ops = copy(b->ops, b->n_ops, sizeof(*b->ops));
 		pl->reads = copy(b->reads, b->n_reads, sizeof(*b->reads));
 		pl->targets = copy(b->targets, b->n_targets, sizeof(*b->targets));

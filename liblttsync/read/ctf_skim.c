@@ -1635,6 +1635,14 @@ static int read_events(lsync_skim *k, stream *s, const sfile *f, const pkt *pk,
 		if (ec->kind.layout != LSYNC_LAYOUT_NONE) {
 			if (!network_event(k, w, s, ec, clock, when))
 				return corrupt(k, f, pk, w->c.pos, payload_error(w));
+		} else if (ec->payload && ec->payload->fixed && w->budget) {
+			/* What walk() does with it, inline: most payloads. */
+			const lsync_ctf_type *t = ec->payload;
+
+			w->c.pos = align_up(w->c.pos, t->align);
+			if (w->c.pos > w->c.end || t->bits > w->c.end - w->c.pos)
+				return corrupt(k, f, pk, w->c.pos, payload_error(w));
+			w->c.pos += t->bits;
 		} else if (ec->payload && !walk(w, ec->payload, NULL, -2, -1, 0)) {
 			return corrupt(k, f, pk, w->c.pos, payload_error(w));
 		}
