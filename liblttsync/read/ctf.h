@@ -231,4 +231,19 @@ void lsync_skim_set_plans(lsync_skim *k, bool on);
 /* How many network events their plans judged so far. */
 uint64_t lsync_skim_plan_events(const lsync_skim *k);
 
+/*
+ * Threads that decode the stream files of attached traces ahead of
+ * their steps (each stream by one thread at a time, a chunk of events
+ * or two ahead), for lsync_skim_step() to hand out: what a trace hands
+ * out, and in which order, is the same with or without them. NULL when
+ * out of memory; with 0 threads, attaching does nothing. A trace is
+ * attached after lsync_skim_open() and lsync_skim_set_plans(), and
+ * detached when closed; the pool is freed after its traces.
+ */
+typedef struct lsync_skim_pool lsync_skim_pool;
+
+lsync_skim_pool *lsync_skim_pool_new(unsigned threads);
+void lsync_skim_pool_free(lsync_skim_pool *p);
+void lsync_skim_attach(lsync_skim *k, lsync_skim_pool *p);
+
 #endif

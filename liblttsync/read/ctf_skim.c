@@ -26,6 +26,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -84,18 +85,69 @@ typedef struct sfile {
 	struct sfile *next_in_group;
 } sfile;
 
+/* ---- decoded events (see "reading events") ------------------------------ */
+
+#define CHUNK_EVENTS 1024
+#define CHUNK_NETS 256
+#define RING 2                   /* chunks of a stream: replayed, decoded ahead */
+
+typedef struct drec {
+	uint64_t when;           /* the stream's clock after the event's header */
+	uint32_t net;            /* network events: 1 + index in the chunk's net */
+} drec;
+
+typedef struct dnet {
+	lttsync_packet p;        /* PACKET: as handed out (addons: flags not yet) */
+	uint16_t raw;            /* addons: the raw flags */
+	uint8_t r;               /* lsync_field_result */
+	uint8_t by_plan;
+	uint8_t addons;
+} dnet;
+
+/* Events of one packet, decoded. */
+typedef struct chunk {
+	const sfile *f;
+	const pkt *pk;
+	bool first;              /* from the packet's first event */
+	bool last;               /* to its end, or failed */
+	uint32_t n_ev, n_net;
+	int status;              /* failed at event n_ev: how (err) */
+	uint8_t phase;           /* how far that event counts: 0, 1 event, 2 network */
+	char err[LSYNC_ERROR_MAX];
+	drec ev[CHUNK_EVENTS];
+	dnet net[CHUNK_NETS];
+} chunk;
+
+/* Where decoding a stream is. */
+typedef struct dpos {
+	const sfile *f;
+	const pkt *pk;
+	uint64_t at;             /* bit in pk; 0: not started */
+	uint64_t clock;          /* the stream's clock value */
+} dpos;
+
 /* One stream: its files (one unless the tracer rotated them). */
 typedef struct stream {
 	sfile *files;            /* in time order */
-	sfile *cur;
-	size_t next_pkt;
-	uint64_t at;             /* bit in packet next_pkt; 0: not started */
-	int64_t last_ns;         /* its clock, ns: where it is in time */
-	bool done;
-	uint64_t clock;          /* the stream's clock value */
+	/* decoding: by one thread at a time, the one that claimed it */
+	sfile *dcur;
+	size_t dnext;            /* packet of dcur decoded next */
+	dpos dpos;
+	bool ddone;              /* nothing more to decode */
+	bool nomem;
 	const pkt *mapped;       /* the packet mapped now, if any */
 	void *map_addr;
 	size_t map_len;
+	/* decoded chunks: ring[head], the one replayed, and count - 1 ahead */
+	chunk *ring[RING];
+	unsigned head, count;
+	bool claimed;            /* a thread decodes it (pool's lock) */
+	/* replaying */
+	uint32_t idx;            /* next event of ring[head] */
+	bool in_packet;          /* ring[head]'s packet has begun */
+	int64_t last_ns;         /* its clock, ns: where it is in time */
+	bool done;
+	uint64_t clock;          /* the stream's clock value */
 } stream;
 
 /* ---- values of a decoded payload ---------------------------------------- */
@@ -147,11 +199,13 @@ struct lsync_skim {
 	const lsync_decode_callbacks *cb;
 	lsync_decode_stats *stats;
 	lsync_decode_stats local;
-	bool dry;                 /* events are read, nothing counted or emitted */
 	bool plans;               /* network payloads read by their plans (ctf_plan.h) */
 	uint64_t by_plans;        /* network events their plans judged */
 	uint8_t *ibuf;            /* INDEX_BYTES, for indexing */
-	struct walker *w;         /* for steps */
+	struct walker *w;         /* for decoding in the calling thread */
+	size_t page;
+	struct lsync_skim_pool *pool; /* threads decoding ahead, or NULL */
+	struct lsync_skim *next_in_pool;
 	char *path;
 	sfile *files;
 	size_t n_files;
@@ -167,10 +221,6 @@ struct lsync_skim {
 	size_t plausible[2];
 	bool decided;
 	lsync_addons_encoding enc;
-	/* per event */
-	inst insts[MAX_INSTS];
-	int n_insts;
-	bool insts_full;
 };
 
 /* ---- walking a type ------------------------------------------------------ */
@@ -186,7 +236,6 @@ struct walker;
 typedef struct walker {
 	cursor c;
 	walk_mode mode;
-	lsync_skim *k;
 	uint64_t *clock;
 	uint64_t id;
 	bool id_set;
@@ -199,6 +248,10 @@ typedef struct walker {
 	uint64_t *top;
 	bool *top_set;
 	uint32_t n_top;
+	/* W_DECODE: the values kept of one network payload */
+	inst insts[MAX_INSTS];
+	int n_insts;
+	bool insts_full;
 } walker;
 
 static bool walk(walker *w, const lsync_ctf_type *t, const char *name, int parent,
@@ -224,7 +277,7 @@ static void update_clock(uint64_t *clock, uint64_t v, unsigned size)
 static inline __attribute__((always_inline)) int new_inst(walker *w, const lsync_ctf_type *t,
 							 const char *name, int parent)
 {
-	lsync_skim *k = w->k;
+	walker *k = w;
 	inst *in;
 
 	if (k->n_insts == MAX_INSTS) {
@@ -263,7 +316,7 @@ static bool walk_int(walker *w, const lsync_ctf_type *t, const char *name,
 		}
 	} else if (w->mode == W_DECODE && parent >= -1) {
 		if ((i = new_inst(w, t, name, parent)) >= 0)
-			w->k->insts[i].value = v;
+			w->insts[i].value = v;
 	}
 	(void)level;
 	return true;
@@ -336,7 +389,7 @@ static bool walk_struct(walker *w, const lsync_ctf_type *t, const char *name,
 			if (ok && m->slot >= 0)
 				w->slots[w->depth - 1][m->slot] = v;
 			if (ok && keep && (j = new_inst(w, mt, m->name, self)) >= 0)
-				w->k->insts[j].value = v;
+				w->insts[j].value = v;
 			continue;
 		}
 		if (m->type->kind == LSYNC_CTF_STRING && w->mode != W_SCOPE &&
@@ -403,7 +456,7 @@ static bool walk_variant(walker *w, const lsync_ctf_type *t, const char *name,
 		  w->mode == W_HEADER ? NULL : t->members[opt].name, self, -1, level + 1))
 		return false;
 	if (self >= 0)
-		w->k->insts[self].selected = self + 1 < w->k->n_insts ? self + 1 : -1;
+		w->insts[self].selected = self + 1 < w->n_insts ? self + 1 : -1;
 	return true;
 }
 
@@ -426,11 +479,11 @@ static bool walk_array(walker *w, const lsync_ctf_type *t, const char *name,
 	if (w->mode == W_DECODE && parent >= -1) {
 		self = new_inst(w, t, name, parent);
 		if (self >= 0)
-			w->k->insts[self].length = len;
+			w->insts[self].length = len;
 	}
 	keep = self >= 0 && len <= MAX_ELEMS && !(e->kind == LSYNC_CTF_INT && e->text);
 	if (self >= 0)
-		w->k->insts[self].kept = keep;
+		w->insts[self].kept = keep;
 	if (e->fixed && !keep) {
 		uint64_t stride = align_up(e->bits, e->align);
 
@@ -453,7 +506,7 @@ static bool walk_array(walker *w, const lsync_ctf_type *t, const char *name,
 			if (!read_int(&w->c, e, &v))
 				return false;
 			if ((j = new_inst(w, e, elem_name, self)) >= 0)
-				w->k->insts[j].value = v;
+				w->insts[j].value = v;
 		}
 		return true;
 	}
@@ -527,7 +580,7 @@ static bool walk(walker *w, const lsync_ctf_type *t, const char *name, int paren
 /* ---- the layouts, on insts (as decode_fields.c on babeltrace2 fields) ---- */
 
 /* Member `name` of struct inst s, or -1. */
-static int member(const lsync_skim *k, int s, const char *name)
+static int member(const walker *k, int s, const char *name)
 {
 	if (s < 0 || k->insts[s].type->kind != LSYNC_CTF_STRUCT)
 		return -1;
@@ -544,7 +597,7 @@ static bool is_integer(const inst *in)
 }
 
 /* As decode_fields.c's read_uint: an integer >= 0 that fits in bits. */
-static bool read_member(const lsync_skim *k, int s, const char *name,
+static bool read_member(const walker *k, int s, const char *name,
 			unsigned bits, uint64_t *out)
 {
 	int i = member(k, s, name);
@@ -574,7 +627,7 @@ static bool put_value(const inst *in, unsigned width, uint8_t *out)
 	return true;
 }
 
-static bool read_address(const lsync_skim *k, int s, const char *name,
+static bool read_address(const walker *k, int s, const char *name,
 			 unsigned nbytes, uint8_t *out)
 {
 	int i = member(k, s, name);
@@ -604,7 +657,7 @@ static bool read_address(const lsync_skim *k, int s, const char *name,
 }
 
 /* The variant member `name` of s: its selected option's inst and name. */
-static bool variant_member(const lsync_skim *k, int s, const char *name, int *opt,
+static bool variant_member(const walker *k, int s, const char *name, int *opt,
 			   const char **opt_name)
 {
 	int i = member(k, s, name);
@@ -616,7 +669,7 @@ static bool variant_member(const lsync_skim *k, int s, const char *name, int *op
 	return *opt >= 0;
 }
 
-static lsync_field_result decode_tcp(const lsync_skim *k, int tcp, lttsync_packet *p)
+static lsync_field_result decode_tcp(const walker *k, int tcp, lttsync_packet *p)
 {
 	uint64_t sport, dport, seq, ack, flags;
 
@@ -635,7 +688,7 @@ static lsync_field_result decode_tcp(const lsync_skim *k, int tcp, lttsync_packe
 	return LSYNC_FIELDS_PACKET;
 }
 
-static lsync_field_result decode_ip(const lsync_skim *k, int ip, bool v4,
+static lsync_field_result decode_ip(const walker *k, int ip, bool v4,
 				    lttsync_packet *p)
 {
 	unsigned nbytes = v4 ? 4 : 16;
@@ -657,7 +710,7 @@ static lsync_field_result decode_ip(const lsync_skim *k, int ip, bool v4,
 	return LSYNC_FIELDS_NOT_TCP;
 }
 
-static lsync_field_result decode_modules(const lsync_skim *k, lttsync_packet *p)
+static lsync_field_result decode_modules(const walker *k, lttsync_packet *p)
 {
 	const char *oname;
 	int ip;
@@ -673,7 +726,7 @@ static lsync_field_result decode_modules(const lsync_skim *k, lttsync_packet *p)
 	return LSYNC_FIELDS_NOT_TCP;
 }
 
-static lsync_field_result decode_experimental_tcp(const lsync_skim *k, int tcp,
+static lsync_field_result decode_experimental_tcp(const walker *k, int tcp,
 						  lttsync_packet *p)
 {
 	uint64_t seq, ack, flags, sport, dport;
@@ -694,7 +747,7 @@ static lsync_field_result decode_experimental_tcp(const lsync_skim *k, int tcp,
 	return LSYNC_FIELDS_PACKET;
 }
 
-static lsync_field_result decode_experimental(const lsync_skim *k, lttsync_packet *p)
+static lsync_field_result decode_experimental(const walker *k, lttsync_packet *p)
 {
 	int tf = member(k, 0, K(TRANSPORT_FIELDS)), opt, tcp;
 
@@ -721,7 +774,7 @@ static lsync_field_result decode_experimental(const lsync_skim *k, lttsync_packe
 	return decode_experimental_tcp(k, tcp, p);
 }
 
-static lsync_field_result decode_addons(const lsync_skim *k, lttsync_packet *p,
+static lsync_field_result decode_addons(const walker *k, lttsync_packet *p,
 					uint16_t *raw)
 {
 	uint64_t seq, ack, flags;
@@ -1046,7 +1099,6 @@ static bool walk_scope(lsync_skim *k, cursor *c, const lsync_ctf_type *t,
 	w->mode = W_SCOPE;
 	w->force = false;
 	w->budget = WALK_BUDGET;
-	w->k = k;
 	w->depth = 0;
 	w->top = vals;
 	w->top_set = set;
@@ -1323,7 +1375,7 @@ static int group_streams(lsync_skim *k)
 		}
 	}
 	for (size_t j = 0; j < k->n_streams; j++)
-		k->streams[j].cur = k->streams[j].files;
+		k->streams[j].dcur = k->streams[j].files;
 	k->stats->streams = k->n_streams;
 	return LTTSYNC_OK;
 }
@@ -1439,67 +1491,18 @@ static void count_result(lsync_decode_stats *s, lsync_field_result r)
 	}
 }
 
-/* ---- reading events ---------------------------------------------------------- */
+/* ---- reading events: decoding ------------------------------------------------ */
 
-/* A network event's payload: decoded, judged, emitted. */
-static bool network_event(lsync_skim *k, walker *w, stream *s,
-			  const lsync_ctf_event_class *ec,
-			  const lsync_ctf_clock *clock, uint64_t when)
-{
-	lttsync_packet p;
-	uint16_t raw = 0;
-	uint64_t start = w->c.pos;
-	lsync_field_result r = LSYNC_FIELDS_MALFORMED;
-
-	k->stats->network_events++;
-	memset(&p, 0, sizeof(p));
-	p.struct_size = sizeof(p);
-	p.direction = ec->kind.direction;
-	if (ec->plan && k->plans &&
-	    lsync_net_plan_run(ec->plan, &w->c, w->slots, w->budget, &p, &raw, &r)) {
-		k->by_plans++;
-		goto judged;
-	}
-	if (ec->plan && k->plans) {
-		/* The plan gave up: the walk reads it again from its start. */
-		w->c.pos = start;
-		memset(&p, 0, sizeof(p));
-		p.struct_size = sizeof(p);
-		p.direction = ec->kind.direction;
-		raw = 0;
-		r = LSYNC_FIELDS_MALFORMED;
-	}
-	if (ec->payload) {
-		k->n_insts = 0;
-		k->insts_full = false;
-		w->mode = W_DECODE;
-		w->depth = 0;
-		if (!walk(w, ec->payload, NULL, -1, -1, 0))
-			return false;
-	}
-	if (ec->kind.layout == LSYNC_LAYOUT_OLD)
-		r = LSYNC_FIELDS_NO_HEADER;
-	else if (ec->payload && k->n_insts > 0 && !k->insts_full) {
-		switch (ec->kind.layout) {
-		case LSYNC_LAYOUT_MODULES: r = decode_modules(k, &p); break;
-		case LSYNC_LAYOUT_EXPERIMENTAL: r = decode_experimental(k, &p); break;
-		case LSYNC_LAYOUT_ADDONS: r = decode_addons(k, &p, &raw); break;
-		default: break;
-		}
-	}
-judged:
-	if (r == LSYNC_FIELDS_PACKET && !clock_ns(clock, when, &p.timestamp_ns))
-		r = LSYNC_FIELDS_MALFORMED;
-	count_result(k->stats, r);
-	if (r != LSYNC_FIELDS_PACKET)
-		return true;
-	s->last_ns = p.timestamp_ns;
-	if (ec->kind.layout == LSYNC_LAYOUT_ADDONS)
-		addons_add(k, &p, raw);
-	else
-		emit(k, &p);
-	return true;
-}
+/*
+ * Reading a stream is split in two. Decoding (decode_chunk()) reads the
+ * bytes of up to CHUNK_EVENTS events of one packet into records: each
+ * event's clock value, and for a network event what its payload gave.
+ * Replaying (replay()) hands out the records in the order and at the
+ * pace of the reader's steps: statistics, packets, progress, the stream's
+ * clock. Decoding a stream depends only on its own bytes, so its chunks
+ * can be decoded ahead by other threads (a pool, below) while the
+ * calling thread replays: what is handed out is the same.
+ */
 
 /* Why walking a payload failed: its bytes, or the work bound. */
 static const char *payload_error(const walker *w)
@@ -1508,19 +1511,82 @@ static const char *payload_error(const walker *w)
 				       : "truncated event payload";
 }
 
-static int corrupt(lsync_skim *k, const sfile *f, const pkt *pk, uint64_t pos,
-		   const char *what)
+/* The chunk fails at its next event: `phase` says how far that event
+ * was counted (0 not, 1 as an event, 2 as a network event). */
+static void chunk_fail(chunk *c, uint8_t phase, int status)
 {
-	return lsync_decode_fail(k->err, sizeof(k->err), LTTSYNC_ERROR_FORMAT,
-				 "%s: %s in the packet at offset %" PRIu64
-				 " (bit %" PRIu64 ")", f->path, what, pk->offset, pos);
+	c->status = status;
+	c->phase = phase;
+	c->last = true;
 }
 
-/* Every event of one packet. */
+static void corrupt(chunk *c, uint8_t phase, uint64_t pos, const char *what)
+{
+	chunk_fail(c, phase, lsync_decode_fail(c->err, sizeof(c->err), LTTSYNC_ERROR_FORMAT,
+					       "%s: %s in the packet at offset %" PRIu64
+					       " (bit %" PRIu64 ")", c->f->path, what,
+					       c->pk->offset, pos));
+}
+
+/* A network event's payload: decoded and judged into *out; false when
+ * walking it failed. */
+static bool decode_network(const lsync_skim *k, walker *w, const lsync_ctf_event_class *ec,
+			   const lsync_ctf_clock *clock, uint64_t when, dnet *out)
+{
+	lttsync_packet *p = &out->p;
+	uint16_t raw = 0;
+	uint64_t start = w->c.pos;
+	lsync_field_result r = LSYNC_FIELDS_MALFORMED;
+
+	memset(p, 0, sizeof(*p));
+	p->struct_size = sizeof(*p);
+	p->direction = ec->kind.direction;
+	out->by_plan = 0;
+	if (ec->plan && k->plans &&
+	    lsync_net_plan_run(ec->plan, &w->c, w->slots, w->budget, p, &raw, &r)) {
+		out->by_plan = 1;
+		goto judged;
+	}
+	if (ec->plan && k->plans) {
+		/* The plan gave up: the walk reads it again from its start. */
+		w->c.pos = start;
+		memset(p, 0, sizeof(*p));
+		p->struct_size = sizeof(*p);
+		p->direction = ec->kind.direction;
+		raw = 0;
+		r = LSYNC_FIELDS_MALFORMED;
+	}
+	if (ec->payload) {
+		w->n_insts = 0;
+		w->insts_full = false;
+		w->mode = W_DECODE;
+		w->depth = 0;
+		if (!walk(w, ec->payload, NULL, -1, -1, 0))
+			return false;
+	}
+	if (ec->kind.layout == LSYNC_LAYOUT_OLD)
+		r = LSYNC_FIELDS_NO_HEADER;
+	else if (ec->payload && w->n_insts > 0 && !w->insts_full) {
+		switch (ec->kind.layout) {
+		case LSYNC_LAYOUT_MODULES: r = decode_modules(w, p); break;
+		case LSYNC_LAYOUT_EXPERIMENTAL: r = decode_experimental(w, p); break;
+		case LSYNC_LAYOUT_ADDONS: r = decode_addons(w, p, &raw); break;
+		default: break;
+		}
+	}
+judged:
+	if (r == LSYNC_FIELDS_PACKET && !clock_ns(clock, when, &p->timestamp_ns))
+		r = LSYNC_FIELDS_MALFORMED;
+	out->r = (uint8_t)r;
+	out->raw = raw;
+	out->addons = ec->kind.layout == LSYNC_LAYOUT_ADDONS;
+	return true;
+}
+
 /*
- * The packet's bytes, mapped while its stream reads it: only a packet at
- * a time is mapped, so the address space stays small whatever the size
- * of the stream files (workers run under an address-space limit).
+ * The packet's bytes, mapped while its stream decodes it: only a packet
+ * at a time is mapped, so the address space stays small whatever the
+ * size of the stream files (workers run under an address-space limit).
  */
 static void unmap_packet(stream *s)
 {
@@ -1530,14 +1596,11 @@ static void unmap_packet(stream *s)
 	s->mapped = NULL;
 }
 
-static const uint8_t *map_packet(stream *s, const sfile *f, const pkt *pk)
+static const uint8_t *map_packet(const lsync_skim *k, stream *s, const sfile *f,
+				 const pkt *pk)
 {
-	static size_t page;
-	uint64_t start;
+	uint64_t start = pk->offset - pk->offset % k->page;
 
-	if (!page)
-		page = (size_t)sysconf(_SC_PAGESIZE);
-	start = pk->offset - pk->offset % page;
 	if (s->mapped != pk) {
 		unmap_packet(s);
 		s->map_len = (size_t)(pk->offset - start + pk->size);
@@ -1553,20 +1616,396 @@ static const uint8_t *map_packet(stream *s, const sfile *f, const pkt *pk)
 }
 
 /*
- * Events of one packet from bit *at (the packet's first event when
- * *at is 0), at most `budget` of them (0: all); *at is left after the
- * last one read, or at the content's end.
+ * Up to CHUNK_EVENTS events (CHUNK_NETS network ones) of packet d->pk of
+ * stream s from bit d->at (its first event when 0), into c; d->at and
+ * d->clock are left after them. c->last: the packet is done (or failed).
+ * `dry`: events are read and checked, nothing recorded.
  */
-static int read_events(lsync_skim *k, stream *s, const sfile *f, const pkt *pk,
-		       walker *w, uint64_t *at, unsigned budget, int64_t until_ns)
+static void decode_chunk(const lsync_skim *k, stream *s, walker *w, dpos *d, bool dry,
+			 chunk *c)
 {
+	const pkt *pk = d->pk;
 	const lsync_ctf_stream_class *sc = pk->sc;
 	const lsync_ctf_clock *clock = &k->tr->clocks[sc->clock];
 	const hdr_plan *hp = &k->hdr[sc - k->tr->streams];
+
+	c->f = d->f;
+	c->pk = pk;
+	c->first = d->at == 0;
+	c->last = false;
+	c->n_ev = c->n_net = 0;
+	c->status = LTTSYNC_OK;
+	c->phase = 0;
+	w->force = false;
+	if (!(w->c.buf = map_packet(k, s, d->f, pk))) {
+		chunk_fail(c, 0, lsync_decode_fail(c->err, sizeof(c->err), LTTSYNC_ERROR_IO,
+						   "%s: cannot map the packet at offset %" PRIu64
+						   ": %s", d->f->path, pk->offset, strerror(errno)));
+		return;
+	}
+	w->c.end = pk->content;
+	w->c.avail = pk->size;
+	w->clock = &d->clock;
+	if (d->at == 0) {
+		d->at = pk->body;
+		if (pk->has_begin)
+			d->clock = pk->ts_begin;
+		/* What the walk stores starts afresh with each packet: decoding
+		 * a packet depends on its bytes only. */
+		memset(w->slots, 0, sizeof(w->slots));
+	}
+	w->c.pos = d->at;
+	while (w->c.pos < w->c.end) {
+		const lsync_ctf_event_class *ec = NULL;
+		uint64_t when;
+
+		if (!dry && (c->n_ev == CHUNK_EVENTS || c->n_net == CHUNK_NETS))
+			break;
+		w->budget = WALK_BUDGET;
+		w->id_set = false;
+		if (hp->ok) {
+			if (!read_header(hp, &w->c, &d->clock, &w->id, &w->id_set))
+				return corrupt(c, 0, w->c.pos, "truncated event header");
+		} else {
+			w->mode = W_HEADER;
+			w->depth = 0;
+			if (!walk(w, sc->event_header, NULL, -2, -1, 0))
+				return corrupt(c, 0, w->c.pos, "truncated event header");
+		}
+		when = d->clock;
+		if (w->id_set) {
+			if (w->id < sc->by_id_len)
+				ec = sc->by_id[w->id];
+		} else if (sc->n_events == 1) {
+			ec = sc->events;
+		}
+		if (!ec)
+			return corrupt(c, 0, w->c.pos, "unknown event class");
+		w->mode = W_SKIP;
+		w->depth = 0;
+		if ((sc->event_context && !walk(w, sc->event_context, NULL, -2, -1, 0)) ||
+		    (ec->context && (w->depth = 0, !walk(w, ec->context, NULL, -2, -1, 0))))
+			return corrupt(c, 0, w->c.pos, "truncated event context");
+		if (dry) {
+			if (ec->payload && !walk(w, ec->payload, NULL, -2, -1, 0))
+				return corrupt(c, 0, w->c.pos, payload_error(w));
+			continue;
+		}
+		w->depth = 0;
+		c->ev[c->n_ev].when = when;
+		c->ev[c->n_ev].net = 0;
+		if (ec->kind.layout != LSYNC_LAYOUT_NONE) {
+			if (!decode_network(k, w, ec, clock, when, &c->net[c->n_net]))
+				return corrupt(c, 2, w->c.pos, payload_error(w));
+			c->ev[c->n_ev].net = ++c->n_net;
+		} else if (ec->payload && ec->payload->fixed && w->budget) {
+			/* What walk() does with it, inline: most payloads. */
+			const lsync_ctf_type *t = ec->payload;
+
+			w->c.pos = align_up(w->c.pos, t->align);
+			if (w->c.pos > w->c.end || t->bits > w->c.end - w->c.pos)
+				return corrupt(c, 1, w->c.pos, payload_error(w));
+			w->c.pos += t->bits;
+		} else if (ec->payload && !walk(w, ec->payload, NULL, -2, -1, 0)) {
+			return corrupt(c, 1, w->c.pos, payload_error(w));
+		}
+		c->n_ev++;
+	}
+	d->at = w->c.pos;
+	if (w->c.pos > w->c.end)
+		return corrupt(c, 0, w->c.pos, "event beyond the content");
+	if (w->c.pos == w->c.end)
+		c->last = true;
+}
+
+/* ---- decoding ahead: the stream's next chunk ---------------------------------- */
+
+/*
+ * Decode stream s's next chunk into c (its decoding state moves on).
+ * false: the stream has nothing more (or failed before).
+ */
+static bool decode_next(const lsync_skim *k, stream *s, walker *w, chunk *c)
+{
+	if (s->ddone)
+		return false;
+	if (s->dpos.at == 0) {
+		while (s->dcur && s->dnext == s->dcur->n_pkts) {
+			s->dcur = s->dcur->next_in_group;
+			s->dnext = 0;
+		}
+		if (!s->dcur) {
+			s->ddone = true;
+			return false;
+		}
+		s->dpos.f = s->dcur;
+		s->dpos.pk = &s->dcur->pkts[s->dnext];
+	}
+	decode_chunk(k, s, w, &s->dpos, false, c);
+	if (c->status)
+		s->ddone = true;
+	else if (c->last) {
+		s->dnext++;
+		s->dpos.at = 0;
+	}
+	return true;
+}
+
+static chunk *slot_chunk(stream *s, unsigned slot)
+{
+	if (!s->ring[slot])
+		s->ring[slot] = malloc(sizeof(chunk));
+	return s->ring[slot];
+}
+
+struct lsync_skim_pool {
+	pthread_mutex_t mu;
+	pthread_cond_t work;      /* a chunk was taken: room to decode ahead */
+	pthread_cond_t ready;     /* a chunk was decoded, or a stream let go */
+	lsync_skim *skims;        /* attached, chained by next_in_pool */
+	pthread_t *threads;
+	unsigned n_threads;
+	bool quit;
+};
+
+/* A stream of an attached trace with room ahead and no thread on it. */
+static bool find_work(lsync_skim_pool *p, lsync_skim **ko, stream **so)
+{
+	stream *best = NULL;
+	lsync_skim *bk = NULL;
+
+	for (lsync_skim *k = p->skims; k; k = k->next_in_pool)
+		for (size_t i = 0; i < k->n_streams; i++) {
+			stream *s = &k->streams[i];
+
+			if (s->claimed || s->ddone || s->count == RING)
+				continue;
+			if (!best || s->count < best->count) {
+				best = s;
+				bk = k;
+			}
+		}
+	*ko = bk;
+	*so = best;
+	return best != NULL;
+}
+
+static void *pool_thread(void *arg)
+{
+	lsync_skim_pool *p = arg;
+	walker *w = malloc(sizeof(*w));
+
+	pthread_mutex_lock(&p->mu);
+	while (!p->quit) {
+		lsync_skim *k;
+		stream *s;
+		chunk *c;
+		bool got;
+
+		if (!w || !find_work(p, &k, &s)) {
+			pthread_cond_wait(&p->work, &p->mu);
+			continue;
+		}
+		s->claimed = true;
+		c = slot_chunk(s, (s->head + s->count) % RING);
+		pthread_mutex_unlock(&p->mu);
+		got = c && decode_next(k, s, w, c);
+		pthread_mutex_lock(&p->mu);
+		if (got)
+			s->count++;
+		if (!c)
+			s->ddone = s->nomem = true;
+		s->claimed = false;
+		pthread_cond_broadcast(&p->ready);
+	}
+	pthread_mutex_unlock(&p->mu);
+	free(w);
+	return NULL;
+}
+
+lsync_skim_pool *lsync_skim_pool_new(unsigned threads)
+{
+	lsync_skim_pool *p = calloc(1, sizeof(*p));
+
+	if (!p)
+		return NULL;
+	pthread_mutex_init(&p->mu, NULL);
+	pthread_cond_init(&p->work, NULL);
+	pthread_cond_init(&p->ready, NULL);
+	p->threads = calloc(threads ? threads : 1, sizeof(*p->threads));
+	for (unsigned i = 0; p->threads && i < threads; i++) {
+		if (pthread_create(&p->threads[p->n_threads], NULL, pool_thread, p) != 0)
+			break;
+		p->n_threads++;
+	}
+	return p;
+}
+
+void lsync_skim_pool_free(lsync_skim_pool *p)
+{
+	if (!p)
+		return;
+	pthread_mutex_lock(&p->mu);
+	p->quit = true;
+	pthread_cond_broadcast(&p->work);
+	pthread_mutex_unlock(&p->mu);
+	for (unsigned i = 0; i < p->n_threads; i++)
+		pthread_join(p->threads[i], NULL);
+	pthread_cond_destroy(&p->work);
+	pthread_cond_destroy(&p->ready);
+	pthread_mutex_destroy(&p->mu);
+	free(p->threads);
+	free(p);
+}
+
+void lsync_skim_attach(lsync_skim *k, lsync_skim_pool *p)
+{
+	if (!p || !p->n_threads || k->pool)
+		return;
+	pthread_mutex_lock(&p->mu);
+	k->pool = p;
+	k->next_in_pool = p->skims;
+	p->skims = k;
+	pthread_cond_broadcast(&p->work);
+	pthread_mutex_unlock(&p->mu);
+}
+
+/* No thread works on k any more. */
+static void detach(lsync_skim *k)
+{
+	lsync_skim_pool *p = k->pool;
+	bool busy;
+
+	if (!p)
+		return;
+	pthread_mutex_lock(&p->mu);
+	for (lsync_skim **at = &p->skims; *at; at = &(*at)->next_in_pool)
+		if (*at == k) {
+			*at = k->next_in_pool;
+			break;
+		}
+	do {
+		busy = false;
+		for (size_t i = 0; i < k->n_streams; i++)
+			busy |= k->streams[i].claimed;
+		if (busy)
+			pthread_cond_wait(&p->ready, &p->mu);
+	} while (busy);
+	pthread_mutex_unlock(&p->mu);
+	k->pool = NULL;
+}
+
+/*
+ * The chunk stream s replays now: the one at the head of its ring,
+ * decoded here when no thread has (or is at) it. NULL: nothing more;
+ * *nomem when that is for want of memory.
+ */
+static chunk *head_chunk(lsync_skim *k, stream *s)
+{
+	lsync_skim_pool *p = k->pool;
+	chunk *c = NULL;
+
+	if (!p) {
+		if (!s->count) {
+			c = slot_chunk(s, s->head);
+			if (!c)
+				s->nomem = true;
+			else if (decode_next(k, s, k->w, c))
+				s->count = 1;
+		}
+		return s->count ? s->ring[s->head] : NULL;
+	}
+	pthread_mutex_lock(&p->mu);
+	while (!s->count && !s->ddone) {
+		if (s->claimed) {
+			pthread_cond_wait(&p->ready, &p->mu);
+			continue;
+		}
+		s->claimed = true;
+		c = slot_chunk(s, s->head);
+		pthread_mutex_unlock(&p->mu);
+		if (c && decode_next(k, s, k->w, c))
+			s->count = 1;
+		pthread_mutex_lock(&p->mu);
+		if (!c)
+			s->ddone = s->nomem = true;
+		s->claimed = false;
+		pthread_cond_broadcast(&p->ready);
+	}
+	c = s->count ? s->ring[s->head] : NULL;
+	pthread_mutex_unlock(&p->mu);
+	return c;
+}
+
+/* Stream s is done with the chunk at the head of its ring. */
+static void release_head(lsync_skim *k, stream *s)
+{
+	lsync_skim_pool *p = k->pool;
+
+	if (p)
+		pthread_mutex_lock(&p->mu);
+	s->head = (s->head + 1) % RING;
+	s->count--;
+	s->idx = 0;
+	if (p) {
+		pthread_cond_broadcast(&p->work);
+		pthread_mutex_unlock(&p->mu);
+	}
+}
+
+/* ---- reading events: replaying --------------------------------------------------- */
+
+static void count_event(lsync_skim *k)
+{
+	k->stats->events++;
+	if ((k->stats->events & (PROGRESS_EVERY - 1)) == 0 && k->cb->progress)
+		k->cb->progress(k->cb->user, k->stats->events);
+}
+
+static void replay_network(lsync_skim *k, stream *s, const dnet *n)
+{
+	lttsync_packet p;
+
+	k->stats->network_events++;
+	k->by_plans += n->by_plan;
+	count_result(k->stats, (lsync_field_result)n->r);
+	if (n->r != LSYNC_FIELDS_PACKET)
+		return;
+	s->last_ns = n->p.timestamp_ns;
+	p = n->p;
+	if (n->addons)
+		addons_add(k, &p, n->raw);
+	else
+		emit(k, &p);
+}
+
+/* No chunk where one was due: the stream is done, or memory ran out. */
+static int out_of_memory(lsync_skim *k, const stream *s)
+{
+	if (!s->nomem)
+		return LTTSYNC_OK;
+	return lsync_decode_fail(k->err, sizeof(k->err), LTTSYNC_ERROR_NO_MEMORY,
+				 "%s: out of memory", k->path);
+}
+
+/*
+ * Events of stream s's packet from where it is, at most `budget` of them
+ * (0: all), up to and including the first one past until_ns: one step. *pk_out: the packet (NULL: the stream is done).
+ */
+static int replay(lsync_skim *k, stream *s, unsigned budget, int64_t until_ns,
+		  const pkt **pk_out)
+{
+	chunk *c = head_chunk(k, s);
+	const pkt *pk;
+	const lsync_ctf_clock *clock;
 	uint64_t until_value;
 	bool slow_until = false;
 	int64_t ns;
 
+	if (!c)
+		return out_of_memory(k, s);
+	pk = c->pk;
+	*pk_out = pk;
+	clock = &k->tr->clocks[pk->sc->clock];
 	/* until_ns as a clock value, where the conversion is exact. */
 	if (until_ns == INT64_MAX) {
 		until_value = UINT64_MAX;
@@ -1577,91 +2016,47 @@ static int read_events(lsync_skim *k, stream *s, const sfile *f, const pkt *pk,
 		until_value = 0; /* checked per event below */
 		slow_until = true;
 	}
-	w->force = false;
-	if (!(w->c.buf = map_packet(s, f, pk)))
-		return lsync_decode_fail(k->err, sizeof(k->err), LTTSYNC_ERROR_IO,
-					 "%s: cannot map the packet at offset %" PRIu64 ": %s",
-					 f->path, pk->offset, strerror(errno));
-	w->c.end = pk->content;
-	w->c.avail = pk->size;
-	w->k = k;
-	w->clock = &s->clock;
-	if (*at == 0) {
-		*at = pk->body;
+	if (!s->in_packet) {
+		s->in_packet = true;
 		if (pk->has_begin)
 			s->clock = pk->ts_begin;
 	}
-	w->c.pos = *at;
-	while (w->c.pos < w->c.end && !k->stop) {
-		const lsync_ctf_event_class *ec = NULL;
-		uint64_t when;
+	for (;;) {
+		const drec *ev;
 
-		if (budget && !budget--)
-			break;
-		w->budget = WALK_BUDGET;
-		w->id_set = false;
-		if (hp->ok) {
-			if (!read_header(hp, &w->c, &s->clock, &w->id, &w->id_set))
-				return corrupt(k, f, pk, w->c.pos, "truncated event header");
-		} else {
-			w->mode = W_HEADER;
-			w->depth = 0;
-			if (!walk(w, sc->event_header, NULL, -2, -1, 0))
-				return corrupt(k, f, pk, w->c.pos, "truncated event header");
-		}
-		when = s->clock;
-		if (w->id_set) {
-			if (w->id < sc->by_id_len)
-				ec = sc->by_id[w->id];
-		} else if (sc->n_events == 1) {
-			ec = sc->events;
-		}
-		if (!ec)
-			return corrupt(k, f, pk, w->c.pos, "unknown event class");
-		w->mode = W_SKIP;
-		w->depth = 0;
-		if ((sc->event_context && !walk(w, sc->event_context, NULL, -2, -1, 0)) ||
-		    (ec->context && (w->depth = 0, !walk(w, ec->context, NULL, -2, -1, 0))))
-			return corrupt(k, f, pk, w->c.pos, "truncated event context");
-		if (k->dry) {
-			if (ec->payload && !walk(w, ec->payload, NULL, -2, -1, 0))
-				return corrupt(k, f, pk, w->c.pos, payload_error(w));
+		if (s->idx == c->n_ev && !c->status) {
+			if (c->last) {
+				release_head(k, s);
+				s->in_packet = false;
+				return LTTSYNC_OK;
+			}
+			release_head(k, s);
+			if (!(c = head_chunk(k, s)))
+				return out_of_memory(k, s);
 			continue;
 		}
-		k->stats->events++;
-		if ((k->stats->events & (PROGRESS_EVERY - 1)) == 0 && k->cb->progress)
-			k->cb->progress(k->cb->user, k->stats->events);
-		w->depth = 0;
-		if (ec->kind.layout != LSYNC_LAYOUT_NONE) {
-			if (!network_event(k, w, s, ec, clock, when))
-				return corrupt(k, f, pk, w->c.pos, payload_error(w));
-		} else if (ec->payload && ec->payload->fixed && w->budget) {
-			/* What walk() does with it, inline: most payloads. */
-			const lsync_ctf_type *t = ec->payload;
-
-			w->c.pos = align_up(w->c.pos, t->align);
-			if (w->c.pos > w->c.end || t->bits > w->c.end - w->c.pos)
-				return corrupt(k, f, pk, w->c.pos, payload_error(w));
-			w->c.pos += t->bits;
-		} else if (ec->payload && !walk(w, ec->payload, NULL, -2, -1, 0)) {
-			return corrupt(k, f, pk, w->c.pos, payload_error(w));
+		if (k->stop)
+			return LTTSYNC_OK;
+		if (budget && !budget--)
+			return LTTSYNC_OK;
+		if (s->idx == c->n_ev) {
+			/* The event the chunk failed at, counted as far as it was. */
+			if (c->phase >= 1)
+				count_event(k);
+			if (c->phase == 2)
+				k->stats->network_events++;
+			snprintf(k->err, sizeof(k->err), "%s", c->err);
+			return c->status;
 		}
-		if (slow_until ? clock_ns(clock, when, &ns) && ns > until_ns
-			       : when > until_value)
-			break;
+		ev = &c->ev[s->idx++];
+		s->clock = ev->when;
+		count_event(k);
+		if (ev->net)
+			replay_network(k, s, &c->net[ev->net - 1]);
+		if (slow_until ? clock_ns(clock, ev->when, &ns) && ns > until_ns
+			       : ev->when > until_value)
+			return LTTSYNC_OK;
 	}
-	*at = w->c.pos;
-	if (w->c.pos > w->c.end)
-		return corrupt(k, f, pk, w->c.pos, "event beyond the content");
-	return LTTSYNC_OK;
-}
-
-static int read_packet(lsync_skim *k, stream *s, const sfile *f, const pkt *pk,
-		       walker *w)
-{
-	uint64_t at = 0;
-
-	return read_events(k, s, f, pk, w, &at, 0, INT64_MAX);
 }
 
 /* ---- the decoder interface --------------------------------------------------- */
@@ -1675,25 +2070,36 @@ static int read_packet(lsync_skim *k, stream *s, const sfile *f, const pkt *pk,
 static int check_last_packets(lsync_skim *k)
 {
 	walker *w;
+	chunk *c;
 	int st = LTTSYNC_OK;
 
 	if (!k->tr->lttng)
 		return LTTSYNC_OK;
 	w = malloc(sizeof(*w));
-	if (!w)
+	c = malloc(sizeof(*c));
+	if (!w || !c) {
+		free(w);
+		free(c);
 		return LTTSYNC_ERROR_NO_MEMORY;
-	k->dry = true;
+	}
 	for (size_t i = 0; i < k->n_streams && !st; i++) {
 		stream *s = &k->streams[i];
 		sfile *last = s->files;
+		dpos d = { 0 };
 
 		while (last->next_in_group)
 			last = last->next_in_group;
-		if (last->n_pkts)
-			st = read_packet(k, s, last, &last->pkts[last->n_pkts - 1], w);
-		s->clock = 0;
+		if (!last->n_pkts)
+			continue;
+		d.f = last;
+		d.pk = &last->pkts[last->n_pkts - 1];
+		do
+			decode_chunk(k, s, w, &d, true, c);
+		while (!c->last);
+		if ((st = c->status))
+			snprintf(k->err, sizeof(k->err), "%s", c->err);
 	}
-	k->dry = false;
+	free(c);
 	free(w);
 	return st;
 }
@@ -1712,6 +2118,7 @@ int lsync_skim_open(lsync_skim **out, const char *path,
 		return LTTSYNC_ERROR_NO_MEMORY;
 	k->cb = cb;
 	k->plans = true;
+	k->page = (size_t)sysconf(_SC_PAGESIZE);
 	k->stats = stats ? stats : &k->local;
 	memset(k->stats, 0, sizeof(*k->stats));
 	k->path = strdup(path);
@@ -1780,7 +2187,8 @@ static int64_t position_of(const lsync_skim *k)
 bool lsync_skim_step(lsync_skim *k, int64_t *position)
 {
 	stream *s = NULL;
-	walker *w;
+	const pkt *pk = NULL;
+	int64_t ns;
 	int st;
 
 	begin(k);
@@ -1791,44 +2199,32 @@ bool lsync_skim_step(lsync_skim *k, int64_t *position)
 		*position = INT64_MAX;
 		return false;
 	}
-	while (s->cur && s->next_pkt == s->cur->n_pkts) {
-		s->cur = s->cur->next_in_group;
-		s->next_pkt = 0;
-	}
-	if (!s->cur) {
-		s->done = true;
-		*position = position_of(k);
-		return true;
-	}
-	w = k->w;
-	{
-		const pkt *pk = &s->cur->pkts[s->next_pkt];
-		int64_t ns;
-
-		st = read_events(k, s, s->cur, pk, w, &s->at, STEP_EVENTS,
-				 step_limit(k, s));
-		if (!st && s->at >= pk->content) {
-			s->next_pkt++;
-			s->at = 0;
-		}
-		/* Where the stream is: its clock (a later event is not older). */
-		if (!st && clock_ns(&k->tr->clocks[pk->sc->clock], s->clock, &ns) &&
-		    ns > s->last_ns)
-			s->last_ns = ns;
-	}
+	st = replay(k, s, STEP_EVENTS, step_limit(k, s), &pk);
 	if (st) {
 		k->status = (lttsync_status)st;
 		*position = INT64_MAX;
 		return false;
 	}
+	if (!pk) {
+		s->done = true;
+		*position = position_of(k);
+		return true;
+	}
+	/* Where the stream is: its clock (a later event is not older). */
+	if (clock_ns(&k->tr->clocks[pk->sc->clock], s->clock, &ns) && ns > s->last_ns)
+		s->last_ns = ns;
 	*position = position_of(k);
 	return true;
 }
 
 static void skim_free(lsync_skim *k)
 {
-	for (size_t i = 0; i < k->n_streams; i++)
+	detach(k);
+	for (size_t i = 0; i < k->n_streams; i++) {
 		unmap_packet(&k->streams[i]);
+		for (unsigned j = 0; j < RING; j++)
+			free(k->streams[i].ring[j]);
+	}
 	for (size_t i = 0; i < k->n_files; i++) {
 		if (k->files[i].fd >= 0)
 			close(k->files[i].fd);
