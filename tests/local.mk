@@ -138,7 +138,8 @@ EXTRA_DIST += tests/common/check-valgrind.sh
 CLEANFILES += tests/*/*.valgrind
 
 ## ---- ThreadSanitizer -------------------------------------------------
-# The library and tests/api/test_threads.c compiled together with
+# The library and tests/api/test_threads.c (then tests/traces/test_plans.c,
+# whose traces are also read with threads decoding ahead) compiled together with
 # -fsanitize=thread (it cannot be combined with ASan, hence its own
 # build): any data race reported fails. G_SLICE=always-malloc: glib's
 # slice allocator recycles memory between threads through caches that an
@@ -151,5 +152,14 @@ check-tsan:
 	  -o tests/test_threads_tsan $(GLIB_LIBS) $(BABELTRACE2_LIBS) -lm
 	G_SLICE=always-malloc TSAN_OPTIONS="halt_on_error=1 exitcode=66" \
 	  LTTSYNC_GEN='$(abs_top_builddir)/lttsync-gen' ./tests/test_threads_tsan
-CLEANFILES += tests/test_threads_tsan
+	$(CC) -std=gnu11 -g -O1 -fsanitize=thread -pthread $(DEFAULT_INCLUDES) $(AM_CPPFLAGS) \
+	  -I$(top_srcdir)/liblttsync/read $(GLIB_CFLAGS) $(BABELTRACE2_CFLAGS) \
+	  $(addprefix $(top_srcdir)/,$(filter %.c,$(liblttsync_internal_la_SOURCES))) \
+	  $(top_srcdir)/tests/traces/test_plans.c \
+	  -o tests/test_plans_tsan $(GLIB_LIBS) $(BABELTRACE2_LIBS) -lm
+	G_SLICE=always-malloc TSAN_OPTIONS="halt_on_error=1 exitcode=66" \
+	  LTTSYNC_GEN='$(abs_top_builddir)/lttsync-gen' \
+	  LTTSYNC_SHARED_TRACES="$${LTTSYNC_SHARED_TRACES:-$(abs_top_srcdir)/../shared/traces}" \
+	  ./tests/test_plans_tsan
+CLEANFILES += tests/test_threads_tsan tests/test_plans_tsan
 PHONY += check-valgrind check-tsan

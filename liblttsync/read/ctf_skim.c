@@ -1722,32 +1722,38 @@ static void decode_chunk(const lsync_skim *k, stream *s, walker *w, dpos *d, boo
 
 /*
  * Decode stream s's next chunk into c (its decoding state moves on).
- * false: the stream has nothing more (or failed before).
+ * false: the stream has nothing more. The caller then marks it done
+ * (ddone, under the pool's lock), as after a chunk that failed.
  */
 static bool decode_next(const lsync_skim *k, stream *s, walker *w, chunk *c)
 {
-	if (s->ddone)
-		return false;
 	if (s->dpos.at == 0) {
 		while (s->dcur && s->dnext == s->dcur->n_pkts) {
 			s->dcur = s->dcur->next_in_group;
 			s->dnext = 0;
 		}
-		if (!s->dcur) {
-			s->ddone = true;
+		if (!s->dcur)
 			return false;
-		}
 		s->dpos.f = s->dcur;
 		s->dpos.pk = &s->dcur->pkts[s->dnext];
 	}
 	decode_chunk(k, s, w, &s->dpos, false, c);
-	if (c->status)
-		s->ddone = true;
-	else if (c->last) {
+	if (!c->status && c->last) {
 		s->dnext++;
 		s->dpos.at = 0;
 	}
 	return true;
+}
+
+/* After decoding into c (got: a chunk came), under the pool's lock. */
+static void decoded(stream *s, const chunk *c, bool got)
+{
+	if (!c)
+		s->ddone = s->nomem = true;
+	else if (!got || c->status)
+		s->ddone = true;
+	if (got)
+		s->count++;
 }
 
 static chunk *slot_chunk(stream *s, unsigned slot)
@@ -1810,10 +1816,7 @@ static void *pool_thread(void *arg)
 		pthread_mutex_unlock(&p->mu);
 		got = c && decode_next(k, s, w, c);
 		pthread_mutex_lock(&p->mu);
-		if (got)
-			s->count++;
-		if (!c)
-			s->ddone = s->nomem = true;
+		decoded(s, c, got);
 		s->claimed = false;
 		pthread_cond_broadcast(&p->ready);
 	}
@@ -1903,14 +1906,12 @@ static chunk *head_chunk(lsync_skim *k, stream *s)
 {
 	lsync_skim_pool *p = k->pool;
 	chunk *c = NULL;
+	bool got;
 
 	if (!p) {
-		if (!s->count) {
+		if (!s->count && !s->ddone) {
 			c = slot_chunk(s, s->head);
-			if (!c)
-				s->nomem = true;
-			else if (decode_next(k, s, k->w, c))
-				s->count = 1;
+			decoded(s, c, c && decode_next(k, s, k->w, c));
 		}
 		return s->count ? s->ring[s->head] : NULL;
 	}
@@ -1923,11 +1924,9 @@ static chunk *head_chunk(lsync_skim *k, stream *s)
 		s->claimed = true;
 		c = slot_chunk(s, s->head);
 		pthread_mutex_unlock(&p->mu);
-		if (c && decode_next(k, s, k->w, c))
-			s->count = 1;
+		got = c && decode_next(k, s, k->w, c);
 		pthread_mutex_lock(&p->mu);
-		if (!c)
-			s->ddone = s->nomem = true;
+		decoded(s, c, got);
 		s->claimed = false;
 		pthread_cond_broadcast(&p->ready);
 	}

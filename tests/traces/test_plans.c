@@ -28,6 +28,9 @@
 #include "decode.h"
 
 static int passed, failed;
+/* Threads decoding ahead: one, and two (as many as there are cores
+ * here, and more than one per stream of some traces). */
+static lsync_skim_pool *pool1, *pool2;
 
 typedef struct run {
 	char host[256];
@@ -73,7 +76,7 @@ static void check(bool ok, const char *what, const char *path)
 	}
 }
 
-static void read_trace(const char *path, bool plans, run *r)
+static void read_trace_with(const char *path, bool plans, lsync_skim_pool *pool, run *r)
 {
 	lsync_decode_callbacks cb = { on_begin, on_packet, NULL, r, NULL };
 	lsync_skim *k;
@@ -83,10 +86,43 @@ static void read_trace(const char *path, bool plans, run *r)
 	if (r->status)
 		return;
 	lsync_skim_set_plans(k, plans);
+	lsync_skim_attach(k, pool);
 	while (lsync_skim_step(k, &pos))
 		;
 	r->by_plans = lsync_skim_plan_events(k);
 	r->status = lsync_skim_close(k, r->err, sizeof(r->err));
+}
+
+static void read_trace(const char *path, bool plans, run *r)
+{
+	read_trace_with(path, plans, NULL, r);
+}
+
+static bool same_runs(const run *a, const run *b)
+{
+	return a->status == b->status && strcmp(a->err, b->err) == 0 &&
+	       a->has_host == b->has_host && strcmp(a->host, b->host) == 0 &&
+	       memcmp(&a->stats, &b->stats, sizeof(a->stats)) == 0 && a->n == b->n &&
+	       a->by_plans == b->by_plans &&
+	       (a->n == 0 || memcmp(a->p, b->p, a->n * sizeof(*a->p)) == 0);
+}
+
+/* With threads decoding ahead: exactly what one thread hands out. */
+static void compare_threads(const char *path, const run *a, bool quiet)
+{
+	lsync_skim_pool *pools[] = { pool1, pool2 };
+
+	for (unsigned i = 0; i < 2; i++) {
+		run t = { 0 };
+
+		read_trace_with(path, true, pools[i], &t);
+		if (!quiet || !same_runs(a, &t))
+			printf("%s: with %u thread(s) ahead: status %d, %zu packets%s\n", path,
+			       i + 1, t.status, t.n, same_runs(a, &t) ? ", the same" : "");
+		check(same_runs(a, &t), "threads ahead hand out the same, in the same order",
+		      path);
+		free(t.p);
+	}
 }
 
 /* Both ways; returns the plans' run's statistics. `quiet`: one line only
@@ -98,10 +134,9 @@ static lsync_decode_stats compare(const char *path, bool quiet, uint64_t *by_pla
 
 	read_trace(path, true, &a);
 	read_trace(path, false, &b);
-	same = a.status == b.status && strcmp(a.err, b.err) == 0 &&
-	       a.has_host == b.has_host && strcmp(a.host, b.host) == 0 &&
-	       memcmp(&a.stats, &b.stats, sizeof(a.stats)) == 0 && a.n == b.n &&
-	       (a.n == 0 || memcmp(a.p, b.p, a.n * sizeof(*a.p)) == 0);
+	b.by_plans = a.by_plans; /* b (the walk) has none: checked below */
+	same = same_runs(&a, &b);
+	b.by_plans = 0;
 	if (!quiet || !same)
 		printf("%s: status %d, %" PRIu64 " events, %" PRIu64 " network, %" PRIu64
 		       " by plans, %zu packets / walk: status %d, %zu packets%s%s\n",
@@ -111,6 +146,7 @@ static lsync_decode_stats compare(const char *path, bool quiet, uint64_t *by_pla
 		printf("  plans: %s\n  walk:  %s\n", a.err, b.err);
 	check(same, "plans and walk read the same", path);
 	check(b.by_plans == 0, "no plan used when plans are off", path);
+	compare_threads(path, &a, quiet);
 	if (by_plans)
 		*by_plans = a.by_plans;
 	free(a.p);
@@ -422,6 +458,10 @@ int main(void)
 		"addons-b", "old", NULL };
 	struct stat sb;
 
+	pool1 = lsync_skim_pool_new(1);
+	pool2 = lsync_skim_pool_new(2);
+	if (!pool1 || !pool2)
+		return 1;
 	if (shared && stat(shared, &sb) == 0)
 		lsync_find_traces(shared, found, NULL, path, sizeof(path));
 	else
@@ -459,6 +499,8 @@ int main(void)
 		if (system(cmd) != 0)
 			printf("could not remove %s\n", tmp);
 	}
+	lsync_skim_pool_free(pool1);
+	lsync_skim_pool_free(pool2);
 	printf("%d passed, %d failed\n", passed, failed);
 	return failed ? 1 : 0;
 }
