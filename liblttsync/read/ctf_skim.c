@@ -89,7 +89,7 @@ typedef struct sfile {
 
 #define CHUNK_EVENTS 1024
 #define CHUNK_NETS 256
-#define RING 2                   /* chunks of a stream: replayed, decoded ahead */
+#define RING 4                   /* chunks of a stream: replayed, decoded ahead */
 
 typedef struct drec {
 	uint64_t when;           /* the stream's clock after the event's header */
@@ -1650,10 +1650,10 @@ static void decode_chunk(const lsync_skim *k, stream *s, walker *w, dpos *d, boo
 		d->at = pk->body;
 		if (pk->has_begin)
 			d->clock = pk->ts_begin;
-		/* What the walk stores starts afresh with each packet: decoding
-		 * a packet depends on its bytes only. */
-		memset(w->slots, 0, sizeof(w->slots));
 	}
+	/* What the walk stores starts afresh with each chunk: decoding one
+	 * depends on its bytes only, whichever thread decodes it. */
+	memset(w->slots, 0, sizeof(w->slots));
 	w->c.pos = d->at;
 	while (w->c.pos < w->c.end) {
 		const lsync_ctf_event_class *ec = NULL;
@@ -1795,6 +1795,23 @@ static bool find_work(lsync_skim_pool *p, lsync_skim **ko, stream **so)
 	return best != NULL;
 }
 
+/* Decode stream s of k's next chunk, as a thread of the pool; the
+ * pool's lock is held on entry and exit. */
+static void decode_for(lsync_skim_pool *p, lsync_skim *k, stream *s, walker *w)
+{
+	chunk *c;
+	bool got;
+
+	s->claimed = true;
+	c = slot_chunk(s, (s->head + s->count) % RING);
+	pthread_mutex_unlock(&p->mu);
+	got = c && decode_next(k, s, w, c);
+	pthread_mutex_lock(&p->mu);
+	decoded(s, c, got);
+	s->claimed = false;
+	pthread_cond_broadcast(&p->ready);
+}
+
 static void *pool_thread(void *arg)
 {
 	lsync_skim_pool *p = arg;
@@ -1804,21 +1821,12 @@ static void *pool_thread(void *arg)
 	while (!p->quit) {
 		lsync_skim *k;
 		stream *s;
-		chunk *c;
-		bool got;
 
 		if (!w || !find_work(p, &k, &s)) {
 			pthread_cond_wait(&p->work, &p->mu);
 			continue;
 		}
-		s->claimed = true;
-		c = slot_chunk(s, (s->head + s->count) % RING);
-		pthread_mutex_unlock(&p->mu);
-		got = c && decode_next(k, s, w, c);
-		pthread_mutex_lock(&p->mu);
-		decoded(s, c, got);
-		s->claimed = false;
-		pthread_cond_broadcast(&p->ready);
+		decode_for(p, k, s, w);
 	}
 	pthread_mutex_unlock(&p->mu);
 	free(w);
@@ -1918,7 +1926,15 @@ static chunk *head_chunk(lsync_skim *k, stream *s)
 	pthread_mutex_lock(&p->mu);
 	while (!s->count && !s->ddone) {
 		if (s->claimed) {
-			pthread_cond_wait(&p->ready, &p->mu);
+			/* A thread decodes it: meanwhile, decode ahead
+			 * elsewhere rather than wait. */
+			lsync_skim *k2;
+			stream *s2;
+
+			if (find_work(p, &k2, &s2))
+				decode_for(p, k2, s2, k->w);
+			else
+				pthread_cond_wait(&p->ready, &p->mu);
 			continue;
 		}
 		s->claimed = true;
