@@ -94,14 +94,16 @@ check_PROGRAMS += tests/cli/plot_hulls
 tests_cli_plot_hulls_LDADD = liblttsync.la
 
 TESTS += $(unit_tests_all) tests/api/test_threads \
-	tests/traces/test_traces.sh tests/traces/test_gen.sh \
+	tests/traces/test_traces.sh tests/traces/test_read_threads.sh \
+	tests/traces/test_gen.sh \
 	tests/traces/test_gen_rates.sh tests/cli/test_cli.sh tests/cli/test_hostile_cli.sh \
 	tests/cli/test_write.sh tests/cli/test_segments_cli.sh \
 	tests/cli/test_matches_out.sh tests/cli/test_plot.sh \
 	tests/cli/test_report_text.sh tests/cli/test_messages_pipe.sh \
 	tests/package/check-symbols.sh tests/package/check-doc.sh \
 	tests/package/check-install.sh tests/package/check-abi.sh
-EXTRA_DIST += tests/traces/test_traces.sh tests/traces/test_gen.sh \
+EXTRA_DIST += tests/traces/test_traces.sh tests/traces/test_read_threads.sh \
+	tests/traces/test_gen.sh \
 	tests/traces/test_gen_rates.sh \
 	tests/cli/test_cli.sh tests/cli/test_hostile_cli.sh \
 	tests/cli/test_write.sh tests/cli/check_corrected.py \
