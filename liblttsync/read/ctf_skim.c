@@ -87,8 +87,12 @@ typedef struct sfile {
 
 /* ---- decoded events (see "reading events") ------------------------------ */
 
+/* Events (network ones) of a chunk: small when the calling thread decodes
+ * alone, larger with threads, whose hand-overs then cost less. */
 #define CHUNK_EVENTS 1024
 #define CHUNK_NETS 256
+#define POOL_CHUNK_EVENTS 16384
+#define POOL_CHUNK_NETS 4096
 #define RING 4                   /* chunks of a stream: replayed, decoded ahead */
 
 typedef struct drec {
@@ -114,8 +118,9 @@ typedef struct chunk {
 	int status;              /* failed at event n_ev: how (err) */
 	uint8_t phase;           /* how far that event counts: 0, 1 event, 2 network */
 	char err[LSYNC_ERROR_MAX];
-	drec ev[CHUNK_EVENTS];
-	dnet net[CHUNK_NETS];
+	uint32_t cap_ev, cap_net;
+	drec *ev;                /* cap_ev */
+	dnet *net;               /* cap_net */
 } chunk;
 
 /* Where decoding a stream is. */
@@ -138,6 +143,8 @@ typedef struct stream {
 	const pkt *mapped;       /* the packet mapped now, if any */
 	void *map_addr;
 	size_t map_len;
+	uint8_t *rbuf;           /* with threads: the packet read */
+	size_t rbuf_size;
 	/* decoded chunks: ring[head], the one replayed, and count - 1 ahead */
 	chunk *ring[RING];
 	unsigned head, count;
@@ -1495,7 +1502,7 @@ static void count_result(lsync_decode_stats *s, lsync_field_result r)
 
 /*
  * Reading a stream is split in two. Decoding (decode_chunk()) reads the
- * bytes of up to CHUNK_EVENTS events of one packet into records: each
+ * bytes of a chunk of events of one packet into records: each
  * event's clock value, and for a network event what its payload gave.
  * Replaying (replay()) hands out the records in the order and at the
  * pace of the reader's steps: statistics, packets, progress, the stream's
@@ -1596,11 +1603,46 @@ static void unmap_packet(stream *s)
 	s->mapped = NULL;
 }
 
+/*
+ * With threads decoding, the packet is read into a buffer instead:
+ * mapping and unmapping serialize a process's threads (the kernel's lock
+ * on the address space, and flushing the other processors' TLBs).
+ */
+static const uint8_t *read_packet_bytes(stream *s, const sfile *f, const pkt *pk)
+{
+	size_t got = 0;
+
+	if (s->rbuf_size < pk->size) {
+		uint8_t *grown = realloc(s->rbuf, (size_t)pk->size);
+
+		if (!grown)
+			return NULL;
+		s->rbuf = grown;
+		s->rbuf_size = (size_t)pk->size;
+	}
+	while (got < pk->size) {
+		ssize_t r = pread(f->fd, s->rbuf + got, (size_t)pk->size - got,
+				  (off_t)(pk->offset + got));
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0) {
+			if (r == 0)
+				errno = EIO;
+			return NULL;
+		}
+		got += (size_t)r;
+	}
+	return s->rbuf;
+}
+
 static const uint8_t *map_packet(const lsync_skim *k, stream *s, const sfile *f,
 				 const pkt *pk)
 {
 	uint64_t start = pk->offset - pk->offset % k->page;
 
+	if (k->pool)
+		return read_packet_bytes(s, f, pk);
 	if (s->mapped != pk) {
 		unmap_packet(s);
 		s->map_len = (size_t)(pk->offset - start + pk->size);
@@ -1616,7 +1658,7 @@ static const uint8_t *map_packet(const lsync_skim *k, stream *s, const sfile *f,
 }
 
 /*
- * Up to CHUNK_EVENTS events (CHUNK_NETS network ones) of packet d->pk of
+ * Up to c->cap_ev events (c->cap_net network ones) of packet d->pk of
  * stream s from bit d->at (its first event when 0), into c; d->at and
  * d->clock are left after them. c->last: the packet is done (or failed).
  * `dry`: events are read and checked, nothing recorded.
@@ -1659,7 +1701,7 @@ static void decode_chunk(const lsync_skim *k, stream *s, walker *w, dpos *d, boo
 		const lsync_ctf_event_class *ec = NULL;
 		uint64_t when;
 
-		if (!dry && (c->n_ev == CHUNK_EVENTS || c->n_net == CHUNK_NETS))
+		if (!dry && (c->n_ev == c->cap_ev || c->n_net == c->cap_net))
 			break;
 		w->budget = WALK_BUDGET;
 		w->id_set = false;
@@ -1756,10 +1798,38 @@ static void decoded(stream *s, const chunk *c, bool got)
 		s->count++;
 }
 
-static chunk *slot_chunk(stream *s, unsigned slot)
+static void chunk_free(chunk *c)
+{
+	if (c) {
+		free(c->ev);
+		free(c->net);
+		free(c);
+	}
+}
+
+static chunk *chunk_new(uint32_t cap_ev, uint32_t cap_net)
+{
+	chunk *c = calloc(1, sizeof(*c));
+
+	if (c) {
+		c->cap_ev = cap_ev;
+		c->cap_net = cap_net;
+		c->ev = malloc(cap_ev * sizeof(*c->ev));
+		c->net = malloc(cap_net * sizeof(*c->net));
+	}
+	if (c && (!c->ev || !c->net)) {
+		chunk_free(c);
+		c = NULL;
+	}
+	return c;
+}
+
+/* The chunk of slot `slot` of s's ring, allocated at first use. */
+static chunk *slot_chunk(const lsync_skim *k, stream *s, unsigned slot)
 {
 	if (!s->ring[slot])
-		s->ring[slot] = malloc(sizeof(chunk));
+		s->ring[slot] = k->pool ? chunk_new(POOL_CHUNK_EVENTS, POOL_CHUNK_NETS)
+					: chunk_new(CHUNK_EVENTS, CHUNK_NETS);
 	return s->ring[slot];
 }
 
@@ -1803,7 +1873,7 @@ static void decode_for(lsync_skim_pool *p, lsync_skim *k, stream *s, walker *w)
 	bool got;
 
 	s->claimed = true;
-	c = slot_chunk(s, (s->head + s->count) % RING);
+	c = slot_chunk(k, s, (s->head + s->count) % RING);
 	pthread_mutex_unlock(&p->mu);
 	got = c && decode_next(k, s, w, c);
 	pthread_mutex_lock(&p->mu);
@@ -1918,7 +1988,7 @@ static chunk *head_chunk(lsync_skim *k, stream *s)
 
 	if (!p) {
 		if (!s->count && !s->ddone) {
-			c = slot_chunk(s, s->head);
+			c = slot_chunk(k, s, s->head);
 			decoded(s, c, c && decode_next(k, s, k->w, c));
 		}
 		return s->count ? s->ring[s->head] : NULL;
@@ -1938,7 +2008,7 @@ static chunk *head_chunk(lsync_skim *k, stream *s)
 			continue;
 		}
 		s->claimed = true;
-		c = slot_chunk(s, s->head);
+		c = slot_chunk(k, s, s->head);
 		pthread_mutex_unlock(&p->mu);
 		got = c && decode_next(k, s, k->w, c);
 		pthread_mutex_lock(&p->mu);
@@ -2091,10 +2161,10 @@ static int check_last_packets(lsync_skim *k)
 	if (!k->tr->lttng)
 		return LTTSYNC_OK;
 	w = malloc(sizeof(*w));
-	c = malloc(sizeof(*c));
+	c = chunk_new(1, 1); /* dry: nothing recorded */
 	if (!w || !c) {
 		free(w);
-		free(c);
+		chunk_free(c);
 		return LTTSYNC_ERROR_NO_MEMORY;
 	}
 	for (size_t i = 0; i < k->n_streams && !st; i++) {
@@ -2114,7 +2184,7 @@ static int check_last_packets(lsync_skim *k)
 		if ((st = c->status))
 			snprintf(k->err, sizeof(k->err), "%s", c->err);
 	}
-	free(c);
+	chunk_free(c);
 	free(w);
 	return st;
 }
@@ -2237,8 +2307,9 @@ static void skim_free(lsync_skim *k)
 	detach(k);
 	for (size_t i = 0; i < k->n_streams; i++) {
 		unmap_packet(&k->streams[i]);
+		free(k->streams[i].rbuf);
 		for (unsigned j = 0; j < RING; j++)
-			free(k->streams[i].ring[j]);
+			chunk_free(k->streams[i].ring[j]);
 	}
 	for (size_t i = 0; i < k->n_files; i++) {
 		if (k->files[i].fd >= 0)
