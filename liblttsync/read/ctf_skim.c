@@ -143,8 +143,8 @@ typedef struct stream {
 	const pkt *mapped;       /* the packet mapped now, if any */
 	void *map_addr;
 	size_t map_len;
-	uint8_t *rbuf;           /* with threads: the packet read */
-	size_t rbuf_size;
+	uint64_t map_start;      /* with threads: a window of map_file */
+	const sfile *map_file;
 	/* decoded chunks: ring[head], the one replayed, and count - 1 ahead */
 	chunk *ring[RING];
 	unsigned head, count;
@@ -1604,36 +1604,42 @@ static void unmap_packet(stream *s)
 }
 
 /*
- * With threads decoding, the packet is read into a buffer instead:
- * mapping and unmapping serialize a process's threads (the kernel's lock
- * on the address space, and flushing the other processors' TLBs).
+ * With threads decoding, a window of the file around the packet is
+ * mapped, and kept while the stream's next packets fall in it: mapping
+ * and unmapping serialize a process's threads (the kernel's lock on the
+ * address space, flushing the other processors' TLBs), and reading into
+ * a buffer costs a copy.
  */
-static const uint8_t *read_packet_bytes(stream *s, const sfile *f, const pkt *pk)
+#define MAP_WINDOW ((uint64_t)16 << 20)
+
+static const uint8_t *map_window(const lsync_skim *k, stream *s, const sfile *f,
+				 const pkt *pk)
 {
-	size_t got = 0;
+	uint64_t start = pk->offset - pk->offset % k->page, len;
 
-	if (s->rbuf_size < pk->size) {
-		uint8_t *grown = realloc(s->rbuf, (size_t)pk->size);
-
-		if (!grown)
-			return NULL;
-		s->rbuf = grown;
-		s->rbuf_size = (size_t)pk->size;
+	if (s->map_addr && s->map_file == f && pk->offset >= s->map_start &&
+	    pk->offset + pk->size <= s->map_start + s->map_len)
+		return (const uint8_t *)s->map_addr + (pk->offset - s->map_start);
+	unmap_packet(s);
+	len = pk->offset - start + pk->size;
+	if (len < MAP_WINDOW)
+		len = f->len - start < MAP_WINDOW ? f->len - start : MAP_WINDOW;
+	s->map_addr = mmap(NULL, (size_t)len, PROT_READ, MAP_PRIVATE | MAP_POPULATE,
+			   f->fd, (off_t)start);
+	if (s->map_addr == MAP_FAILED && len > pk->offset - start + pk->size) {
+		/* No room for a window (an address-space limit): the packet. */
+		len = pk->offset - start + pk->size;
+		s->map_addr = mmap(NULL, (size_t)len, PROT_READ,
+				   MAP_PRIVATE | MAP_POPULATE, f->fd, (off_t)start);
 	}
-	while (got < pk->size) {
-		ssize_t r = pread(f->fd, s->rbuf + got, (size_t)pk->size - got,
-				  (off_t)(pk->offset + got));
-
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0) {
-			if (r == 0)
-				errno = EIO;
-			return NULL;
-		}
-		got += (size_t)r;
+	if (s->map_addr == MAP_FAILED) {
+		s->map_addr = NULL;
+		return NULL;
 	}
-	return s->rbuf;
+	s->map_len = (size_t)len;
+	s->map_start = start;
+	s->map_file = f;
+	return (const uint8_t *)s->map_addr + (pk->offset - start);
 }
 
 static const uint8_t *map_packet(const lsync_skim *k, stream *s, const sfile *f,
@@ -1642,7 +1648,7 @@ static const uint8_t *map_packet(const lsync_skim *k, stream *s, const sfile *f,
 	uint64_t start = pk->offset - pk->offset % k->page;
 
 	if (k->pool)
-		return read_packet_bytes(s, f, pk);
+		return map_window(k, s, f, pk);
 	if (s->mapped != pk) {
 		unmap_packet(s);
 		s->map_len = (size_t)(pk->offset - start + pk->size);
@@ -1774,8 +1780,10 @@ static bool decode_next(const lsync_skim *k, stream *s, walker *w, chunk *c)
 			s->dcur = s->dcur->next_in_group;
 			s->dnext = 0;
 		}
-		if (!s->dcur)
+		if (!s->dcur) {
+			unmap_packet(s); /* its bytes are no longer needed */
 			return false;
+		}
 		s->dpos.f = s->dcur;
 		s->dpos.pk = &s->dcur->pkts[s->dnext];
 	}
@@ -2307,7 +2315,6 @@ static void skim_free(lsync_skim *k)
 	detach(k);
 	for (size_t i = 0; i < k->n_streams; i++) {
 		unmap_packet(&k->streams[i]);
-		free(k->streams[i].rbuf);
 		for (unsigned j = 0; j < RING; j++)
 			chunk_free(k->streams[i].ring[j]);
 	}
