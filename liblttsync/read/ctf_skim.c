@@ -211,6 +211,7 @@ struct lsync_skim {
 	uint8_t *ibuf;            /* INDEX_BYTES, for indexing */
 	struct walker *w;         /* for decoding in the calling thread */
 	size_t page;
+	uint64_t window;          /* bytes of a stream's mapped window, 0: none */
 	struct lsync_skim_pool *pool; /* threads decoding ahead, or NULL */
 	struct lsync_skim *next_in_pool;
 	char *path;
@@ -1591,9 +1592,10 @@ judged:
 }
 
 /*
- * The packet's bytes, mapped while its stream decodes it: only a packet
- * at a time is mapped, so the address space stays small whatever the
- * size of the stream files (workers run under an address-space limit).
+ * The packet's bytes, mapped while its stream decodes it: a packet, or
+ * a window of the file around it (below), at a time, so the address
+ * space stays small whatever the size of the stream files (workers run
+ * under an address-space limit).
  */
 static void unmap_packet(stream *s)
 {
@@ -1604,13 +1606,17 @@ static void unmap_packet(stream *s)
 }
 
 /*
- * With threads decoding, a window of the file around the packet is
- * mapped, and kept while the stream's next packets fall in it: mapping
- * and unmapping serialize a process's threads (the kernel's lock on the
- * address space, flushing the other processors' TLBs), and reading into
- * a buffer costs a copy.
+ * A window of the file around the packet is mapped, and kept while the
+ * stream's next packets fall in it: a mapping a packet costs system
+ * calls and, with threads decoding, serializes them (the kernel's lock
+ * on the address space, flushing the other processors' TLBs); reading
+ * into a buffer would cost a copy. The windows of a trace's streams
+ * take at most WINDOWS_BYTES of address space (workers run under a
+ * limit), and a stream whose window would be under a MiB maps packets.
  */
-#define MAP_WINDOW ((uint64_t)16 << 20)
+#define WINDOWS_BYTES ((uint64_t)64 << 20)
+#define WINDOW_MAX ((uint64_t)16 << 20)
+#define WINDOW_MIN ((uint64_t)1 << 20)
 
 static const uint8_t *map_window(const lsync_skim *k, stream *s, const sfile *f,
 				 const pkt *pk)
@@ -1622,8 +1628,8 @@ static const uint8_t *map_window(const lsync_skim *k, stream *s, const sfile *f,
 		return (const uint8_t *)s->map_addr + (pk->offset - s->map_start);
 	unmap_packet(s);
 	len = pk->offset - start + pk->size;
-	if (len < MAP_WINDOW)
-		len = f->len - start < MAP_WINDOW ? f->len - start : MAP_WINDOW;
+	if (len < k->window)
+		len = f->len - start < k->window ? f->len - start : k->window;
 	s->map_addr = mmap(NULL, (size_t)len, PROT_READ, MAP_PRIVATE | MAP_POPULATE,
 			   f->fd, (off_t)start);
 	if (s->map_addr == MAP_FAILED && len > pk->offset - start + pk->size) {
@@ -1647,7 +1653,7 @@ static const uint8_t *map_packet(const lsync_skim *k, stream *s, const sfile *f,
 {
 	uint64_t start = pk->offset - pk->offset % k->page;
 
-	if (k->pool)
+	if (k->window)
 		return map_window(k, s, f, pk);
 	if (s->mapped != pk) {
 		unmap_packet(s);
@@ -2226,6 +2232,12 @@ int lsync_skim_open(lsync_skim **out, const char *path,
 		st = open_files(k);
 	if (st == LTTSYNC_OK)
 		st = group_streams(k);
+	if (st == LTTSYNC_OK && k->n_streams) {
+		k->window = WINDOWS_BYTES / k->n_streams;
+		k->window = k->window > WINDOW_MAX ? WINDOW_MAX : k->window - k->window % k->page;
+		if (k->window < WINDOW_MIN)
+			k->window = 0;
+	}
 	if (st == LTTSYNC_OK)
 		st = check_last_packets(k);
 	if (st != LTTSYNC_OK) {
