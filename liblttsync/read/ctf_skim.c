@@ -91,9 +91,9 @@ typedef struct sfile {
  * alone, larger with threads, whose hand-overs then cost less. */
 #define CHUNK_EVENTS 1024
 #define CHUNK_NETS 256
-#define POOL_CHUNK_EVENTS 16384
-#define POOL_CHUNK_NETS 4096
-#define RING 4                   /* chunks of a stream: replayed, decoded ahead */
+#define POOL_CHUNK_EVENTS 8192
+#define POOL_CHUNK_NETS 1024
+#define RING 3                   /* chunks of a stream: replayed, decoded ahead */
 
 typedef struct drec {
 	uint64_t when;           /* the stream's clock after the event's header */
