@@ -9,8 +9,12 @@
  * low bits of the stream's clock, one wrap assumed when it is smaller),
  * then contexts and payload are skipped: a part of constant size in one
  * step, strings by a scan, sequences by their length. Only the payloads
- * of the network event classes are decoded, into a small tree of values
- * on which the per-layout rules of decode_fields.c are applied by name.
+ * of the network event classes are decoded: by their compiled plans
+ * (ctf_plan.c), or into a small tree of values on which the per-layout
+ * rules of decode_fields.c are applied by name.
+ *
+ * Events are decoded a chunk at a time into records, which steps then
+ * hand out (see "reading events"): threads may decode chunks ahead.
  *
  * Clock values become ns from origin as babeltrace2 computes them:
  * offset_s * 1e9 + ns(offset cycles) + ns(value), ns(x) = x at 1 GHz,
