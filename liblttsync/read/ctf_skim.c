@@ -213,6 +213,7 @@ struct lsync_skim {
 	bool plans;               /* network payloads read by their plans (ctf_plan.h) */
 	uint64_t by_plans;        /* network events their plans judged */
 	uint8_t *ibuf;            /* INDEX_BYTES, for indexing */
+	size_t index_want;        /* bytes of a packet read to index it */
 	struct walker *w;         /* for decoding in the calling thread */
 	size_t page;
 	uint64_t window;          /* bytes of a stream's mapped window, 0: none */
@@ -1128,9 +1129,16 @@ static bool walk_scope(lsync_skim *k, cursor *c, const lsync_ctf_type *t,
  */
 #define INDEX_BYTES 65536
 
+/*
+ * Most headers and contexts fit in the first INDEX_FIRST bytes: those
+ * are read first, INDEX_BYTES only when they do not suffice.
+ */
+#define INDEX_FIRST 4096
+#define INDEX_RETRY 3 /* not a status: read INDEX_BYTES and index again */
+
 static bool index_read(lsync_skim *k, sfile *f, uint64_t off, size_t *got)
 {
-	size_t want = f->len - off < INDEX_BYTES ? (size_t)(f->len - off) : INDEX_BYTES;
+	size_t want = f->len - off < k->index_want ? (size_t)(f->len - off) : k->index_want;
 
 	*got = 0;
 	while (*got < want) {
@@ -1149,6 +1157,8 @@ static bool index_read(lsync_skim *k, sfile *f, uint64_t off, size_t *got)
 static int index_short(lsync_skim *k, const sfile *f, uint64_t off, size_t got,
 		       const char *what)
 {
+	if (f->len - off > got && k->index_want < INDEX_BYTES)
+		return INDEX_RETRY;
 	if (f->len - off > got)
 		return lsync_decode_fail(k->err, sizeof(k->err), LSYNC_CTF_DECLINED,
 					 "%s: packet %s larger than %d bytes", f->path,
@@ -1266,7 +1276,13 @@ static int index_file(lsync_skim *k, sfile *f)
 			f->pkts = grown;
 			f->cap = cap;
 		}
-		if ((st = index_packet(k, f, off, &f->pkts[f->n_pkts])))
+		k->index_want = INDEX_FIRST;
+		st = index_packet(k, f, off, &f->pkts[f->n_pkts]);
+		if (st == INDEX_RETRY) {
+			k->index_want = INDEX_BYTES;
+			st = index_packet(k, f, off, &f->pkts[f->n_pkts]);
+		}
+		if (st)
 			return st;
 		off += f->pkts[f->n_pkts].size;
 		f->n_pkts++;

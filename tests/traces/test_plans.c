@@ -448,6 +448,72 @@ static void written(const char *tmp)
 	mutate(dir, 200);
 }
 
+/*
+ * Packet contexts of 6,000 bytes: indexing reads a packet's first 4 KiB,
+ * then, those not sufficing, its first 64 KiB; the trace is read, as
+ * libbabeltrace2 reads it.
+ */
+static void big_context(const char *tmp)
+{
+	char dir[4200], path[4300], meta[sizeof(written_meta) + 64];
+	static wbuf w;
+	const char *ctx = "uint64_t content_size; }; ";
+	const char *at = strstr(written_meta, ctx);
+	uint64_t ts = 1000;
+	run r = { 0 };
+
+	snprintf(dir, sizeof(dir), "%s/big-context", tmp);
+	mkdir(dir, 0777);
+	snprintf(meta, sizeof(meta), "%.*suint64_t content_size; uint8_t big[6000]; }; %s",
+		 (int)(at - written_meta), written_meta, at + strlen(ctx));
+	snprintf(path, sizeof(path), "%s/metadata", dir);
+	memset(&w, 0, sizeof(w));
+	for (int pk = 0; pk < 3; pk++) {
+		size_t start = w.bits / 8;
+		uint64_t content, size;
+
+		put(&w, 0xC1FC1FC1u, 4, false, 8);
+		put(&w, ts, 8, false, 8);
+		put(&w, 0, 8, false, 8);
+		put(&w, 0, 8, false, 8);
+		w.bits += 8 * 6000;
+		for (int e = 0; e < 50; e++) {
+			ts += 1 + rng() % 1000;
+			if (e % 2)
+				network_event(&w, ts);
+			else {
+				put(&w, 0, 4, false, 8);
+				put(&w, ts, 8, false, 8);
+				put(&w, rng(), 4, false, 8);
+				put_string(&w, "swapper");
+			}
+		}
+		content = w.bits - 8 * start;
+		size = (content + 8 * 64 - 1) / (8 * 64) * (8 * 64);
+		for (int i = 0; i < 8; i++) {
+			w.b[start + 12 + i] = (uint8_t)(size >> 8 * i);
+			w.b[start + 20 + i] = (uint8_t)(content >> 8 * i);
+		}
+		w.bits = 8 * start + size;
+	}
+	snprintf(path, sizeof(path), "%s/metadata", dir);
+	if (!at || !store(path, (const uint8_t *)meta, strlen(meta))) {
+		check(false, "big-context trace", dir);
+		return;
+	}
+	snprintf(path, sizeof(path), "%s/channel0_0", dir);
+	if (!store(path, w.b, w.bits / 8)) {
+		check(false, "big-context trace", dir);
+		return;
+	}
+	read_trace(dir, true, &r);
+	check(r.status == 0 && r.stats.events == 150,
+	      "packets whose context takes 6,000 bytes are read", dir);
+	free(r.p);
+	compare(dir, false, NULL);
+	against_babeltrace2(dir);
+}
+
 int main(void)
 {
 	const char *shared = getenv("LTTSYNC_SHARED_TRACES");
@@ -492,6 +558,7 @@ int main(void)
 		printf("skipped: LTTSYNC_GEN not set\n");
 	}
 	written(tmp);
+	big_context(tmp);
 	{
 		char cmd[sizeof(tmp) + 16];
 
