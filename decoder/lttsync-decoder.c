@@ -316,19 +316,27 @@ int main(int argc, char **argv)
 	struct stat out;
 	int arg = 1;
 	lttsync_reader reader = LTTSYNC_READER_AUTO;
+	unsigned threads = 1;
 
 	die_with_parent();
 	if (argc >= 4 && strcmp(argv[1], LSYNC_DECODER_OPT_LIMIT) == 0) {
 		limit_memory(strtoull(argv[2], NULL, 10));
 		arg = 3;
 	}
+	if (argc >= arg + 3 && strcmp(argv[arg], LSYNC_DECODER_OPT_THREADS) == 0) {
+		unsigned long n = strtoul(argv[arg + 1], NULL, 10);
+
+		threads = n >= 1 && n <= 256 ? (unsigned)n : 1;
+		arg += 2;
+	}
 	if (argc >= arg + 2 && strcmp(argv[arg], LSYNC_DECODER_OPT_BABELTRACE2) == 0) {
 		reader = LTTSYNC_READER_BABELTRACE2;
 		arg++;
 	}
 	if (argc != arg + 1) {
-		fprintf(stderr, "usage: lttsync-decoder [%s BYTES] [%s] TRACE_FOLDER\n",
-			LSYNC_DECODER_OPT_LIMIT, LSYNC_DECODER_OPT_BABELTRACE2);
+		fprintf(stderr, "usage: lttsync-decoder [%s BYTES] [%s N] [%s] TRACE_FOLDER\n",
+			LSYNC_DECODER_OPT_LIMIT, LSYNC_DECODER_OPT_THREADS,
+			LSYNC_DECODER_OPT_BABELTRACE2);
 		return 2;
 	}
 	/* A full pipe must not block a write: see SPOOL_MAX. Only a pipe: the
@@ -336,8 +344,8 @@ int main(int argc, char **argv)
 	if (fstat(STDOUT_FILENO, &out) == 0 && S_ISFIFO(out.st_mode))
 		fcntl(STDOUT_FILENO, F_SETFL, fcntl(STDOUT_FILENO, F_GETFL) | O_NONBLOCK);
 	put_record(&w, LSYNC_WIRE_HELLO, &hello, sizeof(hello), NULL, 0);
-	end.status = lsync_decode_trace_with(argv[arg], &cb, &end.stats, reader, err,
-					     sizeof(err));
+	end.status = lsync_decode_trace_threads(argv[arg], &cb, &end.stats, reader, threads,
+						err, sizeof(err));
 	flush_batch(&w);
 	put_record(&w, LSYNC_WIRE_END, &end, sizeof(end), err, strlen(err));
 	drain(&w, true);

@@ -44,6 +44,9 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	return 0;
 }
 
+/* a: our reader (with its plans, the default); b: libbabeltrace2. */
+static run a, b;
+
 static int on_begin(void *user, const char *hostname)
 {
 	run *r = user;
@@ -69,9 +72,42 @@ static int cmp_packet(const void *a, const void *b)
 	return memcmp(a, b, sizeof(lttsync_packet));
 }
 
+/*
+ * Our reader again with its network payloads walked rather than read by
+ * their plans (ctf_plan.h): the same status, message, statistics and
+ * packets in the same order.
+ */
+static void walk_agrees(int sa, const char *err_a)
+{
+	static run w;
+	lsync_decode_callbacks cb = { on_begin, on_packet, NULL, &w, NULL };
+	char err[256];
+	lsync_skim *k;
+	int64_t pos;
+	int sw;
+
+	if (!w.p) {
+		w.p = malloc(MAX_PACKETS * sizeof(*w.p));
+		CHECK(w.p);
+	}
+	w.n = 0;
+	w.begun = 0;
+	sw = lsync_skim_open(&k, trace_dir, &cb, &w.stats, err, sizeof(err));
+	if (sw == LTTSYNC_OK) {
+		lsync_skim_set_plans(k, false);
+		while (lsync_skim_step(k, &pos))
+			;
+		sw = lsync_skim_close(k, err, sizeof(err));
+	}
+	CHECK(sw == sa);
+	CHECK(sw == LTTSYNC_OK || strcmp(err, err_a) == 0);
+	CHECK(memcmp(&w.stats, &a.stats, sizeof(w.stats)) == 0);
+	CHECK(w.n == a.n && strcmp(w.host, a.host) == 0);
+	CHECK(w.n == 0 || memcmp(w.p, a.p, w.n * sizeof(*w.p)) == 0);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static run a, b;
 	lsync_decode_callbacks cb_a = { on_begin, on_packet, NULL, &a, NULL };
 	lsync_decode_callbacks cb_b = { on_begin, on_packet, NULL, &b, NULL };
 	char err[256];
@@ -101,6 +137,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			;
 		sa = lsync_skim_close(k, err, sizeof(err));
 	}
+	walk_agrees(sa, err);
 	CHECK(sa == LTTSYNC_OK || sa == LTTSYNC_ERROR_FORMAT || sa == LTTSYNC_ERROR_IO);
 	CHECK(a.stats.packets == a.n || a.n == MAX_PACKETS);
 	CHECK(a.stats.packets <= a.stats.network_events);

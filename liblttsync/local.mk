@@ -34,6 +34,7 @@ liblttsync_internal_la_SOURCES = \
 	liblttsync/read/decode.c liblttsync/read/decode.h \
 	liblttsync/read/decode_internal.h liblttsync/read/decode_fields.c \
 	liblttsync/read/ctf.h liblttsync/read/ctf_meta.c liblttsync/read/ctf_skim.c \
+	liblttsync/read/ctf_bits.h liblttsync/read/ctf_plan.c liblttsync/read/ctf_plan.h \
 	liblttsync/sync/match.c liblttsync/sync/match.h \
 	liblttsync/sync/tombstones.c liblttsync/sync/tombstones.h \
 	liblttsync/sync/big_alloc.c liblttsync/sync/big_alloc.h \

@@ -52,7 +52,8 @@ tests_api_test_groundtruth_LDADD = $(API_LDADD)
 tests_api_test_precision_SOURCES = tests/api/test_precision.c $(SIMULATE)
 tests_api_test_precision_LDADD = $(API_LDADD)
 
-trace_tests = tests/traces/test_skim tests/traces/test_decode_layouts \
+trace_tests = tests/traces/test_skim tests/traces/test_plans \
+	tests/traces/test_decode_layouts \
 	tests/traces/test_decode_bad_input tests/traces/test_find_traces \
 	tests/traces/test_decode_traces tests/traces/test_hostile \
 	tests/traces/test_isolation tests/traces/test_cancel
@@ -95,14 +96,16 @@ check_PROGRAMS += tests/cli/plot_hulls
 tests_cli_plot_hulls_LDADD = liblttsync.la
 
 TESTS += $(unit_tests_all) tests/api/test_threads \
-	tests/traces/test_traces.sh tests/traces/test_gen.sh \
+	tests/traces/test_traces.sh tests/traces/test_read_threads.sh \
+	tests/traces/test_gen.sh \
 	tests/traces/test_gen_rates.sh tests/cli/test_cli.sh tests/cli/test_hostile_cli.sh \
 	tests/cli/test_write.sh tests/cli/test_segments_cli.sh \
 	tests/cli/test_matches_out.sh tests/cli/test_plot.sh \
 	tests/cli/test_report_text.sh tests/cli/test_messages_pipe.sh \
 	tests/package/check-symbols.sh tests/package/check-doc.sh \
 	tests/package/check-install.sh tests/package/check-abi.sh
-EXTRA_DIST += tests/traces/test_traces.sh tests/traces/test_gen.sh \
+EXTRA_DIST += tests/traces/test_traces.sh tests/traces/test_read_threads.sh \
+	tests/traces/test_gen.sh \
 	tests/traces/test_gen_rates.sh \
 	tests/cli/test_cli.sh tests/cli/test_hostile_cli.sh \
 	tests/cli/test_write.sh tests/cli/check_corrected.py \
@@ -139,7 +142,8 @@ EXTRA_DIST += tests/common/check-valgrind.sh
 CLEANFILES += tests/*/*.valgrind
 
 ## ---- ThreadSanitizer -------------------------------------------------
-# The library and tests/api/test_threads.c compiled together with
+# The library and tests/api/test_threads.c (then tests/traces/test_plans.c,
+# whose traces are also read with threads decoding ahead) compiled together with
 # -fsanitize=thread (it cannot be combined with ASan, hence its own
 # build): any data race reported fails. G_SLICE=always-malloc: glib's
 # slice allocator recycles memory between threads through caches that an
@@ -152,5 +156,14 @@ check-tsan:
 	  -o tests/test_threads_tsan $(GLIB_LIBS) $(BABELTRACE2_LIBS) -lm
 	G_SLICE=always-malloc TSAN_OPTIONS="halt_on_error=1 exitcode=66" \
 	  LTTSYNC_GEN='$(abs_top_builddir)/lttsync-gen' ./tests/test_threads_tsan
-CLEANFILES += tests/test_threads_tsan
+	$(CC) -std=gnu11 -g -O1 -fsanitize=thread -pthread $(DEFAULT_INCLUDES) $(AM_CPPFLAGS) \
+	  -I$(top_srcdir)/liblttsync/read $(GLIB_CFLAGS) $(BABELTRACE2_CFLAGS) \
+	  $(addprefix $(top_srcdir)/,$(filter %.c,$(liblttsync_internal_la_SOURCES))) \
+	  $(top_srcdir)/tests/traces/test_plans.c \
+	  -o tests/test_plans_tsan $(GLIB_LIBS) $(BABELTRACE2_LIBS) -lm
+	G_SLICE=always-malloc TSAN_OPTIONS="halt_on_error=1 exitcode=66" \
+	  LTTSYNC_GEN='$(abs_top_builddir)/lttsync-gen' \
+	  LTTSYNC_SHARED_TRACES="$${LTTSYNC_SHARED_TRACES:-$(abs_top_srcdir)/../shared/traces}" \
+	  ./tests/test_plans_tsan
+CLEANFILES += tests/test_threads_tsan tests/test_plans_tsan
 PHONY += check-valgrind check-tsan

@@ -540,6 +540,16 @@ typedef void (*lttsync_progress_fn)(void *user_data, const char *trace_path,
  * isolation: up to 16 side by side (a batch of events of one at a time),
  * their packets also merged by time; further traces start as others
  * end.
+ *
+ * `jobs` is the degree of parallelism: the stream files of a trace our
+ * own reader reads (lttsync_session_set_reader()) are decoded by several
+ * threads when fewer traces than `jobs` are read at once, at most `jobs`
+ * threads in all and at most the processors online, shared by the
+ * traces in flight (a worker process of a single trace on 4 processors
+ * with `jobs` >= 4: 4 threads); when traces are decoded in the calling
+ * process because the decoder cannot be started, `jobs` threads at most
+ * are shared by them. Threads change how fast, never what: the same
+ * packets reach the session in the same order.
  * @param session the session.
  * @param jobs the most worker processes at once, or 0.
  * @return #LTTSYNC_OK or #LTTSYNC_ERROR_INVALID_ARGUMENT.

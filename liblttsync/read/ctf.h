@@ -158,6 +158,7 @@ typedef struct lsync_ctf_event_class {
 	lsync_ctf_type *context;  /* may be NULL */
 	lsync_ctf_type *payload;  /* may be NULL */
 	lsync_event_kind kind;    /* network or not, decided once */
+	struct lsync_net_plan *plan; /* network: its payload compiled (ctf_plan.h), or NULL */
 	struct lsync_ctf_event_class *next; /* in its stream class */
 } lsync_ctf_event_class;
 
@@ -224,5 +225,25 @@ int lsync_skim_open(lsync_skim **out, const char *path,
 bool lsync_skim_step(lsync_skim *k, int64_t *position);
 lttsync_status lsync_skim_close(lsync_skim *k, char *err, size_t err_size);
 void lsync_skim_abandon(lsync_skim *k, lttsync_status why);
+/* Whether network payloads are read by their compiled plans (the
+ * default) or walked: the two read the same, which the tests compare. */
+void lsync_skim_set_plans(lsync_skim *k, bool on);
+/* How many network events their plans judged so far. */
+uint64_t lsync_skim_plan_events(const lsync_skim *k);
+
+/*
+ * Threads that decode the stream files of attached traces ahead of
+ * their steps (each stream by one thread at a time, a chunk of events
+ * or two ahead), for lsync_skim_step() to hand out: what a trace hands
+ * out, and in which order, is the same with or without them. NULL when
+ * out of memory; with 0 threads, attaching does nothing. A trace is
+ * attached after lsync_skim_open() and lsync_skim_set_plans(), and
+ * detached when closed; the pool is freed after its traces.
+ */
+typedef struct lsync_skim_pool lsync_skim_pool;
+
+lsync_skim_pool *lsync_skim_pool_new(unsigned threads);
+void lsync_skim_pool_free(lsync_skim_pool *p);
+void lsync_skim_attach(lsync_skim *k, lsync_skim_pool *p);
 
 #endif

@@ -9,8 +9,12 @@
  * low bits of the stream's clock, one wrap assumed when it is smaller),
  * then contexts and payload are skipped: a part of constant size in one
  * step, strings by a scan, sequences by their length. Only the payloads
- * of the network event classes are decoded, into a small tree of values
- * on which the per-layout rules of decode_fields.c are applied by name.
+ * of the network event classes are decoded: by their compiled plans
+ * (ctf_plan.c), or into a small tree of values on which the per-layout
+ * rules of decode_fields.c are applied by name.
+ *
+ * Events are decoded a chunk at a time into records, which steps then
+ * hand out (see "reading events"): threads may decode chunks ahead.
  *
  * Clock values become ns from origin as babeltrace2 computes them:
  * offset_s * 1e9 + ns(offset cycles) + ns(value), ns(x) = x at 1 GHz,
@@ -18,12 +22,15 @@
  * int64 means no time (such a network event counts as malformed).
  */
 #include "ctf.h"
+#include "ctf_bits.h"
+#include "ctf_plan.h"
 #include "errors.h"
 
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,9 +51,9 @@
 #define MAX_EVENT_ID (1u << 20)
 #define ADDONS_DECIDE_AFTER 1024 /* as decode.c */
 #define PROGRESS_EVERY 65536
-#define MAX_INSTS 512            /* values kept of one network payload */
-#define MAX_ELEMS 16             /* array elements kept (addresses) */
-#define MAX_WALK_DEPTH 256
+#define MAX_INSTS LSYNC_KEPT_VALUES /* values kept of one network payload */
+#define MAX_ELEMS LSYNC_KEPT_ELEMS  /* array elements kept (addresses) */
+#define MAX_WALK_DEPTH LSYNC_WALK_DEPTH
 #define CTF_MAGIC 0xC1FC1FC1u
 /*
  * A step reads events of the stream furthest behind until its clock
@@ -82,18 +89,76 @@ typedef struct sfile {
 	struct sfile *next_in_group;
 } sfile;
 
+/* ---- decoded events (see "reading events") ------------------------------ */
+
+/* Events (network ones) of a chunk: small when the calling thread decodes
+ * alone, larger with threads, whose hand-overs then cost less. */
+#define CHUNK_EVENTS 1024
+#define CHUNK_NETS 256
+#define POOL_CHUNK_EVENTS 8192
+#define POOL_CHUNK_NETS 1024
+#define RING 3                   /* chunks of a stream: replayed, decoded ahead */
+
+typedef struct drec {
+	uint64_t when;           /* the stream's clock after the event's header */
+	uint32_t net;            /* network events: 1 + index in the chunk's net */
+} drec;
+
+typedef struct dnet {
+	lttsync_packet p;        /* PACKET: as handed out (addons: flags not yet) */
+	uint16_t raw;            /* addons: the raw flags */
+	uint8_t r;               /* lsync_field_result */
+	uint8_t by_plan;
+	uint8_t addons;
+} dnet;
+
+/* Events of one packet, decoded. */
+typedef struct chunk {
+	const sfile *f;
+	const pkt *pk;
+	bool first;              /* from the packet's first event */
+	bool last;               /* to its end, or failed */
+	uint32_t n_ev, n_net;
+	int status;              /* failed at event n_ev: how (err) */
+	uint8_t phase;           /* how far that event counts: 0, 1 event, 2 network */
+	char err[LSYNC_ERROR_MAX];
+	uint32_t cap_ev, cap_net;
+	drec *ev;                /* cap_ev */
+	dnet *net;               /* cap_net */
+} chunk;
+
+/* Where decoding a stream is. */
+typedef struct dpos {
+	const sfile *f;
+	const pkt *pk;
+	uint64_t at;             /* bit in pk; 0: not started */
+	uint64_t clock;          /* the stream's clock value */
+} dpos;
+
 /* One stream: its files (one unless the tracer rotated them). */
 typedef struct stream {
 	sfile *files;            /* in time order */
-	sfile *cur;
-	size_t next_pkt;
-	uint64_t at;             /* bit in packet next_pkt; 0: not started */
-	int64_t last_ns;         /* its clock, ns: where it is in time */
-	bool done;
-	uint64_t clock;          /* the stream's clock value */
+	/* decoding: by one thread at a time, the one that claimed it */
+	sfile *dcur;
+	size_t dnext;            /* packet of dcur decoded next */
+	dpos dpos;
+	bool ddone;              /* nothing more to decode */
+	bool nomem;
 	const pkt *mapped;       /* the packet mapped now, if any */
 	void *map_addr;
 	size_t map_len;
+	uint64_t map_start;      /* with threads: a window of map_file */
+	const sfile *map_file;
+	/* decoded chunks: ring[head], the one replayed, and count - 1 ahead */
+	chunk *ring[RING];
+	unsigned head, count;
+	bool claimed;            /* a thread decodes it (pool's lock) */
+	/* replaying */
+	uint32_t idx;            /* next event of ring[head] */
+	bool in_packet;          /* ring[head]'s packet has begun */
+	int64_t last_ns;         /* its clock, ns: where it is in time */
+	bool done;
+	uint64_t clock;          /* the stream's clock value */
 } stream;
 
 /* ---- values of a decoded payload ---------------------------------------- */
@@ -145,9 +210,15 @@ struct lsync_skim {
 	const lsync_decode_callbacks *cb;
 	lsync_decode_stats *stats;
 	lsync_decode_stats local;
-	bool dry;                 /* events are read, nothing counted or emitted */
+	bool plans;               /* network payloads read by their plans (ctf_plan.h) */
+	uint64_t by_plans;        /* network events their plans judged */
 	uint8_t *ibuf;            /* INDEX_BYTES, for indexing */
-	struct walker *w;         /* for steps */
+	size_t index_want;        /* bytes of a packet read to index it */
+	struct walker *w;         /* for decoding in the calling thread */
+	size_t page;
+	uint64_t window;          /* bytes of a stream's mapped window, 0: none */
+	struct lsync_skim_pool *pool; /* threads decoding ahead, or NULL */
+	struct lsync_skim *next_in_pool;
 	char *path;
 	sfile *files;
 	size_t n_files;
@@ -163,130 +234,7 @@ struct lsync_skim {
 	size_t plausible[2];
 	bool decided;
 	lsync_addons_encoding enc;
-	/* per event */
-	inst insts[MAX_INSTS];
-	int n_insts;
-	bool insts_full;
 };
-
-/* ---- bits ---------------------------------------------------------------- */
-
-typedef struct cursor {
-	const uint8_t *buf;
-	uint64_t pos, end;       /* bits from buf */
-	uint64_t avail;          /* bytes that may be loaded from buf (the file's) */
-} cursor;
-
-static inline uint64_t align_up(uint64_t v, uint64_t a)
-{
-	return (v + a - 1) & ~(a - 1);
-}
-
-static uint64_t load_le(const uint8_t *p, unsigned n)
-{
-	uint64_t v = 0;
-
-	for (unsigned i = n; i-- > 0;)
-		v = v << 8 | p[i];
-	return v;
-}
-
-static uint64_t load_be(const uint8_t *p, unsigned n)
-{
-	uint64_t v = 0;
-
-	for (unsigned i = 0; i < n; i++)
-		v = v << 8 | p[i];
-	return v;
-}
-
-static inline uint64_t load64_le(const uint8_t *p)
-{
-	uint64_t v;
-
-	memcpy(&v, p, 8);
-#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-	v = __builtin_bswap64(v);
-#endif
-	return v;
-}
-
-static inline uint64_t load64_be(const uint8_t *p)
-{
-	return __builtin_bswap64(load64_le(p));
-}
-
-static bool get_bits_slow(cursor *c, unsigned size, bool be, uint64_t *out);
-
-/* An integer of `size` bits at c->pos (already aligned); false past end. */
-static inline __attribute__((always_inline)) bool get_bits(cursor *c, unsigned size,
-							   bool be, uint64_t *out)
-{
-	uint64_t pos = c->pos, v = 0;
-	unsigned shift = (unsigned)(pos & 7);
-
-	if (size > c->end - pos || c->pos > c->end)
-		return false;
-	/* Within one 8-byte load: a load and two shifts. */
-	if (shift + size <= 64 && pos / 8 + 8 <= c->avail) {
-		const uint8_t *p = c->buf + pos / 8;
-
-		if (be)
-			v = (load64_be(p) << shift) >> (64 - size);
-		else
-			v = (load64_le(p) >> shift) & (size == 64 ? ~UINT64_C(0)
-								  : (UINT64_C(1) << size) - 1);
-		c->pos = pos + size;
-		*out = v;
-		return true;
-	}
-	return get_bits_slow(c, size, be, out);
-}
-
-/* Near the end of the file: byte by byte, or bit by bit. */
-static __attribute__((noinline)) bool get_bits_slow(cursor *c, unsigned size, bool be,
-						    uint64_t *out)
-{
-	uint64_t pos = c->pos, v = 0;
-
-	if ((pos & 7) == 0 && (size & 7) == 0) {
-		const uint8_t *p = c->buf + pos / 8;
-
-		v = be ? load_be(p, size / 8) : load_le(p, size / 8);
-	} else if (be) {
-		for (unsigned i = 0; i < size; i++) {
-			uint64_t b = pos + i;
-
-			v = v << 1 | ((c->buf[b / 8] >> (7 - b % 8)) & 1);
-		}
-	} else {
-		for (unsigned i = 0; i < size; i++) {
-			uint64_t b = pos + i;
-
-			v |= (uint64_t)((c->buf[b / 8] >> (b % 8)) & 1) << i;
-		}
-	}
-	c->pos = pos + size;
-	*out = v;
-	return true;
-}
-
-static uint64_t sign_extend(uint64_t v, unsigned size)
-{
-	if (size < 64 && (v >> (size - 1)) & 1)
-		v |= ~UINT64_C(0) << size;
-	return v;
-}
-
-static inline bool read_int(cursor *c, const lsync_ctf_type *t, uint64_t *v)
-{
-	c->pos = align_up(c->pos, t->align);
-	if (c->pos > c->end || !get_bits(c, t->size, t->be, v))
-		return false;
-	if (t->is_signed)
-		*v = sign_extend(*v, t->size);
-	return true;
-}
 
 /* ---- walking a type ------------------------------------------------------ */
 
@@ -301,19 +249,22 @@ struct walker;
 typedef struct walker {
 	cursor c;
 	walk_mode mode;
-	lsync_skim *k;
 	uint64_t *clock;
 	uint64_t id;
 	bool id_set;
 	bool force;              /* W_DECODE: keep the next field (an option) */
 	uint64_t budget;         /* walk() calls left for this event or scope */
 	/* stored values of the structures being walked */
-	uint64_t slots[MAX_WALK_DEPTH][16];
+	uint64_t slots[MAX_WALK_DEPTH][LSYNC_WALK_SLOTS];
 	unsigned depth;
 	/* W_SCOPE: top-level members' values by index */
 	uint64_t *top;
 	bool *top_set;
 	uint32_t n_top;
+	/* W_DECODE: the values kept of one network payload */
+	inst insts[MAX_INSTS];
+	int n_insts;
+	bool insts_full;
 } walker;
 
 static bool walk(walker *w, const lsync_ctf_type *t, const char *name, int parent,
@@ -339,7 +290,7 @@ static void update_clock(uint64_t *clock, uint64_t v, unsigned size)
 static inline __attribute__((always_inline)) int new_inst(walker *w, const lsync_ctf_type *t,
 							 const char *name, int parent)
 {
-	lsync_skim *k = w->k;
+	walker *k = w;
 	inst *in;
 
 	if (k->n_insts == MAX_INSTS) {
@@ -378,7 +329,7 @@ static bool walk_int(walker *w, const lsync_ctf_type *t, const char *name,
 		}
 	} else if (w->mode == W_DECODE && parent >= -1) {
 		if ((i = new_inst(w, t, name, parent)) >= 0)
-			w->k->insts[i].value = v;
+			w->insts[i].value = v;
 	}
 	(void)level;
 	return true;
@@ -451,7 +402,7 @@ static bool walk_struct(walker *w, const lsync_ctf_type *t, const char *name,
 			if (ok && m->slot >= 0)
 				w->slots[w->depth - 1][m->slot] = v;
 			if (ok && keep && (j = new_inst(w, mt, m->name, self)) >= 0)
-				w->k->insts[j].value = v;
+				w->insts[j].value = v;
 			continue;
 		}
 		if (m->type->kind == LSYNC_CTF_STRING && w->mode != W_SCOPE &&
@@ -518,7 +469,7 @@ static bool walk_variant(walker *w, const lsync_ctf_type *t, const char *name,
 		  w->mode == W_HEADER ? NULL : t->members[opt].name, self, -1, level + 1))
 		return false;
 	if (self >= 0)
-		w->k->insts[self].selected = self + 1 < w->k->n_insts ? self + 1 : -1;
+		w->insts[self].selected = self + 1 < w->n_insts ? self + 1 : -1;
 	return true;
 }
 
@@ -541,11 +492,11 @@ static bool walk_array(walker *w, const lsync_ctf_type *t, const char *name,
 	if (w->mode == W_DECODE && parent >= -1) {
 		self = new_inst(w, t, name, parent);
 		if (self >= 0)
-			w->k->insts[self].length = len;
+			w->insts[self].length = len;
 	}
 	keep = self >= 0 && len <= MAX_ELEMS && !(e->kind == LSYNC_CTF_INT && e->text);
 	if (self >= 0)
-		w->k->insts[self].kept = keep;
+		w->insts[self].kept = keep;
 	if (e->fixed && !keep) {
 		uint64_t stride = align_up(e->bits, e->align);
 
@@ -568,7 +519,7 @@ static bool walk_array(walker *w, const lsync_ctf_type *t, const char *name,
 			if (!read_int(&w->c, e, &v))
 				return false;
 			if ((j = new_inst(w, e, elem_name, self)) >= 0)
-				w->k->insts[j].value = v;
+				w->insts[j].value = v;
 		}
 		return true;
 	}
@@ -642,7 +593,7 @@ static bool walk(walker *w, const lsync_ctf_type *t, const char *name, int paren
 /* ---- the layouts, on insts (as decode_fields.c on babeltrace2 fields) ---- */
 
 /* Member `name` of struct inst s, or -1. */
-static int member(const lsync_skim *k, int s, const char *name)
+static int member(const walker *k, int s, const char *name)
 {
 	if (s < 0 || k->insts[s].type->kind != LSYNC_CTF_STRUCT)
 		return -1;
@@ -659,7 +610,7 @@ static bool is_integer(const inst *in)
 }
 
 /* As decode_fields.c's read_uint: an integer >= 0 that fits in bits. */
-static bool read_member(const lsync_skim *k, int s, const char *name,
+static bool read_member(const walker *k, int s, const char *name,
 			unsigned bits, uint64_t *out)
 {
 	int i = member(k, s, name);
@@ -689,7 +640,7 @@ static bool put_value(const inst *in, unsigned width, uint8_t *out)
 	return true;
 }
 
-static bool read_address(const lsync_skim *k, int s, const char *name,
+static bool read_address(const walker *k, int s, const char *name,
 			 unsigned nbytes, uint8_t *out)
 {
 	int i = member(k, s, name);
@@ -719,7 +670,7 @@ static bool read_address(const lsync_skim *k, int s, const char *name,
 }
 
 /* The variant member `name` of s: its selected option's inst and name. */
-static bool variant_member(const lsync_skim *k, int s, const char *name, int *opt,
+static bool variant_member(const walker *k, int s, const char *name, int *opt,
 			   const char **opt_name)
 {
 	int i = member(k, s, name);
@@ -731,7 +682,7 @@ static bool variant_member(const lsync_skim *k, int s, const char *name, int *op
 	return *opt >= 0;
 }
 
-static lsync_field_result decode_tcp(const lsync_skim *k, int tcp, lttsync_packet *p)
+static lsync_field_result decode_tcp(const walker *k, int tcp, lttsync_packet *p)
 {
 	uint64_t sport, dport, seq, ack, flags;
 
@@ -750,7 +701,7 @@ static lsync_field_result decode_tcp(const lsync_skim *k, int tcp, lttsync_packe
 	return LSYNC_FIELDS_PACKET;
 }
 
-static lsync_field_result decode_ip(const lsync_skim *k, int ip, bool v4,
+static lsync_field_result decode_ip(const walker *k, int ip, bool v4,
 				    lttsync_packet *p)
 {
 	unsigned nbytes = v4 ? 4 : 16;
@@ -772,7 +723,7 @@ static lsync_field_result decode_ip(const lsync_skim *k, int ip, bool v4,
 	return LSYNC_FIELDS_NOT_TCP;
 }
 
-static lsync_field_result decode_modules(const lsync_skim *k, lttsync_packet *p)
+static lsync_field_result decode_modules(const walker *k, lttsync_packet *p)
 {
 	const char *oname;
 	int ip;
@@ -788,7 +739,7 @@ static lsync_field_result decode_modules(const lsync_skim *k, lttsync_packet *p)
 	return LSYNC_FIELDS_NOT_TCP;
 }
 
-static lsync_field_result decode_experimental_tcp(const lsync_skim *k, int tcp,
+static lsync_field_result decode_experimental_tcp(const walker *k, int tcp,
 						  lttsync_packet *p)
 {
 	uint64_t seq, ack, flags, sport, dport;
@@ -809,7 +760,7 @@ static lsync_field_result decode_experimental_tcp(const lsync_skim *k, int tcp,
 	return LSYNC_FIELDS_PACKET;
 }
 
-static lsync_field_result decode_experimental(const lsync_skim *k, lttsync_packet *p)
+static lsync_field_result decode_experimental(const walker *k, lttsync_packet *p)
 {
 	int tf = member(k, 0, K(TRANSPORT_FIELDS)), opt, tcp;
 
@@ -836,7 +787,7 @@ static lsync_field_result decode_experimental(const lsync_skim *k, lttsync_packe
 	return decode_experimental_tcp(k, tcp, p);
 }
 
-static lsync_field_result decode_addons(const lsync_skim *k, lttsync_packet *p,
+static lsync_field_result decode_addons(const walker *k, lttsync_packet *p,
 					uint16_t *raw)
 {
 	uint64_t seq, ack, flags;
@@ -1078,6 +1029,8 @@ static int check_stream_class(lsync_skim *k, lsync_ctf_stream_class *sc)
 		if (ec->id > max_id)
 			max_id = ec->id;
 		ec->kind = classify(ec);
+		ec->plan = ec->kind.layout != LSYNC_LAYOUT_NONE
+				   ? lsync_net_plan_compile(ec->payload, ec->kind.layout) : NULL;
 	}
 	if (max_id >= MAX_EVENT_ID)
 		return lsync_decode_fail(k->err, sizeof(k->err), LSYNC_CTF_DECLINED,
@@ -1159,7 +1112,6 @@ static bool walk_scope(lsync_skim *k, cursor *c, const lsync_ctf_type *t,
 	w->mode = W_SCOPE;
 	w->force = false;
 	w->budget = WALK_BUDGET;
-	w->k = k;
 	w->depth = 0;
 	w->top = vals;
 	w->top_set = set;
@@ -1177,9 +1129,16 @@ static bool walk_scope(lsync_skim *k, cursor *c, const lsync_ctf_type *t,
  */
 #define INDEX_BYTES 65536
 
+/*
+ * Most headers and contexts fit in the first INDEX_FIRST bytes: those
+ * are read first, INDEX_BYTES only when they do not suffice.
+ */
+#define INDEX_FIRST 4096
+#define INDEX_RETRY 3 /* not a status: read INDEX_BYTES and index again */
+
 static bool index_read(lsync_skim *k, sfile *f, uint64_t off, size_t *got)
 {
-	size_t want = f->len - off < INDEX_BYTES ? (size_t)(f->len - off) : INDEX_BYTES;
+	size_t want = f->len - off < k->index_want ? (size_t)(f->len - off) : k->index_want;
 
 	*got = 0;
 	while (*got < want) {
@@ -1198,6 +1157,8 @@ static bool index_read(lsync_skim *k, sfile *f, uint64_t off, size_t *got)
 static int index_short(lsync_skim *k, const sfile *f, uint64_t off, size_t got,
 		       const char *what)
 {
+	if (f->len - off > got && k->index_want < INDEX_BYTES)
+		return INDEX_RETRY;
 	if (f->len - off > got)
 		return lsync_decode_fail(k->err, sizeof(k->err), LSYNC_CTF_DECLINED,
 					 "%s: packet %s larger than %d bytes", f->path,
@@ -1315,7 +1276,13 @@ static int index_file(lsync_skim *k, sfile *f)
 			f->pkts = grown;
 			f->cap = cap;
 		}
-		if ((st = index_packet(k, f, off, &f->pkts[f->n_pkts])))
+		k->index_want = INDEX_FIRST;
+		st = index_packet(k, f, off, &f->pkts[f->n_pkts]);
+		if (st == INDEX_RETRY) {
+			k->index_want = INDEX_BYTES;
+			st = index_packet(k, f, off, &f->pkts[f->n_pkts]);
+		}
+		if (st)
 			return st;
 		off += f->pkts[f->n_pkts].size;
 		f->n_pkts++;
@@ -1436,7 +1403,7 @@ static int group_streams(lsync_skim *k)
 		}
 	}
 	for (size_t j = 0; j < k->n_streams; j++)
-		k->streams[j].cur = k->streams[j].files;
+		k->streams[j].dcur = k->streams[j].files;
 	k->stats->streams = k->n_streams;
 	return LTTSYNC_OK;
 }
@@ -1552,51 +1519,18 @@ static void count_result(lsync_decode_stats *s, lsync_field_result r)
 	}
 }
 
-/* ---- reading events ---------------------------------------------------------- */
+/* ---- reading events: decoding ------------------------------------------------ */
 
-/* A network event's payload: decoded, judged, emitted. */
-static bool network_event(lsync_skim *k, walker *w, stream *s,
-			  const lsync_ctf_event_class *ec,
-			  const lsync_ctf_clock *clock, uint64_t when)
-{
-	lttsync_packet p;
-	uint16_t raw = 0;
-	lsync_field_result r = LSYNC_FIELDS_MALFORMED;
-
-	k->stats->network_events++;
-	memset(&p, 0, sizeof(p));
-	p.struct_size = sizeof(p);
-	p.direction = ec->kind.direction;
-	if (ec->payload) {
-		k->n_insts = 0;
-		k->insts_full = false;
-		w->mode = W_DECODE;
-		w->depth = 0;
-		if (!walk(w, ec->payload, NULL, -1, -1, 0))
-			return false;
-	}
-	if (ec->kind.layout == LSYNC_LAYOUT_OLD)
-		r = LSYNC_FIELDS_NO_HEADER;
-	else if (ec->payload && k->n_insts > 0 && !k->insts_full) {
-		switch (ec->kind.layout) {
-		case LSYNC_LAYOUT_MODULES: r = decode_modules(k, &p); break;
-		case LSYNC_LAYOUT_EXPERIMENTAL: r = decode_experimental(k, &p); break;
-		case LSYNC_LAYOUT_ADDONS: r = decode_addons(k, &p, &raw); break;
-		default: break;
-		}
-	}
-	if (r == LSYNC_FIELDS_PACKET && !clock_ns(clock, when, &p.timestamp_ns))
-		r = LSYNC_FIELDS_MALFORMED;
-	count_result(k->stats, r);
-	if (r != LSYNC_FIELDS_PACKET)
-		return true;
-	s->last_ns = p.timestamp_ns;
-	if (ec->kind.layout == LSYNC_LAYOUT_ADDONS)
-		addons_add(k, &p, raw);
-	else
-		emit(k, &p);
-	return true;
-}
+/*
+ * Reading a stream is split in two. Decoding (decode_chunk()) reads the
+ * bytes of a chunk of events of one packet into records: each
+ * event's clock value, and for a network event what its payload gave.
+ * Replaying (replay()) hands out the records in the order and at the
+ * pace of the reader's steps: statistics, packets, progress, the stream's
+ * clock. Decoding a stream depends only on its own bytes, so its chunks
+ * can be decoded ahead by other threads (a pool, below) while the
+ * calling thread replays: what is handed out is the same.
+ */
 
 /* Why walking a payload failed: its bytes, or the work bound. */
 static const char *payload_error(const walker *w)
@@ -1605,19 +1539,83 @@ static const char *payload_error(const walker *w)
 				       : "truncated event payload";
 }
 
-static int corrupt(lsync_skim *k, const sfile *f, const pkt *pk, uint64_t pos,
-		   const char *what)
+/* The chunk fails at its next event: `phase` says how far that event
+ * was counted (0 not, 1 as an event, 2 as a network event). */
+static void chunk_fail(chunk *c, uint8_t phase, int status)
 {
-	return lsync_decode_fail(k->err, sizeof(k->err), LTTSYNC_ERROR_FORMAT,
-				 "%s: %s in the packet at offset %" PRIu64
-				 " (bit %" PRIu64 ")", f->path, what, pk->offset, pos);
+	c->status = status;
+	c->phase = phase;
+	c->last = true;
 }
 
-/* Every event of one packet. */
+static void corrupt(chunk *c, uint8_t phase, uint64_t pos, const char *what)
+{
+	chunk_fail(c, phase, lsync_decode_fail(c->err, sizeof(c->err), LTTSYNC_ERROR_FORMAT,
+					       "%s: %s in the packet at offset %" PRIu64
+					       " (bit %" PRIu64 ")", c->f->path, what,
+					       c->pk->offset, pos));
+}
+
+/* A network event's payload: decoded and judged into *out; false when
+ * walking it failed. */
+static bool decode_network(const lsync_skim *k, walker *w, const lsync_ctf_event_class *ec,
+			   const lsync_ctf_clock *clock, uint64_t when, dnet *out)
+{
+	lttsync_packet *p = &out->p;
+	uint16_t raw = 0;
+	uint64_t start = w->c.pos;
+	lsync_field_result r = LSYNC_FIELDS_MALFORMED;
+
+	memset(p, 0, sizeof(*p));
+	p->struct_size = sizeof(*p);
+	p->direction = ec->kind.direction;
+	out->by_plan = 0;
+	if (ec->plan && k->plans &&
+	    lsync_net_plan_run(ec->plan, &w->c, w->slots, w->budget, p, &raw, &r)) {
+		out->by_plan = 1;
+		goto judged;
+	}
+	if (ec->plan && k->plans) {
+		/* The plan gave up: the walk reads it again from its start. */
+		w->c.pos = start;
+		memset(p, 0, sizeof(*p));
+		p->struct_size = sizeof(*p);
+		p->direction = ec->kind.direction;
+		raw = 0;
+		r = LSYNC_FIELDS_MALFORMED;
+	}
+	if (ec->payload) {
+		w->n_insts = 0;
+		w->insts_full = false;
+		w->mode = W_DECODE;
+		w->depth = 0;
+		if (!walk(w, ec->payload, NULL, -1, -1, 0))
+			return false;
+	}
+	if (ec->kind.layout == LSYNC_LAYOUT_OLD)
+		r = LSYNC_FIELDS_NO_HEADER;
+	else if (ec->payload && w->n_insts > 0 && !w->insts_full) {
+		switch (ec->kind.layout) {
+		case LSYNC_LAYOUT_MODULES: r = decode_modules(w, p); break;
+		case LSYNC_LAYOUT_EXPERIMENTAL: r = decode_experimental(w, p); break;
+		case LSYNC_LAYOUT_ADDONS: r = decode_addons(w, p, &raw); break;
+		default: break;
+		}
+	}
+judged:
+	if (r == LSYNC_FIELDS_PACKET && !clock_ns(clock, when, &p->timestamp_ns))
+		r = LSYNC_FIELDS_MALFORMED;
+	out->r = (uint8_t)r;
+	out->raw = raw;
+	out->addons = ec->kind.layout == LSYNC_LAYOUT_ADDONS;
+	return true;
+}
+
 /*
- * The packet's bytes, mapped while its stream reads it: only a packet at
- * a time is mapped, so the address space stays small whatever the size
- * of the stream files (workers run under an address-space limit).
+ * The packet's bytes, mapped while its stream decodes it: a packet, or
+ * a window of the file around it (below), at a time, so the address
+ * space stays small whatever the size of the stream files (workers run
+ * under an address-space limit).
  */
 static void unmap_packet(stream *s)
 {
@@ -1627,14 +1625,56 @@ static void unmap_packet(stream *s)
 	s->mapped = NULL;
 }
 
-static const uint8_t *map_packet(stream *s, const sfile *f, const pkt *pk)
-{
-	static size_t page;
-	uint64_t start;
+/*
+ * A window of the file around the packet is mapped, and kept while the
+ * stream's next packets fall in it: a mapping a packet costs system
+ * calls and, with threads decoding, serializes them (the kernel's lock
+ * on the address space, flushing the other processors' TLBs); reading
+ * into a buffer would cost a copy. The windows of a trace's streams
+ * take at most WINDOWS_BYTES of address space (workers run under a
+ * limit), and a stream whose window would be under a MiB maps packets.
+ */
+#define WINDOWS_BYTES ((uint64_t)64 << 20)
+#define WINDOW_MAX ((uint64_t)16 << 20)
+#define WINDOW_MIN ((uint64_t)1 << 20)
 
-	if (!page)
-		page = (size_t)sysconf(_SC_PAGESIZE);
-	start = pk->offset - pk->offset % page;
+static const uint8_t *map_window(const lsync_skim *k, stream *s, const sfile *f,
+				 const pkt *pk)
+{
+	uint64_t start = pk->offset - pk->offset % k->page, len;
+
+	if (s->map_addr && s->map_file == f && pk->offset >= s->map_start &&
+	    pk->offset + pk->size <= s->map_start + s->map_len)
+		return (const uint8_t *)s->map_addr + (pk->offset - s->map_start);
+	unmap_packet(s);
+	len = pk->offset - start + pk->size;
+	if (len < k->window)
+		len = f->len - start < k->window ? f->len - start : k->window;
+	s->map_addr = mmap(NULL, (size_t)len, PROT_READ, MAP_PRIVATE | MAP_POPULATE,
+			   f->fd, (off_t)start);
+	if (s->map_addr == MAP_FAILED && len > pk->offset - start + pk->size) {
+		/* No room for a window (an address-space limit): the packet. */
+		len = pk->offset - start + pk->size;
+		s->map_addr = mmap(NULL, (size_t)len, PROT_READ,
+				   MAP_PRIVATE | MAP_POPULATE, f->fd, (off_t)start);
+	}
+	if (s->map_addr == MAP_FAILED) {
+		s->map_addr = NULL;
+		return NULL;
+	}
+	s->map_len = (size_t)len;
+	s->map_start = start;
+	s->map_file = f;
+	return (const uint8_t *)s->map_addr + (pk->offset - start);
+}
+
+static const uint8_t *map_packet(const lsync_skim *k, stream *s, const sfile *f,
+				 const pkt *pk)
+{
+	uint64_t start = pk->offset - pk->offset % k->page;
+
+	if (k->window)
+		return map_window(k, s, f, pk);
 	if (s->mapped != pk) {
 		unmap_packet(s);
 		s->map_len = (size_t)(pk->offset - start + pk->size);
@@ -1650,20 +1690,441 @@ static const uint8_t *map_packet(stream *s, const sfile *f, const pkt *pk)
 }
 
 /*
- * Events of one packet from bit *at (the packet's first event when
- * *at is 0), at most `budget` of them (0: all); *at is left after the
- * last one read, or at the content's end.
+ * Up to c->cap_ev events (c->cap_net network ones) of packet d->pk of
+ * stream s from bit d->at (its first event when 0), into c; d->at and
+ * d->clock are left after them. c->last: the packet is done (or failed).
+ * `dry`: events are read and checked, nothing recorded.
  */
-static int read_events(lsync_skim *k, stream *s, const sfile *f, const pkt *pk,
-		       walker *w, uint64_t *at, unsigned budget, int64_t until_ns)
+static void decode_chunk(const lsync_skim *k, stream *s, walker *w, dpos *d, bool dry,
+			 chunk *c)
 {
+	const pkt *pk = d->pk;
 	const lsync_ctf_stream_class *sc = pk->sc;
 	const lsync_ctf_clock *clock = &k->tr->clocks[sc->clock];
 	const hdr_plan *hp = &k->hdr[sc - k->tr->streams];
+
+	c->f = d->f;
+	c->pk = pk;
+	c->first = d->at == 0;
+	c->last = false;
+	c->n_ev = c->n_net = 0;
+	c->status = LTTSYNC_OK;
+	c->phase = 0;
+	w->force = false;
+	if (!(w->c.buf = map_packet(k, s, d->f, pk))) {
+		chunk_fail(c, 0, lsync_decode_fail(c->err, sizeof(c->err), LTTSYNC_ERROR_IO,
+						   "%s: cannot map the packet at offset %" PRIu64
+						   ": %s", d->f->path, pk->offset, strerror(errno)));
+		return;
+	}
+	w->c.end = pk->content;
+	w->c.avail = pk->size;
+	w->clock = &d->clock;
+	if (d->at == 0) {
+		d->at = pk->body;
+		if (pk->has_begin)
+			d->clock = pk->ts_begin;
+	}
+	/* What the walk stores starts afresh with each chunk: decoding one
+	 * depends on its bytes only, whichever thread decodes it. */
+	memset(w->slots, 0, sizeof(w->slots));
+	w->c.pos = d->at;
+	while (w->c.pos < w->c.end) {
+		const lsync_ctf_event_class *ec = NULL;
+		uint64_t when;
+
+		if (!dry && (c->n_ev == c->cap_ev || c->n_net == c->cap_net))
+			break;
+		w->budget = WALK_BUDGET;
+		w->id_set = false;
+		if (hp->ok) {
+			if (!read_header(hp, &w->c, &d->clock, &w->id, &w->id_set))
+				return corrupt(c, 0, w->c.pos, "truncated event header");
+		} else {
+			w->mode = W_HEADER;
+			w->depth = 0;
+			if (!walk(w, sc->event_header, NULL, -2, -1, 0))
+				return corrupt(c, 0, w->c.pos, "truncated event header");
+		}
+		when = d->clock;
+		if (w->id_set) {
+			if (w->id < sc->by_id_len)
+				ec = sc->by_id[w->id];
+		} else if (sc->n_events == 1) {
+			ec = sc->events;
+		}
+		if (!ec)
+			return corrupt(c, 0, w->c.pos, "unknown event class");
+		w->mode = W_SKIP;
+		w->depth = 0;
+		if ((sc->event_context && !walk(w, sc->event_context, NULL, -2, -1, 0)) ||
+		    (ec->context && (w->depth = 0, !walk(w, ec->context, NULL, -2, -1, 0))))
+			return corrupt(c, 0, w->c.pos, "truncated event context");
+		if (dry) {
+			if (ec->payload && !walk(w, ec->payload, NULL, -2, -1, 0))
+				return corrupt(c, 0, w->c.pos, payload_error(w));
+			continue;
+		}
+		w->depth = 0;
+		c->ev[c->n_ev].when = when;
+		c->ev[c->n_ev].net = 0;
+		if (ec->kind.layout != LSYNC_LAYOUT_NONE) {
+			if (!decode_network(k, w, ec, clock, when, &c->net[c->n_net]))
+				return corrupt(c, 2, w->c.pos, payload_error(w));
+			c->ev[c->n_ev].net = ++c->n_net;
+		} else if (ec->payload && ec->payload->fixed && w->budget) {
+			/* What walk() does with it, inline: most payloads. */
+			const lsync_ctf_type *t = ec->payload;
+
+			w->c.pos = align_up(w->c.pos, t->align);
+			if (w->c.pos > w->c.end || t->bits > w->c.end - w->c.pos)
+				return corrupt(c, 1, w->c.pos, payload_error(w));
+			w->c.pos += t->bits;
+		} else if (ec->payload && !walk(w, ec->payload, NULL, -2, -1, 0)) {
+			return corrupt(c, 1, w->c.pos, payload_error(w));
+		}
+		c->n_ev++;
+	}
+	d->at = w->c.pos;
+	if (w->c.pos > w->c.end)
+		return corrupt(c, 0, w->c.pos, "event beyond the content");
+	if (w->c.pos == w->c.end)
+		c->last = true;
+}
+
+/* ---- decoding ahead: the stream's next chunk ---------------------------------- */
+
+/*
+ * Decode stream s's next chunk into c (its decoding state moves on).
+ * false: the stream has nothing more. The caller then marks it done
+ * (ddone, under the pool's lock), as after a chunk that failed.
+ */
+static bool decode_next(const lsync_skim *k, stream *s, walker *w, chunk *c)
+{
+	if (s->dpos.at == 0) {
+		while (s->dcur && s->dnext == s->dcur->n_pkts) {
+			s->dcur = s->dcur->next_in_group;
+			s->dnext = 0;
+		}
+		if (!s->dcur) {
+			unmap_packet(s); /* its bytes are no longer needed */
+			return false;
+		}
+		s->dpos.f = s->dcur;
+		s->dpos.pk = &s->dcur->pkts[s->dnext];
+	}
+	decode_chunk(k, s, w, &s->dpos, false, c);
+	if (!c->status && c->last) {
+		s->dnext++;
+		s->dpos.at = 0;
+	}
+	return true;
+}
+
+/* After decoding into c (got: a chunk came), under the pool's lock. */
+static void decoded(stream *s, const chunk *c, bool got)
+{
+	if (!c)
+		s->ddone = s->nomem = true;
+	else if (!got || c->status)
+		s->ddone = true;
+	if (got)
+		s->count++;
+}
+
+static void chunk_free(chunk *c)
+{
+	if (c) {
+		free(c->ev);
+		free(c->net);
+		free(c);
+	}
+}
+
+static chunk *chunk_new(uint32_t cap_ev, uint32_t cap_net)
+{
+	chunk *c = calloc(1, sizeof(*c));
+
+	if (c) {
+		c->cap_ev = cap_ev;
+		c->cap_net = cap_net;
+		c->ev = malloc(cap_ev * sizeof(*c->ev));
+		c->net = malloc(cap_net * sizeof(*c->net));
+	}
+	if (c && (!c->ev || !c->net)) {
+		chunk_free(c);
+		c = NULL;
+	}
+	return c;
+}
+
+/* The chunk of slot `slot` of s's ring, allocated at first use. */
+static chunk *slot_chunk(const lsync_skim *k, stream *s, unsigned slot)
+{
+	if (!s->ring[slot])
+		s->ring[slot] = k->pool ? chunk_new(POOL_CHUNK_EVENTS, POOL_CHUNK_NETS)
+					: chunk_new(CHUNK_EVENTS, CHUNK_NETS);
+	return s->ring[slot];
+}
+
+struct lsync_skim_pool {
+	pthread_mutex_t mu;
+	pthread_cond_t work;      /* a chunk was taken: room to decode ahead */
+	pthread_cond_t ready;     /* a chunk was decoded, or a stream let go */
+	lsync_skim *skims;        /* attached, chained by next_in_pool */
+	pthread_t *threads;
+	unsigned n_threads;
+	bool quit;
+};
+
+/* A stream of an attached trace with room ahead and no thread on it. */
+static bool find_work(lsync_skim_pool *p, lsync_skim **ko, stream **so)
+{
+	stream *best = NULL;
+	lsync_skim *bk = NULL;
+
+	for (lsync_skim *k = p->skims; k; k = k->next_in_pool)
+		for (size_t i = 0; i < k->n_streams; i++) {
+			stream *s = &k->streams[i];
+
+			if (s->claimed || s->ddone || s->count == RING)
+				continue;
+			if (!best || s->count < best->count) {
+				best = s;
+				bk = k;
+			}
+		}
+	*ko = bk;
+	*so = best;
+	return best != NULL;
+}
+
+/* Decode stream s of k's next chunk, as a thread of the pool; the
+ * pool's lock is held on entry and exit. */
+static void decode_for(lsync_skim_pool *p, lsync_skim *k, stream *s, walker *w)
+{
+	chunk *c;
+	bool got;
+
+	s->claimed = true;
+	c = slot_chunk(k, s, (s->head + s->count) % RING);
+	pthread_mutex_unlock(&p->mu);
+	got = c && decode_next(k, s, w, c);
+	pthread_mutex_lock(&p->mu);
+	decoded(s, c, got);
+	s->claimed = false;
+	pthread_cond_broadcast(&p->ready);
+}
+
+static void *pool_thread(void *arg)
+{
+	lsync_skim_pool *p = arg;
+	walker *w = malloc(sizeof(*w));
+
+	pthread_mutex_lock(&p->mu);
+	while (!p->quit) {
+		lsync_skim *k;
+		stream *s;
+
+		if (!w || !find_work(p, &k, &s)) {
+			pthread_cond_wait(&p->work, &p->mu);
+			continue;
+		}
+		decode_for(p, k, s, w);
+	}
+	pthread_mutex_unlock(&p->mu);
+	free(w);
+	return NULL;
+}
+
+lsync_skim_pool *lsync_skim_pool_new(unsigned threads)
+{
+	lsync_skim_pool *p = calloc(1, sizeof(*p));
+
+	if (!p)
+		return NULL;
+	pthread_mutex_init(&p->mu, NULL);
+	pthread_cond_init(&p->work, NULL);
+	pthread_cond_init(&p->ready, NULL);
+	p->threads = calloc(threads ? threads : 1, sizeof(*p->threads));
+	for (unsigned i = 0; p->threads && i < threads; i++) {
+		if (pthread_create(&p->threads[p->n_threads], NULL, pool_thread, p) != 0)
+			break;
+		p->n_threads++;
+	}
+	return p;
+}
+
+void lsync_skim_pool_free(lsync_skim_pool *p)
+{
+	if (!p)
+		return;
+	pthread_mutex_lock(&p->mu);
+	p->quit = true;
+	pthread_cond_broadcast(&p->work);
+	pthread_mutex_unlock(&p->mu);
+	for (unsigned i = 0; i < p->n_threads; i++)
+		pthread_join(p->threads[i], NULL);
+	pthread_cond_destroy(&p->work);
+	pthread_cond_destroy(&p->ready);
+	pthread_mutex_destroy(&p->mu);
+	free(p->threads);
+	free(p);
+}
+
+void lsync_skim_attach(lsync_skim *k, lsync_skim_pool *p)
+{
+	if (!p || !p->n_threads || k->pool)
+		return;
+	pthread_mutex_lock(&p->mu);
+	k->pool = p;
+	k->next_in_pool = p->skims;
+	p->skims = k;
+	pthread_cond_broadcast(&p->work);
+	pthread_mutex_unlock(&p->mu);
+}
+
+/* No thread works on k any more. */
+static void detach(lsync_skim *k)
+{
+	lsync_skim_pool *p = k->pool;
+	bool busy;
+
+	if (!p)
+		return;
+	pthread_mutex_lock(&p->mu);
+	for (lsync_skim **at = &p->skims; *at; at = &(*at)->next_in_pool)
+		if (*at == k) {
+			*at = k->next_in_pool;
+			break;
+		}
+	do {
+		busy = false;
+		for (size_t i = 0; i < k->n_streams; i++)
+			busy |= k->streams[i].claimed;
+		if (busy)
+			pthread_cond_wait(&p->ready, &p->mu);
+	} while (busy);
+	pthread_mutex_unlock(&p->mu);
+	k->pool = NULL;
+}
+
+/*
+ * The chunk stream s replays now: the one at the head of its ring,
+ * decoded here when no thread has (or is at) it. NULL: nothing more;
+ * *nomem when that is for want of memory.
+ */
+static chunk *head_chunk(lsync_skim *k, stream *s)
+{
+	lsync_skim_pool *p = k->pool;
+	chunk *c = NULL;
+	bool got;
+
+	if (!p) {
+		if (!s->count && !s->ddone) {
+			c = slot_chunk(k, s, s->head);
+			decoded(s, c, c && decode_next(k, s, k->w, c));
+		}
+		return s->count ? s->ring[s->head] : NULL;
+	}
+	pthread_mutex_lock(&p->mu);
+	while (!s->count && !s->ddone) {
+		if (s->claimed) {
+			/* A thread decodes it: meanwhile, decode ahead
+			 * elsewhere rather than wait. */
+			lsync_skim *k2;
+			stream *s2;
+
+			if (find_work(p, &k2, &s2))
+				decode_for(p, k2, s2, k->w);
+			else
+				pthread_cond_wait(&p->ready, &p->mu);
+			continue;
+		}
+		s->claimed = true;
+		c = slot_chunk(k, s, s->head);
+		pthread_mutex_unlock(&p->mu);
+		got = c && decode_next(k, s, k->w, c);
+		pthread_mutex_lock(&p->mu);
+		decoded(s, c, got);
+		s->claimed = false;
+		pthread_cond_broadcast(&p->ready);
+	}
+	c = s->count ? s->ring[s->head] : NULL;
+	pthread_mutex_unlock(&p->mu);
+	return c;
+}
+
+/* Stream s is done with the chunk at the head of its ring. */
+static void release_head(lsync_skim *k, stream *s)
+{
+	lsync_skim_pool *p = k->pool;
+
+	if (p)
+		pthread_mutex_lock(&p->mu);
+	s->head = (s->head + 1) % RING;
+	s->count--;
+	s->idx = 0;
+	if (p) {
+		pthread_cond_broadcast(&p->work);
+		pthread_mutex_unlock(&p->mu);
+	}
+}
+
+/* ---- reading events: replaying --------------------------------------------------- */
+
+static void count_event(lsync_skim *k)
+{
+	k->stats->events++;
+	if ((k->stats->events & (PROGRESS_EVERY - 1)) == 0 && k->cb->progress)
+		k->cb->progress(k->cb->user, k->stats->events);
+}
+
+static void replay_network(lsync_skim *k, stream *s, const dnet *n)
+{
+	lttsync_packet p;
+
+	k->stats->network_events++;
+	k->by_plans += n->by_plan;
+	count_result(k->stats, (lsync_field_result)n->r);
+	if (n->r != LSYNC_FIELDS_PACKET)
+		return;
+	s->last_ns = n->p.timestamp_ns;
+	p = n->p;
+	if (n->addons)
+		addons_add(k, &p, n->raw);
+	else
+		emit(k, &p);
+}
+
+/* No chunk where one was due: the stream is done, or memory ran out. */
+static int out_of_memory(lsync_skim *k, const stream *s)
+{
+	if (!s->nomem)
+		return LTTSYNC_OK;
+	return lsync_decode_fail(k->err, sizeof(k->err), LTTSYNC_ERROR_NO_MEMORY,
+				 "%s: out of memory", k->path);
+}
+
+/*
+ * Events of stream s's packet from where it is, at most `budget` of them
+ * (0: all), up to and including the first one past until_ns: one step. *pk_out: the packet (NULL: the stream is done).
+ */
+static int replay(lsync_skim *k, stream *s, unsigned budget, int64_t until_ns,
+		  const pkt **pk_out)
+{
+	chunk *c = head_chunk(k, s);
+	const pkt *pk;
+	const lsync_ctf_clock *clock;
 	uint64_t until_value;
 	bool slow_until = false;
 	int64_t ns;
 
+	if (!c)
+		return out_of_memory(k, s);
+	pk = c->pk;
+	*pk_out = pk;
+	clock = &k->tr->clocks[pk->sc->clock];
 	/* until_ns as a clock value, where the conversion is exact. */
 	if (until_ns == INT64_MAX) {
 		until_value = UINT64_MAX;
@@ -1674,83 +2135,47 @@ static int read_events(lsync_skim *k, stream *s, const sfile *f, const pkt *pk,
 		until_value = 0; /* checked per event below */
 		slow_until = true;
 	}
-	w->force = false;
-	if (!(w->c.buf = map_packet(s, f, pk)))
-		return lsync_decode_fail(k->err, sizeof(k->err), LTTSYNC_ERROR_IO,
-					 "%s: cannot map the packet at offset %" PRIu64 ": %s",
-					 f->path, pk->offset, strerror(errno));
-	w->c.end = pk->content;
-	w->c.avail = pk->size;
-	w->k = k;
-	w->clock = &s->clock;
-	if (*at == 0) {
-		*at = pk->body;
+	if (!s->in_packet) {
+		s->in_packet = true;
 		if (pk->has_begin)
 			s->clock = pk->ts_begin;
 	}
-	w->c.pos = *at;
-	while (w->c.pos < w->c.end && !k->stop) {
-		const lsync_ctf_event_class *ec = NULL;
-		uint64_t when;
+	for (;;) {
+		const drec *ev;
 
-		if (budget && !budget--)
-			break;
-		w->budget = WALK_BUDGET;
-		w->id_set = false;
-		if (hp->ok) {
-			if (!read_header(hp, &w->c, &s->clock, &w->id, &w->id_set))
-				return corrupt(k, f, pk, w->c.pos, "truncated event header");
-		} else {
-			w->mode = W_HEADER;
-			w->depth = 0;
-			if (!walk(w, sc->event_header, NULL, -2, -1, 0))
-				return corrupt(k, f, pk, w->c.pos, "truncated event header");
-		}
-		when = s->clock;
-		if (w->id_set) {
-			if (w->id < sc->by_id_len)
-				ec = sc->by_id[w->id];
-		} else if (sc->n_events == 1) {
-			ec = sc->events;
-		}
-		if (!ec)
-			return corrupt(k, f, pk, w->c.pos, "unknown event class");
-		w->mode = W_SKIP;
-		w->depth = 0;
-		if ((sc->event_context && !walk(w, sc->event_context, NULL, -2, -1, 0)) ||
-		    (ec->context && (w->depth = 0, !walk(w, ec->context, NULL, -2, -1, 0))))
-			return corrupt(k, f, pk, w->c.pos, "truncated event context");
-		if (k->dry) {
-			if (ec->payload && !walk(w, ec->payload, NULL, -2, -1, 0))
-				return corrupt(k, f, pk, w->c.pos, payload_error(w));
+		if (s->idx == c->n_ev && !c->status) {
+			if (c->last) {
+				release_head(k, s);
+				s->in_packet = false;
+				return LTTSYNC_OK;
+			}
+			release_head(k, s);
+			if (!(c = head_chunk(k, s)))
+				return out_of_memory(k, s);
 			continue;
 		}
-		k->stats->events++;
-		if ((k->stats->events & (PROGRESS_EVERY - 1)) == 0 && k->cb->progress)
-			k->cb->progress(k->cb->user, k->stats->events);
-		w->depth = 0;
-		if (ec->kind.layout != LSYNC_LAYOUT_NONE) {
-			if (!network_event(k, w, s, ec, clock, when))
-				return corrupt(k, f, pk, w->c.pos, payload_error(w));
-		} else if (ec->payload && !walk(w, ec->payload, NULL, -2, -1, 0)) {
-			return corrupt(k, f, pk, w->c.pos, payload_error(w));
+		if (k->stop)
+			return LTTSYNC_OK;
+		if (budget && !budget--)
+			return LTTSYNC_OK;
+		if (s->idx == c->n_ev) {
+			/* The event the chunk failed at, counted as far as it was. */
+			if (c->phase >= 1)
+				count_event(k);
+			if (c->phase == 2)
+				k->stats->network_events++;
+			snprintf(k->err, sizeof(k->err), "%s", c->err);
+			return c->status;
 		}
-		if (slow_until ? clock_ns(clock, when, &ns) && ns > until_ns
-			       : when > until_value)
-			break;
+		ev = &c->ev[s->idx++];
+		s->clock = ev->when;
+		count_event(k);
+		if (ev->net)
+			replay_network(k, s, &c->net[ev->net - 1]);
+		if (slow_until ? clock_ns(clock, ev->when, &ns) && ns > until_ns
+			       : ev->when > until_value)
+			return LTTSYNC_OK;
 	}
-	*at = w->c.pos;
-	if (w->c.pos > w->c.end)
-		return corrupt(k, f, pk, w->c.pos, "event beyond the content");
-	return LTTSYNC_OK;
-}
-
-static int read_packet(lsync_skim *k, stream *s, const sfile *f, const pkt *pk,
-		       walker *w)
-{
-	uint64_t at = 0;
-
-	return read_events(k, s, f, pk, w, &at, 0, INT64_MAX);
 }
 
 /* ---- the decoder interface --------------------------------------------------- */
@@ -1764,25 +2189,36 @@ static int read_packet(lsync_skim *k, stream *s, const sfile *f, const pkt *pk,
 static int check_last_packets(lsync_skim *k)
 {
 	walker *w;
+	chunk *c;
 	int st = LTTSYNC_OK;
 
 	if (!k->tr->lttng)
 		return LTTSYNC_OK;
 	w = malloc(sizeof(*w));
-	if (!w)
+	c = chunk_new(1, 1); /* dry: nothing recorded */
+	if (!w || !c) {
+		free(w);
+		chunk_free(c);
 		return LTTSYNC_ERROR_NO_MEMORY;
-	k->dry = true;
+	}
 	for (size_t i = 0; i < k->n_streams && !st; i++) {
 		stream *s = &k->streams[i];
 		sfile *last = s->files;
+		dpos d = { 0 };
 
 		while (last->next_in_group)
 			last = last->next_in_group;
-		if (last->n_pkts)
-			st = read_packet(k, s, last, &last->pkts[last->n_pkts - 1], w);
-		s->clock = 0;
+		if (!last->n_pkts)
+			continue;
+		d.f = last;
+		d.pk = &last->pkts[last->n_pkts - 1];
+		do
+			decode_chunk(k, s, w, &d, true, c);
+		while (!c->last);
+		if ((st = c->status))
+			snprintf(k->err, sizeof(k->err), "%s", c->err);
 	}
-	k->dry = false;
+	chunk_free(c);
 	free(w);
 	return st;
 }
@@ -1800,6 +2236,8 @@ int lsync_skim_open(lsync_skim **out, const char *path,
 	if (!k)
 		return LTTSYNC_ERROR_NO_MEMORY;
 	k->cb = cb;
+	k->plans = true;
+	k->page = (size_t)sysconf(_SC_PAGESIZE);
 	k->stats = stats ? stats : &k->local;
 	memset(k->stats, 0, sizeof(*k->stats));
 	k->path = strdup(path);
@@ -1814,6 +2252,12 @@ int lsync_skim_open(lsync_skim **out, const char *path,
 		st = open_files(k);
 	if (st == LTTSYNC_OK)
 		st = group_streams(k);
+	if (st == LTTSYNC_OK && k->n_streams) {
+		k->window = WINDOWS_BYTES / k->n_streams;
+		k->window = k->window > WINDOW_MAX ? WINDOW_MAX : k->window - k->window % k->page;
+		if (k->window < WINDOW_MIN)
+			k->window = 0;
+	}
 	if (st == LTTSYNC_OK)
 		st = check_last_packets(k);
 	if (st != LTTSYNC_OK) {
@@ -1868,7 +2312,8 @@ static int64_t position_of(const lsync_skim *k)
 bool lsync_skim_step(lsync_skim *k, int64_t *position)
 {
 	stream *s = NULL;
-	walker *w;
+	const pkt *pk = NULL;
+	int64_t ns;
 	int st;
 
 	begin(k);
@@ -1879,44 +2324,32 @@ bool lsync_skim_step(lsync_skim *k, int64_t *position)
 		*position = INT64_MAX;
 		return false;
 	}
-	while (s->cur && s->next_pkt == s->cur->n_pkts) {
-		s->cur = s->cur->next_in_group;
-		s->next_pkt = 0;
-	}
-	if (!s->cur) {
-		s->done = true;
-		*position = position_of(k);
-		return true;
-	}
-	w = k->w;
-	{
-		const pkt *pk = &s->cur->pkts[s->next_pkt];
-		int64_t ns;
-
-		st = read_events(k, s, s->cur, pk, w, &s->at, STEP_EVENTS,
-				 step_limit(k, s));
-		if (!st && s->at >= pk->content) {
-			s->next_pkt++;
-			s->at = 0;
-		}
-		/* Where the stream is: its clock (a later event is not older). */
-		if (!st && clock_ns(&k->tr->clocks[pk->sc->clock], s->clock, &ns) &&
-		    ns > s->last_ns)
-			s->last_ns = ns;
-	}
+	st = replay(k, s, STEP_EVENTS, step_limit(k, s), &pk);
 	if (st) {
 		k->status = (lttsync_status)st;
 		*position = INT64_MAX;
 		return false;
 	}
+	if (!pk) {
+		s->done = true;
+		*position = position_of(k);
+		return true;
+	}
+	/* Where the stream is: its clock (a later event is not older). */
+	if (clock_ns(&k->tr->clocks[pk->sc->clock], s->clock, &ns) && ns > s->last_ns)
+		s->last_ns = ns;
 	*position = position_of(k);
 	return true;
 }
 
 static void skim_free(lsync_skim *k)
 {
-	for (size_t i = 0; i < k->n_streams; i++)
+	detach(k);
+	for (size_t i = 0; i < k->n_streams; i++) {
 		unmap_packet(&k->streams[i]);
+		for (unsigned j = 0; j < RING; j++)
+			chunk_free(k->streams[i].ring[j]);
+	}
 	for (size_t i = 0; i < k->n_files; i++) {
 		if (k->files[i].fd >= 0)
 			close(k->files[i].fd);
@@ -1926,8 +2359,13 @@ static void skim_free(lsync_skim *k)
 	free(k->files);
 	free(k->streams);
 	if (k->tr)
-		for (unsigned i = 0; i < k->tr->n_streams; i++)
+		for (unsigned i = 0; i < k->tr->n_streams; i++) {
 			free(k->tr->streams[i].by_id);
+			for (lsync_ctf_event_class *ec = k->tr->streams[i].events; ec; ec = ec->next) {
+				lsync_net_plan_free(ec->plan);
+				ec->plan = NULL;
+			}
+		}
 	lsync_ctf_meta_free(k->tr);
 	free(k->held);
 	free(k->path);
@@ -1954,6 +2392,16 @@ lttsync_status lsync_skim_close(lsync_skim *k, char *err, size_t err_size)
 		snprintf(err, err_size, "%s", st ? k->err : "");
 	skim_free(k);
 	return st;
+}
+
+void lsync_skim_set_plans(lsync_skim *k, bool on)
+{
+	k->plans = on;
+}
+
+uint64_t lsync_skim_plan_events(const lsync_skim *k)
+{
+	return k->by_plans;
 }
 
 void lsync_skim_abandon(lsync_skim *k, lttsync_status why)

@@ -977,11 +977,31 @@ lttsync_status lsync_decode_trace_with(const char *path,
 				       lttsync_reader reader, char *err,
 				       size_t err_size)
 {
+	return lsync_decode_trace_threads(path, cb, stats, reader, 1, err, err_size);
+}
+
+void lsync_decoder_attach(lsync_decoder *d, struct lsync_skim_pool *pool)
+{
+	if (d->skim)
+		lsync_skim_attach(d->skim, pool);
+}
+
+lttsync_status lsync_decode_trace_threads(const char *path,
+					  const lsync_decode_callbacks *cb,
+					  lsync_decode_stats *stats,
+					  lttsync_reader reader, unsigned threads,
+					  char *err, size_t err_size)
+{
+	lsync_skim_pool *pool = threads > 1 ? lsync_skim_pool_new(threads - 1) : NULL;
 	lsync_decoder *d;
 	int64_t position;
+	lttsync_status st;
 
 	lsync_decoder_open_with(&d, path, cb, stats, reader);
+	lsync_decoder_attach(d, pool);
 	while (lsync_decoder_step(d, &position))
 		;
-	return lsync_decoder_close(d, err, err_size);
+	st = lsync_decoder_close(d, err, err_size);
+	lsync_skim_pool_free(pool);
+	return st;
 }

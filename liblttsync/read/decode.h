@@ -120,6 +120,18 @@ lttsync_status lsync_decode_trace_with(const char *path,
 				       lttsync_reader reader, char *err,
 				       size_t err_size);
 bool lsync_decoder_step(lsync_decoder *d, int64_t *position);
+/* When our reader reads the trace (ctf.h), the threads of `pool` decode
+ * its streams ahead of the steps (the same is handed out); nothing
+ * otherwise. Before the first step; the pool outlives the decoder. */
+struct lsync_skim_pool;
+void lsync_decoder_attach(lsync_decoder *d, struct lsync_skim_pool *pool);
+/* lsync_decode_trace_with() with up to `threads` threads decoding (1: the
+ * calling one only). */
+lttsync_status lsync_decode_trace_threads(const char *path,
+					  const lsync_decode_callbacks *cb,
+					  lsync_decode_stats *stats,
+					  lttsync_reader reader, unsigned threads,
+					  char *err, size_t err_size);
 lttsync_status lsync_decoder_close(lsync_decoder *d, char *err, size_t err_size);
 /* Close without handing out anything more (the reader stops). */
 void lsync_decoder_abandon(lsync_decoder *d, lttsync_status why);

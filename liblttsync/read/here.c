@@ -21,10 +21,17 @@
  *
  * Memory: one babeltrace2 graph per open trace. Open traces also hold
  * their stream files open, hence the bound.
+ *
+ * Threads: with more than one, a pool of threads decodes the stream
+ * files of the open traces that our reader reads ahead of their steps
+ * (ctf.h); what the traces hand out, and in which order, is the same.
  */
+#include "ctf.h"
 #include "decode.h"
 #include "descriptors.h"
 #include "reading.h"
+
+#include <unistd.h>
 
 /*
  * Packets of a trace are fed in batches of up to this many (one
@@ -93,7 +100,8 @@ static void here_progress(void *user, uint64_t events)
 }
 
 static here_trace *here_open(lttsync_session *s, const lsync_job *j,
-			     lttsync_progress_fn progress, void *user_data)
+			     lsync_skim_pool *pool, lttsync_progress_fn progress,
+			     void *user_data)
 {
 	here_trace *t = g_new0(here_trace, 1);
 
@@ -107,6 +115,7 @@ static here_trace *here_open(lttsync_session *s, const lsync_job *j,
 	lsync_decoder_open_with(&t->d, j->folder, &t->cb,
 				&lsync_session_trace(s, j->trace)->stats,
 				s->read.reader ? (lttsync_reader)s->read.reader : LTTSYNC_READER_AUTO);
+	lsync_decoder_attach(t->d, pool);
 	return t;
 }
 
@@ -160,10 +169,26 @@ static bool here_step(here_trace *t, lttsync_status *st)
 	return false;
 }
 
-lttsync_status lsync_job_decode_here(lttsync_session *s, const lsync_job *j,
-				     lttsync_progress_fn progress, void *user_data)
+unsigned lsync_read_threads(unsigned jobs, size_t running)
 {
-	here_trace *t = here_open(s, j, progress, user_data);
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	unsigned most = cpus > 0 && (unsigned long)cpus < jobs ? (unsigned)cpus : jobs;
+
+	return running && most / running > 1 ? (unsigned)(most / running) : 1;
+}
+
+/* Threads decoding ahead for `threads` threads in all, or NULL. */
+static lsync_skim_pool *here_pool(unsigned threads)
+{
+	return threads > 1 ? lsync_skim_pool_new(threads - 1) : NULL;
+}
+
+lttsync_status lsync_job_decode_here(lttsync_session *s, const lsync_job *j,
+				     unsigned threads, lttsync_progress_fn progress,
+				     void *user_data)
+{
+	lsync_skim_pool *pool = here_pool(threads);
+	here_trace *t = here_open(s, j, pool, progress, user_data);
 	lttsync_status st;
 
 	s->error[0] = '\0';
@@ -172,8 +197,10 @@ lttsync_status lsync_job_decode_here(lttsync_session *s, const lsync_job *j,
 			lsync_decoder_abandon(t->d, LTTSYNC_ERROR_CANCELLED);
 			here_settle(t, LTTSYNC_ERROR_CANCELLED,
 				    lsync_stop_reason(LTTSYNC_ERROR_CANCELLED, true));
-			return LTTSYNC_ERROR_CANCELLED;
+			st = LTTSYNC_ERROR_CANCELLED;
+			break;
 		}
+	lsync_skim_pool_free(pool);
 	return st;
 }
 
@@ -204,8 +231,10 @@ static size_t behind(here_trace *const *open, size_t n)
 }
 
 lttsync_status lsync_here_read(lttsync_session *s, lsync_job *jobs, size_t n,
-			       lttsync_progress_fn progress, void *user_data)
+			       unsigned threads, lttsync_progress_fn progress,
+			       void *user_data)
 {
+	lsync_skim_pool *pool = here_pool(threads);
 	here_trace *open[LSYNC_HERE_AT_ONCE];
 	size_t n_open = 0, next = 0, k;
 	lttsync_status st = LTTSYNC_OK;
@@ -220,7 +249,7 @@ lttsync_status lsync_here_read(lttsync_session *s, lsync_job *jobs, size_t n,
 			break;
 		}
 		while (next < n && n_open < at_once)
-			open[n_open++] = here_open(s, &jobs[next++], progress,
+			open[n_open++] = here_open(s, &jobs[next++], pool, progress,
 						   user_data);
 		k = behind(open, n_open);
 		if (!here_step(open[k], &st))
@@ -234,5 +263,6 @@ lttsync_status lsync_here_read(lttsync_session *s, lsync_job *jobs, size_t n,
 	}
 	for (; next < n; next++)
 		lsync_job_settle(s, &jobs[next], st, lsync_stop_reason(st, false));
+	lsync_skim_pool_free(pool);
 	return st;
 }

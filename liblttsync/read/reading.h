@@ -49,9 +49,12 @@ bool lsync_read_cancelled(lttsync_session *s);
  * it was being read (started) or not yet. */
 const char *lsync_stop_reason(lttsync_status st, bool started);
 
-/* Decode in the calling process. Returns NO_MEMORY to stop the call. */
+/* Decode in the calling process, with up to `threads` threads (1: the
+ * calling one; more decode stream files of traces our reader reads
+ * ahead). Returns NO_MEMORY to stop the call. */
 lttsync_status lsync_job_decode_here(lttsync_session *s, const lsync_job *j,
-				     lttsync_progress_fn progress, void *user_data);
+				     unsigned threads, lttsync_progress_fn progress,
+				     void *user_data);
 
 /*
  * Decode the jobs in the calling process, up to LSYNC_HERE_AT_ONCE side by
@@ -61,7 +64,15 @@ lttsync_status lsync_job_decode_here(lttsync_session *s, const lsync_job *j,
  */
 #define LSYNC_HERE_AT_ONCE 16
 lttsync_status lsync_here_read(lttsync_session *s, lsync_job *jobs, size_t n,
-			       lttsync_progress_fn progress, void *user_data);
+			       unsigned threads, lttsync_progress_fn progress,
+			       void *user_data);
+
+/*
+ * Threads for reading `n` traces with `jobs` as the degree of
+ * parallelism, `running` of them at once: at most jobs, and at most the
+ * processors online, shared by the traces read at once; at least 1.
+ */
+unsigned lsync_read_threads(unsigned jobs, size_t running);
 
 /*
  * Decode the jobs in lttsync-decoder processes, at most max_workers at

@@ -170,7 +170,7 @@ static lttsync_status decode_all(lttsync_session *s, GArray *jobs,
 	if (s->read.jobs)
 		return lsync_workers_read(s, j, jobs->len, s->read.jobs,
 					  progress, user_data);
-	return lsync_here_read(s, j, jobs->len, progress, user_data);
+	return lsync_here_read(s, j, jobs->len, 1, progress, user_data);
 }
 
 /*

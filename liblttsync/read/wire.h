@@ -67,5 +67,7 @@ typedef struct lsync_wire_end {
 #define LSYNC_DECODER_OPT_LIMIT "--address-space-limit"
 /* Read with libbabeltrace2 only (lttsync_session_set_reader()). */
 #define LSYNC_DECODER_OPT_BABELTRACE2 "--babeltrace2"
+/* Threads decoding the trace's stream files (our reader only). */
+#define LSYNC_DECODER_OPT_THREADS "--threads"
 
 #endif

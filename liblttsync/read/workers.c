@@ -74,6 +74,7 @@ typedef struct worker {
 	size_t len, pos;       /* packets in batch, next to feed */
 	int64_t lead;          /* its host's lead (leads.c) when last looked */
 	bool first_batch;      /* its first batch is being fed (merged first) */
+	unsigned threads;      /* the decoder's (lsync_read_threads()) */
 	lttsync_status status; /* ENDED, STOPPED: how reading went */
 	char why[LSYNC_ERROR_MAX];
 	lsync_decode_stats stats; /* ENDED: the decoder's */
@@ -96,6 +97,7 @@ typedef struct pool {
 	size_t cursor;         /* feed_ready(): where the next turn starts */
 	bool checked;          /* the decoder's path was checked */
 	bool in_process;       /* the decoder cannot be started: decode here */
+	unsigned threads;      /* threads a decoder may use (lsync_read_threads()) */
 	char spawn_error[LSYNC_ERROR_MAX];
 	char payload[LSYNC_WIRE_MAX_PAYLOAD];
 } pool;
@@ -156,18 +158,25 @@ static int child_attr(posix_spawnattr_t *at)
 
 static int spawn_decoder(worker *w, const lttsync_session *s, int out)
 {
-	char limit[32];
-	char *argv[] = { (char *)decoder_path(), LSYNC_DECODER_OPT_LIMIT, limit,
-			 w->job->folder, NULL, NULL };
+	char limit[32], threads[16];
+	char *argv[8];
 	posix_spawn_file_actions_t fa;
 	posix_spawnattr_t at;
-	int rc;
+	int rc, a = 0;
 
 	snprintf(limit, sizeof(limit), "%zu", child_limit(s));
-	if (s->read.reader == LTTSYNC_READER_BABELTRACE2) {
-		argv[3] = LSYNC_DECODER_OPT_BABELTRACE2;
-		argv[4] = w->job->folder;
+	snprintf(threads, sizeof(threads), "%u", w->threads);
+	argv[a++] = (char *)decoder_path();
+	argv[a++] = LSYNC_DECODER_OPT_LIMIT;
+	argv[a++] = limit;
+	if (w->threads > 1) {
+		argv[a++] = LSYNC_DECODER_OPT_THREADS;
+		argv[a++] = threads;
 	}
+	if (s->read.reader == LTTSYNC_READER_BABELTRACE2)
+		argv[a++] = LSYNC_DECODER_OPT_BABELTRACE2;
+	argv[a++] = w->job->folder;
+	argv[a] = NULL;
 	if ((rc = posix_spawn_file_actions_init(&fa)))
 		return rc;
 	if ((rc = posix_spawnattr_init(&at))) {
@@ -618,7 +627,8 @@ static void note_here(pool *p, const lsync_job *j)
 /* Decode in this process, noted. */
 static lttsync_status decode_here_noted(pool *p, lsync_job *j)
 {
-	lttsync_status st = lsync_job_decode_here(p->s, j, p->progress, p->user_data);
+	lttsync_status st = lsync_job_decode_here(p->s, j, p->threads, p->progress,
+						  p->user_data);
 
 	note_here(p, j);
 	return st;
@@ -733,6 +743,7 @@ static lttsync_status launch(pool *p, lsync_job *j)
 	w = g_new0(worker, 1);
 	w->s = p->s;
 	w->job = j;
+	w->threads = p->threads;
 	if ((err = start(w, p->s))) {
 		if (w->errfd >= 0)
 			close(w->errfd);
@@ -883,13 +894,15 @@ lttsync_status lsync_workers_read(lttsync_session *s, lsync_job *jobs,
 	 * starts: never start more than the limit leaves room for. */
 	max_workers = lsync_fd_room(max_workers, 4, 16);
 	p->merge = n <= max_workers;
+	p->threads = lsync_read_threads(max_workers, n < max_workers ? n : max_workers);
 	p->heap = g_new(worker *, n ? n : 1);
 	p->fds = g_new(struct pollfd, n ? n : 1);
 	if (n && access(decoder_path(), X_OK) != 0) {
 		/* No decoder at all: side by side in this process. Every job
 		 * is then settled (next = n): nothing is left to launch. */
 		cannot_start(p, errno, true);
-		st = lsync_here_read(s, jobs, n, progress, user_data);
+		st = lsync_here_read(s, jobs, n, lsync_read_threads(max_workers, 1),
+				     progress, user_data);
 		for (next = 0; next < n; next++)
 			note_here(p, &jobs[next]);
 	}
