@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "ctf.h"
+#include "collect.h"
 #include "decode.h"
 
 static int passed, failed;
@@ -33,38 +34,12 @@ static int passed, failed;
 static lsync_skim_pool *pool1, *pool2;
 
 typedef struct run {
-	char host[256];
-	bool has_host;
-	lttsync_packet *p;
-	size_t n, cap;
+	collected c;
 	lsync_decode_stats stats;
 	int status;
 	char err[512];
 	uint64_t by_plans;
 } run;
-
-static int on_begin(void *user, const char *hostname)
-{
-	run *r = user;
-
-	r->has_host = hostname != NULL;
-	snprintf(r->host, sizeof(r->host), "%s", hostname ? hostname : "");
-	return 0;
-}
-
-static int on_packet(void *user, const lttsync_packet *p)
-{
-	run *r = user;
-
-	if (r->n == r->cap) {
-		r->cap = r->cap ? 2 * r->cap : 1024;
-		r->p = realloc(r->p, r->cap * sizeof(*r->p));
-		if (!r->p)
-			abort();
-	}
-	r->p[r->n++] = *p;
-	return 0;
-}
 
 static void check(bool ok, const char *what, const char *path)
 {
@@ -78,7 +53,7 @@ static void check(bool ok, const char *what, const char *path)
 
 static void read_trace_with(const char *path, bool plans, lsync_skim_pool *pool, run *r)
 {
-	lsync_decode_callbacks cb = { on_begin, on_packet, NULL, r, NULL };
+	lsync_decode_callbacks cb = { collect_begin, collect_packet, NULL, &r->c, NULL };
 	lsync_skim *k;
 	int64_t pos;
 
@@ -101,10 +76,10 @@ static void read_trace(const char *path, bool plans, run *r)
 static bool same_runs(const run *a, const run *b)
 {
 	return a->status == b->status && strcmp(a->err, b->err) == 0 &&
-	       a->has_host == b->has_host && strcmp(a->host, b->host) == 0 &&
-	       memcmp(&a->stats, &b->stats, sizeof(a->stats)) == 0 && a->n == b->n &&
+	       a->c.has_host == b->c.has_host && strcmp(a->c.host, b->c.host) == 0 &&
+	       memcmp(&a->stats, &b->stats, sizeof(a->stats)) == 0 && a->c.n == b->c.n &&
 	       a->by_plans == b->by_plans &&
-	       (a->n == 0 || memcmp(a->p, b->p, a->n * sizeof(*a->p)) == 0);
+	       (a->c.n == 0 || memcmp(a->c.p, b->c.p, a->c.n * sizeof(*a->c.p)) == 0);
 }
 
 /* With threads decoding ahead: exactly what one thread hands out. */
@@ -118,10 +93,10 @@ static void compare_threads(const char *path, const run *a, bool quiet)
 		read_trace_with(path, true, pools[i], &t);
 		if (!quiet || !same_runs(a, &t))
 			printf("%s: with %u thread(s) ahead: status %d, %zu packets%s\n", path,
-			       i + 1, t.status, t.n, same_runs(a, &t) ? ", the same" : "");
+			       i + 1, t.status, t.c.n, same_runs(a, &t) ? ", the same" : "");
 		check(same_runs(a, &t), "threads ahead hand out the same, in the same order",
 		      path);
-		free(t.p);
+		free(t.c.p);
 	}
 }
 
@@ -141,7 +116,7 @@ static lsync_decode_stats compare(const char *path, bool quiet, uint64_t *by_pla
 		printf("%s: status %d, %" PRIu64 " events, %" PRIu64 " network, %" PRIu64
 		       " by plans, %zu packets / walk: status %d, %zu packets%s%s\n",
 		       path, a.status, a.stats.events, a.stats.network_events, a.by_plans,
-		       a.n, b.status, b.n, a.status ? ": " : "", a.err);
+		       a.c.n, b.status, b.c.n, a.status ? ": " : "", a.err);
 	if (!same && strcmp(a.err, b.err) != 0)
 		printf("  plans: %s\n  walk:  %s\n", a.err, b.err);
 	check(same, "plans and walk read the same", path);
@@ -149,8 +124,8 @@ static lsync_decode_stats compare(const char *path, bool quiet, uint64_t *by_pla
 	compare_threads(path, &a, quiet);
 	if (by_plans)
 		*by_plans = a.by_plans;
-	free(a.p);
-	free(b.p);
+	free(a.c.p);
+	free(b.c.p);
 	return a.stats;
 }
 
@@ -362,32 +337,27 @@ static void network_event(wbuf *w, uint64_t ts)
 	}
 }
 
-static int cmp_packet(const void *a, const void *b)
-{
-	return memcmp(a, b, sizeof(lttsync_packet));
-}
-
 /* The written trace as libbabeltrace2 reads it: the same statistics and
  * packets (sorted: the readers order streams differently). */
 static void against_babeltrace2(const char *dir)
 {
 	run a = { 0 }, b = { 0 };
-	lsync_decode_callbacks cb = { on_begin, on_packet, NULL, &b, NULL };
+	lsync_decode_callbacks cb = { collect_begin, collect_packet, NULL, &b.c, NULL };
 
 	read_trace(dir, true, &a);
 	b.status = lsync_decode_trace_with(dir, &cb, &b.stats, LTTSYNC_READER_BABELTRACE2,
 					   b.err, sizeof(b.err));
 	a.stats.reader = b.stats.reader = 0;
-	if (a.n && a.n == b.n) {
-		qsort(a.p, a.n, sizeof(*a.p), cmp_packet);
-		qsort(b.p, b.n, sizeof(*b.p), cmp_packet);
+	if (a.c.n && a.c.n == b.c.n) {
+		qsort(a.c.p, a.c.n, sizeof(*a.c.p), collect_cmp_packet);
+		qsort(b.c.p, b.c.n, sizeof(*b.c.p), collect_cmp_packet);
 	}
 	check(a.status == 0 && b.status == 0 &&
-	      memcmp(&a.stats, &b.stats, sizeof(a.stats)) == 0 && a.n == b.n &&
-	      (a.n == 0 || memcmp(a.p, b.p, a.n * sizeof(*a.p)) == 0),
+	      memcmp(&a.stats, &b.stats, sizeof(a.stats)) == 0 && a.c.n == b.c.n &&
+	      (a.c.n == 0 || memcmp(a.c.p, b.c.p, a.c.n * sizeof(*a.c.p)) == 0),
 	      "as libbabeltrace2 reads it", dir);
-	free(a.p);
-	free(b.p);
+	free(a.c.p);
+	free(b.c.p);
 }
 
 static void written(const char *tmp)
@@ -509,7 +479,7 @@ static void big_context(const char *tmp)
 	read_trace(dir, true, &r);
 	check(r.status == 0 && r.stats.events == 150,
 	      "packets whose context takes 6,000 bytes are read", dir);
-	free(r.p);
+	free(r.c.p);
 	compare(dir, false, NULL);
 	against_babeltrace2(dir);
 }

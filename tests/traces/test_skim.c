@@ -22,46 +22,16 @@
 #include <unistd.h>
 
 #include "ctf.h"
+#include "collect.h"
 #include "decode.h"
 
 static int passed, failed, declined, accepted;
 
 typedef struct run {
-	char host[256];
-	bool has_host;
-	lttsync_packet *p;
-	size_t n, cap;
+	collected c;
 	lsync_decode_stats stats;
 	int status;
 } run;
-
-static int on_begin(void *user, const char *hostname)
-{
-	run *r = user;
-
-	r->has_host = hostname != NULL;
-	snprintf(r->host, sizeof(r->host), "%s", hostname ? hostname : "");
-	return 0;
-}
-
-static int on_packet(void *user, const lttsync_packet *p)
-{
-	run *r = user;
-
-	if (r->n == r->cap) {
-		r->cap = r->cap ? 2 * r->cap : 1024;
-		r->p = realloc(r->p, r->cap * sizeof(*r->p));
-		if (!r->p)
-			abort();
-	}
-	r->p[r->n++] = *p;
-	return 0;
-}
-
-static int cmp_packet(const void *a, const void *b)
-{
-	return memcmp(a, b, sizeof(lttsync_packet));
-}
 
 static void check(bool ok, const char *what, const char *path)
 {
@@ -75,7 +45,7 @@ static void check(bool ok, const char *what, const char *path)
 
 static int run_ours(const char *path, run *r, char *err, size_t size)
 {
-	lsync_decode_callbacks cb = { on_begin, on_packet, NULL, r, NULL };
+	lsync_decode_callbacks cb = { collect_begin, collect_packet, NULL, &r->c, NULL };
 	lsync_skim *k;
 	int64_t pos;
 	int st = lsync_skim_open(&k, path, &cb, &r->stats, err, size);
@@ -90,7 +60,7 @@ static int run_ours(const char *path, run *r, char *err, size_t size)
 static void compare(const char *path)
 {
 	run a = { 0 }, b = { 0 };
-	lsync_decode_callbacks cb = { on_begin, on_packet, NULL, &b, NULL };
+	lsync_decode_callbacks cb = { collect_begin, collect_packet, NULL, &b.c, NULL };
 	char ea[256] = "", eb[256] = "";
 	int sa = run_ours(path, &a, ea, sizeof(ea));
 	int sb;
@@ -99,9 +69,9 @@ static void compare(const char *path)
 		declined++;
 		printf("declined: %s: %s\n", path, ea);
 		/* Declined before any callback. */
-		check(a.n == 0 && !a.has_host && a.stats.events == 0,
+		check(a.c.n == 0 && !a.c.has_host && a.stats.events == 0,
 		      "nothing handed out when declining", path);
-		free(a.p);
+		free(a.c.p);
 		return;
 	}
 	accepted++;
@@ -109,12 +79,12 @@ static void compare(const char *path)
 				     eb, sizeof(eb));
 	printf("%s: ours %d (%" PRIu64 " events, %zu packets) babeltrace2 %d "
 	       "(%" PRIu64 " events, %zu packets)%s%s\n", path, sa, a.stats.events,
-	       a.n, sb, b.stats.events, b.n, sa ? ": " : "", sa ? ea : "");
+	       a.c.n, sb, b.stats.events, b.c.n, sa ? ": " : "", sa ? ea : "");
 	check((sa == 0) == (sb == 0), "both succeed or both fail", path);
 	check(a.stats.reader == 1 && b.stats.reader == 2, "reader statistic", path);
 	if (sa || sb)
 		goto out;
-	check(a.has_host == b.has_host && strcmp(a.host, b.host) == 0, "hostname", path);
+	check(a.c.has_host == b.c.has_host && strcmp(a.c.host, b.c.host) == 0, "hostname", path);
 	a.stats.reader = b.stats.reader = 0;
 	check(memcmp(&a.stats, &b.stats, sizeof(a.stats)) == 0, "statistics", path);
 	if (memcmp(&a.stats, &b.stats, sizeof(a.stats)) != 0)
@@ -126,15 +96,15 @@ static void compare(const char *path)
 		       a.stats.network_events, b.stats.network_events, a.stats.packets,
 		       b.stats.packets, a.stats.no_header, b.stats.no_header,
 		       a.stats.not_tcp, b.stats.not_tcp, a.stats.malformed, b.stats.malformed);
-	if (a.n == b.n && a.n) {
-		qsort(a.p, a.n, sizeof(*a.p), cmp_packet);
-		qsort(b.p, b.n, sizeof(*b.p), cmp_packet);
+	if (a.c.n == b.c.n && a.c.n) {
+		qsort(a.c.p, a.c.n, sizeof(*a.c.p), collect_cmp_packet);
+		qsort(b.c.p, b.c.n, sizeof(*b.c.p), collect_cmp_packet);
 	}
-	check(a.n == b.n && (a.n == 0 || memcmp(a.p, b.p, a.n * sizeof(*a.p)) == 0),
+	check(a.c.n == b.c.n && (a.c.n == 0 || memcmp(a.c.p, b.c.p, a.c.n * sizeof(*a.c.p)) == 0),
 	      "same packets", path);
 out:
-	free(a.p);
-	free(b.p);
+	free(a.c.p);
+	free(b.c.p);
 }
 
 static int found(void *user, const char *folder)
@@ -239,7 +209,7 @@ static void fallback(const char *tmp)
 	char dir[4096], meta[4096 + 16];
 	FILE *f;
 	run r = { 0 };
-	lsync_decode_callbacks cb = { on_begin, on_packet, NULL, &r, NULL };
+	lsync_decode_callbacks cb = { collect_begin, collect_packet, NULL, &r.c, NULL };
 	char err[256];
 	int st;
 
@@ -261,8 +231,8 @@ static void fallback(const char *tmp)
 	fclose(f);
 	st = lsync_decode_trace(dir, &cb, &r.stats, err, sizeof(err));
 	check(st == 0 && r.stats.reader == LTTSYNC_READER_BABELTRACE2 &&
-	      strcmp(r.host, "fallback") == 0, "declined trace read by libbabeltrace2", dir);
-	free(r.p);
+	      strcmp(r.c.host, "fallback") == 0, "declined trace read by libbabeltrace2", dir);
+	free(r.c.p);
 }
 
 /* Write dir/metadata and dir/channel0_0. */
@@ -312,7 +282,7 @@ static void hostile(const char *tmp)
 	lsync_skim *k;
 	char err[256];
 	run r = { 0 };
-	lsync_decode_callbacks cb = { on_begin, on_packet, NULL, &r, NULL };
+	lsync_decode_callbacks cb = { collect_begin, collect_packet, NULL, &r.c, NULL };
 	int st;
 	int64_t pos;
 	uint64_t v;
@@ -359,7 +329,7 @@ static void hostile(const char *tmp)
 		st = lsync_skim_close(k, err, sizeof(err));
 	}
 	check(st == LTTSYNC_ERROR_FORMAT, "2^62 empty variants fail the trace", dir);
-	free(r.p);
+	free(r.c.p);
 }
 
 int main(void)
