@@ -57,9 +57,9 @@ trace_tests = tests/traces/test_skim tests/traces/test_plans \
 	tests/traces/test_decode_bad_input tests/traces/test_find_traces \
 	tests/traces/test_decode_traces tests/traces/test_hostile \
 	tests/traces/test_isolation tests/traces/test_cancel
-COLLECT = tests/traces/collect.c tests/traces/collect.h
-tests_traces_test_skim_SOURCES = tests/traces/test_skim.c $(COLLECT)
-tests_traces_test_plans_SOURCES = tests/traces/test_plans.c $(COLLECT)
+READER_TESTLIB = tests/traces/reader_testlib.c tests/traces/reader_testlib.h
+tests_traces_test_skim_SOURCES = tests/traces/test_skim.c $(READER_TESTLIB)
+tests_traces_test_plans_SOURCES = tests/traces/test_plans.c $(READER_TESTLIB)
 DECODE_TESTLIB = tests/traces/decode_testlib.c tests/traces/decode_testlib.h \
 	$(TESTFILES)
 tests_traces_test_decode_layouts_SOURCES = \
@@ -162,7 +162,7 @@ check-tsan:
 	$(CC) -std=gnu11 -g -O1 -fsanitize=thread -pthread $(DEFAULT_INCLUDES) $(AM_CPPFLAGS) \
 	  -I$(top_srcdir)/liblttsync/read $(GLIB_CFLAGS) $(BABELTRACE2_CFLAGS) \
 	  $(addprefix $(top_srcdir)/,$(filter %.c,$(liblttsync_internal_la_SOURCES))) \
-	  $(top_srcdir)/tests/traces/test_plans.c $(top_srcdir)/tests/traces/collect.c \
+	  $(top_srcdir)/tests/traces/test_plans.c $(top_srcdir)/tests/traces/reader_testlib.c \
 	  -o tests/test_plans_tsan $(GLIB_LIBS) $(BABELTRACE2_LIBS) -lm
 	G_SLICE=always-malloc TSAN_OPTIONS="halt_on_error=1 exitcode=66" \
 	  LTTSYNC_GEN='$(abs_top_builddir)/lttsync-gen' \

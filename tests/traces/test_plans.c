@@ -25,10 +25,9 @@
 #include <unistd.h>
 
 #include "ctf.h"
-#include "collect.h"
+#include "reader_testlib.h"
 #include "decode.h"
 
-static int passed, failed;
 /* Threads decoding ahead: one, and two (as many as there are cores
  * here, and more than one per stream of some traces). */
 static lsync_skim_pool *pool1, *pool2;
@@ -40,16 +39,6 @@ typedef struct run {
 	char err[512];
 	uint64_t by_plans;
 } run;
-
-static void check(bool ok, const char *what, const char *path)
-{
-	if (ok) {
-		passed++;
-	} else {
-		failed++;
-		printf("FAIL: %s: %s\n", path, what);
-	}
-}
 
 static void read_trace_with(const char *path, bool plans, lsync_skim_pool *pool, run *r)
 {
@@ -94,7 +83,7 @@ static void compare_threads(const char *path, const run *a, bool quiet)
 		if (!quiet || !same_runs(a, &t))
 			printf("%s: with %u thread(s) ahead: status %d, %zu packets%s\n", path,
 			       i + 1, t.status, t.c.n, same_runs(a, &t) ? ", the same" : "");
-		check(same_runs(a, &t), "threads ahead hand out the same, in the same order",
+		reader_check(same_runs(a, &t), "threads ahead hand out the same, in the same order",
 		      path);
 		free(t.c.p);
 	}
@@ -119,8 +108,8 @@ static lsync_decode_stats compare(const char *path, bool quiet, uint64_t *by_pla
 		       a.c.n, b.status, b.c.n, a.status ? ": " : "", a.err);
 	if (!same && strcmp(a.err, b.err) != 0)
 		printf("  plans: %s\n  walk:  %s\n", a.err, b.err);
-	check(same, "plans and walk read the same", path);
-	check(b.by_plans == 0, "no plan used when plans are off", path);
+	reader_check(same, "plans and walk read the same", path);
+	reader_check(b.by_plans == 0, "no plan used when plans are off", path);
 	compare_threads(path, &a, quiet);
 	if (by_plans)
 		*by_plans = a.by_plans;
@@ -134,31 +123,6 @@ static int found(void *user, const char *folder)
 	(void)user;
 	compare(folder, false, NULL);
 	return 0;
-}
-
-/* lttsync-gen into dir; false (and a failure) if it fails. */
-static bool generate(const char *gen, const char *dir, const char *const *opts)
-{
-	const char *argv[64];
-	int n = 0, status;
-	pid_t pid;
-
-	argv[n++] = gen;
-	for (; *opts && n < 60; opts++)
-		argv[n++] = *opts;
-	argv[n++] = dir;
-	argv[n] = NULL;
-	fflush(stdout);
-	pid = fork();
-	if (pid == 0) {
-		if (!freopen("/dev/null", "w", stdout))
-			_exit(127);
-		execv(gen, (char *const *)argv);
-		_exit(127);
-	}
-	waitpid(pid, &status, 0);
-	check(WIFEXITED(status) && WEXITSTATUS(status) == 0, "lttsync-gen ran", dir);
-	return WIFEXITED(status) && WEXITSTATUS(status) == 0;
 }
 
 static uint64_t rng_state = 0x9E3779B97F4A7C15u;
@@ -208,11 +172,11 @@ static void mutate(const char *dir, int rounds)
 	char path[4200];
 	uint8_t *orig, *buf;
 	size_t len;
-	int failed_before = failed, differ = 0;
+	int failed_before = reader_failed, differ = 0;
 
 	snprintf(path, sizeof(path), "%s/channel0_0", dir);
 	if (!load(path, &orig, &len) || len < 256) {
-		check(false, "stream file to change", path);
+		reader_check(false, "stream file to change", path);
 		return;
 	}
 	buf = malloc(len);
@@ -227,7 +191,7 @@ static void mutate(const char *dir, int rounds)
 		compare(dir, true, NULL);
 	}
 	store(path, orig, len);
-	differ = failed - failed_before;
+	differ = reader_failed - failed_before;
 	printf("%s: %d changed stream files read alike both ways%s\n", dir,
 	       rounds - differ, differ ? " (not all)" : "");
 	free(buf);
@@ -352,7 +316,7 @@ static void against_babeltrace2(const char *dir)
 		qsort(a.c.p, a.c.n, sizeof(*a.c.p), collect_cmp_packet);
 		qsort(b.c.p, b.c.n, sizeof(*b.c.p), collect_cmp_packet);
 	}
-	check(a.status == 0 && b.status == 0 &&
+	reader_check(a.status == 0 && b.status == 0 &&
 	      memcmp(&a.stats, &b.stats, sizeof(a.stats)) == 0 && a.c.n == b.c.n &&
 	      (a.c.n == 0 || memcmp(a.c.p, b.c.p, a.c.n * sizeof(*a.c.p)) == 0),
 	      "as libbabeltrace2 reads it", dir);
@@ -372,7 +336,7 @@ static void written(const char *tmp)
 	mkdir(dir, 0777);
 	snprintf(path, sizeof(path), "%s/metadata", dir);
 	if (!store(path, (const uint8_t *)written_meta, sizeof(written_meta) - 1)) {
-		check(false, "written trace", dir);
+		reader_check(false, "written trace", dir);
 		return;
 	}
 	memset(&w, 0, sizeof(w));
@@ -405,15 +369,15 @@ static void written(const char *tmp)
 	}
 	snprintf(path, sizeof(path), "%s/channel0_0", dir);
 	if (!store(path, w.b, w.bits / 8)) {
-		check(false, "written trace", dir);
+		reader_check(false, "written trace", dir);
 		return;
 	}
 	st = compare(dir, false, &by_plans);
 	against_babeltrace2(dir);
-	check(st.network_events > 500 && st.packets > 100 && st.malformed > 10 &&
+	reader_check(st.network_events > 500 && st.packets > 100 && st.malformed > 10 &&
 	      st.not_tcp > 10 && st.no_header > 10,
 	      "the written trace has packets, malformed, not TCP, no header", dir);
-	check(by_plans > 0 && by_plans < st.network_events,
+	reader_check(by_plans > 0 && by_plans < st.network_events,
 	      "plans judged most, gave some up (negative seq, 9-bit flags)", dir);
 	mutate(dir, 200);
 }
@@ -468,16 +432,16 @@ static void big_context(const char *tmp)
 	}
 	snprintf(path, sizeof(path), "%s/metadata", dir);
 	if (!at || !store(path, (const uint8_t *)meta, strlen(meta))) {
-		check(false, "big-context trace", dir);
+		reader_check(false, "big-context trace", dir);
 		return;
 	}
 	snprintf(path, sizeof(path), "%s/channel0_0", dir);
 	if (!store(path, w.b, w.bits / 8)) {
-		check(false, "big-context trace", dir);
+		reader_check(false, "big-context trace", dir);
 		return;
 	}
 	read_trace(dir, true, &r);
-	check(r.status == 0 && r.stats.events == 150,
+	reader_check(r.status == 0 && r.stats.events == 150,
 	      "packets whose context takes 6,000 bytes are read", dir);
 	free(r.c.p);
 	compare(dir, false, NULL);
@@ -516,11 +480,11 @@ int main(void)
 			uint64_t by_plans = 0;
 
 			snprintf(path, sizeof(path), "%s/%s", tmp, layouts[i]);
-			if (!generate(gen, path, opts))
+			if (!reader_generate(gen, path, opts))
 				continue;
 			snprintf(host, sizeof(host), "%s/host0/kernel", path);
 			st = compare(host, false, &by_plans);
-			check(st.network_events > 0 && by_plans == st.network_events,
+			reader_check(st.network_events > 0 && by_plans == st.network_events,
 			      "every network event judged by a plan", host);
 			mutate(host, 60);
 		}
@@ -538,6 +502,6 @@ int main(void)
 	}
 	lsync_skim_pool_free(pool1);
 	lsync_skim_pool_free(pool2);
-	printf("%d passed, %d failed\n", passed, failed);
-	return failed ? 1 : 0;
+	printf("%d passed, %d failed\n", reader_passed, reader_failed);
+	return reader_failed ? 1 : 0;
 }

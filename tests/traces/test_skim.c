@@ -22,26 +22,16 @@
 #include <unistd.h>
 
 #include "ctf.h"
-#include "collect.h"
+#include "reader_testlib.h"
 #include "decode.h"
 
-static int passed, failed, declined, accepted;
+static int declined, accepted;
 
 typedef struct run {
 	collected c;
 	lsync_decode_stats stats;
 	int status;
 } run;
-
-static void check(bool ok, const char *what, const char *path)
-{
-	if (ok) {
-		passed++;
-	} else {
-		failed++;
-		printf("FAIL: %s: %s\n", path, what);
-	}
-}
 
 static int run_ours(const char *path, run *r, char *err, size_t size)
 {
@@ -69,7 +59,7 @@ static void compare(const char *path)
 		declined++;
 		printf("declined: %s: %s\n", path, ea);
 		/* Declined before any callback. */
-		check(a.c.n == 0 && !a.c.has_host && a.stats.events == 0,
+		reader_check(a.c.n == 0 && !a.c.has_host && a.stats.events == 0,
 		      "nothing handed out when declining", path);
 		free(a.c.p);
 		return;
@@ -80,13 +70,13 @@ static void compare(const char *path)
 	printf("%s: ours %d (%" PRIu64 " events, %zu packets) babeltrace2 %d "
 	       "(%" PRIu64 " events, %zu packets)%s%s\n", path, sa, a.stats.events,
 	       a.c.n, sb, b.stats.events, b.c.n, sa ? ": " : "", sa ? ea : "");
-	check((sa == 0) == (sb == 0), "both succeed or both fail", path);
-	check(a.stats.reader == 1 && b.stats.reader == 2, "reader statistic", path);
+	reader_check((sa == 0) == (sb == 0), "both succeed or both fail", path);
+	reader_check(a.stats.reader == 1 && b.stats.reader == 2, "reader statistic", path);
 	if (sa || sb)
 		goto out;
-	check(a.c.has_host == b.c.has_host && strcmp(a.c.host, b.c.host) == 0, "hostname", path);
+	reader_check(a.c.has_host == b.c.has_host && strcmp(a.c.host, b.c.host) == 0, "hostname", path);
 	a.stats.reader = b.stats.reader = 0;
-	check(memcmp(&a.stats, &b.stats, sizeof(a.stats)) == 0, "statistics", path);
+	reader_check(memcmp(&a.stats, &b.stats, sizeof(a.stats)) == 0, "statistics", path);
 	if (memcmp(&a.stats, &b.stats, sizeof(a.stats)) != 0)
 		printf("  streams %" PRIu64 "/%" PRIu64 " events %" PRIu64 "/%" PRIu64
 		       " net %" PRIu64 "/%" PRIu64 " packets %" PRIu64 "/%" PRIu64
@@ -100,7 +90,7 @@ static void compare(const char *path)
 		qsort(a.c.p, a.c.n, sizeof(*a.c.p), collect_cmp_packet);
 		qsort(b.c.p, b.c.n, sizeof(*b.c.p), collect_cmp_packet);
 	}
-	check(a.c.n == b.c.n && (a.c.n == 0 || memcmp(a.c.p, b.c.p, a.c.n * sizeof(*a.c.p)) == 0),
+	reader_check(a.c.n == b.c.n && (a.c.n == 0 || memcmp(a.c.p, b.c.p, a.c.n * sizeof(*a.c.p)) == 0),
 	      "same packets", path);
 out:
 	free(a.c.p);
@@ -179,30 +169,6 @@ static void compare_corpus(const char *corpus, const char *tmp)
 	closedir(d);
 }
 
-/* lttsync-gen into dir; false (and a failure) if it fails. */
-static bool generate(const char *gen, const char *dir, const char *const *opts)
-{
-	const char *argv[64];
-	int n = 0, status;
-	pid_t pid;
-
-	argv[n++] = gen;
-	for (; *opts && n < 60; opts++)
-		argv[n++] = *opts;
-	argv[n++] = dir;
-	argv[n] = NULL;
-	fflush(stdout);
-	pid = fork();
-	if (pid == 0) {
-		freopen("/dev/null", "w", stdout);
-		execv(gen, (char *const *)argv);
-		_exit(127);
-	}
-	waitpid(pid, &status, 0);
-	check(WIFEXITED(status) && WEXITSTATUS(status) == 0, "lttsync-gen ran", dir);
-	return WIFEXITED(status) && WEXITSTATUS(status) == 0;
-}
-
 /* A declined trace goes to libbabeltrace2 through the default path. */
 static void fallback(const char *tmp)
 {
@@ -230,7 +196,7 @@ static void fallback(const char *tmp)
 	      "event { name = \"e\"; id = 0; fields := struct { uint32_t v; }; };\n", f);
 	fclose(f);
 	st = lsync_decode_trace(dir, &cb, &r.stats, err, sizeof(err));
-	check(st == 0 && r.stats.reader == LTTSYNC_READER_BABELTRACE2 &&
+	reader_check(st == 0 && r.stats.reader == LTTSYNC_READER_BABELTRACE2 &&
 	      strcmp(r.c.host, "fallback") == 0, "declined trace read by libbabeltrace2", dir);
 	free(r.c.p);
 }
@@ -302,7 +268,7 @@ static void hostile(const char *tmp)
 	snprintf(dir, sizeof(dir), "%s/fields-multiply", tmp);
 	write_trace(dir, meta, buf, 0);
 	st = lsync_skim_open(&k, dir, &cb, &r.stats, err, sizeof(err));
-	check(st == LSYNC_CTF_DECLINED && strstr(err, "too many fields"),
+	reader_check(st == LSYNC_CTF_DECLINED && strstr(err, "too many fields"),
 	      "declines a class whose fields multiply", dir);
 
 	snprintf(meta, sizeof(meta), "%s%s", HOSTILE_PREAMBLE,
@@ -328,7 +294,7 @@ static void hostile(const char *tmp)
 			;
 		st = lsync_skim_close(k, err, sizeof(err));
 	}
-	check(st == LTTSYNC_ERROR_FORMAT, "2^62 empty variants fail the trace", dir);
+	reader_check(st == LTTSYNC_ERROR_FORMAT, "2^62 empty variants fail the trace", dir);
 	free(r.c.p);
 }
 
@@ -363,7 +329,7 @@ int main(void)
 				"--ipv6-fraction", "0.4", NULL };
 
 			snprintf(path, sizeof(path), "%s/%s", tmp, layouts[i]);
-			if (generate(gen, path, opts))
+			if (reader_generate(gen, path, opts))
 				compare_all(path);
 		}
 		{
@@ -374,7 +340,7 @@ int main(void)
 				"0.05", "--packet-size", "8192", NULL };
 
 			snprintf(path, sizeof(path), "%s/mixed", tmp);
-			if (generate(gen, path, opts))
+			if (reader_generate(gen, path, opts))
 				compare_all(path);
 		}
 	} else {
@@ -390,6 +356,6 @@ int main(void)
 			printf("could not remove %s\n", tmp);
 	}
 	printf("%d traces read by ours, %d declined\n", accepted, declined);
-	printf("%d passed, %d failed\n", passed, failed);
-	return failed ? 1 : 0;
+	printf("%d passed, %d failed\n", reader_passed, reader_failed);
+	return reader_failed ? 1 : 0;
 }
