@@ -950,8 +950,14 @@ int lsync_matcher_feed(lsync_matcher *m, const lttsync_packet *p,
 		       uint32_t host, lsync_match_sink sink, void *user)
 {
 	uint64_t h = key_hash(m, p->seq, p->ack_seq, p->flags);
-	uint32_t i = index_find(m, p, h);
+	uint32_t i;
 	int r;
+
+	/* Should the key be new, its filter word is read after the index
+	 * misses: started now, the two misses overlap (a caller feeding one
+	 * packet at a time has no packet ahead to prefetch for). */
+	__builtin_prefetch(lsync_matcher_lookahead_retired(m, p));
+	i = index_find(m, p, h);
 
 	if (i != NIL) {
 		struct lsync_entry *e = pool_at(&m->pool, i);
