@@ -8,5 +8,5 @@ lttsync_SOURCES = cli/main.c cli/options.c cli/options.h \
 	cli/safe_text.c cli/safe_text.h cli/write.c cli/write.h \
 	cli/plot.h cli/plot_data.c cli/plot_curve.c cli/plot_pair.c cli/plot_thin.c \
 	cli/plot_host.c cli/plot_svg.c cli/plot_svg.h cli/plot_figure.c \
-	cli/plot_page.c
+	cli/plot_page.c liblttsync/report/hops.c liblttsync/report/hops.h
 lttsync_LDADD = correct/libcorrect.la liblttsync.la $(BABELTRACE2_LIBS) $(GLIB_LIBS) -lpthread -lm

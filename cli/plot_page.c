@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "atomic_file.h"
+#include "hops.h"
 #include "options.h"
 #include "plot.h"
 #include "plot_svg.h"
@@ -49,43 +50,6 @@ static void ppm_text(char *buf, size_t size, double slope)
 		snprintf(buf, size, "%s", slope > 0 ? "+inf" : "-inf");
 	else
 		snprintf(buf, size, "%+.3f", (slope - 1) * 1e6);
-}
-
-/*
- * Hops from each host (by id) to the reference, each parent followed
- * once: a cell per host with its whole path would make the page grow
- * with the square of a chain's length. SIZE_MAX: no path. NULL when out
- * of memory.
- */
-static size_t *hop_counts(const struct plot_data *d)
-{
-	size_t n = d->n_hosts, *hops = malloc(n * sizeof(*hops));
-	lttsync_host_id *stack = malloc(n * sizeof(*stack));
-
-	for (size_t h = 0; hops && stack && h < n; h++)
-		hops[h] = SIZE_MAX - 1; /* not known yet */
-	for (size_t h = 0; hops && stack && h < n; h++) {
-		size_t k = 0, above = SIZE_MAX;
-		lttsync_host_id u = (lttsync_host_id)h, up;
-
-		while (u < n && hops[u] == SIZE_MAX - 1 && k < n) {
-			stack[k++] = u;
-			if (lttsync_session_get_host_parent(&up, d->session, u))
-				break;
-			if (up == u) { /* the reference */
-				hops[u] = 0;
-				k--;
-				break;
-			}
-			u = up;
-		}
-		if (u < n && hops[u] != SIZE_MAX - 1)
-			above = hops[u];
-		while (k--)
-			hops[stack[k]] = above = above == SIZE_MAX ? SIZE_MAX : above + 1;
-	}
-	free(stack);
-	return hops;
 }
 
 /* The parent and its number of hops to the reference. */
@@ -136,7 +100,7 @@ static void host_row(FILE *fp, const struct plot_data *d, const size_t *hops,
 static void summary(FILE *fp, const struct plot_data *d)
 {
 	uint64_t messages = 0;
-	size_t *hops = hop_counts(d);
+	size_t *hops = lsync_hop_counts(d->session, d->n_hosts);
 
 	lttsync_session_get_counter(&messages, d->session, LTTSYNC_COUNTER_MESSAGES);
 	fputs("<section id=\"summary\"><h2>Summary</h2>\n<p>Reference: <b>", fp);

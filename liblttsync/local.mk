@@ -23,7 +23,7 @@ liblttsync_internal_la_SOURCES = \
 	liblttsync/transform_api.c liblttsync/transform_api.h \
 	liblttsync/report/snapshot.c liblttsync/report/snapshot.h \
 	liblttsync/report/write.c liblttsync/report/text.c \
-	liblttsync/report/load.c \
+	liblttsync/report/load.c liblttsync/report/hops.c liblttsync/report/hops.h \
 	liblttsync/report/report_format.h \
 	liblttsync/report/json_read.c liblttsync/report/json_read.h \
 	liblttsync/read/find_traces.c liblttsync/read/traces.c \

@@ -10,6 +10,8 @@
 
 #include "snapshot.h"
 
+#include "hops.h"
+
 #define NUM LSYNC_NUM
 
 /*
@@ -69,47 +71,11 @@ static lttsync_status build_segments(struct lsync_segment **out, size_t *n,
 	return st;
 }
 
-#define HOPS_UNKNOWN (SIZE_MAX - 1)
-
-/*
- * Hops from every host to the reference (SIZE_MAX: disconnected), each
- * parent link followed once: a chain of n hosts costs n steps, not n^2.
- */
+/* Hops from every host to the reference (hops.h). */
 static lttsync_status compute_hops(struct lsync_snapshot *r)
 {
-	size_t n = r->n_hosts;
-	lttsync_host_id *chain = malloc((n + 1) * sizeof(*chain));
-
-	r->hops = malloc((n + 1) * sizeof(*r->hops));
-	if (!chain || !r->hops) {
-		free(chain);
-		return LTTSYNC_ERROR_NO_MEMORY;
-	}
-	for (size_t i = 0; i < n; i++)
-		r->hops[i] = HOPS_UNKNOWN;
-	for (size_t i = 0; i < n; i++) {
-		lttsync_host_id u = (lttsync_host_id)i, next;
-		size_t len = 0, d;
-
-		while (r->hops[u] == HOPS_UNKNOWN) {
-			if (lttsync_session_get_host_parent(&next, r->session, u))
-				r->hops[u] = SIZE_MAX;
-			else if (next == u)
-				r->hops[u] = 0;
-			else if (len == n || next >= n)  /* a loop: not a path */
-				r->hops[u] = SIZE_MAX;
-			else {
-				chain[len++] = u;
-				u = next;
-			}
-		}
-		for (d = r->hops[u]; len > 0; len--) {
-			d = d == SIZE_MAX ? SIZE_MAX : d + 1;
-			r->hops[chain[len - 1]] = d;
-		}
-	}
-	free(chain);
-	return LTTSYNC_OK;
+	r->hops = lsync_hop_counts(r->session, r->n_hosts);
+	return r->hops ? LTTSYNC_OK : LTTSYNC_ERROR_NO_MEMORY;
 }
 
 static void measure_width(struct lsync_host *h, lttsync_session *s,
