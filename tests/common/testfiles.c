@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 
 #include "../common/testfiles.h"
 
@@ -77,4 +78,23 @@ void test_generate(const char *dir, const char *const *opts)
 			       NULL, NULL, &status, &e), "lttsync-gen: %s",
 		  e ? e->message : "?");
 	cr_assert(g_spawn_check_wait_status(status, NULL), "lttsync-gen failed");
+}
+
+lttsync_session *test_reading_session(unsigned jobs)
+{
+	lttsync_session *s;
+
+	test_need_env("LTTSYNC_DECODER");
+	cr_assert_eq(lttsync_session_create(&s), LTTSYNC_OK);
+	cr_assert_eq(lttsync_session_set_read_jobs(s, jobs), LTTSYNC_OK);
+	return s;
+}
+
+void test_assert_no_child(void)
+{
+	int st;
+
+	errno = 0;
+	cr_assert_eq(waitpid(-1, &st, WNOHANG), -1, "a child process is left");
+	cr_assert_eq(errno, ECHILD);
 }

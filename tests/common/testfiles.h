@@ -5,6 +5,8 @@
 
 #include <stddef.h>
 
+#include <lttsync/lttsync.h>
+
 /* A new folder under $TMPDIR named after `prefix` (to g_free); the
  * calling test fails if it cannot be made. */
 char *test_make_tmpdir(const char *prefix);
@@ -26,5 +28,13 @@ const char *test_need_env(const char *name);
 /* lttsync-gen ($LTTSYNC_GEN) into dir with the given options
  * (NULL-terminated); the calling test fails if it does. */
 void test_generate(const char *dir, const char *const *opts);
+
+/* A session that reads traces with `jobs` workers through the build's
+ * decoder (LTTSYNC_DECODER; the calling test is skipped without it). */
+lttsync_session *test_reading_session(unsigned jobs);
+
+/* The calling test fails if this process has a child left, reaped or
+ * not (Criterion's test process starts none). */
+void test_assert_no_child(void);
 
 #endif

@@ -39,16 +39,6 @@ typedef struct cancel_ctx {
 	bool from_callback;         /* cancel in the first progress call */
 } cancel_ctx;
 
-static lttsync_session *session(unsigned jobs)
-{
-	lttsync_session *s;
-
-	test_need_env("LTTSYNC_DECODER");
-	cr_assert_eq(lttsync_session_create(&s), LTTSYNC_OK);
-	cr_assert_eq(lttsync_session_set_read_jobs(s, jobs), LTTSYNC_OK);
-	return s;
-}
-
 static char *generated(const char *const *opts)
 {
 	char *dir = test_make_tmpdir("lttsync-cancel");
@@ -72,7 +62,7 @@ static uint64_t events_read(lttsync_session *s, size_t first, size_t n)
 /* Events in the traces under dir, read to the end. */
 static uint64_t full_count(const char *dir)
 {
-	lttsync_session *s = session(0);
+	lttsync_session *s = test_reading_session(0);
 	size_t n;
 	uint64_t e;
 
@@ -112,15 +102,6 @@ static void *canceller(void *arg)
 	return NULL;
 }
 
-static void assert_no_child(void)
-{
-	int st;
-
-	errno = 0;
-	cr_assert_eq(waitpid(-1, &st, WNOHANG), -1, "a child process is left");
-	cr_assert_eq(errno, ECHILD);
-}
-
 /*
  * Cancel a read of the big traces; check the status, the traces' states,
  * that it stopped early, and that the session goes on.
@@ -130,7 +111,7 @@ static void cancel_read(unsigned jobs, bool from_callback)
 	char *dir = generated(big), *other = generated(small);
 	uint64_t full = full_count(dir), got;
 	cancel_ctx c = { .from_callback = from_callback };
-	lttsync_session *s = session(jobs);
+	lttsync_session *s = test_reading_session(jobs);
 	size_t n = 0, n_cancelled = 0, n2;
 	pthread_t th;
 	lttsync_host_id ref;
@@ -169,7 +150,7 @@ static void cancel_read(unsigned jobs, bool from_callback)
 		    jobs, from_callback ? "the progress callback" : "another thread",
 		    (unsigned long)got, (unsigned long)full, n_cancelled);
 	if (jobs)
-		assert_no_child();
+		test_assert_no_child();
 	/* Still usable: results of what was fed, and a later read. */
 	(void)lttsync_session_get_reference(&ref, s);
 	/* other machines: other host names (the first traces' hosts have
@@ -217,7 +198,7 @@ Test(cancel, from_another_thread_in_workers)
 Test(cancel, cleared_when_a_read_starts)
 {
 	char *dir = generated(small);
-	lttsync_session *s = session(0);
+	lttsync_session *s = test_reading_session(0);
 	size_t n;
 
 	lttsync_session_cancel(s);

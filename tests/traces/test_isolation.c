@@ -65,16 +65,6 @@ static const char *const three_hosts[] = { "-n", "3", "-t", "mesh", "-d", "2",
 
 /* ---- sessions ----------------------------------------------------------- */
 
-static lttsync_session *session(unsigned jobs)
-{
-	lttsync_session *s;
-
-	test_need_env("LTTSYNC_DECODER");
-	cr_assert_eq(lttsync_session_create(&s), LTTSYNC_OK);
-	cr_assert_eq(lttsync_session_set_read_jobs(s, jobs), LTTSYNC_OK);
-	return s;
-}
-
 static uint64_t counter(lttsync_session *s, lttsync_counter c)
 {
 	uint64_t v = 0;
@@ -136,16 +126,6 @@ static int open_fds(void)
 	return n;
 }
 
-/* No child left, reaped or not (Criterion's test process starts none). */
-static void assert_no_child(void)
-{
-	int st;
-
-	errno = 0;
-	cr_assert_eq(waitpid(-1, &st, WNOHANG), -1, "a child process is left");
-	cr_assert_eq(errno, ECHILD);
-}
-
 /* ---- babeltrace2 failures -------------------------------------------------- */
 
 Test(isolation, babeltrace_abort_fails_only_its_trace)
@@ -155,7 +135,7 @@ Test(isolation, babeltrace_abort_fails_only_its_trace)
 	char *good = g_build_filename(dir, "good", NULL);
 	const char *paths[] = { bad, good };
 	const char *hosts[] = { "badhost", NULL };
-	lttsync_session *s = session(4);
+	lttsync_session *s = test_reading_session(4);
 	int fds = open_fds();
 	const char *msg;
 	size_t n = 0;
@@ -175,7 +155,7 @@ Test(isolation, babeltrace_abort_fails_only_its_trace)
 	cr_assert(synchronized(host_quality(s, "host1")));
 	cr_assert(synchronized(host_quality(s, "host2")));
 	cr_assert_eq(open_fds(), fds, "descriptors leaked");
-	assert_no_child();
+	test_assert_no_child();
 	lttsync_session_destroy(s);
 	test_rm_rf(dir);
 	g_free(bad);
@@ -189,7 +169,7 @@ Test(isolation, babeltrace_out_of_memory_fails_only_its_trace, .timeout = 120)
 	char *bad = unpack_fuzz_input(dir, "ctf-metadata-out-of-memory");
 	const char *paths[] = { bad, NULL };
 	const char *hosts[] = { "badhost", NULL };
-	lttsync_session *s = session(2);
+	lttsync_session *s = test_reading_session(2);
 	const char *msg;
 	size_t n = 0;
 
@@ -206,7 +186,7 @@ Test(isolation, babeltrace_out_of_memory_fails_only_its_trace, .timeout = 120)
 	cr_assert(strstr(msg, bad) && strstr(msg, "ran out of memory"), "message: %s", msg);
 	cr_assert(synchronized(host_quality(s, "host1")));
 	cr_assert(synchronized(host_quality(s, "host2")));
-	assert_no_child();
+	test_assert_no_child();
 	lttsync_session_destroy(s);
 	test_rm_rf(dir);
 	g_free(bad);
@@ -226,7 +206,7 @@ Test(isolation, same_results_in_process_and_in_workers)
 
 	test_generate(dir, opts);
 	for (unsigned jobs = 0; jobs <= 4; jobs += 1 + (jobs == 2)) {
-		lttsync_session *s = session(jobs);
+		lttsync_session *s = test_reading_session(jobs);
 		GString *got;
 		size_t n;
 
@@ -261,7 +241,7 @@ Test(isolation, in_process_more_traces_than_open_at_once, .timeout = 120)
 
 	test_generate(dir, opts);
 	for (int k = 0; k < 2; k++) {
-		lttsync_session *s = session(k ? 20 : 0);
+		lttsync_session *s = test_reading_session(k ? 20 : 0);
 		size_t n = 0;
 
 		cr_assert_eq(lttsync_session_read_traces(&n, s, dir, NULL, NULL, NULL),
@@ -293,7 +273,7 @@ Test(isolation, in_process_more_traces_than_open_at_once, .timeout = 120)
 static uint64_t matched_with(const char *dir, unsigned jobs, size_t cap,
 			     bool want_synchronized)
 {
-	lttsync_session *s = session(jobs);
+	lttsync_session *s = test_reading_session(jobs);
 	uint64_t matched;
 	size_t n;
 
@@ -349,7 +329,7 @@ static void read_examples_with_decoder(const char *decoder, lttsync_status want,
 				       const char *in_message)
 {
 	char *ex = g_build_filename(test_need_env("top_srcdir"), "examples", "traces", NULL);
-	lttsync_session *s = session(2);
+	lttsync_session *s = test_reading_session(2);
 	size_t n;
 
 	setenv("LTTSYNC_DECODER", decoder, 1);
@@ -363,7 +343,7 @@ static void read_examples_with_decoder(const char *decoder, lttsync_status want,
 		cr_assert_eq(lttsync_session_get_trace_status(s, t), want, "%s", msg);
 		cr_assert(strstr(msg, ex) && strstr(msg, in_message), "message: %s", msg);
 	}
-	assert_no_child();
+	test_assert_no_child();
 	lttsync_session_destroy(s);
 	g_free(ex);
 }
@@ -394,7 +374,7 @@ Test(isolation, read_trace_paths_arguments)
 	char *ex = g_build_filename(test_need_env("top_srcdir"), "examples", "traces", NULL);
 	const char *paths[] = { "/nonexistent-lttsync", ex, "/" "proc/self/fdinfo" };
 	const char *empty[] = { "", NULL, NULL };
-	lttsync_session *s = session(2);
+	lttsync_session *s = test_reading_session(2);
 	const char *err;
 	size_t n = 99;
 
