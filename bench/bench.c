@@ -951,6 +951,8 @@ int main(int argc, char **argv)
 		/* no target yet: throughput and peak memory of changing rates */
 		{ "piecewise_1h_4hosts", "M msg/s", { PIECEWISE, 4, 3600 }, runs, 1e-6, 0, true, false },
 		{ "piecewise_4h_4hosts", "M msg/s", { PIECEWISE, 4, 14400 }, runs, 1e-6, 0, true, false },
+		{ "piecewise_16h_4hosts", "M msg/s", { PIECEWISE, 4, 57600 }, runs, 1e-6, 0, true, false },
+		{ "piecewise_64h_4hosts", "M msg/s", { PIECEWISE, 4, 230400 }, runs, 1e-6, 0, true, false },
 	};
 	for (size_t i = 0; i < sizeof(figs) / sizeof(figs[0]); i++) {
 		struct run r = figs[i].run;

@@ -40,6 +40,7 @@ void lsync_windows_init(lsync_windows *ws, int64_t width)
 {
 	memset(ws, 0, sizeof(*ws));
 	ws->width = width > 0 ? width : LSYNC_SEGMENT_WINDOW_NS;
+	ws->max = LSYNC_SEGMENT_WINDOWS_MAX;
 	close_range(ws);
 	lsync_hull_init(&ws->open);
 }
@@ -85,13 +86,26 @@ static uint32_t window_find(const lsync_windows *ws, int64_t idx)
 
 /* ---- the arena: closed windows' vertices, one word each ------------- */
 
-/* The vertices of w, decoded into out (n_above + n_below points). */
-static void window_decode(const lsync_windows *ws, const lsync_window *w,
-			  lsync_point *out)
+/*
+ * Bits of a packed vertex for x - the window's start: 32, or what a
+ * width past 2^32 ns needs (33 to 35 for the widths a trace of up to a
+ * year reaches: segments.h); the rest hold (y - x) - base.
+ */
+static unsigned x_bits(int64_t width)
 {
-	const uint64_t *a = ws->arena + w->off;
+	unsigned b = 64 - (unsigned)__builtin_clzll((uint64_t)(width - 1) | 1);
+
+	return b > 32 ? b : 32;
+}
+
+/* The vertices of w, decoded into out (n_above + n_below points), from
+ * an arena of windows of the given width. */
+static void window_decode(const uint64_t *arena, int64_t width,
+			  const lsync_window *w, lsync_point *out)
+{
+	const uint64_t *a = arena + w->off;
 	uint32_t n = w->n_above + w->n_below;
-	int64_t lo = w->index * ws->width;
+	int64_t lo = w->index * width;
 
 	if (w->wide) {
 		for (uint32_t k = 0; k < n; k++) {
@@ -102,30 +116,35 @@ static void window_decode(const lsync_windows *ws, const lsync_window *w,
 	}
 	/* y - x = base + d fits an int64 (it did when encoded), and so
 	 * does y = x + (y - x) */
+	unsigned xb = x_bits(width);
+	uint64_t mask = ((uint64_t)1 << xb) - 1;
+
 	for (uint32_t k = 0; k < n; k++) {
-		int64_t x = lo + (int64_t)(uint32_t)a[k];
+		int64_t x = lo + (int64_t)(a[k] & mask);
 
 		out[k].x = x;
-		out[k].y = x + (w->base + (int32_t)(uint32_t)(a[k] >> 32));
+		/* arithmetic shift: the signed high bits */
+		out[k].y = x + (w->base + ((int64_t)a[k] >> xb));
 	}
 }
 
 /* The chain's vertices in one word each from a, while they fit: x - lo
- * in 32 bits unsigned (the caller checked the width), (y - x) - base in
- * 32 bits signed. False at the first that does not. */
+ * in the low xb bits (below the width), (y - x) - base signed in the
+ * 64 - xb others. False at the first that does not. */
 static bool chain_pack(const lsync_chain *c, int64_t lo, int64_t base,
-		       uint64_t *a)
+		       unsigned xb, uint64_t *a)
 {
+	int64_t d_max = ((int64_t)1 << (63 - xb)) - 1;
+
 	for (uint32_t k = 0; k < c->len; k++) {
 		lsync_point p = c->pts[k];
 		int64_t d;
 
 		if (__builtin_sub_overflow(p.y, p.x, &d) ||
 		    __builtin_sub_overflow(d, base, &d) ||
-		    d < INT32_MIN || d > INT32_MAX)
+		    d < -d_max - 1 || d > d_max)
 			return false;
-		a[k] = (uint64_t)(uint32_t)(p.x - lo) |
-		       (uint64_t)(uint32_t)(int32_t)d << 32;
+		a[k] = (uint64_t)(p.x - lo) | (uint64_t)d << xb;
 	}
 	return true;
 }
@@ -138,25 +157,31 @@ static void chain_wide(const lsync_chain *c, uint64_t *a)
 	}
 }
 
+/* *tmp viewing closed window w's points, decoded into `into`. */
+static const lsync_hull *closed_hull(const uint64_t *arena, int64_t width,
+				     const lsync_window *w, lsync_point *into,
+				     lsync_hull *tmp)
+{
+	lsync_hull_init(tmp);
+	/* an empty window has no words (nor, maybe, an arena) */
+	if (w->n_above + w->n_below == 0)
+		return tmp;
+	window_decode(arena, width, w, into);
+	tmp->above.pts = into;
+	tmp->above.len = tmp->above.cap = w->n_above;
+	tmp->below.pts = into + w->n_above;
+	tmp->below.len = tmp->below.cap = w->n_below;
+	return tmp;
+}
+
 /* Window i's hull: the open one, or *tmp viewing its points decoded into
  * ws->scratch (lsync_windows_hull()). */
 static const lsync_hull *window_hull(const lsync_windows *ws, uint32_t i,
 				     lsync_hull *tmp)
 {
-	const lsync_window *w = &ws->w[i];
-
 	if (i == ws->cur)
 		return &ws->open;
-	lsync_hull_init(tmp);
-	/* an empty window has no words (nor, maybe, an arena) */
-	if (w->n_above + w->n_below == 0)
-		return tmp;
-	window_decode(ws, w, ws->scratch);
-	tmp->above.pts = ws->scratch;
-	tmp->above.len = tmp->above.cap = w->n_above;
-	tmp->below.pts = ws->scratch + w->n_above;
-	tmp->below.len = tmp->below.cap = w->n_below;
-	return tmp;
+	return closed_hull(ws->arena, ws->width, &ws->w[i], ws->scratch, tmp);
 }
 
 const lsync_hull *lsync_windows_hull(const lsync_windows *ws, uint32_t i,
@@ -171,8 +196,9 @@ static int arena_reserve(lsync_windows *ws, size_t n)
 	size_t cap = ws->cap_words ? ws->cap_words : 256;
 	uint64_t *p;
 
+	/* by half: the arena holds most of a long trace's state */
 	while (cap - ws->n_words < n)
-		cap *= 2;
+		cap += cap / 2;
 	if (cap == ws->cap_words)
 		return 0;
 	if (cap > UINT32_MAX || !(p = realloc(ws->arena, cap * sizeof(*p))))
@@ -217,6 +243,15 @@ static int slot_reserve(lsync_windows *ws, lsync_window *w, size_t words)
 	return 0;
 }
 
+/* No window open, the open hull emptied (its buffers kept for the next). */
+static void empty_open(lsync_windows *ws)
+{
+	ws->open.above.len = ws->open.below.len = 0;
+	ws->open.above.edge = ws->open.below.edge = false;
+	ws->open.n_above = ws->open.n_below = 0;
+	close_range(ws);
+}
+
 /*
  * The open window's vertices back into the arena, one word each where
  * they all fit, else two; then no window is open. Packed in one pass,
@@ -230,6 +265,7 @@ static int close_open(lsync_windows *ws)
 	lsync_window *w;
 	uint32_t na, nb;
 	int64_t lo, base = 0;
+	unsigned xb = x_bits(ws->width);
 	size_t at;
 	bool packed;
 
@@ -247,10 +283,10 @@ static int close_open(lsync_windows *ws)
 	 * the arena's end, where a new slot would start (free for twice the
 	 * vertices: the reservation above) */
 	at = na + nb <= w->room ? w->off : ws->n_words;
-	packed = !ws->wide_only && ws->width <= (int64_t)UINT32_MAX + 1 &&
+	packed = !ws->wide_only && xb <= 48 &&
 		 (!first || !__builtin_sub_overflow(first->y, first->x, &base)) &&
-		 chain_pack(&o->above, lo, base, ws->arena + at) &&
-		 chain_pack(&o->below, lo, base, ws->arena + at + na);
+		 chain_pack(&o->above, lo, base, xb, ws->arena + at) &&
+		 chain_pack(&o->below, lo, base, xb, ws->arena + at + na);
 	if (!packed) {
 		if (slot_reserve(ws, w, 2 * ((size_t)na + nb)) < 0)
 			return -1;
@@ -266,11 +302,7 @@ static int close_open(lsync_windows *ws)
 	w->wide = !packed;
 	w->n_above = na;
 	w->n_below = nb;
-	/* emptied, its buffers kept for the next window */
-	ws->open.above.len = ws->open.below.len = 0;
-	ws->open.above.edge = ws->open.below.edge = false;
-	ws->open.n_above = ws->open.n_below = 0;
-	close_range(ws);
+	empty_open(ws);
 	return 0;
 }
 
@@ -292,6 +324,104 @@ static int open_window(lsync_windows *ws, uint32_t i, bool fresh)
 	return 0;
 }
 
+/* The closed windows of a grid: what coarsen() reads, or restores. */
+typedef struct grid {
+	lsync_window *w;
+	uint32_t len;
+	uint64_t *arena;
+	size_t n_words, cap_words;
+	int64_t width;
+} grid;
+
+static grid grid_of(const lsync_windows *ws)
+{
+	return (grid){ ws->w, ws->len, ws->arena, ws->n_words, ws->cap_words,
+		       ws->width };
+}
+
+static void grid_put(lsync_windows *ws, grid g)
+{
+	ws->w = g.w;
+	ws->len = g.len;
+	ws->arena = g.arena;
+	ws->n_words = g.n_words;
+	ws->cap_words = g.cap_words;
+	ws->width = g.width;
+}
+
+/* ws (no window open, an empty grid of twice old's width) gets old's
+ * windows two by two: window j holds old windows 2j and 2j + 1 (floor
+ * halving, below 0 too), its hull the merge of theirs. */
+static int regrid(lsync_windows *ws, grid old)
+{
+	lsync_hull tmp;
+
+	for (uint32_t i = 0; i < old.len; i++) {
+		int64_t idx = old.w[i].index >> 1; /* arithmetic: floor */
+
+		if (ws->cur == LSYNC_NO_WINDOW || ws->w[ws->cur].index != idx) {
+			if (close_open(ws) < 0)
+				return -1;
+			ws->w[ws->len] = (lsync_window){ .index = idx };
+			ws->cur = ws->len++;
+		}
+		/* decoded after close_open(), which may move the scratch */
+		if (hull_merge(&ws->open, closed_hull(old.arena, old.width,
+						      &old.w[i], ws->scratch,
+						      &tmp)) < 0)
+			return -1;
+	}
+	return close_open(ws);
+}
+
+/*
+ * The grid twice as wide, when a pair would have more than ws->max
+ * windows. The hull of a union of point sets is the hull of the union of
+ * their hulls, so each window holds exactly what a grid of that width
+ * would have held from the start: the grid a pair ends with is the
+ * narrowest (the setting, doubled k times) with at most ws->max non-empty
+ * windows, a function of the set of messages, whatever their order.
+ * -1 on allocation failure, the grid then as it was.
+ */
+static int coarsen(lsync_windows *ws)
+{
+	grid old;
+	lsync_window *w;
+
+	/* widths stay below 2^62, 2 * width in range: at 2^51 ns, fewer
+	 * than 8192 windows cover every timestamp (LSYNC_TS_MIN..MAX) */
+	if (close_open(ws) < 0 || ws->width > INT64_MAX / 4 ||
+	    !(w = malloc((size_t)ws->cap * sizeof(*w))))
+		return -1;
+	old = grid_of(ws);
+	grid_put(ws, (grid){ w, 0, NULL, 0, 0, 2 * old.width });
+	if (regrid(ws, old) < 0) {
+		free(ws->w);
+		free(ws->arena);
+		empty_open(ws);
+		grid_put(ws, old);
+		return -1;
+	}
+	free(old.w);
+	free(old.arena);
+	return 0;
+}
+
+/* Index and position of x's window, the grid coarsened first if that
+ * window is new and the pair has ws->max windows already. */
+static int64_t find_or_coarsen(lsync_windows *ws, int64_t x, int64_t idx,
+			       uint32_t *i)
+{
+	for (;;) {
+		*i = window_find(ws, idx);
+		if ((*i < ws->len && ws->w[*i].index == idx) || ws->len < ws->max)
+			return idx;
+		if (coarsen(ws) < 0)
+			return INT64_MIN;
+		idx = floor_div64(x, ws->width);
+	}
+}
+
 static lsync_hull *window_at(lsync_windows *ws, int64_t x)
 {
 	int64_t idx;
@@ -306,9 +436,9 @@ static lsync_hull *window_at(lsync_windows *ws, int64_t x)
 		idx = floor_div64(x, ws->width);
 	if (ws->cur != LSYNC_NO_WINDOW && ws->w[ws->cur].index == idx)
 		return &ws->open;
-	if (close_open(ws) < 0)
+	if (close_open(ws) < 0 ||
+	    (idx = find_or_coarsen(ws, x, idx, &i)) == INT64_MIN)
 		return NULL;
-	i = window_find(ws, idx);
 	fresh = i == ws->len || ws->w[i].index != idx;
 	if (fresh) {
 		if (ws->len == ws->cap) {
@@ -1007,26 +1137,43 @@ static bool add_joint(lsync_segmented *sg, uint32_t k, lsync_piece *out,
 	return true;
 }
 
+/* Room in *p for `need` pieces (grown by half); false if none. */
+static bool pieces_reserve(lsync_piece **p, size_t *cap, size_t need)
+{
+	size_t c = *cap ? *cap : 16;
+	lsync_piece *q;
+
+	while (c < need)
+		c += c / 2;
+	if (c == *cap)
+		return true;
+	if (!(q = realloc(*p, c * sizeof(*q))))
+		return false;
+	*p = q;
+	*cap = c;
+	return true;
+}
+
 static bool build_pieces(lsync_segmented *sg)
 {
-	lsync_piece *p = calloc(2 * (size_t)sg->n_seg +
-				 (size_t)JOINT_MAX_KNOTS * sg->n_seg, sizeof(*p));
-	size_t n = 0;
+	lsync_piece *p = NULL;
+	size_t n = 0, cap = 0;
 
-	if (!p)
-		return false;
 	for (uint32_t k = 0; k < sg->n_seg; k++) {
 		const lsync_hull_solution *s = &sg->seg[k].sol;
 
 		if (!s->has_estimate || !(s->estimate.slope > 0) ||
-		    !isfinite(s->estimate.slope)) {
-			free(p);
+		    !isfinite(s->estimate.slope))
 			return false;
-		}
 	}
+	if (!pieces_reserve(&p, &cap, 1))
+		return false;
 	p[n++] = piece_of(sg, 0, INT64_MIN);
+	/* a joint adds at most JOINT_MAX_KNOTS pieces, its next segment's
+	 * included */
 	for (uint32_t k = 0; k + 1 < sg->n_seg; k++)
-		if (!add_joint(sg, k, p, &n)) {
+		if (!pieces_reserve(&p, &cap, n + JOINT_MAX_KNOTS + 1) ||
+		    !add_joint(sg, k, p, &n)) {
 			free(p);
 			return false;
 		}
@@ -1071,6 +1218,18 @@ static int solve_segments(const lsync_windows *ws, const run *seg, uint32_t m,
 	return 0;
 }
 
+/*
+ * The span a segment's messages need: the setting, and at least two
+ * windows, as with the default settings (2 s, windows of 1 s). On a grid
+ * coarsened past half the setting, one window would otherwise be evidence
+ * enough, though a window holding a change of rate is one that one line
+ * still explains by averaging over the change (segments.h).
+ */
+static int64_t evidence_span(const lsync_windows *ws, int64_t min_span)
+{
+	return min_span > 2 * ws->width ? min_span : 2 * ws->width;
+}
+
 int lsync_segment_pair(const lsync_windows *ws, int64_t min_span,
 		       lsync_segmented *out)
 {
@@ -1084,7 +1243,7 @@ int lsync_segment_pair(const lsync_windows *ws, int64_t min_span,
 		return 0;
 	out->ws = ws;
 	out->reach = min_span;
-	rc = find_runs(ws, min_span, &runs, &sup, &n);
+	rc = find_runs(ws, evidence_span(ws, min_span), &runs, &sup, &n);
 	if (rc == 0 && !(seg = malloc(n * sizeof(*seg))))
 		rc = -1;
 	if (rc == 0)

@@ -8,9 +8,11 @@
  * smaller host id): window i holds the points with x in
  * [i * width, (i + 1) * width), in orientation 0 of the pair (x = a,
  * y = b), as a hull of its own (hull.h). The grid depends on time only,
- * never on the order messages arrive, and a window's hull is a function
- * of its point set, so everything derived here is too. Memory: one hull
- * per non-empty window, never per message.
+ * and on how many windows the messages fill (the width doubles while
+ * they would fill more than LSYNC_SEGMENT_WINDOWS_MAX), never on the
+ * order messages arrive, and a window's hull is a function of its point
+ * set, so everything derived here is too. Memory: one hull per non-empty
+ * window, at most LSYNC_SEGMENT_WINDOWS_MAX of them, never per message.
  */
 #ifndef LTTSYNC_SEGMENTS_H
 #define LTTSYNC_SEGMENTS_H
@@ -27,13 +29,24 @@
 #define LSYNC_SEGMENT_MIN_SPAN_NS ((int64_t)2 * 1000000000)
 
 /*
+ * The most windows a pair keeps: a pair whose messages would fill more
+ * goes on with windows twice as wide (doc/algorithm.md, "Windows"), so
+ * the number of its windows does not grow with the length of the trace.
+ * 8192 keeps the default width of 1 s for traces up to 2.3 hours; a day
+ * of messages ends with windows of 16 s.
+ */
+#define LSYNC_SEGMENT_WINDOWS_MAX 8192
+
+/*
  * A closed window's hull vertices: its above chain then its below chain,
  * in the arena ws->arena at word `off`, with room for `room` words there.
- * A vertex takes one 64-bit word: x - the window's start (below its
- * width, so 32 bits while the width is at most 2^32 ns) and (y - x) -
- * base (32 bits, signed: y - x varies within a window by the latencies
- * and the drift of the clocks over its width); a window where either
- * does not fit takes two words a vertex (x and y, `wide`). Decoding gives
+ * A vertex takes one 64-bit word: x - the window's start, below its
+ * width, in the low bits (32, or as many as the width needs past 2^32
+ * ns: lsync_window_x_bits()), and (y - x) - base, signed, in the others
+ * (y - x varies within a window by the latencies and the drift of the
+ * clocks over its width); a window where (y - x) - base does not fit, or
+ * whose width leaves it fewer than 16 bits, takes two words a vertex (x
+ * and y, `wide`). Decoding gives
  * back the exact points. The one window messages go to (the open one) is
  * a full lsync_hull instead, ws->open; its arena copy is refreshed when
  * another window opens. Messages mostly come in time order, so each
@@ -76,7 +89,8 @@ typedef struct lsync_windows {
 				 * no window is open */
 	uint32_t cur;        /* the open window, or LSYNC_NO_WINDOW */
 	uint32_t len, cap;
-	int64_t width;
+	uint32_t max;        /* the most windows (LSYNC_SEGMENT_WINDOWS_MAX) */
+	int64_t width;       /* the setting, doubled while windows exceed max */
 	bool wide_only;      /* every window in two words a vertex (tests) */
 	lsync_window *w;     /* sorted by index */
 	uint64_t *arena;

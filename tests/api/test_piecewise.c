@@ -129,7 +129,7 @@ static struct errors host_errors(rate_world *w, lttsync_session *s,
 	cr_assert_eq(lttsync_session_get_host_transform(&tf, s, h), LTTSYNC_OK);
 	for (int i = 0; i < SAMPLES; i++)
 		ts[i] = rate_local(w, h, (0.001L + 0.998L * sim_uniform(&w->rng)) *
-					       HOUR_NS);
+					       w->span);
 	/* sorted, to check that the function never decreases */
 	for (int i = 1; i < SAMPLES; i++)
 		for (int j = i; j > 0 && ts[j] < ts[j - 1]; j--) {
@@ -253,6 +253,159 @@ Test(piecewise, hour_of_changing_rates_four_hosts, .timeout = 600)
 		free(m);
 		rate_free(&w);
 	}
+}
+
+/* Host h's accuracy against the truth: quality, errors, bounds. */
+static void check_host(rate_world *w, lttsync_session *s, uint32_t ref,
+		       uint32_t h, const long double *ch, size_t n_ch)
+{
+	lttsync_quality q;
+	lttsync_transform *tf;
+	struct errors e;
+
+	cr_assert_eq(lttsync_session_get_host_quality(&q, s, h), LTTSYNC_OK);
+	cr_assert_eq(q, LTTSYNC_QUALITY_ACCURATE, "host %u: %s", h,
+		     lttsync_quality_string(q));
+	e = host_errors(w, s, ref, h, ch, n_ch);
+	cr_assert_eq(lttsync_session_get_host_transform(&tf, s, h), LTTSYNC_OK);
+	printf("%.0Lf h, host %u: %zu segments, error p99 %.1Lf us, max %.1Lf us, "
+	       "truth outside bounds %zu of %zu\n", w->span / HOUR_NS, h,
+	       lttsync_transform_get_segment_count(tf), e.p99 / 1000,
+	       e.max / 1000, e.outside, e.checked);
+	lttsync_transform_destroy(tf);
+	cr_assert_leq(e.p99, 60000, "p99 %.0Lf ns", e.p99);
+	cr_assert_leq(e.max, 2000000, "max %.0Lf ns", e.max);
+	cr_assert_leq(e.outside * 100, e.checked,
+		      "truth outside the bounds at %zu of %zu times", e.outside,
+		      e.checked);
+}
+
+/* A session of HOSTS hosts whose windows start `width_ns` wide. */
+static lttsync_session *session_of_width(const sim_message *m, size_t n,
+					 int64_t width_ns)
+{
+	lttsync_session *s = sim_session_new(HOSTS, 1);
+
+	cr_assert_eq(lttsync_session_set_segment_window(s, width_ns), LTTSYNC_OK);
+	sim_session_feed(s, m, n);
+	return s;
+}
+
+/* The index in s of the pair of hosts x, y (pairs are numbered in the
+ * order of their first message). */
+static size_t pair_index(lttsync_session *s, lttsync_host_id x,
+			 lttsync_host_id y)
+{
+	for (size_t p = 0; p < lttsync_session_get_pair_count(s); p++) {
+		lttsync_host_id a, b;
+
+		cr_assert_eq(lttsync_session_get_pair(&a, &b, s, p), LTTSYNC_OK);
+		if (a == x && b == y)
+			return p;
+	}
+	cr_assert_fail("no pair %u-%u", x, y);
+	return 0;
+}
+
+/* Every pair's hull vertices (both directions) of two sessions agree. */
+static void same_pair_hulls(lttsync_session *a, lttsync_session *b)
+{
+	size_t pairs = lttsync_session_get_pair_count(a);
+
+	cr_assert_eq(pairs, lttsync_session_get_pair_count(b));
+	cr_assert_gt(pairs, 0);
+	for (size_t p = 0; p < pairs; p++)
+		for (int d = 0; d < 2; d++) {
+			lttsync_host_id x, y;
+			size_t q;
+			lttsync_pair_direction dir = d ? LTTSYNC_PAIR_SECOND_TO_FIRST
+						       : LTTSYNC_PAIR_FIRST_TO_SECOND;
+			size_t na, nb;
+			lttsync_point *pa, *pb;
+
+			cr_assert_eq(lttsync_session_get_pair(&x, &y, a, p), LTTSYNC_OK);
+			q = pair_index(b, x, y);
+			cr_assert_eq(lttsync_session_get_pair_hull(&na, NULL, 0, a, p, dir),
+				     LTTSYNC_OK);
+			cr_assert_eq(lttsync_session_get_pair_hull(&nb, NULL, 0, b, q, dir),
+				     LTTSYNC_OK);
+			cr_assert_eq(na, nb, "pair %zu: %zu vertices, %zu", p, na, nb);
+			pa = malloc((na + 1) * sizeof(*pa));
+			pb = malloc((nb + 1) * sizeof(*pb));
+			cr_assert_eq(lttsync_session_get_pair_hull(&na, pa, na, a, p, dir),
+				     LTTSYNC_OK);
+			cr_assert_eq(lttsync_session_get_pair_hull(&nb, pb, nb, b, q, dir),
+				     LTTSYNC_OK);
+			cr_assert(memcmp(pa, pb, na * sizeof(*pa)) == 0,
+				  "pair %zu: the vertices differ", p);
+			free(pa);
+			free(pb);
+		}
+}
+
+/*
+ * Windows of 0.125 s over an hour are more than a pair keeps: the grid
+ * doubles twice as the messages come, and must end exactly as a grid of
+ * 0.5 s from the start, in order or shuffled.
+ */
+Test(piecewise, narrow_windows_coarsened_give_the_wider_result, .timeout = 600)
+{
+	rate_world w;
+	size_t n;
+	sim_message *m;
+	lttsync_session *wide, *narrow, *shuffled;
+	char *a, *b, *c;
+
+	rate_init(&w, HOSTS, 5, HOUR_NS, 1);
+	m = all_pairs(&w, HOSTS, &n);
+	wide = session_of_width(m, n, 500000000);
+	narrow = session_of_width(m, n, 125000000);
+	sim_shuffle(&w.rng, m, n);
+	shuffled = session_of_width(m, n, 125000000);
+	a = result_text(wide, HOSTS);
+	b = result_text(narrow, HOSTS);
+	c = result_text(shuffled, HOSTS);
+	cr_assert(strstr(a, "accurate"), "%s", a);
+	cr_assert_str_eq(a, b, "coarsened windows give another result");
+	cr_assert_str_eq(a, c, "coarsened windows, shuffled, give another result");
+	same_pair_hulls(wide, narrow);
+	same_pair_hulls(wide, shuffled);
+	free(a);
+	free(b);
+	free(c);
+	lttsync_session_destroy(wide);
+	lttsync_session_destroy(narrow);
+	lttsync_session_destroy(shuffled);
+	free(m);
+	rate_free(&w);
+}
+
+/*
+ * Six hours: more windows of 1 s than a pair keeps, so the pairs end
+ * with windows of 4 s. The acceptance of the hour still holds.
+ */
+Test(piecewise, six_hours_on_coarser_windows, .timeout = 900)
+{
+	rate_world w;
+	size_t n, n_ch;
+	sim_message *m;
+	lttsync_session *s;
+	lttsync_host_id ref;
+	long double *ch;
+
+	rate_init(&w, HOSTS, 6, 6 * HOUR_NS, 1);
+	m = all_pairs(&w, HOSTS, &n);
+	ch = rate_changes(&w, &n_ch);
+	s = sim_session_of(m, n, HOSTS, 1);
+	cr_assert_eq(lttsync_session_get_reference(&ref, s), LTTSYNC_OK);
+	for (uint32_t h = 0; h < HOSTS; h++)
+		if (h != ref)
+			check_host(&w, s, ref, h, ch, n_ch);
+	check_knots(s, HOSTS);
+	lttsync_session_destroy(s);
+	free(ch);
+	free(m);
+	rate_free(&w);
 }
 
 Test(piecewise, one_line_is_exactly_the_single_line)

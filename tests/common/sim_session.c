@@ -21,16 +21,21 @@ lttsync_session *sim_session_new(size_t hosts, int segments)
 	return s;
 }
 
-lttsync_session *sim_session_of(const sim_message *m, size_t n, size_t hosts,
-				int segments)
+void sim_session_feed(lttsync_session *s, const sim_message *m, size_t n)
 {
-	lttsync_session *s = sim_session_new(hosts, segments);
-
 	for (size_t i = 0; i < n; i++)
 		cr_assert_eq(lttsync_session_feed_message(s, m[i].send_host,
 							  m[i].send_ns,
 							  m[i].recv_host,
 							  m[i].recv_ns),
 			     LTTSYNC_OK, "%s", lttsync_session_get_last_error(s));
+}
+
+lttsync_session *sim_session_of(const sim_message *m, size_t n, size_t hosts,
+				int segments)
+{
+	lttsync_session *s = sim_session_new(hosts, segments);
+
+	sim_session_feed(s, m, n);
 	return s;
 }

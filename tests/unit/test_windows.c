@@ -5,7 +5,9 @@
  * window reads back exactly the hull of its own points, whatever the
  * order the points came in, and the segmentation computed from the
  * packed windows is the one computed from windows stored two words a
- * vertex (no packing), field for field.
+ * vertex (no packing), field for field. A pair that would fill more
+ * than its most windows goes on with a grid twice as wide, whose windows
+ * must hold exactly what that grid would have held from the start.
  */
 #include <criterion/criterion.h>
 
@@ -49,6 +51,7 @@ static void feed(lsync_windows *ws, const pt *p, size_t n)
 		lsync_hull *h = lsync_windows_prepare(ws, p[i].x);
 
 		cr_assert_not_null(h);
+		cr_assert_leq(ws->len, ws->max);
 		if (p[i].above)
 			lsync_hull_add_above(h, p[i].x, p[i].y);
 		else
@@ -124,12 +127,25 @@ static pt *points(size_t n, int64_t x0, int64_t width, uint32_t n_win,
 	return p;
 }
 
-static void roundtrip(int64_t x0, int64_t width, int64_t offset,
-		      int64_t spread, size_t far)
+/* The share of the closed windows of ws taking two words a vertex. */
+static double wide_share(const lsync_windows *ws)
+{
+	uint32_t n = 0;
+
+	cr_assert_gt(ws->len, 1);
+	for (uint32_t i = 0; i < ws->len; i++)
+		n += i != ws->cur && ws->w[i].wide;
+	return (double)n / (ws->len - 1);
+}
+
+/* Returns the share of the windows, fed in time order, stored wide. */
+static double roundtrip(int64_t x0, int64_t width, int64_t offset,
+			  int64_t spread, size_t far)
 {
 	enum { N = 20000, WIN = 40 };
 	pt *p = points(N, x0, width, WIN, offset, spread, far);
 	lsync_windows a, b;
+	double wide;
 
 	/* in time order, then shuffled: each window opened many times */
 	lsync_windows_init(&a, width);
@@ -140,26 +156,37 @@ static void roundtrip(int64_t x0, int64_t width, int64_t offset,
 	cr_assert_eq(a.len, b.len);
 	check_windows(&a, p, N);
 	check_windows(&b, p, N);
+	wide = wide_share(&a);
 	/* once more with another window open at the end */
 	feed(&b, p, 1);
 	check_windows(&b, p, N);
 	lsync_windows_fini(&a);
 	lsync_windows_fini(&b);
 	free(p);
+	return wide;
 }
 
 Test(windows, packed_vertices_read_back_exactly)
 {
 	/* epoch times, clocks seconds apart, microseconds of latency */
-	roundtrip(INT64_C(1700000000000000000), INT64_C(1000000000),
-		  -INT64_C(13400000000), 2000000, 0);
+	cr_assert_eq(roundtrip(INT64_C(1700000000000000000), INT64_C(1000000000),
+			       -INT64_C(13400000000), 2000000, 0), 0);
 	/* negative times, a window holding a point far off */
-	roundtrip(-INT64_C(5000000000000), INT64_C(1000000000),
-		  INT64_C(250000), INT64_C(3000000000), 97);
-	/* windows wider than 32 bits of x: two words a vertex */
-	roundtrip(INT64_C(123456789), INT64_C(1) << 33, 0, 1000000, 0);
+	cr_assert_gt(roundtrip(-INT64_C(5000000000000), INT64_C(1000000000),
+			       INT64_C(250000), INT64_C(3000000000), 97), 0);
+	/* windows wider than 2^32 ns: x in 33 bits, y - x in 31 */
+	cr_assert_eq(roundtrip(INT64_C(123456789), INT64_C(1) << 33, 0,
+			       1000000, 0), 0);
+	/* x in 34 bits, y - x in 30 (spread over 2^28 ns: fits) */
+	cr_assert_eq(roundtrip(-INT64_C(123456789), (INT64_C(1) << 33) + 1,
+			       -(INT64_C(1) << 27), INT64_C(1) << 28, 0), 0);
+	/* y - x spread over 2^31 ns, past what 30 bits hold */
+	cr_assert_gt(roundtrip(0, (INT64_C(1) << 33) + 1, 0, INT64_C(1) << 31, 0), 0);
+	/* wider than 2^48 ns: two words a vertex */
+	cr_assert_eq(roundtrip(INT64_C(1) << 55, INT64_C(1) << 49, 5, 1000000, 0),
+		     1);
 	/* small windows, y - x spread over the whole 32 bits and beyond */
-	roundtrip(0, 1000, INT32_MIN, (int64_t)1 << 33, 0);
+	cr_assert_gt(roundtrip(0, 1000, INT32_MIN, (int64_t)1 << 33, 0), 0);
 }
 
 Test(windows, extreme_coordinates)
@@ -185,6 +212,105 @@ Test(windows, extreme_coordinates)
 		lsync_windows_fini(&ws);
 		shuffle(p, n);
 	}
+}
+
+/* ---- a grid coarsened ---------------------------------------------------- */
+
+static int cmp_i64(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* The narrowest width, `width` doubled k times, at which the points fill
+ * at most `max` windows. */
+static int64_t expected_width(const pt *p, size_t n, int64_t width, uint32_t max)
+{
+	int64_t *idx = malloc(n * sizeof(*idx));
+
+	cr_assert_not_null(idx);
+	for (;; width *= 2) {
+		size_t distinct = 0;
+
+		for (size_t i = 0; i < n; i++)
+			idx[i] = floor_div(p[i].x, width);
+		qsort(idx, n, sizeof(*idx), cmp_i64);
+		for (size_t i = 0; i < n; i++)
+			distinct += i == 0 || idx[i] != idx[i - 1];
+		if (distinct <= max)
+			break;
+	}
+	free(idx);
+	return width;
+}
+
+static int cmp_x(const void *a, const void *b)
+{
+	return cmp_i64(&((const pt *)a)->x, &((const pt *)b)->x);
+}
+
+/* Points fed in time order and shuffled into windows of at most `max`. */
+static void coarsened(pt *p, size_t n, int64_t width, uint32_t max)
+{
+	int64_t want = expected_width(p, n, width, max);
+	lsync_windows a, b;
+
+	lsync_windows_init(&a, width);
+	lsync_windows_init(&b, width);
+	a.max = b.max = max;
+	qsort(p, n, sizeof(*p), cmp_x);
+	feed(&a, p, n);
+	shuffle(p, n);
+	feed(&b, p, n);
+	cr_assert_eq(a.width, want, "width %lld, %lld expected",
+		     (long long)a.width, (long long)want);
+	cr_assert_eq(b.width, want);
+	cr_assert_eq(a.len, b.len);
+	check_windows(&a, p, n);
+	check_windows(&b, p, n);
+	lsync_windows_fini(&a);
+	lsync_windows_fini(&b);
+}
+
+Test(windows, a_coarsened_grid_holds_each_window_exactly)
+{
+	enum { N = 20000 };
+	pt *p;
+
+	/* 200 windows of 1 us, below 0 and above: 16 of 16 us */
+	p = points(N, -INT64_C(100000), 1000, 200, 5000, 300000, 0);
+	coarsened(p, N, 1000, 16);
+	free(p);
+	/* epoch times, y - x far off in some windows (two words a vertex) */
+	p = points(N, INT64_C(1700000000000000000), INT64_C(1000000000), 300,
+		   -INT64_C(13400000000), 2000000, 97);
+	coarsened(p, N, INT64_C(1000000000), 40);
+	free(p);
+	/* windows grown past 2^32 ns: two words a vertex */
+	p = points(N, 0, INT64_C(1) << 30, 64, 0, 1000000, 0);
+	coarsened(p, N, INT64_C(1) << 30, 7);
+	free(p);
+}
+
+Test(windows, far_apart_messages_keep_the_grid)
+{
+	/* the number of windows, not the time they span, bounds the grid:
+	 * a message days away from the others adds one window */
+	enum { N = 2000 };
+	pt *p = points(N, 0, INT64_C(1000000000), 15, 20000, 1000, 0);
+	lsync_windows ws;
+
+	p[0].x = INT64_C(86400) * 4 * 1000000000;
+	p[0].y = p[0].x + 20000;
+	lsync_windows_init(&ws, 0);
+	ws.max = 16;
+	feed(&ws, p, N);
+	cr_assert_eq(ws.width, LSYNC_SEGMENT_WINDOW_NS);
+	cr_assert_eq(ws.len, 16);
+	check_windows(&ws, p, N);
+	lsync_windows_fini(&ws);
+	free(p);
 }
 
 /* ---- the segmentation, packed or not ----------------------------------- */
@@ -305,4 +431,36 @@ Test(windows, segmentation_packed_equals_unpacked)
 		free(m);
 		rate_free(&w);
 	}
+}
+
+Test(windows, segmentation_of_a_coarsened_grid_equals_the_wider_grid)
+{
+	rate_world w;
+	sim_message *m = NULL;
+	size_t n = 0;
+	lsync_windows narrow, wide;
+	lsync_segmented sa, sb;
+
+	/* 20 minutes: windows of 0.25 s, at most 1300, end at 1 s */
+	rate_init(&w, 2, 4, 1200e9L, 1);
+	rate_messages(&w, 0, 1, 12, &m, &n);
+	lsync_windows_init(&narrow, LSYNC_SEGMENT_WINDOW_NS / 4);
+	lsync_windows_init(&wide, LSYNC_SEGMENT_WINDOW_NS);
+	narrow.max = 1300;
+	feed_messages(&narrow, m, n);
+	feed_messages(&wide, m, n);
+	cr_assert_eq(narrow.width, wide.width);
+	cr_assert_eq(narrow.len, wide.len);
+	cr_assert_eq(lsync_segment_pair(&narrow, LSYNC_SEGMENT_MIN_SPAN_NS, &sa), 0);
+	cr_assert_eq(lsync_segment_pair(&wide, LSYNC_SEGMENT_MIN_SPAN_NS, &sb), 0);
+	cr_assert_geq(sa.n_seg, 2, "rates that change give segments");
+	same_segmentation(&sa, &sb);
+	same_bounds(&sa, &sb, wide.w[0].index * wide.width,
+		    (wide.w[wide.len - 1].index + 1) * wide.width);
+	lsync_segmented_free(&sa);
+	lsync_segmented_free(&sb);
+	lsync_windows_fini(&narrow);
+	lsync_windows_fini(&wide);
+	free(m);
+	rate_free(&w);
 }
