@@ -340,10 +340,10 @@ LTTSYNC_API lttsync_status lttsync_session_set_segments(lttsync_session *session
  * the pair's first host's clock. A pair keeps at most 8192 windows: one
  * whose messages would fill more goes on with windows twice as wide,
  * as often as needed (at the default, windows of 2 s past 2.3 hours of
- * messages, 16 s for a day), so its memory does not grow with the
- * length of the trace; a segment's messages then span at least two
- * windows (lttsync_session_set_segment_min_span()). Only before the
- * first message.
+ * messages, 16 s for a day), so the number of its windows does not
+ * grow with the length of the trace; the evidence a segment needs
+ * (lttsync_session_set_segment_min_span()) doubles with them. Only
+ * before the first message.
  * @param session the session.
  * @param width_ns 1,000 ns to 2^40 ns.
  * @return #LTTSYNC_OK, #LTTSYNC_ERROR_INVALID_ARGUMENT (out of range) or
@@ -356,10 +356,11 @@ LTTSYNC_API lttsync_status lttsync_session_set_segment_window(lttsync_session *s
 /**
  * The evidence a segment needs of its own (2 s by default): messages in
  * both directions, each direction's messages spanning at least this
- * time, and at least two windows (lttsync_session_set_segment_window()).
- * Shorter stretches that contradict their neighbours are not
- * segments: a joint bridges them, or, when the neighbours agree without
- * them, they stay reported as contradicting messages.
+ * time, doubled each time a pair's windows are
+ * (lttsync_session_set_segment_window()). Shorter stretches that
+ * contradict their neighbours are not segments: a joint bridges them,
+ * or, when the neighbours agree without them, they stay reported as
+ * contradicting messages.
  * @param session the session. @param min_span_ns 0 to 2^62 ns.
  * @return #LTTSYNC_OK or #LTTSYNC_ERROR_INVALID_ARGUMENT.
  * @since 0.2

@@ -404,6 +404,7 @@ static int coarsen(lsync_windows *ws)
 	}
 	free(old.w);
 	free(old.arena);
+	ws->doublings++;
 	return 0;
 }
 
@@ -1219,15 +1220,18 @@ static int solve_segments(const lsync_windows *ws, const run *seg, uint32_t m,
 }
 
 /*
- * The span a segment's messages need: the setting, and at least two
- * windows, as with the default settings (2 s, windows of 1 s). On a grid
- * coarsened past half the setting, one window would otherwise be evidence
- * enough, though a window holding a change of rate is one that one line
- * still explains by averaging over the change (segments.h).
+ * The span a segment's messages need: the setting, doubled as often as
+ * the grid was (two windows with the defaults, 2 s on windows of 1 s,
+ * whatever the grid). Otherwise, on a grid coarsened past half the
+ * setting, one window would be evidence enough, though a window holding
+ * a change of rate is one that one line still explains by averaging
+ * over the change (segments.h).
  */
 static int64_t evidence_span(const lsync_windows *ws, int64_t min_span)
 {
-	return min_span > 2 * ws->width ? min_span : 2 * ws->width;
+	for (unsigned k = 0; k < ws->doublings && min_span <= INT64_MAX / 2; k++)
+		min_span *= 2;
+	return min_span;
 }
 
 int lsync_segment_pair(const lsync_windows *ws, int64_t min_span,
@@ -1242,6 +1246,8 @@ int lsync_segment_pair(const lsync_windows *ws, int64_t min_span,
 	if (!ws || ws->len < 2)
 		return 0;
 	out->ws = ws;
+	/* the bounds keep to the setting: the stretch they read must stay
+	 * linear, and a grid doubled already widens it to whole windows */
 	out->reach = min_span;
 	rc = find_runs(ws, evidence_span(ws, min_span), &runs, &sup, &n);
 	if (rc == 0 && !(seg = malloc(n * sizeof(*seg))))

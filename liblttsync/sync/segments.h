@@ -91,6 +91,7 @@ typedef struct lsync_windows {
 	uint32_t len, cap;
 	uint32_t max;        /* the most windows (LSYNC_SEGMENT_WINDOWS_MAX) */
 	int64_t width;       /* the setting, doubled while windows exceed max */
+	unsigned doublings;  /* how many times it was */
 	bool wide_only;      /* every window in two words a vertex (tests) */
 	lsync_window *w;     /* sorted by index */
 	uint64_t *arena;
@@ -153,7 +154,8 @@ typedef struct lsync_segmented {
 
 /*
  * min_span: a segment needs messages both ways, each direction's points
- * spanning at least min_span ns of x. Returns 0, or -1 on allocation
+ * spanning at least min_span ns of x, doubled as many times as the grid
+ * was (ws->doublings); its bounds read the windows within min_span. Returns 0, or -1 on allocation
  * failure (*out then empty).
  */
 int lsync_segment_pair(const lsync_windows *ws, int64_t min_span,

@@ -36,8 +36,9 @@ static sim_message *all_pairs(rate_world *w, size_t hosts, size_t *n)
 	return m;
 }
 
-/* Every field of every segment of a transform, as text. */
-static char *describe(const lttsync_transform *tf)
+/* Every field of every segment of a transform, as text (the bounds'
+ * widths when `widths`). */
+static char *describe(const lttsync_transform *tf, bool widths)
 {
 	size_t n = lttsync_transform_get_segment_count(tf), len = 0;
 	char *out = malloc(n * 4 * LTTSYNC_FORMAT_SIZE + 1);
@@ -59,14 +60,15 @@ static char *describe(const lttsync_transform *tf)
 						      LTTSYNC_FIELD_OFFSET),
 			     LTTSYNC_OK);
 		len += (size_t)sprintf(out + len, "%" PRId64 " %s %s %.17g\n",
-				       from, slope, off, width);
+				       from, slope, off, widths ? width : 0);
 		lttsync_transform_destroy(seg);
 	}
 	return out;
 }
 
-/* The whole result of a session as text: reference, qualities, segments. */
-static char *result_text(lttsync_session *s, size_t hosts)
+/* The result of a session as text: reference, qualities, segments
+ * (with their widths when `widths`). */
+static char *result_text_of(lttsync_session *s, size_t hosts, bool widths)
 {
 	size_t cap = 1 << 20, len = 0;
 	char *out = malloc(cap);
@@ -84,13 +86,19 @@ static char *result_text(lttsync_session *s, size_t hosts)
 				       lttsync_quality_string(q));
 		if (lttsync_session_get_host_transform(&tf, s, h) != LTTSYNC_OK)
 			continue;
-		d = describe(tf);
+		d = describe(tf, widths);
 		cr_assert_lt(len + strlen(d), cap);
 		len += (size_t)sprintf(out + len, "%s", d);
 		free(d);
 		lttsync_transform_destroy(tf);
 	}
 	return out;
+}
+
+/* The whole result of a session as text. */
+static char *result_text(lttsync_session *s, size_t hosts)
+{
+	return result_text_of(s, hosts, true);
 }
 
 static int cmp_ld(const void *a, const void *b)
@@ -280,13 +288,15 @@ static void check_host(rate_world *w, lttsync_session *s, uint32_t ref,
 		      e.checked);
 }
 
-/* A session of HOSTS hosts whose windows start `width_ns` wide. */
+/* A session of HOSTS hosts whose windows start `width_ns` wide, and
+ * whose segments need `span_ns` of evidence on them. */
 static lttsync_session *session_of_width(const sim_message *m, size_t n,
-					 int64_t width_ns)
+					 int64_t width_ns, int64_t span_ns)
 {
 	lttsync_session *s = sim_session_new(HOSTS, 1);
 
 	cr_assert_eq(lttsync_session_set_segment_window(s, width_ns), LTTSYNC_OK);
+	cr_assert_eq(lttsync_session_set_segment_min_span(s, span_ns), LTTSYNC_OK);
 	sim_session_feed(s, m, n);
 	return s;
 }
@@ -345,8 +355,11 @@ static void same_pair_hulls(lttsync_session *a, lttsync_session *b)
 
 /*
  * Windows of 0.125 s over an hour are more than a pair keeps: the grid
- * doubles twice as the messages come, and must end exactly as a grid of
- * 0.5 s from the start, in order or shuffled.
+ * doubles twice as the messages come, and the evidence a segment needs
+ * with it. The windows and segments must be exactly those of a grid of
+ * 0.5 s and 4 times the evidence from the start (the bounds, which read
+ * the windows within the setting of a time, differ), and the whole
+ * result that of the same messages shuffled.
  */
 Test(piecewise, narrow_windows_coarsened_give_the_wider_result, .timeout = 600)
 {
@@ -358,19 +371,21 @@ Test(piecewise, narrow_windows_coarsened_give_the_wider_result, .timeout = 600)
 
 	rate_init(&w, HOSTS, 5, HOUR_NS, 1);
 	m = all_pairs(&w, HOSTS, &n);
-	wide = session_of_width(m, n, 500000000);
-	narrow = session_of_width(m, n, 125000000);
+	wide = session_of_width(m, n, 500000000, 8000000000);
+	narrow = session_of_width(m, n, 125000000, 2000000000);
 	sim_shuffle(&w.rng, m, n);
-	shuffled = session_of_width(m, n, 125000000);
-	a = result_text(wide, HOSTS);
+	shuffled = session_of_width(m, n, 125000000, 2000000000);
+	a = result_text_of(wide, HOSTS, false);
+	b = result_text_of(narrow, HOSTS, false);
+	cr_assert(strstr(a, "accurate"), "%s", a);
+	cr_assert_str_eq(a, b, "coarsened windows give other segments");
+	free(a);
+	free(b);
 	b = result_text(narrow, HOSTS);
 	c = result_text(shuffled, HOSTS);
-	cr_assert(strstr(a, "accurate"), "%s", a);
-	cr_assert_str_eq(a, b, "coarsened windows give another result");
-	cr_assert_str_eq(a, c, "coarsened windows, shuffled, give another result");
+	cr_assert_str_eq(b, c, "coarsened windows, shuffled, give another result");
 	same_pair_hulls(wide, narrow);
 	same_pair_hulls(wide, shuffled);
-	free(a);
 	free(b);
 	free(c);
 	lttsync_session_destroy(wide);

@@ -9,12 +9,16 @@
 
 static void push(rate_clock *c, size_t *cap, long double T, long double rate)
 {
-	rate_knot *prev = c->n ? &c->k[c->n - 1] : NULL;
+	rate_knot *prev;
 
 	if (c->n == *cap) {
 		*cap = *cap ? 2 * *cap : 16;
 		c->k = realloc(c->k, *cap * sizeof(*c->k));
+		if (!c->k)
+			abort();
 	}
+	/* after the realloc, which may move the knots */
+	prev = c->n ? &c->k[c->n - 1] : NULL;
 	c->k[c->n].T = T;
 	c->k[c->n].rate = rate;
 	c->k[c->n].local = prev ? prev->local + prev->rate * (T - prev->T) : 0;

@@ -451,8 +451,12 @@ Test(windows, segmentation_of_a_coarsened_grid_equals_the_wider_grid)
 	feed_messages(&wide, m, n);
 	cr_assert_eq(narrow.width, wide.width);
 	cr_assert_eq(narrow.len, wide.len);
+	cr_assert_eq(narrow.doublings, 2);
 	cr_assert_eq(lsync_segment_pair(&narrow, LSYNC_SEGMENT_MIN_SPAN_NS, &sa), 0);
-	cr_assert_eq(lsync_segment_pair(&wide, LSYNC_SEGMENT_MIN_SPAN_NS, &sb), 0);
+	/* the evidence doubled with the grid, the bounds' reach did not */
+	cr_assert_eq(lsync_segment_pair(&wide, 4 * LSYNC_SEGMENT_MIN_SPAN_NS, &sb), 0);
+	cr_assert_eq(sa.reach, LSYNC_SEGMENT_MIN_SPAN_NS);
+	sb.reach = sa.reach;
 	cr_assert_geq(sa.n_seg, 2, "rates that change give segments");
 	same_segmentation(&sa, &sb);
 	same_bounds(&sa, &sb, wide.w[0].index * wide.width,
