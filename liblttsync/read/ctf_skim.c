@@ -2283,6 +2283,25 @@ int lsync_skim_open(lsync_skim **out, const char *path,
 	return LTTSYNC_OK;
 }
 
+int lsync_skim_check(const char *path, char *err, size_t err_size)
+{
+	lsync_skim *k = calloc(1, sizeof(*k));
+	int st;
+
+	if (!k || !(k->path = strdup(path))) {
+		free(k);
+		return LTTSYNC_ERROR_NO_MEMORY;
+	}
+	st = lsync_ctf_meta_load(&k->tr, path, k->err, sizeof(k->err));
+	if (st == LTTSYNC_OK)
+		st = check_trace(k);
+	if (st != LTTSYNC_OK && err && err_size)
+		snprintf(err, err_size, "%s", k->err[0] ? k->err
+			 : lttsync_status_string((lttsync_status)st));
+	skim_free(k);
+	return st;
+}
+
 /* How far stream s may read in this step (ns): see STEP_NS. */
 static int64_t step_limit(const lsync_skim *k, const stream *s)
 {

@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Decoding traces in the calling process (reading.h), with no worker
- * process: `lttsync --jobs 0`, lttsync_session_set_read_jobs(s, 0), and
- * the fallback when lttsync-decoder cannot be started (all traces side by
- * side when it is missing from the start; one by one, lsync_job_decode_here(),
- * for a trace whose decoder fails to start later).
+ * process: `lttsync --jobs 0`, lttsync_session_set_read_jobs(s, 0); with
+ * jobs, a call whose traces our reader all reads (traces.c), with a pool
+ * of threads; and the fallback when lttsync-decoder cannot be started
+ * (all traces side by side when it is missing from the start; one by
+ * one, lsync_job_decode_here(), for a trace whose decoder fails to start
+ * later).
  *
  * Side by side, like the workers: up to LSYNC_HERE_AT_ONCE traces are
  * open at once, and the one whose position (the oldest time it may still

@@ -2,13 +2,15 @@
 /*
  * Reading trace folders into a session: find every trace of the call's
  * paths first, then decode them side by side, in this process (here.c)
- * or in worker processes (workers.c), each trace fed through job.c; and
+ * or in worker processes (workers.c; see decode_all() for which), each
+ * trace fed through job.c; and
  * the queries about the traces read (status, message, statistics).
  */
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 
+#include "decode.h"
 #include "reading.h"
 
 /* ---- one call ---------------------------------------------------------- */
@@ -162,15 +164,38 @@ static lttsync_status check_paths(lttsync_session *s, const char *const *paths,
 	return LTTSYNC_OK;
 }
 
+/* Whether one of the jobs' traces would be read with libbabeltrace2. */
+static bool any_needs_babeltrace2(lttsync_session *s, const lsync_job *j, size_t n)
+{
+	lttsync_reader reader = s->read.reader ? (lttsync_reader)s->read.reader
+					       : LTTSYNC_READER_AUTO;
+
+	for (size_t i = 0; i < n; i++)
+		if (lsync_decoder_needs_babeltrace2(j[i].folder, reader))
+			return true;
+	return false;
+}
+
+/*
+ * With jobs, traces that our reader reads are read in this process by a
+ * pool of threads: it is our own code, and there is no packet to carry
+ * over a pipe and merge again. A call with a trace for libbabeltrace2
+ * goes to worker processes, all of its traces, so that babeltrace2 runs
+ * isolated and the feed stays merged by time across the call.
+ */
 static lttsync_status decode_all(lttsync_session *s, GArray *jobs,
 				 lttsync_progress_fn progress, void *user_data)
 {
 	lsync_job *j = (lsync_job *)(void *)jobs->data;
 
-	if (s->read.jobs)
-		return lsync_workers_read(s, j, jobs->len, s->read.jobs,
-					  progress, user_data);
-	return lsync_here_read(s, j, jobs->len, 1, progress, user_data);
+	if (!s->read.jobs)
+		return lsync_here_read(s, j, jobs->len, 1, progress, user_data);
+	if (!any_needs_babeltrace2(s, j, jobs->len))
+		return lsync_here_read(s, j, jobs->len,
+				       lsync_read_threads(s->read.jobs, 1),
+				       progress, user_data);
+	return lsync_workers_read(s, j, jobs->len, s->read.jobs, progress,
+				  user_data);
 }
 
 /*
