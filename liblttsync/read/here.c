@@ -38,10 +38,6 @@
 
 #include <unistd.h>
 
-/* How far ahead in a trace's batch the matcher's memory is prefetched
- * (as workers.c). */
-#define PREFETCH_AHEAD 3
-
 /* One open trace: the callbacks' context, its decoder, its packets. */
 typedef struct here_trace {
 	lttsync_session *s;
@@ -66,6 +62,7 @@ typedef struct here_trace {
 	uint64_t batch_end, open_start;
 	bool first_batch;          /* its first batch is being fed (merged first) */
 	int64_t lead;              /* its host's lead when last looked */
+	int64_t head;              /* here_head(), kept: the merge compares it */
 	lttsync_status status;     /* once closed: how decoding went */
 	char why[LSYNC_ERROR_MAX];
 } here_trace;
@@ -253,17 +250,24 @@ typedef struct here_merge {
 	size_t n_heap;
 } here_merge;
 
-/* Every trace's first batch first (workers.c, head()). */
-static int64_t here_head(const here_trace *t)
+/* Packet i's place in the merge: every trace's first batch comes first
+ * (workers.c, head()). */
+static int64_t here_key(const here_trace *t, uint64_t i)
 {
 	if (t->first_batch)
 		return INT64_MIN;
-	return lsync_merge_key(t->q[t->fed - t->base].timestamp_ns, t->lead);
+	return lsync_merge_key(t->q[i - t->base].timestamp_ns, t->lead);
+}
+
+static int64_t here_head(const here_trace *t)
+{
+	return t->head;
 }
 
 static void here_look_up_lead(here_merge *m, here_trace *t)
 {
 	t->lead = lsync_session_lead(m->s, lsync_session_trace(m->s, t->j->trace)->host);
+	t->head = here_key(t, t->fed);
 }
 
 static void here_sift_down(here_merge *m, size_t i)
@@ -335,28 +339,48 @@ static lttsync_status here_launch(here_merge *m, here_trace *t)
 	case REFILL_BATCH:
 		break;
 	}
-	here_look_up_lead(m, t);
 	t->first_batch = true;
+	here_look_up_lead(m, t);
 	here_push(m, t);
 	return LTTSYNC_OK;
 }
 
 /*
- * Feed the earliest pending packet of all traces. A refusal stops its
- * trace (its reason kept); only running out of memory, or a cancel,
- * stops everything.
+ * How many packets of the trace at the top of the heap come before every
+ * other trace's next one: the top stays the top while its next packet's
+ * key is no greater than its children's (here_sift_down() moves it only
+ * for a smaller key), and within its batch (the leads move only between
+ * batches).
+ */
+static size_t here_run(const here_merge *m)
+{
+	const here_trace *t = m->heap[0];
+	int64_t bound = INT64_MAX;
+	uint64_t end = t->fed + 1;
+
+	for (size_t c = 1; c <= 2 && c < m->n_heap; c++)
+		if (here_head(m->heap[c]) < bound)
+			bound = here_head(m->heap[c]);
+	while (end < t->batch_end && here_key(t, end) <= bound)
+		end++;
+	return (size_t)(end - t->fed);
+}
+
+/*
+ * Feed the earliest pending packets of all traces, one run of the trace
+ * at the top, in one call (which prefetches the matcher's memory ahead).
+ * A refusal stops its trace (its reason kept); only running out of
+ * memory, or a cancel, stops everything.
  */
 static lttsync_status here_feed_next(here_merge *m)
 {
 	here_trace *t = m->heap[0];
-	const lttsync_packet *p = &t->q[t->fed - t->base];
+	size_t run = here_run(m), fed = 0;
 	char why[LSYNC_ERROR_MAX];
 	lttsync_status st;
 
-	if (t->fed + PREFETCH_AHEAD < t->batch_end)
-		lsync_session_prefetch(m->s, p + PREFETCH_AHEAD);
-	st = lttsync_session_feed_packet(m->s, p);
-	t->fed++;
+	st = lttsync_session_feed_packets(&fed, m->s, &t->q[t->fed - t->base], run);
+	t->fed += st ? fed + 1 : fed; /* a refused packet is used up too */
 	if (st == LTTSYNC_ERROR_NO_MEMORY)
 		return st;
 	if (st) {
@@ -365,6 +389,7 @@ static lttsync_status here_feed_next(here_merge *m)
 		return here_stop(t, st, why);
 	}
 	if (t->fed < t->batch_end) {
+		t->head = here_key(t, t->fed);
 		here_sift_down(m, 0);
 		return LTTSYNC_OK;
 	}
@@ -378,6 +403,7 @@ static lttsync_status here_feed_next(here_merge *m)
 		break;
 	}
 	t->first_batch = false;
+	t->head = here_key(t, t->fed);
 	here_follow_leads(m);
 	here_sift_down(m, 0);
 	return LTTSYNC_OK;
