@@ -230,7 +230,11 @@ static refill_result here_refill(here_trace *t)
 	int64_t position;
 
 	while (t->r_cuts == t->n_cuts) {
-		if (!t->d || t->nomem)
+		if (t->nomem && t->d) {
+			lsync_decoder_abandon(t->d, LTTSYNC_ERROR_NO_MEMORY);
+			t->d = NULL;
+		}
+		if (!t->d)
 			return REFILL_DONE;
 		if (lsync_read_cancelled(t->s))
 			return REFILL_CANCELLED;
@@ -439,9 +443,16 @@ lttsync_status lsync_here_read(lttsync_session *s, lsync_job *jobs, size_t n,
 	here_merge m = { s, heap, 0 };
 	size_t next = 0;
 	lttsync_status st = LTTSYNC_OK;
-	/* babeltrace2 keeps each stream file of an open trace open: about 8
-	 * descriptors a trace, within what the process's limit leaves. */
-	unsigned at_once = lsync_fd_room(LSYNC_HERE_AT_ONCE, 8, 16);
+	/* Either reader keeps each stream file of an open trace open: about
+	 * 8 descriptors a trace, or its files when counted, within what the
+	 * process's limit leaves. */
+	uint32_t per_trace = 8;
+	unsigned at_once;
+
+	for (size_t i = 0; i < n; i++)
+		if (jobs[i].files >= per_trace)
+			per_trace = jobs[i].files < UINT32_MAX ? jobs[i].files + 1 : UINT32_MAX;
+	at_once = lsync_fd_room(LSYNC_HERE_AT_ONCE, per_trace, 16);
 
 	s->error[0] = '\0';
 	while (!st && (next < n || m.n_heap)) {

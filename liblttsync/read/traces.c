@@ -90,7 +90,7 @@ static uint32_t copy_of(lttsync_session *s, const char *folder, uint32_t trace)
 static int found_trace(void *user, const char *folder)
 {
 	struct call *c = user;
-	lsync_job j = { NULL, c->host, 0 };
+	lsync_job j = { NULL, c->host, 0, 0 };
 	uint32_t original;
 	char *why;
 
@@ -164,8 +164,26 @@ static lttsync_status check_paths(lttsync_session *s, const char *const *paths,
 	return LTTSYNC_OK;
 }
 
-/* Whether one of the jobs' traces would be read with libbabeltrace2. */
-static bool any_needs_babeltrace2(lttsync_session *s, const lsync_job *j, size_t n)
+/* Entries of a trace folder, at most UINT32_MAX: an upper bound on the
+ * stream files a reader keeps open. */
+static uint32_t count_files(const char *folder)
+{
+	GDir *d = g_dir_open(folder, 0, NULL);
+	uint32_t n = 0;
+
+	while (d && n < UINT32_MAX && g_dir_read_name(d))
+		n++;
+	if (d)
+		g_dir_close(d);
+	return n;
+}
+
+/*
+ * Whether one of the jobs' traces would be read with libbabeltrace2;
+ * when none is, each job's files are counted, for the descriptors that
+ * reading them in this process takes (here.c).
+ */
+static bool any_needs_babeltrace2(lttsync_session *s, lsync_job *j, size_t n)
 {
 	lttsync_reader reader = s->read.reader ? (lttsync_reader)s->read.reader
 					       : LTTSYNC_READER_AUTO;
@@ -173,6 +191,8 @@ static bool any_needs_babeltrace2(lttsync_session *s, const lsync_job *j, size_t
 	for (size_t i = 0; i < n; i++)
 		if (lsync_decoder_needs_babeltrace2(j[i].folder, reader))
 			return true;
+	for (size_t i = 0; i < n; i++)
+		j[i].files = count_files(j[i].folder);
 	return false;
 }
 
