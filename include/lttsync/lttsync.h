@@ -500,12 +500,13 @@ typedef enum lttsync_reader {
 /**
  * Choose the reader of lttsync_session_read_traces() and
  * lttsync_session_read_trace_paths(). With #LTTSYNC_READER_AUTO (the
- * default) our own reader reads every trace it supports, in the calling
- * process or in the worker processes (lttsync_session_set_read_jobs());
- * the others, and every trace with #LTTSYNC_READER_BABELTRACE2, are read
- * with libbabeltrace2, in worker processes when jobs > 0. Both give the
- * same packets and statistics; #LTTSYNC_TRACE_STAT_READER tells which
- * one read a trace.
+ * default) our own reader reads every trace it supports; the others, and
+ * every trace with #LTTSYNC_READER_BABELTRACE2, are read with
+ * libbabeltrace2. With jobs > 0 (lttsync_session_set_read_jobs()), a
+ * call whose traces our reader all supports is read in the calling
+ * process, and a call with a trace for libbabeltrace2 in worker
+ * processes, all of its traces. Both readers give the same packets and
+ * statistics; #LTTSYNC_TRACE_STAT_READER tells which one read a trace.
  * @param session the session.
  * @param reader #LTTSYNC_READER_AUTO or #LTTSYNC_READER_BABELTRACE2.
  * @return #LTTSYNC_OK or #LTTSYNC_ERROR_INVALID_ARGUMENT.
@@ -530,36 +531,41 @@ typedef void (*lttsync_progress_fn)(void *user_data, const char *trace_path,
  * Choose how lttsync_session_read_traces() and
  * lttsync_session_read_trace_paths() decode traces.
  *
- * With `jobs` > 0 (the default is 64), each trace is decoded by its own
- * worker process (the `lttsync-decoder` program installed with the
- * library, or the one named by the `LTTSYNC_DECODER` environment
- * variable), at most `jobs` at once, and their packets are fed to the
- * session merged by time (doc/matching.md). A crash or memory exhaustion inside
- * libbabeltrace2 then only fails that trace (#LTTSYNC_ERROR_FORMAT, with
- * a message naming the signal), several traces use several cores, and
- * the pending table only needs to hold the packets of the clock-offset
- * and latency window when every trace of a call is in flight (`jobs` at
- * least the number of traces: doc/matching.md). Each worker's address
- * space is limited to the session's memory limit (at least 256 MiB) or
- * to 4 GiB. If the decoder cannot be started, traces are decoded in the
- * calling process (side by side, as below) and their message says so.
+ * `jobs` is the degree of parallelism (the default is 64). With `jobs` >
+ * 0, the traces of one call are read:
+ * - in the calling process, by a pool of threads (at most `jobs` and
+ *   at most the processors online, the calling thread included), when
+ *   our own reader (lttsync_session_set_reader()) supports every one of
+ *   them, as far as their metadata tells (doc/traces.md, "Our reader");
+ * - otherwise (a trace for libbabeltrace2, or #LTTSYNC_READER_BABELTRACE2),
+ *   each by its own worker process (the `lttsync-decoder` program
+ *   installed with the library, or the one named by the `LTTSYNC_DECODER`
+ *   environment variable), at most `jobs` at once, every trace of the
+ *   call: a crash or memory exhaustion inside libbabeltrace2 then only
+ *   fails that trace (#LTTSYNC_ERROR_FORMAT, with a message naming the
+ *   signal). Each worker's address space is limited to the session's
+ *   memory limit (at least 256 MiB) or to 4 GiB. If the decoder cannot
+ *   be started, traces are decoded in the calling process and their
+ *   message says so.
  *
- * With `jobs` = 0, traces are decoded in the calling thread, without that
- * isolation: up to 16 side by side (a batch of events of one at a time),
- * their packets also merged by time; further traces start as others
- * end.
+ * In both cases the packets of all traces are fed to the session merged
+ * by time (doc/matching.md), in the same order, so that the pending table
+ * only needs to hold the packets of the clock-offset and latency window
+ * when every trace of a call is in flight (in workers: `jobs` at least the
+ * number of traces; in the calling process: up to 16 traces, further
+ * ones start as others end).
  *
- * `jobs` is the degree of parallelism: the stream files of a trace our
- * own reader reads (lttsync_session_set_reader()) are decoded by several
- * threads when fewer traces than `jobs` are read at once, at most `jobs`
- * threads in all and at most the processors online, shared by the
- * traces in flight (a worker process of a single trace on 4 processors
- * with `jobs` >= 4: 4 threads); when traces are decoded in the calling
- * process because the decoder cannot be started, `jobs` threads at most
- * are shared by them. Threads change how fast, never what: the same
- * packets reach the session in the same order.
+ * With `jobs` = 0, traces are decoded in the calling thread, whatever the
+ * reader, up to 16 side by side, merged by time the same way.
+ *
+ * A worker process of a trace our reader reads also decodes its stream
+ * files with several threads when fewer traces than `jobs` are read at
+ * once (at most `jobs` threads in all and at most the processors online,
+ * shared by the traces in flight). Threads change how fast, never what:
+ * the same packets reach the session in the same order.
  * @param session the session.
- * @param jobs the most worker processes at once, or 0.
+ * @param jobs the degree of parallelism (threads or worker processes at
+ *        once), or 0.
  * @return #LTTSYNC_OK or #LTTSYNC_ERROR_INVALID_ARGUMENT.
  * @since 0.1
  */

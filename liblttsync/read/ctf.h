@@ -225,6 +225,12 @@ int lsync_skim_open(lsync_skim **out, const char *path,
 bool lsync_skim_step(lsync_skim *k, int64_t *position);
 lttsync_status lsync_skim_close(lsync_skim *k, char *err, size_t err_size);
 void lsync_skim_abandon(lsync_skim *k, lttsync_status why);
+/*
+ * What lsync_skim_open() would say of the trace's metadata alone (its
+ * stream files unread): LTTSYNC_OK, LSYNC_CTF_DECLINED (reason in err),
+ * LTTSYNC_ERROR_IO, LTTSYNC_ERROR_NO_MEMORY. Keeps nothing.
+ */
+int lsync_skim_check(const char *path, char *err, size_t err_size);
 /* Whether network payloads are read by their compiled plans (the
  * default) or walked: the two read the same, which the tests compare. */
 void lsync_skim_set_plans(lsync_skim *k, bool on);

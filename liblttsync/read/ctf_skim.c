@@ -1899,9 +1899,28 @@ static bool find_work(lsync_skim_pool *p, lsync_skim **ko, stream **so)
 	return best != NULL;
 }
 
-/* Decode stream s of k's next chunk, as a thread of the pool; the
- * pool's lock is held on entry and exit. */
-static void decode_for(lsync_skim_pool *p, lsync_skim *k, stream *s, walker *w)
+/*
+ * The calling thread decodes a chunk as small as without threads: it
+ * also hands the records out (and matches them), which the other threads
+ * wait on; they decode the rest of the packet.
+ */
+static bool decode_small(const lsync_skim *k, stream *s, walker *w, chunk *c)
+{
+	uint32_t cap_ev = c->cap_ev, cap_net = c->cap_net;
+	bool got;
+
+	c->cap_ev = cap_ev < CHUNK_EVENTS ? cap_ev : CHUNK_EVENTS;
+	c->cap_net = cap_net < CHUNK_NETS ? cap_net : CHUNK_NETS;
+	got = decode_next(k, s, w, c);
+	c->cap_ev = cap_ev;
+	c->cap_net = cap_net;
+	return got;
+}
+
+/* Decode stream s of k's next chunk, as a thread of the pool or, small,
+ * as the calling thread; the pool's lock is held on entry and exit. */
+static void decode_for(lsync_skim_pool *p, lsync_skim *k, stream *s, walker *w,
+		       bool small)
 {
 	chunk *c;
 	bool got;
@@ -1909,7 +1928,7 @@ static void decode_for(lsync_skim_pool *p, lsync_skim *k, stream *s, walker *w)
 	s->claimed = true;
 	c = slot_chunk(k, s, (s->head + s->count) % RING);
 	pthread_mutex_unlock(&p->mu);
-	got = c && decode_next(k, s, w, c);
+	got = c && (small ? decode_small(k, s, w, c) : decode_next(k, s, w, c));
 	pthread_mutex_lock(&p->mu);
 	decoded(s, c, got);
 	s->claimed = false;
@@ -1930,7 +1949,7 @@ static void *pool_thread(void *arg)
 			pthread_cond_wait(&p->work, &p->mu);
 			continue;
 		}
-		decode_for(p, k, s, w);
+		decode_for(p, k, s, w, false);
 	}
 	pthread_mutex_unlock(&p->mu);
 	free(w);
@@ -2036,7 +2055,7 @@ static chunk *head_chunk(lsync_skim *k, stream *s)
 			stream *s2;
 
 			if (find_work(p, &k2, &s2))
-				decode_for(p, k2, s2, k->w);
+				decode_for(p, k2, s2, k->w, true);
 			else
 				pthread_cond_wait(&p->ready, &p->mu);
 			continue;
@@ -2044,7 +2063,7 @@ static chunk *head_chunk(lsync_skim *k, stream *s)
 		s->claimed = true;
 		c = slot_chunk(k, s, s->head);
 		pthread_mutex_unlock(&p->mu);
-		got = c && decode_next(k, s, k->w, c);
+		got = c && decode_small(k, s, k->w, c);
 		pthread_mutex_lock(&p->mu);
 		decoded(s, c, got);
 		s->claimed = false;
@@ -2281,6 +2300,25 @@ int lsync_skim_open(lsync_skim **out, const char *path,
 	}
 	*out = k;
 	return LTTSYNC_OK;
+}
+
+int lsync_skim_check(const char *path, char *err, size_t err_size)
+{
+	lsync_skim *k = calloc(1, sizeof(*k));
+	int st;
+
+	if (!k || !(k->path = strdup(path))) {
+		free(k);
+		return LTTSYNC_ERROR_NO_MEMORY;
+	}
+	st = lsync_ctf_meta_load(&k->tr, path, k->err, sizeof(k->err));
+	if (st == LTTSYNC_OK)
+		st = check_trace(k);
+	if (st != LTTSYNC_OK && err && err_size)
+		snprintf(err, err_size, "%s", k->err[0] ? k->err
+			 : lttsync_status_string((lttsync_status)st));
+	skim_free(k);
+	return st;
 }
 
 /* How far stream s may read in this step (ns): see STEP_NS. */

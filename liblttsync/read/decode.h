@@ -135,6 +135,15 @@ lttsync_status lsync_decode_trace_threads(const char *path,
 lttsync_status lsync_decoder_close(lsync_decoder *d, char *err, size_t err_size);
 /* Close without handing out anything more (the reader stops). */
 void lsync_decoder_abandon(lsync_decoder *d, lttsync_status why);
+/*
+ * Whether lsync_decoder_open_with() would read the trace with
+ * libbabeltrace2, as far as the trace's metadata tells: always with
+ * reader BABELTRACE2; with AUTO, when our reader declines the metadata.
+ * A folder that is no trace at all fails before either reader (false).
+ * Our reader may still decline a trace whose metadata it accepts, at its
+ * stream files (doc/traces.md, "Our reader").
+ */
+bool lsync_decoder_needs_babeltrace2(const char *path, lttsync_reader reader);
 
 /*
  * The trace folders at or below `path` (folders holding a regular file

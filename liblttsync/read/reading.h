@@ -15,6 +15,7 @@ typedef struct lsync_job {
 	char *folder;         /* owned */
 	const char *host;     /* the caller's host name, or NULL */
 	uint32_t trace;
+	uint32_t files;       /* entries of the folder when counted, else 0 */
 } lsync_job;
 
 /*
@@ -58,9 +59,11 @@ lttsync_status lsync_job_decode_here(lttsync_session *s, const lsync_job *j,
 
 /*
  * Decode the jobs in the calling process, up to LSYNC_HERE_AT_ONCE side by
- * side, feeding packets merged by time (here.c, leads.c). Every job is
- * settled. Returns LTTSYNC_OK, or NO_MEMORY when the session ran out of
- * memory (jobs not finished are then settled as not read).
+ * side, with up to `threads` threads, feeding packets merged by time in
+ * the order lsync_workers_read() feeds them when it merges (here.c,
+ * leads.c). Every job is settled. Returns LTTSYNC_OK, or NO_MEMORY when
+ * the session ran out of memory, or CANCELLED (jobs not finished are
+ * then settled as not read).
  */
 #define LSYNC_HERE_AT_ONCE 16
 lttsync_status lsync_here_read(lttsync_session *s, lsync_job *jobs, size_t n,

@@ -2,13 +2,15 @@
 /*
  * Reading trace folders into a session: find every trace of the call's
  * paths first, then decode them side by side, in this process (here.c)
- * or in worker processes (workers.c), each trace fed through job.c; and
+ * or in worker processes (workers.c; see decode_all() for which), each
+ * trace fed through job.c; and
  * the queries about the traces read (status, message, statistics).
  */
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 
+#include "decode.h"
 #include "reading.h"
 
 /* ---- one call ---------------------------------------------------------- */
@@ -88,7 +90,7 @@ static uint32_t copy_of(lttsync_session *s, const char *folder, uint32_t trace)
 static int found_trace(void *user, const char *folder)
 {
 	struct call *c = user;
-	lsync_job j = { NULL, c->host, 0 };
+	lsync_job j = { NULL, c->host, 0, 0 };
 	uint32_t original;
 	char *why;
 
@@ -162,15 +164,58 @@ static lttsync_status check_paths(lttsync_session *s, const char *const *paths,
 	return LTTSYNC_OK;
 }
 
+/* Entries of a trace folder, at most UINT32_MAX: an upper bound on the
+ * stream files a reader keeps open. */
+static uint32_t count_files(const char *folder)
+{
+	GDir *d = g_dir_open(folder, 0, NULL);
+	uint32_t n = 0;
+
+	while (d && n < UINT32_MAX && g_dir_read_name(d))
+		n++;
+	if (d)
+		g_dir_close(d);
+	return n;
+}
+
+/*
+ * Whether one of the jobs' traces would be read with libbabeltrace2;
+ * when none is, each job's files are counted, for the descriptors that
+ * reading them in this process takes (here.c).
+ */
+static bool any_needs_babeltrace2(lttsync_session *s, lsync_job *j, size_t n)
+{
+	lttsync_reader reader = s->read.reader ? (lttsync_reader)s->read.reader
+					       : LTTSYNC_READER_AUTO;
+
+	for (size_t i = 0; i < n; i++)
+		if (lsync_decoder_needs_babeltrace2(j[i].folder, reader))
+			return true;
+	for (size_t i = 0; i < n; i++)
+		j[i].files = count_files(j[i].folder);
+	return false;
+}
+
+/*
+ * With jobs, traces that our reader reads are read in this process by a
+ * pool of threads: it is our own code, and there is no packet to carry
+ * over a pipe and merge again. A call with a trace for libbabeltrace2
+ * goes to worker processes, all of its traces, so that babeltrace2 runs
+ * isolated and the feed stays merged by time across the call.
+ */
 static lttsync_status decode_all(lttsync_session *s, GArray *jobs,
 				 lttsync_progress_fn progress, void *user_data)
 {
 	lsync_job *j = (lsync_job *)(void *)jobs->data;
 
-	if (s->read.jobs)
-		return lsync_workers_read(s, j, jobs->len, s->read.jobs,
-					  progress, user_data);
-	return lsync_here_read(s, j, jobs->len, 1, progress, user_data);
+	if (!s->read.jobs)
+		return lsync_here_read(s, j, jobs->len, 1, progress, user_data);
+	if (!any_needs_babeltrace2(s, j, jobs->len))
+		return lsync_here_read(s, j, jobs->len,
+				       lsync_read_threads(s->read.jobs, 1),
+				       progress, user_data);
+	return lsync_workers_read(s, j, jobs->len, s->read.jobs, progress,
+				  user_data);
 }
 
 /*

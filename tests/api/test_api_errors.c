@@ -78,7 +78,7 @@ static void read_again(void *user, const char *trace, uint64_t events)
 	strncpy(r->message, lttsync_session_get_last_error(r->s), sizeof(r->message) - 1);
 }
 
-static void reentry_is_refused(unsigned jobs)
+static void reentry_is_refused(unsigned jobs, lttsync_reader reader)
 {
 	char *dir = test_make_tmpdir("reentry");
 	const char *opts[] = { "-n", "2", "-d", "12", "-r", "1000", NULL };
@@ -88,6 +88,7 @@ static void reentry_is_refused(unsigned jobs)
 	test_generate(dir, opts);
 	cr_assert_eq(lttsync_session_create(&r.s), LTTSYNC_OK);
 	lttsync_session_set_read_jobs(r.s, jobs);
+	lttsync_session_set_reader(r.s, reader);
 	r.path = dir;
 	r.inner = LTTSYNC_OK;
 	cr_assert_eq(lttsync_session_read_traces(&n, r.s, dir, NULL, read_again, &r),
@@ -105,10 +106,16 @@ static void reentry_is_refused(unsigned jobs)
 
 Test(api_errors, read_traces_from_its_progress_callback_is_refused_in_process)
 {
-	reentry_is_refused(0);
+	reentry_is_refused(0, LTTSYNC_READER_AUTO);
+}
+
+Test(api_errors, read_traces_from_its_progress_callback_is_refused_in_process_threads)
+{
+	reentry_is_refused(2, LTTSYNC_READER_AUTO);
 }
 
 Test(api_errors, read_traces_from_its_progress_callback_is_refused_with_workers)
 {
-	reentry_is_refused(2);
+	/* libbabeltrace2: in workers */
+	reentry_is_refused(2, LTTSYNC_READER_BABELTRACE2);
 }

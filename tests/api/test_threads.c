@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Thread safety as documented: distinct sessions used from several
- * threads at once, one transform applied from several threads, and a
- * read cancelled from another thread (lttsync_session_cancel(), with
- * traces from $LTTSYNC_GEN; skipped without it). Run normally in `make
+ * threads at once, one transform applied from several threads, traces
+ * read in the calling process by a pool of threads (jobs 2) as by one
+ * (jobs 0), and a read cancelled from another thread
+ * (lttsync_session_cancel()), with one thread and with a pool (traces
+ * from $LTTSYNC_GEN; skipped without it). Run normally in `make
  * check`, and built with ThreadSanitizer by `make check-tsan`, which
  * fails on any reported race.
  */
@@ -122,25 +124,38 @@ static void *canceller(void *arg)
 	return NULL;
 }
 
-/* 1 passed, 0 on failure, -1 when skipped. */
-static int cancel_from_thread(void)
+/* Generated traces in a new folder `dir` (of `size`); false if not. */
+static bool generate(char *dir, size_t size)
 {
 	const char *gen = getenv("LTTSYNC_GEN"), *tmp = getenv("TMPDIR");
-	char dir[512], cmd[1200];
+	char cmd[1200];
+
+	snprintf(dir, size, "%s/lttsync-threads-XXXXXX", tmp && tmp[0] ? tmp : "/tmp");
+	if (!mkdtemp(dir))
+		return false;
+	snprintf(cmd, sizeof(cmd), "'%s' -q -n 4 -t mesh -d 3 -r 1000 '%s'", gen, dir);
+	return system(cmd) == 0;
+}
+
+static bool remove_dir(const char *dir)
+{
+	char cmd[1200];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	return system(cmd) == 0;
+}
+
+/* 1 passed, 0 on failure. */
+static int cancel_from_thread(const char *dir, unsigned jobs)
+{
 	struct cancel c = { 0 };
 	lttsync_status st = LTTSYNC_OK;
 	pthread_t t;
 	size_t n = 0;
 	int ok;
 
-	if (!gen || !gen[0])
-		return -1;
-	snprintf(dir, sizeof(dir), "%s/lttsync-threads-XXXXXX", tmp && tmp[0] ? tmp : "/tmp");
-	if (!mkdtemp(dir))
-		return 0;
-	snprintf(cmd, sizeof(cmd), "'%s' -q -n 4 -t mesh -d 3 -r 1000 '%s'", gen, dir);
-	ok = system(cmd) == 0 && lttsync_session_create(&c.s) == LTTSYNC_OK &&
-	     lttsync_session_set_read_jobs(c.s, 0) == LTTSYNC_OK &&
+	ok = lttsync_session_create(&c.s) == LTTSYNC_OK &&
+	     lttsync_session_set_read_jobs(c.s, jobs) == LTTSYNC_OK &&
 	     pthread_create(&t, NULL, canceller, &c) == 0;
 	if (ok) {
 		st = lttsync_session_read_traces(&n, c.s, dir, NULL, hold_read, &c);
@@ -148,12 +163,54 @@ static int cancel_from_thread(void)
 		ok = st == LTTSYNC_ERROR_CANCELLED && n == 4 &&
 		     lttsync_session_get_trace_status(c.s, 3) == LTTSYNC_ERROR_CANCELLED;
 	}
-	printf("%s: read cancelled from another thread: status %d, %zu traces\n",
-	       ok ? "ok" : "FAIL", (int)st, n);
+	printf("%s: jobs %u: read cancelled from another thread: status %d, %zu traces\n",
+	       ok ? "ok" : "FAIL", jobs, (int)st, n);
 	lttsync_session_destroy(c.s);
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	if (system(cmd) != 0)
-		ok = 0;
+	return ok;
+}
+
+/* What a read gives: messages matched and every host's slope. */
+static bool read_result(const char *dir, unsigned jobs, uint64_t *matched,
+			char *slopes, size_t size)
+{
+	lttsync_session *s;
+	size_t n, used = 0;
+	bool ok;
+
+	if (lttsync_session_create(&s) != LTTSYNC_OK)
+		return false;
+	ok = lttsync_session_set_read_jobs(s, jobs) == LTTSYNC_OK &&
+	     lttsync_session_read_traces(&n, s, dir, NULL, NULL, NULL) == LTTSYNC_OK &&
+	     n == 4 &&
+	     lttsync_session_get_counter(matched, s, LTTSYNC_COUNTER_MATCHED) == LTTSYNC_OK;
+	for (lttsync_host_id h = 0; ok && h < lttsync_session_get_host_count(s); h++) {
+		lttsync_transform *tf = NULL;
+		char slope[LTTSYNC_FORMAT_SIZE];
+
+		ok = lttsync_session_get_host_transform(&tf, s, h) == LTTSYNC_OK &&
+		     lttsync_transform_format(slope, sizeof(slope), tf,
+					      LTTSYNC_FIELD_SLOPE) == LTTSYNC_OK;
+		lttsync_transform_destroy(tf);
+		used += (size_t)snprintf(slopes + used, size - used, "%s%s",
+					 h ? " " : "", ok ? slope : "?");
+		ok = ok && used < size;
+	}
+	lttsync_session_destroy(s);
+	return ok;
+}
+
+/* 1 passed, 0 on failure: a pool of threads reads what one thread does. */
+static int pool_reads_the_same(const char *dir)
+{
+	char slope0[8 * LTTSYNC_FORMAT_SIZE] = "", slope2[8 * LTTSYNC_FORMAT_SIZE] = "";
+	uint64_t matched0 = 0, matched2 = 0;
+	int ok = read_result(dir, 0, &matched0, slope0, sizeof(slope0)) &&
+		 read_result(dir, 2, &matched2, slope2, sizeof(slope2)) &&
+		 matched0 == matched2 && matched0 > 0 && strcmp(slope0, slope2) == 0;
+
+	printf("%s: jobs 2 in the calling process: %lu messages, slopes %s (jobs 0: %lu, %s)\n",
+	       ok ? "ok" : "FAIL", (unsigned long)matched2, slope2,
+	       (unsigned long)matched0, slope0);
 	return ok;
 }
 
@@ -186,10 +243,25 @@ int main(void)
 		}
 	}
 	lttsync_transform_destroy(shared);
-	switch (cancel_from_thread()) {
-	case 1: passed++; break;
-	case 0: failed++; break;
-	default: printf("skipped: cancel from another thread (no LTTSYNC_GEN)\n");
+	if (getenv("LTTSYNC_GEN") && getenv("LTTSYNC_GEN")[0]) {
+		char dir[512];
+		int r[3] = { 0, 0, 0 };
+
+		if (generate(dir, sizeof(dir))) {
+			r[0] = pool_reads_the_same(dir);
+			r[1] = cancel_from_thread(dir, 0);
+			r[2] = cancel_from_thread(dir, 2);
+		} else {
+			printf("FAIL: traces not generated\n");
+		}
+		if (!remove_dir(dir))
+			r[0] = 0;
+		for (int i = 0; i < 3; i++) {
+			passed += r[i];
+			failed += !r[i];
+		}
+	} else {
+		printf("skipped: reading traces (no LTTSYNC_GEN)\n");
 	}
 	printf("%d passed, %d failed\n", passed, failed);
 	return failed != 0;

@@ -191,7 +191,9 @@ for r in auto babeltrace2; do
 			"$top_srcdir/examples/traces"
 		sed 's/"reader": "[a-z0-9]*"/"reader": R/g' "$work/out" >"$work/reader-$r-$j"
 	done
-	check "--reader $r: same report in workers and in-process" \
+	# (--reader auto --jobs 2 reads in-process with threads, babeltrace2
+	# in workers)
+	check "--reader $r: same report with --jobs 0 and --jobs 2" \
 		cmp -s "$work/reader-$r-0" "$work/reader-$r-2"
 done
 run "--reader auto names our reader" 0 --format json "$top_srcdir/examples/traces"

@@ -377,7 +377,9 @@ run "C34 --jobs 2" 0 --jobs 2 "$top_srcdir/examples/traces"
 if cmp -s "$work/out" "$work/out-j0"; then ok "C34 identical reports"; else ko "C34 reports differ"; fi
 run "C35 --jobs not a number" 1 --jobs x "$top_srcdir/examples/traces"
 contains "$work/err" "jobs expects an integer" "C35 explained"
-LTTSYNC_DECODER=/nonexistent/lttsync-decoder run "C36 decoder missing: decoded in-process" 0 "$top_srcdir/examples/traces"
+# (libbabeltrace2 reads in workers; our reader, in-process from the start)
+LTTSYNC_DECODER=/nonexistent/lttsync-decoder run "C36 decoder missing: decoded in-process" 0 \
+	--reader babeltrace2 "$top_srcdir/examples/traces"
 contains "$work/err" "note: .*decoded in the calling process: cannot start /nonexistent/lttsync-decoder" "C36 says so"
 
 # ---- a capped pending table -----------------------------------------------
@@ -410,10 +412,10 @@ check "C37 no matched message of impossible latency" true_latencies_ok "$work/gb
 run "C37 the same cap in the calling process (-j 0)" 0 -j 0 --max-pending 50000 \
 	--matches-out "$work/m0.csv" "$work/gbig"
 check "C37 no matched message of impossible latency (-j 0)" true_latencies_ok "$work/gbig/truth.json" "$work/m0.csv"
-# Workers merge every trace's first batch first, as -j 0 does its first
-# step: every pair's lead is learned at once, and both find as many.
-# Which keys a capped table evicts depends on the order of the feed; the
-# batches libbabeltrace2's pace gives make that order the same both ways.
+# Workers merge every trace's first batch first, as -j 0 does: every
+# pair's lead is learned at once, and both find as many. Which keys a
+# capped table evicts depends on the order of the feed, which is the
+# same both ways (libbabeltrace2 reads in workers): the same messages.
 run "C37 the cap with workers, libbabeltrace2" 0 --reader babeltrace2 \
 	--max-pending 50000 --matches-out "$work/m.csv" "$work/gbig"
 run "C37 the same cap in the calling process, libbabeltrace2" 0 -j 0 --reader babeltrace2 \
@@ -422,6 +424,7 @@ within_a_thousandth() { awk -v a="$(wc -l <"$1")" -v b="$(wc -l <"$2")" \
 	'BEGIN { d = a - b; if (d < 0) d = -d; exit !(d * 1000 <= b) }'; }
 check "C37 workers find as many messages as -j 0 ($(wc -l <"$work/m.csv") and $(wc -l <"$work/m0.csv"))" \
 	within_a_thousandth "$work/m.csv" "$work/m0.csv"
+check "C37 workers and -j 0 find the same messages" cmp -s "$work/m.csv" "$work/m0.csv"
 rm -rf "$work/gbig"
 
 # ---- one host name, two machines; copies of a trace ------------------------
@@ -486,13 +489,14 @@ contains "$work/err" "(and [0-9]* more paths without a trace)$" "C43 the rest co
 # (shell stand-ins for lttsync-decoder, or wrappers around the real one)
 printf '#!/bin/sh\nsleep 40 &\nexit 0\n' >"$work/dec-leaves-child" && chmod +x "$work/dec-leaves-child"
 start=$(date +%s)
-LTTSYNC_DECODER="$work/dec-leaves-child" run "C44 a decoder exits, its child holding the pipe" 1 "$work/g2"
+LTTSYNC_DECODER="$work/dec-leaves-child" run "C44 a decoder exits, its child holding the pipe" 1 \
+	--reader babeltrace2 "$work/g2"
 check "C44 no wait for the child (under 30 s)" test $(( $(date +%s) - start )) -lt 30
 contains "$work/err" "host0/kernel: lttsync-decoder exited with status 0 before its result" "C44 names the trace"
 
 cp -R "$work/g2" "$work/spin"
 # content_size 0xFFFFFFF8 in the first metadata packet header: babeltrace2
-# spins forever.
+# spins forever (our reader declines it: the call reads in workers).
 printf '\370\377\377\377' | dd of="$work/spin/host0/kernel/metadata" bs=1 seek=24 conv=notrunc 2>/dev/null
 LTTSYNC_DECODER_TIMEOUT=3 run "C45 babeltrace2 spinning on corrupt metadata" 2 "$work/spin"
 contains "$work/err" "spin/host0/kernel: lttsync-decoder wrote nothing for 3 s" "C45 the trace fails, named"

@@ -64,7 +64,8 @@ check_page "failing page" "$work/fail.html" "$work/rates.csv" off -- \
 	--pairs 3 --contra --render "$(render_dir fail)"
 contains "$work/fail.html" 'class="q-fail">fail<' "the failing pairs are named in the tables"
 
-# Generated traces (worker processes find the decoder through this).
+# Generated traces (read in-process; a worker process would find the
+# decoder through this).
 export LTTSYNC_DECODER
 if "$GEN" -q -n 3 -t chain -d 10 "$work/g3" 2>"$work/err"; then
 	run "3 generated hosts, --plot" 0 "$work/g3" --plot "$work/g3.html" \

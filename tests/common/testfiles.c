@@ -90,6 +90,31 @@ lttsync_session *test_reading_session(unsigned jobs)
 	return s;
 }
 
+lttsync_session *test_worker_session(unsigned jobs)
+{
+	lttsync_session *s = test_reading_session(jobs);
+
+	cr_assert_eq(lttsync_session_set_reader(s, LTTSYNC_READER_BABELTRACE2), LTTSYNC_OK);
+	return s;
+}
+
+char *test_declined_trace(const char *dir, const char *name)
+{
+	static const char meta[] =
+		"/* CTF 1.8 */\n"
+		"typealias integer { size = 32; align = 8; signed = false; } := uint32_t;\n"
+		"trace { major = 1; minor = 8; byte_order = le; "
+		"packet.header := struct { uint32_t magic; }; };\n"
+		"env { hostname = \"declined\"; };\n"
+		"callsite { name = \"x\"; func = \"f\"; file = \"a.c\"; line = 1; ip = 0; };\n"
+		"stream { event.header := struct { uint32_t id; }; };\n"
+		"event { name = \"e\"; id = 0; fields := struct { uint32_t v; }; };\n";
+	char *folder = test_subdir(dir, name);
+
+	test_write_file(folder, "metadata", meta, sizeof(meta) - 1);
+	return folder;
+}
+
 void test_assert_no_child(void)
 {
 	int st;

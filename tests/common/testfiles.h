@@ -29,9 +29,20 @@ const char *test_need_env(const char *name);
  * (NULL-terminated); the calling test fails if it does. */
 void test_generate(const char *dir, const char *const *opts);
 
-/* A session that reads traces with `jobs` workers through the build's
- * decoder (LTTSYNC_DECODER; the calling test is skipped without it). */
+/* A session that reads traces with `jobs` as its degree of parallelism
+ * (lttsync_session_set_read_jobs()), through the build's decoder when it
+ * uses workers (LTTSYNC_DECODER; the calling test is skipped without it). */
 lttsync_session *test_reading_session(unsigned jobs);
+
+/* The same, reading with libbabeltrace2: with jobs > 0, in `jobs` worker
+ * processes at most, whatever the traces. */
+lttsync_session *test_worker_session(unsigned jobs);
+
+/* A trace folder dir/name whose metadata (valid CTF 1.8, a `callsite`
+ * block, no stream file) our reader declines and libbabeltrace2 reads:
+ * a call with it reads in worker processes. Its host is "declined". To
+ * g_free. */
+char *test_declined_trace(const char *dir, const char *name);
 
 /* The calling test fails if this process has a child left, reaped or
  * not (Criterion's test process starts none). */

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * lttsync_session_cancel(): from the progress callback and from another
- * thread, decoding in this process (jobs 0) and in worker processes
- * (jobs > 0). The read stops early with LTTSYNC_ERROR_CANCELLED, the
+ * thread, decoding in this process (jobs 0; jobs 3, with threads) and in
+ * worker processes (jobs 3 with libbabeltrace2). The read stops early with LTTSYNC_ERROR_CANCELLED, the
  * unfinished traces say they were cancelled, what was fed stays, the
  * session stays usable (a later read works), and a cancel outside a read
  * does not stop the next one.
@@ -106,12 +106,12 @@ static void *canceller(void *arg)
  * Cancel a read of the big traces; check the status, the traces' states,
  * that it stopped early, and that the session goes on.
  */
-static void cancel_read(unsigned jobs, bool from_callback)
+static void cancel_read(unsigned jobs, bool workers, bool from_callback)
 {
 	char *dir = generated(big), *other = generated(small);
 	uint64_t full = full_count(dir), got;
 	cancel_ctx c = { .from_callback = from_callback };
-	lttsync_session *s = test_reading_session(jobs);
+	lttsync_session *s = workers ? test_worker_session(jobs) : test_reading_session(jobs);
 	size_t n = 0, n_cancelled = 0, n2;
 	pthread_t th;
 	lttsync_host_id ref;
@@ -146,8 +146,8 @@ static void cancel_read(unsigned jobs, bool from_callback)
 	got = events_read(s, 0, n);
 	cr_assert_lt(got, full / 2, "read %lu events of %lu before stopping",
 		     (unsigned long)got, (unsigned long)full);
-	cr_log_info("jobs %u, cancel from %s: %lu of %lu events read, %zu traces cancelled",
-		    jobs, from_callback ? "the progress callback" : "another thread",
+	cr_log_info("jobs %u%s, cancel from %s: %lu of %lu events read, %zu traces cancelled",
+		    jobs, workers ? " (workers)" : "", from_callback ? "the progress callback" : "another thread",
 		    (unsigned long)got, (unsigned long)full, n_cancelled);
 	if (jobs)
 		test_assert_no_child();
@@ -176,22 +176,32 @@ static void cancel_read(unsigned jobs, bool from_callback)
 
 Test(cancel, from_progress_in_process)
 {
-	cancel_read(0, true);
+	cancel_read(0, false, true);
+}
+
+Test(cancel, from_progress_in_process_threads)
+{
+	cancel_read(3, false, true);
 }
 
 Test(cancel, from_progress_in_workers)
 {
-	cancel_read(3, true);
+	cancel_read(3, true, true);
 }
 
 Test(cancel, from_another_thread_in_process)
 {
-	cancel_read(0, false);
+	cancel_read(0, false, false);
+}
+
+Test(cancel, from_another_thread_in_process_threads)
+{
+	cancel_read(3, false, false);
 }
 
 Test(cancel, from_another_thread_in_workers)
 {
-	cancel_read(3, false);
+	cancel_read(3, true, false);
 }
 
 /* A cancel with no read in progress is forgotten when the next starts. */

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Traces decoded in lttsync-decoder worker processes
- * (lttsync_session_set_read_jobs(), lttsync_session_read_trace_paths()):
+ * Traces decoded in lttsync-decoder worker processes or in this process
+ * (lttsync_session_set_read_jobs(), lttsync_session_set_reader(),
+ * lttsync_session_read_trace_paths()): traces our reader supports are
+ * read in this process, a call with one for libbabeltrace2 in workers;
  * babeltrace2 crashing or running out of memory fails only its trace,
  * results do not depend on how traces are decoded, interleaving lets a
  * small pending table synchronize long traces, no descriptor or child
@@ -196,35 +198,95 @@ Test(isolation, babeltrace_out_of_memory_fails_only_its_trace, .timeout = 120)
 
 /* ---- same results, however decoded --------------------------------------- */
 
-Test(isolation, same_results_in_process_and_in_workers)
+/* Remove host `name`'s line from results_text()'s text. */
+static void drop_host(GString *text, const char *name)
+{
+	gchar **lines = g_strsplit(text->str, "\n", -1);
+	size_t len = strlen(name);
+
+	g_string_truncate(text, 0);
+	for (gchar **l = lines; *l && **l; l++)
+		if (strncmp(*l, name, len) || (*l)[len] != ' ')
+			g_string_append_printf(text, "%s\n", *l);
+	g_strfreev(lines);
+}
+
+/*
+ * Results and counters of reading `paths` with `jobs` (workers: with
+ * libbabeltrace2, else the default reader) and a pending table of `cap`
+ * keys (0: the default), one text.
+ */
+static GString *read_results(const char *const *paths, size_t n_paths, unsigned jobs,
+			     bool workers, size_t cap)
+{
+	lttsync_session *s = workers ? test_worker_session(jobs) : test_reading_session(jobs);
+	GString *got;
+	size_t n;
+
+	if (cap)
+		cr_assert_eq(lttsync_session_set_max_pending(s, cap), LTTSYNC_OK);
+	(void)lttsync_session_read_trace_paths(&n, s, paths, NULL, n_paths, NULL, NULL);
+	got = results_text(s);
+	drop_host(got, "declined"); /* test_declined_trace()'s: no packet */
+	g_string_append_printf(got, "matched %lu evicted %lu\n",
+			       (unsigned long)counter(s, LTTSYNC_COUNTER_MATCHED),
+			       (unsigned long)counter(s, LTTSYNC_COUNTER_EVICTED));
+	lttsync_session_destroy(s);
+	return got;
+}
+
+static void assert_same(GString *ref, GString *got, const char *what)
+{
+	cr_assert_str_eq(got->str, ref->str, "%s differs:\n%s\nagainst\n%s", what,
+			 got->str, ref->str);
+	g_string_free(got, TRUE);
+}
+
+/*
+ * However the traces are decoded, in this process with one thread or
+ * more, or in workers, with either reader, the results are the same.
+ * With a pending table that overflows, they depend on the order of the
+ * feed: in-process and worker reads feed in the same order when every
+ * trace has its worker, so they are still the same for one reader (a
+ * trace our reader declines makes the call go to workers).
+ */
+Test(isolation, same_results_in_process_and_in_workers, .timeout = 120)
 {
 	static const char *const opts[] = { "-n", "4", "-t", "mesh", "-d", "3", "-s", "7",
 					    "-l", "modules-2.9,addons-b,experimental,modules-2.6",
 					    NULL };
 	char *dir = test_make_tmpdir("lttsync-isolation");
-	GString *ref = NULL;
+	char *gen = test_subdir(dir, "gen"), *declined = test_declined_trace(dir, "declined");
+	const char *paths[] = { gen, declined };
+	GString *ref;
+	unsigned long evicted = 0;
 
-	test_generate(dir, opts);
-	for (unsigned jobs = 0; jobs <= 4; jobs += 1 + (jobs == 2)) {
-		lttsync_session *s = test_reading_session(jobs);
-		GString *got;
-		size_t n;
-
-		cr_assert_eq(lttsync_session_read_traces(&n, s, dir, NULL, NULL, NULL),
-			     LTTSYNC_OK);
-		cr_assert_eq(n, 4);
-		got = results_text(s);
-		if (!ref)
-			ref = got;
-		else {
-			cr_assert_str_eq(got->str, ref->str, "jobs %u differs", jobs);
-			g_string_free(got, TRUE);
-		}
-		lttsync_session_destroy(s);
+	test_generate(gen, opts);
+	ref = read_results(paths, 2, 0, false, 0);
+	for (unsigned jobs = 1; jobs <= 4; jobs++) {
+		assert_same(ref, read_results(paths, 1, jobs, false, 0), "in process");
+		assert_same(ref, read_results(paths, 2, jobs, false, 0), "workers");
+		assert_same(ref, read_results(paths, 2, jobs, true, 0), "workers, libbabeltrace2");
 	}
 	cr_assert(strstr(ref->str, "accurate"), "%s", ref->str);
 	g_string_free(ref, TRUE);
+	/* A table of 64 keys: packets are evicted. */
+	ref = read_results(paths, 2, 0, false, 64);
+	cr_assert(sscanf(strstr(ref->str, "evicted"), "evicted %lu", &evicted) == 1 &&
+		  evicted > 1000, "%s", ref->str);
+	/* Workers merge when every trace of the call (5) has its own. */
+	assert_same(ref, read_results(paths, 2, 5, false, 64), "workers, 64 keys");
+	assert_same(ref, read_results(paths, 2, 8, false, 64), "workers (8), 64 keys");
+	g_string_free(ref, TRUE);
+	ref = read_results(paths, 1, 0, false, 64);
+	assert_same(ref, read_results(paths, 1, 2, false, 64), "in process, 2 threads, 64 keys");
+	g_string_free(ref, TRUE);
+	ref = read_results(paths, 2, 0, true, 64);
+	assert_same(ref, read_results(paths, 2, 5, true, 64), "libbabeltrace2, workers, 64 keys");
+	g_string_free(ref, TRUE);
 	test_rm_rf(dir);
+	g_free(gen);
+	g_free(declined);
 	g_free(dir);
 }
 
@@ -241,7 +303,7 @@ Test(isolation, in_process_more_traces_than_open_at_once, .timeout = 120)
 
 	test_generate(dir, opts);
 	for (int k = 0; k < 2; k++) {
-		lttsync_session *s = test_reading_session(k ? 20 : 0);
+		lttsync_session *s = k ? test_worker_session(20) : test_reading_session(0);
 		size_t n = 0;
 
 		cr_assert_eq(lttsync_session_read_traces(&n, s, dir, NULL, NULL, NULL),
@@ -270,10 +332,10 @@ Test(isolation, in_process_more_traces_than_open_at_once, .timeout = 120)
  * the latency and clock offset, and nearly every message found with an
  * ample table is found.
  */
-static uint64_t matched_with(const char *dir, unsigned jobs, size_t cap,
+static uint64_t matched_with(const char *dir, unsigned jobs, bool workers, size_t cap,
 			     bool want_synchronized)
 {
-	lttsync_session *s = test_reading_session(jobs);
+	lttsync_session *s = workers ? test_worker_session(jobs) : test_reading_session(jobs);
 	uint64_t matched;
 	size_t n;
 
@@ -298,21 +360,24 @@ Test(isolation, small_pending_cap_when_interleaved, .timeout = 120)
 					    "-r", "200", "--max-offset-ns", "1000000",
 					    NULL };
 	char *dir = test_make_tmpdir("lttsync-isolation");
-	uint64_t ample, interleaved, in_process, sequential, fallback;
+	uint64_t ample, interleaved, in_process, threads, sequential, fallback;
 	char *decoder = g_strdup(test_need_env("LTTSYNC_DECODER"));
 
 	test_generate(dir, opts);
-	ample = matched_with(dir, 3, 0, true);
-	interleaved = matched_with(dir, 3, 1000, true);
-	in_process = matched_with(dir, 0, 1000, true);
-	sequential = matched_with(dir, 1, 1000, false);
+	ample = matched_with(dir, 3, true, 0, true);
+	interleaved = matched_with(dir, 3, true, 1000, true);
+	in_process = matched_with(dir, 0, false, 1000, true);
+	threads = matched_with(dir, 3, false, 1000, true);
+	sequential = matched_with(dir, 1, true, 1000, false);
 	/* Workers asked for but no decoder: side by side in this process. */
 	setenv("LTTSYNC_DECODER", "/nonexistent/lttsync-decoder", 1);
-	fallback = matched_with(dir, 3, 1000, true);
+	fallback = matched_with(dir, 3, true, 1000, true);
 	setenv("LTTSYNC_DECODER", decoder, 1);
 	g_free(decoder);
 	cr_assert_gt(fallback, ample * 99 / 100, "no decoder: %lu of %lu",
 		     (unsigned long)fallback, (unsigned long)ample);
+	cr_assert_gt(threads, ample * 99 / 100, "in process, 3 threads: %lu of %lu",
+		     (unsigned long)threads, (unsigned long)ample);
 	cr_assert_gt(interleaved, ample * 99 / 100, "interleaved %lu of %lu",
 		     (unsigned long)interleaved, (unsigned long)ample);
 	cr_assert_gt(in_process, ample * 99 / 100, "in process %lu of %lu",
@@ -325,11 +390,12 @@ Test(isolation, small_pending_cap_when_interleaved, .timeout = 120)
 
 /* ---- a missing or misbehaving decoder ------------------------------------- */
 
+/* The examples read with libbabeltrace2, which goes to workers. */
 static void read_examples_with_decoder(const char *decoder, lttsync_status want,
 				       const char *in_message)
 {
 	char *ex = g_build_filename(test_need_env("top_srcdir"), "examples", "traces", NULL);
-	lttsync_session *s = test_reading_session(2);
+	lttsync_session *s = test_worker_session(2);
 	size_t n;
 
 	setenv("LTTSYNC_DECODER", decoder, 1);
@@ -365,6 +431,94 @@ Test(isolation, decoder_writing_garbage)
 	/* echo writes its arguments: not a HELLO record. */
 	read_examples_with_decoder("/bin/echo", LTTSYNC_ERROR_FORMAT,
 				   "malformed output from lttsync-decoder");
+}
+
+/*
+ * With jobs, traces our reader reads are read in this process: a decoder
+ * that would fail every trace is never started.
+ */
+Test(isolation, supported_traces_read_in_process_by_default)
+{
+	static const char *const opts[] = { "-n", "3", "-d", "2", "-s", "3", NULL };
+	char *dir = test_make_tmpdir("lttsync-isolation");
+	char *decoder = g_strdup(test_need_env("LTTSYNC_DECODER"));
+	lttsync_session *s = test_reading_session(2);
+	uint64_t reader;
+	size_t n;
+
+	test_generate(dir, opts);
+	setenv("LTTSYNC_DECODER", "/bin/false", 1);
+	cr_assert_eq(lttsync_session_read_traces(&n, s, dir, NULL, NULL, NULL), LTTSYNC_OK,
+		     "%s", lttsync_session_get_last_error(s));
+	setenv("LTTSYNC_DECODER", decoder, 1);
+	cr_assert_eq(n, 3);
+	for (lttsync_trace_id t = 0; t < 3; t++) {
+		cr_assert_eq(lttsync_session_get_trace_status(s, t), LTTSYNC_OK);
+		cr_assert_str_empty(lttsync_session_get_trace_message(s, t));
+		cr_assert_eq(lttsync_session_get_trace_stat(&reader, s, t,
+							    LTTSYNC_TRACE_STAT_READER), LTTSYNC_OK);
+		cr_assert_eq(reader, LTTSYNC_READER_AUTO);
+	}
+	cr_assert(synchronized(host_quality(s, "host2")));
+	test_assert_no_child();
+	lttsync_session_destroy(s);
+	test_rm_rf(dir);
+	g_free(decoder);
+	g_free(dir);
+}
+
+/*
+ * A call with a trace that our reader declines goes to workers, all of
+ * its traces: with a decoder that fails, every trace fails, those our
+ * reader supports too; with the real one, they are read by our reader in
+ * their workers, the declined one by libbabeltrace2.
+ */
+Test(isolation, a_declined_trace_sends_the_call_to_workers)
+{
+	static const char *const opts[] = { "-n", "2", "-d", "2", "-s", "3", NULL };
+	char *dir = test_make_tmpdir("lttsync-isolation");
+	char *gen = test_subdir(dir, "gen"), *declined = test_declined_trace(dir, "declined");
+	char *decoder = g_strdup(test_need_env("LTTSYNC_DECODER"));
+	const char *paths[] = { gen, declined };
+	lttsync_session *s = test_reading_session(2);
+	uint64_t reader;
+	size_t n;
+
+	test_generate(gen, opts);
+	setenv("LTTSYNC_DECODER", "/bin/false", 1);
+	cr_assert_eq(lttsync_session_read_trace_paths(&n, s, paths, NULL, 2, NULL, NULL),
+		     LTTSYNC_ERROR_IO, "%s", lttsync_session_get_last_error(s));
+	setenv("LTTSYNC_DECODER", decoder, 1);
+	cr_assert_eq(n, 3);
+	for (lttsync_trace_id t = 0; t < 3; t++)
+		cr_assert(strstr(lttsync_session_get_trace_message(s, t),
+				 "exited with status 1 before its result"), "%s",
+			  lttsync_session_get_trace_message(s, t));
+	test_assert_no_child();
+	lttsync_session_destroy(s);
+
+	s = test_reading_session(2);
+	cr_assert_eq(lttsync_session_read_trace_paths(&n, s, paths, NULL, 2, NULL, NULL),
+		     LTTSYNC_OK, "%s", lttsync_session_get_last_error(s));
+	cr_assert_eq(n, 3);
+	for (lttsync_trace_id t = 0; t < 3; t++) {
+		bool is_declined = strcmp(lttsync_session_get_trace_name(s, t), declined) == 0;
+
+		cr_assert_eq(lttsync_session_get_trace_status(s, t),
+			     is_declined ? LTTSYNC_ERROR_NO_DATA : LTTSYNC_OK);
+		cr_assert_eq(lttsync_session_get_trace_stat(&reader, s, t,
+							    LTTSYNC_TRACE_STAT_READER), LTTSYNC_OK);
+		cr_assert_eq(reader, is_declined ? LTTSYNC_READER_BABELTRACE2
+						 : LTTSYNC_READER_AUTO);
+	}
+	cr_assert(synchronized(host_quality(s, "host1")));
+	test_assert_no_child();
+	lttsync_session_destroy(s);
+	test_rm_rf(dir);
+	g_free(gen);
+	g_free(declined);
+	g_free(decoder);
+	g_free(dir);
 }
 
 /* ---- arguments --------------------------------------------------------------- */

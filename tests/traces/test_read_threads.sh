@@ -3,9 +3,7 @@
 # thread does: the records lttsync-decoder writes (packets in order,
 # statistics, status) with --threads 2 and 3 against none, on traces of
 # every layout with 4 stream files each, a stream file changed (it fails
-# midway) and the real traces; and the report of lttsync reading
-# in-process with --jobs 2 and 3 (the decoder made unavailable) against
-# --jobs 0.
+# midway) and the real traces; and the reports of lttsync (below).
 set -u
 . "${top_srcdir:-.}/tests/common/harness.sh"
 GEN=${LTTSYNC_GEN:-$GEN}
@@ -49,10 +47,17 @@ for d in "$SHARED"/scp/scp_src "$SHARED"/bug446190; do
 	[ -d "$d" ] && same_records "$d"
 done
 
+# The report of lttsync reading in-process (the default with --jobs 2 and
+# 3: a decoder that would fail is never started) against --jobs 0; and in
+# workers, with our reader in each, when the call has a trace our reader
+# declines (metadata only, no packet), against --jobs 0 on the same
+# paths, also with a pending table that overflows (the feed is the same
+# packet for packet).
+printf '#!/bin/sh\nexit 1\n' >"$work/fails" && chmod +x "$work/fails"
 "$LTTSYNC" --jobs 0 --format json "$work/t" >"$work/r0.json" 2>"$work/e0"
 st0=$?
 for n in 2 3; do
-	LTTSYNC_DECODER="$work/none" "$LTTSYNC" --jobs "$n" --format json "$work/t" \
+	LTTSYNC_DECODER="$work/fails" "$LTTSYNC" --jobs "$n" --format json "$work/t" \
 		>"$work/rn.json" 2>"$work/en"
 	stn=$?
 	if [ "$st0" -eq "$stn" ] && cmp -s "$work/r0.json" "$work/rn.json"; then
@@ -61,6 +66,39 @@ for n in 2 3; do
 		ko "in-process, --jobs $n: exit $stn against $st0, or another report"
 		diff "$work/r0.json" "$work/rn.json" | head -5
 	fi
-	contains "$work/en" "decoded in the calling process" "in-process, --jobs $n: said so"
+	lacks "$work/en" "lttsync-decoder" "in-process, --jobs $n: no decoder started"
 done
+mkdir -p "$work/declined"
+{
+	echo '/* CTF 1.8 */'
+	echo 'typealias integer { size = 32; align = 8; signed = false; } := uint32_t;'
+	echo 'trace { major = 1; minor = 8; byte_order = le; packet.header := struct { uint32_t magic; }; };'
+	echo 'env { hostname = "declined"; };'
+	echo 'callsite { name = "x"; func = "f"; file = "a.c"; line = 1; ip = 0; };'
+	echo 'stream { event.header := struct { uint32_t id; }; };'
+	echo 'event { name = "e"; id = 0; fields := struct { uint32_t v; }; };'
+} >"$work/declined/metadata"
+printf '#!/bin/sh\necho "$*" >>"%s"\nexec "%s" "$@"\n' "$work/started" "$DECODER" >"$work/logged"
+chmod +x "$work/logged"
+for pending in "" "--max-pending 64"; do
+	"$LTTSYNC" --jobs 0 $pending --format json "$work/t" "$work/declined" \
+		>"$work/w0.json" 2>"$work/ew0"
+	st0=$?
+	rm -f "$work/started"
+	LTTSYNC_DECODER="$work/logged" "$LTTSYNC" --jobs 8 $pending --format json \
+		"$work/t" "$work/declined" >"$work/wn.json" 2>"$work/ewn"
+	stn=$?
+	check "workers${pending:+, $pending}: a decoder for each of the 5 traces" \
+		test "$(cat "$work/started" 2>/dev/null | wc -l)" -eq 5
+	if [ "$st0" -eq "$stn" ] && cmp -s "$work/w0.json" "$work/wn.json"; then
+		ok "workers${pending:+, $pending}: the same report as --jobs 0 (exit $stn)"
+	else
+		ko "workers${pending:+, $pending}: exit $stn against $st0, or another report"
+		diff "$work/w0.json" "$work/wn.json" | head -5
+	fi
+	cp "$work/wn.json" "$work/w-${pending:+small}.json"
+done
+differ() { ! cmp -s "$1" "$2"; }
+check "--max-pending 64 loses messages (the order of the feed matters)" \
+	differ "$work/w-.json" "$work/w-small.json"
 finish

@@ -159,10 +159,10 @@ static void truth_offsets(const char *dir, int64_t *out, int n)
 
 /*
  * Generated traces whose clocks are seconds apart, read in the calling
- * process and by workers: by the end, the leads are the offsets between
+ * process (one thread, then several) and by workers (libbabeltrace2): by the end, the leads are the offsets between
  * the clocks, to within a millisecond (latency and drift).
  */
-static void check_learned(const char *dir, unsigned jobs)
+static void check_learned(const char *dir, unsigned jobs, lttsync_reader reader)
 {
 	const int64_t *truth = NULL;
 	int64_t off[3], lead0 = 0;
@@ -175,6 +175,7 @@ static void check_learned(const char *dir, unsigned jobs)
 	truth = off;
 	cr_assert_eq(lttsync_session_create(&s), LTTSYNC_OK);
 	cr_assert_eq(lttsync_session_set_read_jobs(s, jobs), LTTSYNC_OK);
+	cr_assert_eq(lttsync_session_set_reader(s, reader), LTTSYNC_OK);
 	cr_assert_eq(lttsync_session_read_traces(&n, s, dir, NULL, NULL, NULL),
 		     LTTSYNC_OK);
 	cr_assert_eq(n, 3);
@@ -202,8 +203,9 @@ Test(leads, learned_while_reading, .timeout = 120)
 
 	test_need_env("LTTSYNC_DECODER");
 	test_generate(dir, opts);
-	check_learned(dir, 0);
-	check_learned(dir, 4);
+	check_learned(dir, 0, LTTSYNC_READER_AUTO);
+	check_learned(dir, 4, LTTSYNC_READER_AUTO); /* in process, threads */
+	check_learned(dir, 4, LTTSYNC_READER_BABELTRACE2); /* workers */
 	test_rm_rf(dir);
 	g_free(dir);
 }
