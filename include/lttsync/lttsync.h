@@ -536,7 +536,8 @@ typedef void (*lttsync_progress_fn)(void *user_data, const char *trace_path,
  * - in the calling process, by a pool of threads (at most `jobs` and
  *   at most the processors online, the calling thread included), when
  *   our own reader (lttsync_session_set_reader()) supports every one of
- *   them, as far as their metadata tells (doc/traces.md, "Our reader");
+ *   them (each is checked first as our reader opens it: doc/traces.md,
+ *   "Our reader");
  * - otherwise (a trace for libbabeltrace2, or #LTTSYNC_READER_BABELTRACE2),
  *   each by its own worker process (the `lttsync-decoder` program
  *   installed with the library, or the one named by the `LTTSYNC_DECODER`

@@ -226,9 +226,11 @@ bool lsync_skim_step(lsync_skim *k, int64_t *position);
 lttsync_status lsync_skim_close(lsync_skim *k, char *err, size_t err_size);
 void lsync_skim_abandon(lsync_skim *k, lttsync_status why);
 /*
- * What lsync_skim_open() would say of the trace's metadata alone (its
- * stream files unread): LTTSYNC_OK, LSYNC_CTF_DECLINED (reason in err),
- * LTTSYNC_ERROR_IO, LTTSYNC_ERROR_NO_MEMORY. Keeps nothing.
+ * What lsync_skim_open() would say of the trace, from the same steps
+ * (its metadata, the index of its stream files' packets, the last packet
+ * of each stream), without handing out anything: LTTSYNC_OK,
+ * LSYNC_CTF_DECLINED (reason in err), or the error opening would give.
+ * Keeps nothing.
  */
 int lsync_skim_check(const char *path, char *err, size_t err_size);
 /* Whether network payloads are read by their compiled plans (the

@@ -2244,27 +2244,35 @@ static int check_last_packets(lsync_skim *k)
 
 static void skim_free(lsync_skim *k);
 
-int lsync_skim_open(lsync_skim **out, const char *path,
-		    const lsync_decode_callbacks *cb, lsync_decode_stats *stats,
-		    char *err, size_t err_size)
+/* A reader of the trace at path, nothing read yet; NULL if out of memory. */
+static lsync_skim *skim_new(const char *path, const lsync_decode_callbacks *cb,
+			    lsync_decode_stats *stats)
 {
 	lsync_skim *k = calloc(1, sizeof(*k));
-	int st;
 
-	*out = NULL;
 	if (!k)
-		return LTTSYNC_ERROR_NO_MEMORY;
+		return NULL;
 	k->cb = cb;
 	k->plans = true;
 	k->page = (size_t)sysconf(_SC_PAGESIZE);
 	k->stats = stats ? stats : &k->local;
 	memset(k->stats, 0, sizeof(*k->stats));
-	k->path = strdup(path);
-	if (!k->path) {
+	if (!(k->path = strdup(path))) {
 		free(k);
-		return LTTSYNC_ERROR_NO_MEMORY;
+		return NULL;
 	}
-	st = lsync_ctf_meta_load(&k->tr, path, k->err, sizeof(k->err));
+	return k;
+}
+
+/*
+ * Everything opening does before it hands anything out, where it may
+ * decline the trace or fail it: the metadata, the index of the stream
+ * files' packets, the last packet of every stream.
+ */
+static int skim_prepare(lsync_skim *k)
+{
+	int st = lsync_ctf_meta_load(&k->tr, k->path, k->err, sizeof(k->err));
+
 	if (st == LTTSYNC_OK)
 		st = check_trace(k);
 	if (st == LTTSYNC_OK)
@@ -2279,6 +2287,20 @@ int lsync_skim_open(lsync_skim **out, const char *path,
 	}
 	if (st == LTTSYNC_OK)
 		st = check_last_packets(k);
+	return st;
+}
+
+int lsync_skim_open(lsync_skim **out, const char *path,
+		    const lsync_decode_callbacks *cb, lsync_decode_stats *stats,
+		    char *err, size_t err_size)
+{
+	lsync_skim *k = skim_new(path, cb, stats);
+	int st;
+
+	*out = NULL;
+	if (!k)
+		return LTTSYNC_ERROR_NO_MEMORY;
+	st = skim_prepare(k);
 	if (st != LTTSYNC_OK) {
 		if (err && err_size)
 			snprintf(err, err_size, "%s", k->err[0] ? k->err
@@ -2304,16 +2326,12 @@ int lsync_skim_open(lsync_skim **out, const char *path,
 
 int lsync_skim_check(const char *path, char *err, size_t err_size)
 {
-	lsync_skim *k = calloc(1, sizeof(*k));
+	lsync_skim *k = skim_new(path, NULL, NULL);
 	int st;
 
-	if (!k || !(k->path = strdup(path))) {
-		free(k);
+	if (!k)
 		return LTTSYNC_ERROR_NO_MEMORY;
-	}
-	st = lsync_ctf_meta_load(&k->tr, path, k->err, sizeof(k->err));
-	if (st == LTTSYNC_OK)
-		st = check_trace(k);
+	st = skim_prepare(k);
 	if (st != LTTSYNC_OK && err && err_size)
 		snprintf(err, err_size, "%s", k->err[0] ? k->err
 			 : lttsync_status_string((lttsync_status)st));

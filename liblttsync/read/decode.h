@@ -137,11 +137,10 @@ lttsync_status lsync_decoder_close(lsync_decoder *d, char *err, size_t err_size)
 void lsync_decoder_abandon(lsync_decoder *d, lttsync_status why);
 /*
  * Whether lsync_decoder_open_with() would read the trace with
- * libbabeltrace2, as far as the trace's metadata tells: always with
- * reader BABELTRACE2; with AUTO, when our reader declines the metadata.
- * A folder that is no trace at all fails before either reader (false).
- * Our reader may still decline a trace whose metadata it accepts, at its
- * stream files (doc/traces.md, "Our reader").
+ * libbabeltrace2: always with reader BABELTRACE2; with AUTO, when our
+ * reader declines it, as its opening would (metadata, packet index,
+ * last packets: lsync_skim_check()). A folder that is no trace at all
+ * fails before either reader (false).
  */
 bool lsync_decoder_needs_babeltrace2(const char *path, lttsync_reader reader);
 

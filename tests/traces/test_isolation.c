@@ -521,6 +521,62 @@ Test(isolation, a_declined_trace_sends_the_call_to_workers)
 	g_free(dir);
 }
 
+/*
+ * A trace whose metadata our reader accepts but whose folder it declines
+ * (more than 4,096 files: empty ones, which babeltrace2 skips) sends the
+ * call to workers too: the check before the call goes through the same
+ * steps as our reader's opening.
+ */
+Test(isolation, a_trace_declined_at_its_files_sends_the_call_to_workers)
+{
+	static const char *const opts[] = { "-n", "2", "-d", "2", "-s", "3", NULL };
+	char *dir = test_make_tmpdir("lttsync-isolation");
+	char *decoder = g_strdup(test_need_env("LTTSYNC_DECODER"));
+	char *host0 = g_build_filename(dir, "host0", "kernel", NULL);
+	const char *paths[] = { dir };
+	lttsync_session *s = test_reading_session(2);
+	uint64_t reader;
+	size_t n;
+
+	test_generate(dir, opts);
+	for (int i = 0; i < 4100; i++) {
+		char name[32];
+
+		snprintf(name, sizeof(name), "empty%d", i);
+		test_write_file(host0, name, "", 0);
+	}
+	setenv("LTTSYNC_DECODER", "/bin/false", 1);
+	cr_assert_eq(lttsync_session_read_trace_paths(&n, s, paths, NULL, 1, NULL, NULL),
+		     LTTSYNC_ERROR_IO, "%s", lttsync_session_get_last_error(s));
+	setenv("LTTSYNC_DECODER", decoder, 1);
+	cr_assert_eq(n, 2);
+	for (lttsync_trace_id t = 0; t < 2; t++)
+		cr_assert(strstr(lttsync_session_get_trace_message(s, t),
+				 "exited with status 1 before its result"), "%s",
+			  lttsync_session_get_trace_message(s, t));
+	lttsync_session_destroy(s);
+
+	s = test_reading_session(2);
+	cr_assert_eq(lttsync_session_read_trace_paths(&n, s, paths, NULL, 1, NULL, NULL),
+		     LTTSYNC_OK, "%s", lttsync_session_get_last_error(s));
+	for (lttsync_trace_id t = 0; t < 2; t++) {
+		bool bloated = strcmp(lttsync_session_get_trace_name(s, t), host0) == 0;
+
+		cr_assert_eq(lttsync_session_get_trace_status(s, t), LTTSYNC_OK);
+		cr_assert_eq(lttsync_session_get_trace_stat(&reader, s, t,
+							    LTTSYNC_TRACE_STAT_READER), LTTSYNC_OK);
+		cr_assert_eq(reader, bloated ? LTTSYNC_READER_BABELTRACE2
+					     : LTTSYNC_READER_AUTO);
+	}
+	cr_assert(synchronized(host_quality(s, "host1")));
+	test_assert_no_child();
+	lttsync_session_destroy(s);
+	test_rm_rf(dir);
+	g_free(host0);
+	g_free(decoder);
+	g_free(dir);
+}
+
 /* ---- arguments --------------------------------------------------------------- */
 
 Test(isolation, read_trace_paths_arguments)
