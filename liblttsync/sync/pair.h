@@ -92,6 +92,20 @@ static inline int lsync_pair_side_of(uint32_t from, uint32_t to)
 int lsync_pair_keep(lsync_pair *pair, uint32_t send_host, int64_t send_ns,
 		    int64_t recv_ns);
 
+/* *first = a and *second = b if `swap` is 0, else the reverse, by a
+ * mask: the compiler makes a branch of `?:` here, which random
+ * directions mispredict half of the time. */
+static inline void lsync_hulls_order(int swap, lsync_hull *a, lsync_hull *b,
+				     lsync_hull **first, lsync_hull **second)
+{
+	uintptr_t both = (uintptr_t)a ^ (uintptr_t)b;
+	uintptr_t m = (uintptr_t)0 - (uintptr_t)(swap != 0);
+	uintptr_t f = (uintptr_t)a ^ (both & m);
+
+	*first = (lsync_hull *)f;
+	*second = (lsync_hull *)(f ^ both);
+}
+
 /*
  * lsync_pair_add() with windows: orientation 1's full hull, and the
  * window of x = host a's time in orientation 0 (a message a -> b is a
@@ -103,7 +117,7 @@ static inline int lsync_pair_add_windowed(lsync_pair *pair, int side,
 					  int64_t recv_ns, bool keep,
 					  size_t *vertices)
 {
-	lsync_hull *full = &pair->hull[1], *w = &pair->win->open;
+	lsync_hull *full = &pair->hull[1], *w = &pair->win->open, *up, *down;
 	size_t before = lsync_hull_vertex_count(full);
 	int64_t x = side == 0 ? send_ns : recv_ns;
 
@@ -122,17 +136,14 @@ static inline int lsync_pair_add_windowed(lsync_pair *pair, int side,
 		return -1;
 	before += lsync_hull_vertex_count(w);
 	/* a -> b (side 0): above the window's line, below the full hull's;
-	 * b -> a the reverse. A branch on the direction: selecting the hulls
-	 * through an array instead saved its mispredictions but made the
-	 * insertions wait for their hull's address, for no gain measured
-	 * (doc/performance.md). */
-	if (side == 0) {
-		lsync_hull_add_below(full, recv_ns, send_ns);
-		lsync_hull_add_above(w, send_ns, recv_ns);
-	} else {
-		lsync_hull_add_above(full, send_ns, recv_ns);
-		lsync_hull_add_below(w, recv_ns, send_ns);
-	}
+	 * b -> a the reverse. Either way one point above, (send, recv), and
+	 * one below, (recv, send): only the hulls swap, selected between two
+	 * pointers at hand, without a branch on the direction (which is
+	 * mispredicted for half of the messages when directions alternate)
+	 * nor a load (doc/performance.md). */
+	lsync_hulls_order(side, w, full, &up, &down);
+	lsync_hull_add_above(up, send_ns, recv_ns);
+	lsync_hull_add_below(down, recv_ns, send_ns);
 	*vertices += lsync_hull_vertex_count(full) +
 		     lsync_hull_vertex_count(w) - before;
 	return 1;
