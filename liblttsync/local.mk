@@ -38,6 +38,7 @@ liblttsync_internal_la_SOURCES = \
 	liblttsync/sync/match.c liblttsync/sync/match.h \
 	liblttsync/sync/tombstones.c liblttsync/sync/tombstones.h \
 	liblttsync/sync/big_alloc.c liblttsync/sync/big_alloc.h \
+	liblttsync/sync/words.c liblttsync/sync/words.h \
 	liblttsync/sync/hull.c liblttsync/sync/hull.h \
 	liblttsync/sync/segments.c liblttsync/sync/segments.h \
 	liblttsync/sync/pwxform.c liblttsync/sync/pwxform.h \

@@ -25,6 +25,7 @@
 #include <string.h>
 
 #include "segments.h"
+#include "words.h"
 
 /* ---- windows ---------------------------------------------------------- */
 
@@ -51,7 +52,7 @@ void lsync_windows_fini(lsync_windows *ws)
 		return;
 	lsync_hull_fini(&ws->open);
 	free(ws->w);
-	free(ws->arena);
+	lsync_words_free(ws->arena, ws->cap_words);
 	free(ws->scratch);
 	memset(ws, 0, sizeof(*ws));
 }
@@ -190,22 +191,13 @@ const lsync_hull *lsync_windows_hull(const lsync_windows *ws, uint32_t i,
 	return window_hull(ws, i, tmp);
 }
 
-/* Room for n words in the arena; -1 (nothing changed) if none. */
+/* Room for n words in the arena; -1 (nothing changed) if none. Word
+ * offsets are 32 bits (lsync_window). */
 static int arena_reserve(lsync_windows *ws, size_t n)
 {
-	size_t cap = ws->cap_words ? ws->cap_words : 256;
-	uint64_t *p;
-
-	/* by half: the arena holds most of a long trace's state */
-	while (cap - ws->n_words < n)
-		cap += cap / 2;
-	if (cap == ws->cap_words)
-		return 0;
-	if (cap > UINT32_MAX || !(p = realloc(ws->arena, cap * sizeof(*p))))
+	if (n > UINT32_MAX - ws->n_words)
 		return -1;
-	ws->arena = p;
-	ws->cap_words = cap;
-	return 0;
+	return lsync_words_reserve(&ws->arena, &ws->cap_words, ws->n_words + n);
 }
 
 /* Room to decode n points; -1 (nothing changed) if none. */
@@ -397,13 +389,13 @@ static int coarsen(lsync_windows *ws)
 	grid_put(ws, (grid){ w, 0, NULL, 0, 0, 2 * old.width });
 	if (regrid(ws, old) < 0) {
 		free(ws->w);
-		free(ws->arena);
+		lsync_words_free(ws->arena, ws->cap_words);
 		empty_open(ws);
 		grid_put(ws, old);
 		return -1;
 	}
 	free(old.w);
-	free(old.arena);
+	lsync_words_free(old.arena, old.cap_words);
 	ws->doublings++;
 	return 0;
 }
