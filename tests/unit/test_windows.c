@@ -17,6 +17,7 @@
 
 #include "../common/ratesim.h"
 #include "segments.h"
+#include "words.h"
 
 typedef struct pt {
 	int64_t x, y;
@@ -467,4 +468,40 @@ Test(windows, segmentation_of_a_coarsened_grid_equals_the_wider_grid)
 	lsync_windows_fini(&wide);
 	free(m);
 	rate_free(&w);
+}
+
+/* ---- the arena's words ---------------------------------------------------- */
+
+Test(windows, words_grow_from_heap_to_mapped_memory_intact)
+{
+	uint64_t *w = NULL;
+	size_t cap = 0, n = 0;
+
+	/* from 256 words to 2^20: the heap below 64 KiB, mapped above */
+	for (size_t need = 1; need <= ((size_t)1 << 20); need = need * 3 / 2 + 1) {
+		size_t was = cap;
+		bool lost = false;
+
+		cr_assert_eq(lsync_words_reserve(&w, &cap, need), 0);
+		cr_assert_geq(cap, need);
+		/* after each growth, every word written before it */
+		for (size_t k = 0; cap != was && k < n; k++)
+			lost |= w[k] != k * UINT64_C(0x9e3779b97f4a7c15);
+		cr_assert(!lost, "words lost growing from %zu to %zu", was, cap);
+		for (; n < need; n++)
+			w[n] = n * UINT64_C(0x9e3779b97f4a7c15);
+	}
+	/* asking for what is there changes nothing */
+	{
+		uint64_t *before = w;
+		size_t c = cap;
+
+		cr_assert_eq(lsync_words_reserve(&w, &cap, n), 0);
+		cr_assert(w == before && cap == c);
+	}
+	/* an impossible size is refused, the words kept */
+	cr_assert_eq(lsync_words_reserve(&w, &cap, SIZE_MAX), -1);
+	cr_assert_eq(w[n - 1], (n - 1) * UINT64_C(0x9e3779b97f4a7c15));
+	lsync_words_free(w, cap);
+	lsync_words_free(NULL, 0);
 }
