@@ -30,6 +30,7 @@ liblttsync_internal_la_SOURCES = \
 	liblttsync/read/job.c liblttsync/read/here.c \
 	liblttsync/read/workers.c liblttsync/read/wire.h \
 	liblttsync/read/leads.c liblttsync/read/reading.h \
+	liblttsync/read/merge_heap.c liblttsync/read/merge_heap.h \
 	liblttsync/read/descriptors.c liblttsync/read/descriptors.h \
 	liblttsync/read/decode.c liblttsync/read/decode.h \
 	liblttsync/read/decode_internal.h liblttsync/read/decode_fields.c \

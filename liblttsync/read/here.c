@@ -33,6 +33,7 @@
 #include "ctf.h"
 #include "decode.h"
 #include "descriptors.h"
+#include "merge_heap.h"
 #include "reading.h"
 #include "wire.h"
 
@@ -250,8 +251,7 @@ static refill_result here_refill(here_trace *t)
 
 typedef struct here_merge {
 	lttsync_session *s;
-	here_trace **heap;
-	size_t n_heap;
+	lsync_merge_heap h;   /* of here_trace, by here_head() */
 } here_merge;
 
 /* Packet i's place in the merge: every trace's first batch comes first
@@ -263,9 +263,14 @@ static int64_t here_key(const here_trace *t, uint64_t i)
 	return lsync_merge_key(t->q[i - t->base].timestamp_ns, t->lead);
 }
 
-static int64_t here_head(const here_trace *t)
+static int64_t here_head(const void *t)
 {
-	return t->head;
+	return ((const here_trace *)t)->head;
+}
+
+static here_trace *here_top(const here_merge *m)
+{
+	return m->h.item[0];
 }
 
 static void here_look_up_lead(here_merge *m, here_trace *t)
@@ -274,54 +279,14 @@ static void here_look_up_lead(here_merge *m, here_trace *t)
 	t->head = here_key(t, t->fed);
 }
 
-static void here_sift_down(here_merge *m, size_t i)
-{
-	for (;;) {
-		size_t l = 2 * i + 1, k = i;
-		here_trace *tmp;
-
-		if (l < m->n_heap && here_head(m->heap[l]) < here_head(m->heap[k]))
-			k = l;
-		if (l + 1 < m->n_heap && here_head(m->heap[l + 1]) < here_head(m->heap[k]))
-			k = l + 1;
-		if (k == i)
-			return;
-		tmp = m->heap[i];
-		m->heap[i] = m->heap[k];
-		m->heap[k] = tmp;
-		i = k;
-	}
-}
-
-static void here_push(here_merge *m, here_trace *t)
-{
-	size_t i = m->n_heap++;
-
-	m->heap[i] = t;
-	while (i && here_head(m->heap[(i - 1) / 2]) > here_head(m->heap[i])) {
-		here_trace *tmp = m->heap[i];
-
-		m->heap[i] = m->heap[(i - 1) / 2];
-		m->heap[(i - 1) / 2] = tmp;
-		i = (i - 1) / 2;
-	}
-}
-
-static void here_pop(here_merge *m)
-{
-	m->heap[0] = m->heap[--m->n_heap];
-	here_sift_down(m, 0);
-}
-
 /* Between batches: when the leads changed, every key moved; rebuild. */
 static void here_follow_leads(here_merge *m)
 {
 	if (!lsync_session_refresh_leads(m->s))
 		return;
-	for (size_t i = 0; i < m->n_heap; i++)
-		here_look_up_lead(m, m->heap[i]);
-	for (size_t i = m->n_heap / 2; i-- > 0;)
-		here_sift_down(m, i);
+	for (size_t i = 0; i < m->h.n; i++)
+		here_look_up_lead(m, m->h.item[i]);
+	lsync_heap_rebuild(&m->h);
 }
 
 /* The trace has nothing more to feed: settle it as its decoder ended. */
@@ -345,26 +310,26 @@ static lttsync_status here_launch(here_merge *m, here_trace *t)
 	}
 	t->first_batch = true;
 	here_look_up_lead(m, t);
-	here_push(m, t);
+	lsync_heap_push(&m->h, t);
 	return LTTSYNC_OK;
 }
 
 /*
  * How many packets of the trace at the top of the heap come before every
  * other trace's next one: the top stays the top while its next packet's
- * key is no greater than its children's (here_sift_down() moves it only
+ * key is no greater than its children's (lsync_heap_sift_down() moves it only
  * for a smaller key), and within its batch (the leads move only between
  * batches).
  */
 static size_t here_run(const here_merge *m)
 {
-	const here_trace *t = m->heap[0];
+	const here_trace *t = here_top(m);
 	int64_t bound = INT64_MAX;
 	uint64_t end = t->fed + 1;
 
-	for (size_t c = 1; c <= 2 && c < m->n_heap; c++)
-		if (here_head(m->heap[c]) < bound)
-			bound = here_head(m->heap[c]);
+	for (size_t c = 1; c <= 2 && c < m->h.n; c++)
+		if (here_head(m->h.item[c]) < bound)
+			bound = here_head(m->h.item[c]);
 	while (end < t->batch_end && here_key(t, end) <= bound)
 		end++;
 	return (size_t)(end - t->fed);
@@ -378,7 +343,7 @@ static size_t here_run(const here_merge *m)
  */
 static lttsync_status here_feed_next(here_merge *m)
 {
-	here_trace *t = m->heap[0];
+	here_trace *t = here_top(m);
 	size_t run = here_run(m), fed = 0;
 	char why[LSYNC_ERROR_MAX];
 	lttsync_status st;
@@ -389,19 +354,19 @@ static lttsync_status here_feed_next(here_merge *m)
 		return st;
 	if (st) {
 		g_strlcpy(why, m->s->error, sizeof(why));
-		here_pop(m);
+		lsync_heap_pop(&m->h);
 		return here_stop(t, st, why);
 	}
 	if (t->fed < t->batch_end) {
 		t->head = here_key(t, t->fed);
-		here_sift_down(m, 0);
+		lsync_heap_sift_down(&m->h, 0);
 		return LTTSYNC_OK;
 	}
 	switch (here_refill(t)) {
 	case REFILL_CANCELLED:
 		return LTTSYNC_ERROR_CANCELLED;
 	case REFILL_DONE:
-		here_pop(m);
+		lsync_heap_pop(&m->h);
 		return here_finish(t);
 	case REFILL_BATCH:
 		break;
@@ -409,7 +374,7 @@ static lttsync_status here_feed_next(here_merge *m)
 	t->first_batch = false;
 	t->head = here_key(t, t->fed);
 	here_follow_leads(m);
-	here_sift_down(m, 0);
+	lsync_heap_sift_down(&m->h, 0);
 	return LTTSYNC_OK;
 }
 
@@ -439,8 +404,8 @@ lttsync_status lsync_here_read(lttsync_session *s, lsync_job *jobs, size_t n,
 			       void *user_data)
 {
 	lsync_skim_pool *pool = here_pool(threads);
-	here_trace *heap[LSYNC_HERE_AT_ONCE];
-	here_merge m = { s, heap, 0 };
+	void *heap[LSYNC_HERE_AT_ONCE];
+	here_merge m = { s, { heap, 0, here_head } };
 	size_t next = 0;
 	lttsync_status st = LTTSYNC_OK;
 	/* Either reader keeps each stream file of an open trace open: about
@@ -455,19 +420,19 @@ lttsync_status lsync_here_read(lttsync_session *s, lsync_job *jobs, size_t n,
 	at_once = lsync_fd_room(LSYNC_HERE_AT_ONCE, per_trace, 16);
 
 	s->error[0] = '\0';
-	while (!st && (next < n || m.n_heap)) {
-		while (!st && next < n && m.n_heap < at_once)
+	while (!st && (next < n || m.h.n)) {
+		while (!st && next < n && m.h.n < at_once)
 			st = here_launch(&m, here_open(s, &jobs[next++], pool, progress,
 						       user_data));
-		if (!st && m.n_heap)
+		if (!st && m.h.n)
 			st = here_feed_next(&m);
 		if (!st && lsync_read_cancelled(s))
 			st = LTTSYNC_ERROR_CANCELLED;
 	}
 	/* Out of memory or cancelled: what is still open or not started is
 	 * not read (further). */
-	while (m.n_heap)
-		here_stop(heap[--m.n_heap], st, lsync_stop_reason(st, true));
+	while (m.h.n)
+		here_stop(heap[--m.h.n], st, lsync_stop_reason(st, true));
 	for (; next < n; next++)
 		lsync_job_settle(s, &jobs[next], st, lsync_stop_reason(st, false));
 	lsync_skim_pool_free(pool);

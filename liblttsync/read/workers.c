@@ -38,6 +38,7 @@
 #include "config.h" /* HAVE_POSIX_SPAWN_FILE_ACTIONS_ADDCLOSEFROM_NP */
 #endif
 #include "descriptors.h"
+#include "merge_heap.h"
 #include "reading.h"
 #include "wire.h"
 
@@ -88,9 +89,8 @@ typedef struct pool {
 	lttsync_session *s;
 	lttsync_progress_fn progress;
 	void *user_data;
-	worker **heap;         /* workers with a packet to feed, by its time */
+	lsync_merge_heap h;    /* workers with a packet to feed, by head() */
 	struct pollfd *fds;    /* feed_ready(): one per worker */
-	size_t n_heap;
 	worker **live;         /* started and not finished */
 	size_t n_live;
 	bool merge;            /* every job in flight at once: merge by time */
@@ -653,8 +653,10 @@ static bool permanent(int err)
  * seconds, its keys evicted by a small table before its peers' arrived,
  * and its lead learned late if at all.
  */
-static int64_t head(const worker *w)
+static int64_t head(const void *item)
 {
+	const worker *w = item;
+
 	if (w->first_batch)
 		return INT64_MIN;
 	return lsync_merge_key(w->batch[w->pos].timestamp_ns, w->lead);
@@ -665,44 +667,10 @@ static void look_up_lead(pool *p, worker *w)
 	w->lead = lsync_session_lead(p->s, lsync_session_trace(p->s, w->job->trace)->host);
 }
 
-/* Restore the heap below i after heap[i]'s key grew (or was replaced). */
-static void sift_down(pool *p, size_t i)
+/* The i-th worker of the heap (or of feed_ready()'s plain list). */
+static worker *at(const pool *p, size_t i)
 {
-	for (;;) {
-		size_t l = 2 * i + 1, m = i;
-		worker *tmp;
-
-		if (l < p->n_heap && head(p->heap[l]) < head(p->heap[m]))
-			m = l;
-		if (l + 1 < p->n_heap && head(p->heap[l + 1]) < head(p->heap[m]))
-			m = l + 1;
-		if (m == i)
-			return;
-		tmp = p->heap[i];
-		p->heap[i] = p->heap[m];
-		p->heap[m] = tmp;
-		i = m;
-	}
-}
-
-static void push(pool *p, worker *w)
-{
-	size_t i = p->n_heap++;
-
-	p->heap[i] = w;
-	while (i && head(p->heap[(i - 1) / 2]) > head(p->heap[i])) {
-		worker *tmp = p->heap[i];
-
-		p->heap[i] = p->heap[(i - 1) / 2];
-		p->heap[(i - 1) / 2] = tmp;
-		i = (i - 1) / 2;
-	}
-}
-
-static void pop(pool *p)
-{
-	p->heap[0] = p->heap[--p->n_heap];
-	sift_down(p, 0);
+	return p->h.item[i];
 }
 
 /* Between batches: when the leads changed, every key moved; rebuild. */
@@ -710,10 +678,9 @@ static void follow_leads(pool *p)
 {
 	if (!lsync_session_refresh_leads(p->s))
 		return;
-	for (size_t i = 0; i < p->n_heap; i++)
-		look_up_lead(p, p->heap[i]);
-	for (size_t i = p->n_heap / 2; i-- > 0;)
-		sift_down(p, i);
+	for (size_t i = 0; i < p->h.n; i++)
+		look_up_lead(p, at(p, i));
+	lsync_heap_rebuild(&p->h);
 }
 
 /*
@@ -765,10 +732,10 @@ static lttsync_status launch(pool *p, lsync_job *j)
 	else if (p->merge) {
 		look_up_lead(p, w);
 		w->first_batch = true;
-		push(p, w);
+		lsync_heap_push(&p->h, w);
 	}
 	else
-		p->heap[p->n_heap++] = w; /* feed_ready() keeps a plain list */
+		p->h.item[p->h.n++] = w; /* feed_ready() keeps a plain list */
 	return LTTSYNC_OK;
 }
 
@@ -812,7 +779,7 @@ static lttsync_status feed_batch(pool *p, worker *w)
 /* Feed the earliest pending packet of all decoders. */
 static lttsync_status feed_next(pool *p)
 {
-	worker *w = p->heap[0];
+	worker *w = at(p, 0);
 	lttsync_status st;
 
 	if (feed_one(p, w, &st) == LTTSYNC_ERROR_NO_MEMORY)
@@ -822,10 +789,10 @@ static lttsync_status feed_next(pool *p)
 			w->first_batch = false;
 			follow_leads(p);
 		}
-		sift_down(p, 0);
+		lsync_heap_sift_down(&p->h, 0);
 		return LTTSYNC_OK;
 	}
-	pop(p);
+	lsync_heap_pop(&p->h);
 	finish(p, w);
 	return LTTSYNC_OK;
 }
@@ -843,24 +810,24 @@ static lttsync_status feed_ready(pool *p)
 	size_t i, k;
 	worker *w;
 
-	for (i = 0; i < p->n_heap; i++)
-		fds[i] = (struct pollfd){ .fd = p->heap[i]->fd, .events = POLLIN };
+	for (i = 0; i < p->h.n; i++)
+		fds[i] = (struct pollfd){ .fd = at(p, i)->fd, .events = POLLIN };
 	/* Not forever: a decoder gone silent is then waited for by
 	 * refill(), which checks on its process. */
-	while (poll(fds, p->n_heap, CHECK_MS) < 0)
+	while (poll(fds, p->h.n, CHECK_MS) < 0)
 		if (errno != EINTR)
 			break;
-	for (k = 0; k < p->n_heap; k++) {
-		i = (p->cursor + k) % p->n_heap;
-		if (p->heap[i]->pos < p->heap[i]->len || fds[i].revents)
+	for (k = 0; k < p->h.n; k++) {
+		i = (p->cursor + k) % p->h.n;
+		if (at(p, i)->pos < at(p, i)->len || fds[i].revents)
 			break;
 	}
-	i = k < p->n_heap ? i : p->cursor % p->n_heap;
+	i = k < p->h.n ? i : p->cursor % p->h.n;
 	p->cursor = i + 1;
-	w = p->heap[i];
+	w = at(p, i);
 	if (w->pos < w->len || refill(p, w))
 		return feed_batch(p, w);
-	p->heap[i] = p->heap[--p->n_heap];
+	p->h.item[i] = p->h.item[--p->h.n];
 	finish(p, w);
 	return LTTSYNC_OK;
 }
@@ -869,8 +836,8 @@ static lttsync_status feed_ready(pool *p)
  * every decoder, settle every job. */
 static void abandon(pool *p, lsync_job *rest, size_t n_rest, lttsync_status st)
 {
-	while (p->n_heap) {
-		worker *w = p->heap[--p->n_heap];
+	while (p->h.n) {
+		worker *w = p->h.item[--p->h.n];
 
 		stop(w, st, lsync_stop_reason(st, true));
 		finish(p, w);
@@ -895,7 +862,8 @@ lttsync_status lsync_workers_read(lttsync_session *s, lsync_job *jobs,
 	max_workers = lsync_fd_room(max_workers, 4, 16);
 	p->merge = n <= max_workers;
 	p->threads = lsync_read_threads(max_workers, n < max_workers ? n : max_workers);
-	p->heap = g_new(worker *, n ? n : 1);
+	p->h.item = g_new(void *, n ? n : 1);
+	p->h.key = head;
 	p->fds = g_new(struct pollfd, n ? n : 1);
 	if (n && access(decoder_path(), X_OK) != 0) {
 		/* No decoder at all: side by side in this process. Every job
@@ -906,17 +874,17 @@ lttsync_status lsync_workers_read(lttsync_session *s, lsync_job *jobs,
 		for (next = 0; next < n; next++)
 			note_here(p, &jobs[next]);
 	}
-	while (!st && (next < n || p->n_heap)) {
-		while (!st && next < n && p->n_heap < max_workers)
+	while (!st && (next < n || p->h.n)) {
+		while (!st && next < n && p->h.n < max_workers)
 			st = launch(p, &jobs[next++]);
-		if (!st && p->n_heap)
+		if (!st && p->h.n)
 			st = p->merge ? feed_next(p) : feed_ready(p);
 		if (!st && lsync_read_cancelled(s))
 			st = LTTSYNC_ERROR_CANCELLED;
 	}
 	if (st)
 		abandon(p, jobs + next, n - next, st);
-	g_free(p->heap);
+	g_free(p->h.item);
 	g_free(p->fds);
 	g_free(p);
 	return st;
