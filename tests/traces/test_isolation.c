@@ -467,6 +467,41 @@ Test(isolation, supported_traces_read_in_process_by_default)
 	g_free(dir);
 }
 
+/* Which reader read trace t (#LTTSYNC_TRACE_STAT_READER). */
+static uint64_t reader_of(lttsync_session *s, lttsync_trace_id t)
+{
+	uint64_t reader;
+
+	cr_assert_eq(lttsync_session_get_trace_stat(&reader, s, t,
+						    LTTSYNC_TRACE_STAT_READER), LTTSYNC_OK);
+	return reader;
+}
+
+/*
+ * Reading `paths` with a decoder that fails at once (/bin/false) fails
+ * every one of the `traces` traces found, "exited with status 1": the
+ * call went to worker processes, all of it. `decoder` is restored.
+ */
+static void assert_read_in_workers(const char *const *paths, size_t n_paths,
+				   size_t traces, const char *decoder)
+{
+	lttsync_session *s = test_reading_session(2);
+	size_t n;
+
+	setenv("LTTSYNC_DECODER", "/bin/false", 1);
+	cr_assert_eq(lttsync_session_read_trace_paths(&n, s, paths, NULL, n_paths,
+						      NULL, NULL),
+		     LTTSYNC_ERROR_IO, "%s", lttsync_session_get_last_error(s));
+	setenv("LTTSYNC_DECODER", decoder, 1);
+	cr_assert_eq(n, traces);
+	for (lttsync_trace_id t = 0; t < traces; t++)
+		cr_assert(strstr(lttsync_session_get_trace_message(s, t),
+				 "exited with status 1 before its result"), "%s",
+			  lttsync_session_get_trace_message(s, t));
+	test_assert_no_child();
+	lttsync_session_destroy(s);
+}
+
 /*
  * A call with a trace that our reader declines goes to workers, all of
  * its traces: with a decoder that fails, every trace fails, those our
@@ -480,22 +515,11 @@ Test(isolation, a_declined_trace_sends_the_call_to_workers)
 	char *gen = test_subdir(dir, "gen"), *declined = test_declined_trace(dir, "declined");
 	char *decoder = g_strdup(test_need_env("LTTSYNC_DECODER"));
 	const char *paths[] = { gen, declined };
-	lttsync_session *s = test_reading_session(2);
-	uint64_t reader;
+	lttsync_session *s;
 	size_t n;
 
 	test_generate(gen, opts);
-	setenv("LTTSYNC_DECODER", "/bin/false", 1);
-	cr_assert_eq(lttsync_session_read_trace_paths(&n, s, paths, NULL, 2, NULL, NULL),
-		     LTTSYNC_ERROR_IO, "%s", lttsync_session_get_last_error(s));
-	setenv("LTTSYNC_DECODER", decoder, 1);
-	cr_assert_eq(n, 3);
-	for (lttsync_trace_id t = 0; t < 3; t++)
-		cr_assert(strstr(lttsync_session_get_trace_message(s, t),
-				 "exited with status 1 before its result"), "%s",
-			  lttsync_session_get_trace_message(s, t));
-	test_assert_no_child();
-	lttsync_session_destroy(s);
+	assert_read_in_workers(paths, 2, 3, decoder);
 
 	s = test_reading_session(2);
 	cr_assert_eq(lttsync_session_read_trace_paths(&n, s, paths, NULL, 2, NULL, NULL),
@@ -506,10 +530,8 @@ Test(isolation, a_declined_trace_sends_the_call_to_workers)
 
 		cr_assert_eq(lttsync_session_get_trace_status(s, t),
 			     is_declined ? LTTSYNC_ERROR_NO_DATA : LTTSYNC_OK);
-		cr_assert_eq(lttsync_session_get_trace_stat(&reader, s, t,
-							    LTTSYNC_TRACE_STAT_READER), LTTSYNC_OK);
-		cr_assert_eq(reader, is_declined ? LTTSYNC_READER_BABELTRACE2
-						 : LTTSYNC_READER_AUTO);
+		cr_assert_eq(reader_of(s, t), is_declined ? LTTSYNC_READER_BABELTRACE2
+							  : LTTSYNC_READER_AUTO);
 	}
 	cr_assert(synchronized(host_quality(s, "host1")));
 	test_assert_no_child();
@@ -534,8 +556,7 @@ Test(isolation, a_trace_declined_at_its_files_sends_the_call_to_workers)
 	char *decoder = g_strdup(test_need_env("LTTSYNC_DECODER"));
 	char *host0 = g_build_filename(dir, "host0", "kernel", NULL);
 	const char *paths[] = { dir };
-	lttsync_session *s = test_reading_session(2);
-	uint64_t reader;
+	lttsync_session *s;
 	size_t n;
 
 	test_generate(dir, opts);
@@ -545,16 +566,7 @@ Test(isolation, a_trace_declined_at_its_files_sends_the_call_to_workers)
 		snprintf(name, sizeof(name), "empty%d", i);
 		test_write_file(host0, name, "", 0);
 	}
-	setenv("LTTSYNC_DECODER", "/bin/false", 1);
-	cr_assert_eq(lttsync_session_read_trace_paths(&n, s, paths, NULL, 1, NULL, NULL),
-		     LTTSYNC_ERROR_IO, "%s", lttsync_session_get_last_error(s));
-	setenv("LTTSYNC_DECODER", decoder, 1);
-	cr_assert_eq(n, 2);
-	for (lttsync_trace_id t = 0; t < 2; t++)
-		cr_assert(strstr(lttsync_session_get_trace_message(s, t),
-				 "exited with status 1 before its result"), "%s",
-			  lttsync_session_get_trace_message(s, t));
-	lttsync_session_destroy(s);
+	assert_read_in_workers(paths, 1, 2, decoder);
 
 	s = test_reading_session(2);
 	cr_assert_eq(lttsync_session_read_trace_paths(&n, s, paths, NULL, 1, NULL, NULL),
@@ -563,10 +575,8 @@ Test(isolation, a_trace_declined_at_its_files_sends_the_call_to_workers)
 		bool bloated = strcmp(lttsync_session_get_trace_name(s, t), host0) == 0;
 
 		cr_assert_eq(lttsync_session_get_trace_status(s, t), LTTSYNC_OK);
-		cr_assert_eq(lttsync_session_get_trace_stat(&reader, s, t,
-							    LTTSYNC_TRACE_STAT_READER), LTTSYNC_OK);
-		cr_assert_eq(reader, bloated ? LTTSYNC_READER_BABELTRACE2
-					     : LTTSYNC_READER_AUTO);
+		cr_assert_eq(reader_of(s, t), bloated ? LTTSYNC_READER_BABELTRACE2
+						      : LTTSYNC_READER_AUTO);
 	}
 	cr_assert(synchronized(host_quality(s, "host1")));
 	test_assert_no_child();
