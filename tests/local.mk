@@ -142,6 +142,7 @@ check-valgrind: $(check_PROGRAMS) lttsync$(EXEEXT) lttsync-decoder$(EXEEXT) \
 	  LIBTOOL='$(LIBTOOL)' $(SHELL) $(srcdir)/tests/common/check-valgrind.sh \
 	  $(unit_tests_all)
 EXTRA_DIST += tests/common/check-valgrind.sh
+EXTRA_DIST += tests/common/xorshift.h
 CLEANFILES += tests/*/*.valgrind
 
 ## ---- ThreadSanitizer -------------------------------------------------

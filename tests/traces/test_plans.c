@@ -125,15 +125,7 @@ static int found(void *user, const char *folder)
 	return 0;
 }
 
-static uint64_t rng_state = 0x9E3779B97F4A7C15u;
-
-static uint64_t rng(void)
-{
-	rng_state ^= rng_state << 13;
-	rng_state ^= rng_state >> 7;
-	rng_state ^= rng_state << 17;
-	return rng_state;
-}
+#include "../common/xorshift.h"
 
 static bool load(const char *path, uint8_t **buf, size_t *len)
 {

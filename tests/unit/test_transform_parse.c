@@ -13,16 +13,7 @@
 
 #include "transform_api.h"
 
-/* Deterministic xorshift, so failures reproduce. */
-static uint64_t rng_state = 0x9e3779b97f4a7c15ull;
-
-static uint64_t rng(void)
-{
-	rng_state ^= rng_state << 13;
-	rng_state ^= rng_state >> 7;
-	rng_state ^= rng_state << 17;
-	return rng_state;
-}
+#include "../common/xorshift.h"
 
 static int64_t rng_range(int64_t lo, int64_t hi)
 {
