@@ -230,9 +230,11 @@ void lsync_skim_abandon(lsync_skim *k, lttsync_status why);
  * (its metadata, the index of its stream files' packets, the last packet
  * of each stream), without handing out anything: LTTSYNC_OK,
  * LSYNC_CTF_DECLINED (reason in err), or the error opening would give.
- * Keeps nothing.
+ * *files: the stream files it opened (and reading keeps open), 0 if it
+ * stopped before. Keeps nothing.
  */
-int lsync_skim_check(const char *path, char *err, size_t err_size);
+int lsync_skim_check(const char *path, uint32_t *files, char *err,
+		     size_t err_size);
 /* Whether network payloads are read by their compiled plans (the
  * default) or walked: the two read the same, which the tests compare. */
 void lsync_skim_set_plans(lsync_skim *k, bool on);

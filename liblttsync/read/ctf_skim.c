@@ -2324,14 +2324,17 @@ int lsync_skim_open(lsync_skim **out, const char *path,
 	return LTTSYNC_OK;
 }
 
-int lsync_skim_check(const char *path, char *err, size_t err_size)
+int lsync_skim_check(const char *path, uint32_t *files, char *err,
+		     size_t err_size)
 {
 	lsync_skim *k = skim_new(path, NULL, NULL);
 	int st;
 
+	*files = 0;
 	if (!k)
 		return LTTSYNC_ERROR_NO_MEMORY;
 	st = skim_prepare(k);
+	*files = k->n_files < UINT32_MAX ? (uint32_t)k->n_files : UINT32_MAX;
 	if (st != LTTSYNC_OK && err && err_size)
 		snprintf(err, err_size, "%s", k->err[0] ? k->err
 			 : lttsync_status_string((lttsync_status)st));

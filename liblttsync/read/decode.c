@@ -980,16 +980,18 @@ lttsync_status lsync_decode_trace_with(const char *path,
 	return lsync_decode_trace_threads(path, cb, stats, reader, 1, err, err_size);
 }
 
-bool lsync_decoder_needs_babeltrace2(const char *path, lttsync_reader reader)
+bool lsync_decoder_needs_babeltrace2(const char *path, lttsync_reader reader,
+				      uint32_t *files)
 {
 	char err[LSYNC_ERROR_MAX];
 
+	*files = 0;
 	if (reader != LTTSYNC_READER_AUTO)
 		return true;
 	/* A folder that check_folder() refuses fails before either reader. */
 	if (!path || check_folder(path, err, sizeof(err)) != LTTSYNC_OK)
 		return false;
-	return lsync_skim_check(path, err, sizeof(err)) == LSYNC_CTF_DECLINED;
+	return lsync_skim_check(path, files, err, sizeof(err)) == LSYNC_CTF_DECLINED;
 }
 
 void lsync_decoder_attach(lsync_decoder *d, struct lsync_skim_pool *pool)

@@ -140,9 +140,11 @@ void lsync_decoder_abandon(lsync_decoder *d, lttsync_status why);
  * libbabeltrace2: always with reader BABELTRACE2; with AUTO, when our
  * reader declines it, as its opening would (metadata, packet index,
  * last packets: lsync_skim_check()). A folder that is no trace at all
- * fails before either reader (false).
+ * fails before either reader (false). *files: the stream files our
+ * reader opened and would keep open, 0 if unknown.
  */
-bool lsync_decoder_needs_babeltrace2(const char *path, lttsync_reader reader);
+bool lsync_decoder_needs_babeltrace2(const char *path, lttsync_reader reader,
+				     uint32_t *files);
 
 /*
  * The trace folders at or below `path` (folders holding a regular file

@@ -15,7 +15,7 @@ typedef struct lsync_job {
 	char *folder;         /* owned */
 	const char *host;     /* the caller's host name, or NULL */
 	uint32_t trace;
-	uint32_t files;       /* entries of the folder when counted, else 0 */
+	uint32_t files;       /* its stream files when counted, else 0 */
 } lsync_job;
 
 /*

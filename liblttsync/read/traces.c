@@ -164,24 +164,10 @@ static lttsync_status check_paths(lttsync_session *s, const char *const *paths,
 	return LTTSYNC_OK;
 }
 
-/* Entries of a trace folder, at most UINT32_MAX: an upper bound on the
- * stream files a reader keeps open. */
-static uint32_t count_files(const char *folder)
-{
-	GDir *d = g_dir_open(folder, 0, NULL);
-	uint32_t n = 0;
-
-	while (d && n < UINT32_MAX && g_dir_read_name(d))
-		n++;
-	if (d)
-		g_dir_close(d);
-	return n;
-}
-
 /*
  * Whether one of the jobs' traces would be read with libbabeltrace2;
- * when none is, each job's files are counted, for the descriptors that
- * reading them in this process takes (here.c).
+ * the check also counts each job's stream files, for the descriptors
+ * that reading them in this process takes (here.c).
  */
 static bool any_needs_babeltrace2(lttsync_session *s, lsync_job *j, size_t n)
 {
@@ -189,10 +175,8 @@ static bool any_needs_babeltrace2(lttsync_session *s, lsync_job *j, size_t n)
 					       : LTTSYNC_READER_AUTO;
 
 	for (size_t i = 0; i < n; i++)
-		if (lsync_decoder_needs_babeltrace2(j[i].folder, reader))
+		if (lsync_decoder_needs_babeltrace2(j[i].folder, reader, &j[i].files))
 			return true;
-	for (size_t i = 0; i < n; i++)
-		j[i].files = count_files(j[i].folder);
 	return false;
 }
 
