@@ -2290,6 +2290,14 @@ static int skim_prepare(lsync_skim *k)
 	return st;
 }
 
+/* Why opening failed or declined (st), into err if given. */
+static void why_not(const lsync_skim *k, int st, char *err, size_t err_size)
+{
+	if (err && err_size)
+		snprintf(err, err_size, "%s", k->err[0] ? k->err
+			 : lttsync_status_string((lttsync_status)st));
+}
+
 int lsync_skim_open(lsync_skim **out, const char *path,
 		    const lsync_decode_callbacks *cb, lsync_decode_stats *stats,
 		    char *err, size_t err_size)
@@ -2302,9 +2310,7 @@ int lsync_skim_open(lsync_skim **out, const char *path,
 		return LTTSYNC_ERROR_NO_MEMORY;
 	st = skim_prepare(k);
 	if (st != LTTSYNC_OK) {
-		if (err && err_size)
-			snprintf(err, err_size, "%s", k->err[0] ? k->err
-				 : lttsync_status_string((lttsync_status)st));
+		why_not(k, st, err, err_size);
 		/* Nothing was handed out: no callback is called. */
 		skim_free(k);
 		if (stats) {
@@ -2335,9 +2341,8 @@ int lsync_skim_check(const char *path, uint32_t *files, char *err,
 		return LTTSYNC_ERROR_NO_MEMORY;
 	st = skim_prepare(k);
 	*files = k->n_files < UINT32_MAX ? (uint32_t)k->n_files : UINT32_MAX;
-	if (st != LTTSYNC_OK && err && err_size)
-		snprintf(err, err_size, "%s", k->err[0] ? k->err
-			 : lttsync_status_string((lttsync_status)st));
+	if (st != LTTSYNC_OK)
+		why_not(k, st, err, err_size);
 	skim_free(k);
 	return st;
 }
