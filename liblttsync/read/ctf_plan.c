@@ -50,10 +50,27 @@ typedef struct plan_read {
 	int16_t level, slot;     /* where the walk stores it; slot < 0: nowhere */
 } plan_read;
 
+/* A read of a fast run (below): the value is the 8 bytes at byte `at`
+ * of the run (byte-swapped when big-endian) << lsh >> rsh, or, for the
+ * position of an address, the run's start plus `at` bits. */
+typedef struct fast_read {
+	uint32_t at;
+	uint8_t lsh, rsh, reg;
+} fast_read;
+
+/* A value a fast run stores where the walk does, once read. */
+typedef struct fast_store {
+	uint8_t reg;
+	int16_t level, slot;
+} fast_store;
+
 typedef struct plan_op {
 	uint8_t kind;
 	uint8_t reg;             /* VARIANT: the tag; SEQ: the length */
 	uint8_t tag_signed;
+	uint8_t fast;            /* RUN: fast (fast_runs()) */
+	uint16_t n_le, n_be, n_at, n_store; /* a fast RUN's reads, by kind, and stores */
+	uint32_t fast_first, store_first;
 	uint32_t align;          /* RUN: of its start; SEQ: of its elements */
 	uint64_t bits;           /* RUN: its size; SEQ: an element's */
 	uint64_t stride;         /* SEQ */
@@ -87,6 +104,8 @@ struct lsync_net_plan {
 	uint64_t steps;          /* walk steps of the payload, at most */
 	plan_op *ops;
 	plan_read *reads;
+	fast_read *fast;
+	fast_store *stores;
 	uint32_t *targets;
 	plan_leaf *leaves;
 	unsigned n_leaves;
@@ -112,6 +131,10 @@ typedef struct build {
 	unsigned n_ops;
 	plan_read reads[PLAN_READS];
 	unsigned n_reads;
+	fast_read fast[PLAN_READS];
+	unsigned n_fast;
+	fast_store stores[PLAN_READS];
+	unsigned n_stores;
 	uint32_t targets[PLAN_OPS];
 	unsigned n_targets;
 	snode nodes[PLAN_NODES];
@@ -764,12 +787,79 @@ static void prune_reads(build *b, const lsync_net_plan *pl)
 	b->n_reads = n;
 }
 
+/*
+ * A run is fast when it starts on a byte and each of its reads is an
+ * unsigned integer within the 8 bytes from its first byte, or an
+ * address's position: where all those bytes are in the file, its reads
+ * need no check of their own and are one load and two shifts each,
+ * grouped by kind so that none takes a branch.
+ */
+static bool read_is_fast(const plan_read *rd)
+{
+	if (rd->at)
+		return rd->off <= UINT32_MAX;
+	return !rd->is_signed && rd->off / 8 <= UINT32_MAX && rd->off % 8 + rd->size <= 64;
+}
+
+static void add_fast(build *b, const plan_read *rd)
+{
+	fast_read *f = &b->fast[b->n_fast++];
+	unsigned shift = (unsigned)(rd->off % 8);
+
+	f->reg = rd->reg;
+	f->at = (uint32_t)(rd->at ? rd->off : rd->off / 8);
+	f->lsh = (uint8_t)(rd->be ? shift : 64 - shift - rd->size);
+	f->rsh = (uint8_t)(64 - rd->size);
+}
+
+static void fast_run(build *b, plan_op *o)
+{
+	const plan_read *rd = &b->reads[o->first], *end = rd + o->n;
+
+	o->fast_first = b->n_fast;
+	o->store_first = b->n_stores;
+	for (const plan_read *r = rd; r < end; r++)
+		if (!r->at && !r->be)
+			add_fast(b, r), o->n_le++;
+	for (const plan_read *r = rd; r < end; r++)
+		if (!r->at && r->be)
+			add_fast(b, r), o->n_be++;
+	for (const plan_read *r = rd; r < end; r++)
+		if (r->at)
+			add_fast(b, r), o->n_at++;
+	for (const plan_read *r = rd; r < end; r++)
+		if (r->slot >= 0) {
+			fast_store *st = &b->stores[b->n_stores++];
+
+			st->reg = r->reg;
+			st->level = r->level;
+			st->slot = r->slot;
+			o->n_store++;
+		}
+	o->fast = 1;
+}
+
+static void fast_runs(build *b)
+{
+	for (unsigned i = 0; i < b->n_ops; i++) {
+		plan_op *o = &b->ops[i];
+		bool fast = o->kind == OP_RUN && o->align % 8 == 0;
+
+		for (uint32_t r = o->first; fast && r < o->first + o->n; r++)
+			fast = read_is_fast(&b->reads[r]);
+		if (fast)
+			fast_run(b, o);
+	}
+}
+
 void lsync_net_plan_free(lsync_net_plan *pl)
 {
 	if (!pl)
 		return;
 	free(pl->ops);
 	free(pl->reads);
+	free(pl->fast);
+	free(pl->stores);
 	free(pl->targets);
 	free(pl->leaves);
 	free(pl);
@@ -795,6 +885,7 @@ lsync_net_plan *lsync_net_plan_compile(const lsync_ctf_type *payload, lsync_layo
 	if (!b)
 		return NULL;
 	b->n_ops = b->n_reads = b->n_targets = b->n_nodes = b->n_opt_nodes = 0;
+	b->n_fast = b->n_stores = 0;
 	b->kept = b->n_regs = 0;
 	b->leaves = 1;
 	b->steps = 0;
@@ -817,12 +908,16 @@ lsync_net_plan *lsync_net_plan_compile(const lsync_ctf_type *payload, lsync_layo
 			b->fail = !judge_leaf(b, layout, i, &pl->leaves[i]);
 		if (!b->fail && pl->leaves) {
 			prune_reads(b, pl);
+			fast_runs(b);
 			thread_jumps(b);
 		}
 		pl->ops = copy(b->ops, b->n_ops, sizeof(*b->ops));
 		pl->reads = copy(b->reads, b->n_reads, sizeof(*b->reads));
+		pl->fast = copy(b->fast, b->n_fast, sizeof(*b->fast));
+		pl->stores = copy(b->stores, b->n_stores, sizeof(*b->stores));
 		pl->targets = copy(b->targets, b->n_targets, sizeof(*b->targets));
-		if (b->fail || !pl->ops || !pl->reads || !pl->targets || !pl->leaves) {
+		if (b->fail || !pl->ops || !pl->reads || !pl->fast || !pl->stores ||
+		    !pl->targets || !pl->leaves) {
 			lsync_net_plan_free(pl);
 			pl = NULL;
 		}
@@ -832,6 +927,27 @@ lsync_net_plan *lsync_net_plan_compile(const lsync_ctf_type *payload, lsync_layo
 }
 
 /* ---- running it ------------------------------------------------------------------ */
+
+/* A fast run's reads, from the byte at base (its start: pos, in bits). */
+static inline void run_fast(const lsync_net_plan *pl, const plan_op *o,
+			    const uint8_t *base, uint64_t pos, uint64_t *restrict regs,
+			    uint64_t (*restrict slots)[LSYNC_WALK_SLOTS])
+{
+	const fast_read *f = &pl->fast[o->fast_first], *end;
+
+	for (end = f + o->n_le; f < end; f++)
+		regs[f->reg] = (load64_le(base + f->at) << f->lsh) >> f->rsh;
+	for (end = f + o->n_be; f < end; f++)
+		regs[f->reg] = (load64_be(base + f->at) << f->lsh) >> f->rsh;
+	for (end = f + o->n_at; f < end; f++)
+		regs[f->reg] = pos + f->at;
+	if (o->n_store) {
+		const fast_store *st = &pl->stores[o->store_first], *se = st + o->n_store;
+
+		for (; st < se; st++)
+			slots[st->level][st->slot] = regs[st->reg];
+	}
+}
 
 static inline bool run_reads(const lsync_net_plan *pl, const plan_op *o, cursor *c,
 			     uint64_t pos, uint64_t *regs,
@@ -984,8 +1100,13 @@ bool lsync_net_plan_run(const lsync_net_plan *pl, cursor *c,
 		switch (o->kind) {
 		case OP_RUN:
 			pos = align_up(c->pos, o->align);
-			if (pos > c->end || o->bits > c->end - pos ||
-			    !run_reads(pl, o, c, pos, regs, slots))
+			if (pos > c->end || o->bits > c->end - pos)
+				return false;
+			/* Every read's 8 bytes are in the file: the last
+			 * read's byte is at most (pos + bits - 1) / 8. */
+			if (o->fast && pos / 8 + o->bits / 8 + 8 <= c->avail)
+				run_fast(pl, o, c->buf + pos / 8, pos, regs, slots);
+			else if (!run_reads(pl, o, c, pos, regs, slots))
 				return false;
 			c->pos = pos + o->bits;
 			at++;
