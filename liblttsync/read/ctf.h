@@ -235,8 +235,9 @@ void lsync_skim_abandon(lsync_skim *k, lttsync_status why);
  */
 int lsync_skim_check(const char *path, uint32_t *files, char *err,
 		     size_t err_size);
-/* Whether network payloads are read by their compiled plans (the
- * default) or walked: the two read the same, which the tests compare. */
+/* Whether network payloads and event headers are read by their compiled
+ * plans (the default) or type by type: the two read the same, which the
+ * tests compare. */
 void lsync_skim_set_plans(lsync_skim *k, bool on);
 /* How many network events their plans judged so far. */
 uint64_t lsync_skim_plan_events(const lsync_skim *k);

@@ -187,16 +187,31 @@ typedef struct addons_item {
 #define HDR_FIELDS 4
 #define HDR_OPTIONS 4
 #define HDR_RANGES 8
+#define HDR_TAGS 64              /* ids of up to 6 bits: a table of options */
+
+/* Where a field of a header laid out from a byte is: the 8 bytes at
+ * `byte` of the header (byte-swapped when be) << lsh >> rsh. */
+typedef struct hdr_bits {
+	uint8_t byte, lsh, rsh, be;
+} hdr_bits;
 
 typedef struct hdr_option {
 	uint32_t align;
 	unsigned n;
 	const lsync_ctf_type *type[HDR_FIELDS];
 	uint8_t role[HDR_FIELDS]; /* 0 skip, 1 id, 2 clock */
+	hdr_bits at[HDR_FIELDS];  /* fast plans: where each field is */
+	uint32_t bits;            /* fast plans: the header's size with it */
 } hdr_option;
 
 typedef struct hdr_plan {
 	bool ok;
+	/* fast: the header starts on a byte and every option lies at fixed
+	 * offsets from it, within max_byte + 8 bytes (read_header()) */
+	bool fast;
+	uint32_t max_byte;
+	hdr_bits id_at;
+	int8_t by_tag[HDR_TAGS];  /* fast: an id's option, -1 for none */
 	uint32_t align;
 	const lsync_ctf_type *id;
 	unsigned n_ranges;
@@ -916,6 +931,71 @@ static bool header_field(const lsync_ctf_member *m, hdr_option *o)
 	return true;
 }
 
+/* Field t at bit `off` of a header that starts on a byte; false when
+ * not within one 8-byte load. */
+static bool hdr_place(hdr_plan *h, const lsync_ctf_type *t, uint64_t off, hdr_bits *b)
+{
+	unsigned shift = (unsigned)(off % 8);
+
+	if (t->size == 0 || shift + t->size > 64 || off / 8 > UINT8_MAX)
+		return false;
+	b->byte = (uint8_t)(off / 8);
+	b->be = t->be;
+	b->lsh = (uint8_t)(t->be ? shift : 64 - shift - t->size);
+	b->rsh = (uint8_t)(64 - t->size);
+	if (b->byte > h->max_byte)
+		h->max_byte = b->byte;
+	return true;
+}
+
+/* The option of each id, as the ranges give it. */
+static void hdr_tags(hdr_plan *h)
+{
+	for (unsigned tag = 0; tag < HDR_TAGS; tag++) {
+		h->by_tag[tag] = -1;
+		for (unsigned i = 0; i < h->n_ranges; i++)
+			if (tag >= h->ranges[i].lo && tag <= h->ranges[i].hi) {
+				h->by_tag[tag] = (int8_t)h->ranges[i].option;
+				break;
+			}
+	}
+}
+
+/*
+ * A header is fast when it starts on a byte, its id has at most 6 bits
+ * (a table gives the option) and each option's fields, aligned no more
+ * than the header is, lie at fixed offsets from its start: a field's
+ * alignment then depends on the offset only.
+ */
+static bool fast_header(hdr_plan *h)
+{
+	uint64_t off;
+
+	if (h->align % 8 || h->id->size > 6 || h->id->align > h->align ||
+	    !hdr_place(h, h->id, 0, &h->id_at))
+		return false;
+	hdr_tags(h);
+	for (unsigned i = 0; i < HDR_OPTIONS; i++) {
+		hdr_option *o = &h->opt[i];
+
+		if (!o->align)
+			continue;
+		if (o->align > h->align)
+			return false;
+		off = align_up(h->id->size, o->align);
+		for (unsigned f = 0; f < o->n; f++) {
+			if (o->type[f]->align > h->align)
+				return false;
+			off = align_up(off, o->type[f]->align);
+			if (!hdr_place(h, o->type[f], off, &o->at[f]))
+				return false;
+			off += o->type[f]->size;
+		}
+		o->bits = (uint32_t)off;
+	}
+	return true;
+}
+
 static void compile_header(hdr_plan *h, const lsync_ctf_type *t)
 {
 	const lsync_ctf_member *id, *v;
@@ -946,14 +1026,46 @@ static void compile_header(hdr_plan *h, const lsync_ctf_type *t)
 	h->n_ranges = v->type->n_ranges;
 	memcpy(h->ranges, v->type->ranges, h->n_ranges * sizeof(*h->ranges));
 	h->ok = true;
+	h->fast = fast_header(h);
+}
+
+static inline uint64_t hdr_get(const uint8_t *base, const hdr_bits *b)
+{
+	uint64_t x = load64_le(base + b->byte);
+
+	return ((b->be ? __builtin_bswap64(x) : x) << b->lsh) >> b->rsh;
 }
 
 /* One header with plan h; false when truncated or no option matches. */
-static inline bool read_header(const hdr_plan *h, cursor *c, uint64_t *clock,
+static inline bool read_header(const hdr_plan *h, bool fast, cursor *c, uint64_t *clock,
 			       uint64_t *id, bool *id_set)
 {
-	uint64_t tag, v;
+	uint64_t tag, v, pos = align_up(c->pos, h->align);
 	const hdr_option *o = NULL;
+
+	/* Fast, where the header is in the content and its bytes in the
+	 * file; else read as below, which finds what is wrong. */
+	if (fast && pos <= c->end && pos / 8 + h->max_byte + 8 <= c->avail) {
+		const uint8_t *base = c->buf + pos / 8;
+		int opt;
+
+		tag = hdr_get(base, &h->id_at);
+		opt = h->by_tag[tag];
+		if (opt >= 0 && h->opt[opt].bits <= c->end - pos) {
+			o = &h->opt[opt];
+			*id = tag;
+			*id_set = true;
+			for (unsigned i = 0; i < o->n; i++) {
+				v = hdr_get(base, &o->at[i]);
+				if (o->role[i] == 1)
+					*id = v;
+				else if (o->role[i] == 2)
+					update_clock(clock, v, o->type[i]->size);
+			}
+			c->pos = pos + o->bits;
+			return true;
+		}
+	}
 
 	c->pos = align_up(c->pos, h->align);
 	if (c->pos > c->end || !read_int(c, h->id, &tag))
@@ -1738,7 +1850,8 @@ static void decode_chunk(const lsync_skim *k, stream *s, walker *w, dpos *d, boo
 		w->budget = WALK_BUDGET;
 		w->id_set = false;
 		if (hp->ok) {
-			if (!read_header(hp, &w->c, &d->clock, &w->id, &w->id_set))
+			if (!read_header(hp, hp->fast && k->plans, &w->c, &d->clock, &w->id,
+					 &w->id_set))
 				return corrupt(c, 0, w->c.pos, "truncated event header");
 		} else {
 			w->mode = W_HEADER;
