@@ -29,7 +29,7 @@
 #define PLAN_READS 256
 #define PLAN_NODES 512
 #define PLAN_LEAVES 256
-#define PLAN_DEPTH 32
+#define PLAN_DEPTH LSYNC_PLAN_DEPTH
 #define PLAN_REGS 255
 #define LEAF_CHECKS 48
 #define NO_REG 0xff

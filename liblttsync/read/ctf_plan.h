@@ -30,6 +30,9 @@
 /* Structures nested in a walk, and stored values (tags, lengths) of one. */
 #define LSYNC_WALK_DEPTH 256
 #define LSYNC_WALK_SLOTS 16
+/* Structures nested in a payload a plan reads: the levels of the walk's
+ * stored values it writes are below. */
+#define LSYNC_PLAN_DEPTH 32
 
 typedef struct lsync_net_plan lsync_net_plan;
 

@@ -271,6 +271,7 @@ typedef struct walker {
 	uint64_t budget;         /* walk() calls left for this event or scope */
 	/* stored values of the structures being walked */
 	uint64_t slots[MAX_WALK_DEPTH][LSYNC_WALK_SLOTS];
+	unsigned slots_used;     /* levels of slots written since last cleared */
 	unsigned depth;
 	/* W_SCOPE: top-level members' values by index */
 	uint64_t *top;
@@ -281,6 +282,16 @@ typedef struct walker {
 	int n_insts;
 	bool insts_full;
 } walker;
+
+/* A walker whose stored values are all to be cleared before use. */
+static walker *walker_new(void)
+{
+	walker *w = malloc(sizeof(*w));
+
+	if (w)
+		w->slots_used = MAX_WALK_DEPTH;
+	return w;
+}
 
 static bool walk(walker *w, const lsync_ctf_type *t, const char *name, int parent,
 		 int16_t slot, unsigned level);
@@ -384,6 +395,8 @@ static bool walk_struct(walker *w, const lsync_ctf_type *t, const char *name,
 	if (w->mode == W_DECODE && parent >= -1)
 		self = new_inst(w, t, name, parent);
 	w->depth++;
+	if (w->depth > w->slots_used)
+		w->slots_used = w->depth;
 	for (uint32_t i = 0; i < t->n_members && ok; i++) {
 		const lsync_ctf_member *m = &t->members[i];
 
@@ -1217,7 +1230,7 @@ static bool walk_scope(lsync_skim *k, cursor *c, const lsync_ctf_type *t,
 	memset(set, 0, 64 * sizeof(*set));
 	if (!t)
 		return true;
-	w = malloc(sizeof(*w));
+	w = walker_new();
 	if (!w)
 		return false;
 	w->c = *c;
@@ -1682,6 +1695,9 @@ static bool decode_network(const lsync_skim *k, walker *w, const lsync_ctf_event
 	p->struct_size = sizeof(*p);
 	p->direction = ec->kind.direction;
 	out->by_plan = 0;
+	/* A plan stores where the walk would, in fewer levels. */
+	if (ec->plan && k->plans && w->slots_used < LSYNC_PLAN_DEPTH)
+		w->slots_used = LSYNC_PLAN_DEPTH;
 	if (ec->plan && k->plans &&
 	    lsync_net_plan_run(ec->plan, &w->c, w->slots, w->budget, p, &raw, &r)) {
 		out->by_plan = 1;
@@ -1839,7 +1855,8 @@ static void decode_chunk(const lsync_skim *k, stream *s, walker *w, dpos *d, boo
 	}
 	/* What the walk stores starts afresh with each chunk: decoding one
 	 * depends on its bytes only, whichever thread decodes it. */
-	memset(w->slots, 0, sizeof(w->slots));
+	memset(w->slots, 0, w->slots_used * sizeof(w->slots[0]));
+	w->slots_used = 0;
 	w->c.pos = d->at;
 	while (w->c.pos < w->c.end) {
 		const lsync_ctf_event_class *ec = NULL;
@@ -2051,7 +2068,7 @@ static void decode_for(lsync_skim_pool *p, lsync_skim *k, stream *s, walker *w,
 static void *pool_thread(void *arg)
 {
 	lsync_skim_pool *p = arg;
-	walker *w = malloc(sizeof(*w));
+	walker *w = walker_new();
 
 	pthread_mutex_lock(&p->mu);
 	while (!p->quit) {
@@ -2326,7 +2343,7 @@ static int check_last_packets(lsync_skim *k)
 
 	if (!k->tr->lttng)
 		return LTTSYNC_OK;
-	w = malloc(sizeof(*w));
+	w = walker_new();
 	c = chunk_new(1, 1); /* dry: nothing recorded */
 	if (!w || !c) {
 		free(w);
@@ -2434,7 +2451,7 @@ int lsync_skim_open(lsync_skim **out, const char *path,
 		return st;
 	}
 	k->stats->reader = LTTSYNC_READER_AUTO;
-	k->w = malloc(sizeof(*k->w));
+	k->w = walker_new();
 	if (!k->w) {
 		skim_free(k);
 		return LTTSYNC_ERROR_NO_MEMORY;
