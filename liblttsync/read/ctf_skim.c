@@ -58,11 +58,11 @@
 /*
  * A step reads events of the stream furthest behind until its clock
  * passes the next stream's, or its own starting point, by STEP_NS (as
- * decode.c paces babeltrace2's streams), at most STEP_EVENTS: streams
- * and traces leave their packets nearly in time order, which the merge
- * by time (here.c, workers.c) and the pending table rely on.
+ * decode.c paces babeltrace2's streams), and at most to the end of its
+ * packet: streams and traces leave their packets nearly in time order,
+ * which the merge by time (here.c, workers.c) and the pending table rely
+ * on.
  */
-#define STEP_EVENTS 4096
 #define STEP_NS INT64_C(1000000)
 #define IPPROTO_TCP_NUMBER 6
 
@@ -2256,11 +2256,33 @@ static int out_of_memory(lsync_skim *k, const stream *s)
 }
 
 /*
- * Events of stream s's packet from where it is, at most `budget` of them
- * (0: all), up to and including the first one past until_ns: one step. *pk_out: the packet (NULL: the stream is done).
+ * Events of chunk c from s->idx that hand out nothing and end nothing
+ * (not network events, not past until_value, not counted where a
+ * progress call is due), counted at once: most events.
  */
-static int replay(lsync_skim *k, stream *s, unsigned budget, int64_t until_ns,
-		  const pkt **pk_out)
+static void skip_quiet(lsync_skim *k, stream *s, const chunk *c, uint64_t until_value)
+{
+	const drec *ev = c->ev;
+	uint32_t i = s->idx, end = c->n_ev;
+	uint64_t before_call = PROGRESS_EVERY - 1 - (k->stats->events & (PROGRESS_EVERY - 1));
+
+	if (k->cb->progress && end - i > before_call)
+		end = i + (uint32_t)before_call;
+	while (i < end && !ev[i].net && ev[i].when <= until_value)
+		i++;
+	if (i == s->idx)
+		return;
+	k->stats->events += i - s->idx;
+	s->clock = ev[i - 1].when;
+	s->idx = i;
+}
+
+/*
+ * Events of stream s's packet from where it is, up to and including the
+ * first one past until_ns, and at most to the packet's end: one step.
+ * *pk_out: the packet (NULL: the stream is done).
+ */
+static int replay(lsync_skim *k, stream *s, int64_t until_ns, const pkt **pk_out)
 {
 	chunk *c = head_chunk(k, s);
 	const pkt *pk;
@@ -2305,8 +2327,6 @@ static int replay(lsync_skim *k, stream *s, unsigned budget, int64_t until_ns,
 		}
 		if (k->stop)
 			return LTTSYNC_OK;
-		if (budget && !budget--)
-			return LTTSYNC_OK;
 		if (s->idx == c->n_ev) {
 			/* The event the chunk failed at, counted as far as it was. */
 			if (c->phase >= 1)
@@ -2315,6 +2335,11 @@ static int replay(lsync_skim *k, stream *s, unsigned budget, int64_t until_ns,
 				k->stats->network_events++;
 			snprintf(k->err, sizeof(k->err), "%s", c->err);
 			return c->status;
+		}
+		if (!slow_until) {
+			skip_quiet(k, s, c, until_value);
+			if (s->idx == c->n_ev)
+				continue;
 		}
 		ev = &c->ev[s->idx++];
 		s->clock = ev->when;
@@ -2518,7 +2543,7 @@ bool lsync_skim_step(lsync_skim *k, int64_t *position)
 		*position = INT64_MAX;
 		return false;
 	}
-	st = replay(k, s, STEP_EVENTS, step_limit(k, s), &pk);
+	st = replay(k, s, step_limit(k, s), &pk);
 	if (st) {
 		k->status = (lttsync_status)st;
 		*position = INT64_MAX;
