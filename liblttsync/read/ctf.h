@@ -159,6 +159,8 @@ typedef struct lsync_ctf_event_class {
 	lsync_ctf_type *payload;  /* may be NULL */
 	lsync_event_kind kind;    /* network or not, decided once */
 	struct lsync_net_plan *plan; /* network: its payload compiled (ctf_plan.h), or NULL */
+	bool quiet;               /* not network, context and payload of fixed size
+				   * or none: skipped by their sizes (ctf_skim.c) */
 	struct lsync_ctf_event_class *next; /* in its stream class */
 } lsync_ctf_event_class;
 

@@ -1106,6 +1106,11 @@ static inline bool read_header(const hdr_plan *h, bool fast, cursor *c, uint64_t
 	return true;
 }
 
+static bool fixed_or_none(const lsync_ctf_type *t)
+{
+	return !t || t->fixed;
+}
+
 static int check_stream_class(lsync_skim *k, lsync_ctf_stream_class *sc)
 {
 	const lsync_ctf_type *pc = sc->packet_context;
@@ -1156,6 +1161,8 @@ static int check_stream_class(lsync_skim *k, lsync_ctf_stream_class *sc)
 		ec->kind = classify(ec);
 		ec->plan = ec->kind.layout != LSYNC_LAYOUT_NONE
 				   ? lsync_net_plan_compile(ec->payload, ec->kind.layout) : NULL;
+		ec->quiet = ec->kind.layout == LSYNC_LAYOUT_NONE && fixed_or_none(ec->context) &&
+			    fixed_or_none(ec->payload);
 	}
 	if (max_id >= MAX_EVENT_ID)
 		return lsync_decode_fail(k->err, sizeof(k->err), LSYNC_CTF_DECLINED,
@@ -1817,6 +1824,90 @@ static const uint8_t *map_packet(const lsync_skim *k, stream *s, const sfile *f,
 	return (const uint8_t *)s->map_addr + (pk->offset - start);
 }
 
+/* A field of fixed size (or none) from bit *pos, skipped as walk()
+ * skips it; false when it passes end. */
+static inline bool skip_fixed(const lsync_ctf_type *t, uint64_t *pos, uint64_t end)
+{
+	uint64_t p;
+
+	if (!t)
+		return true;
+	p = align_up(*pos, t->align);
+	if (p > end || t->bits > end - p)
+		return false;
+	*pos = p + t->bits;
+	return true;
+}
+
+/* An event's header as quiet_events() read it. */
+typedef struct read_hdr {
+	uint64_t end;            /* where it ends (bits) */
+	uint64_t clock;          /* the stream's clock after it */
+	uint64_t id;
+} read_hdr;
+
+/*
+ * Quiet events (ec->quiet) from w->c.pos whose header plan h is fast and
+ * whose stream class's event context is of fixed size or none: recorded
+ * as decode_chunk() records them, from locals, until an event that is
+ * not quiet or not whole, the chunk's capacity, or the content's end.
+ * decode_chunk() then takes that event, from where it starts; true when
+ * its header was read (*hdr: as read_header() would read it).
+ */
+static bool quiet_events(const hdr_plan *h, const lsync_ctf_stream_class *sc,
+			 walker *w, dpos *d, chunk *c, read_hdr *hdr)
+{
+	const uint8_t *buf = w->c.buf;
+	uint64_t pos = w->c.pos, end = w->c.end, clock = d->clock;
+	uint32_t n = c->n_ev;
+	bool got = false;
+
+	if (c->n_net == c->cap_net || w->c.avail < h->max_byte + 8)
+		return false;
+	while (pos < end && n < c->cap_ev) {
+		uint64_t at = align_up(pos, h->align), next, id, when = clock;
+		const uint8_t *base = buf + at / 8;
+		const lsync_ctf_event_class *ec;
+		const hdr_option *o;
+		int opt;
+
+		if (at > end || at / 8 > w->c.avail - h->max_byte - 8)
+			break;
+		id = hdr_get(base, &h->id_at);
+		opt = h->by_tag[id];
+		if (opt < 0 || h->opt[opt].bits > end - at)
+			break;
+		o = &h->opt[opt];
+		for (unsigned i = 0; i < o->n; i++) {
+			uint64_t v = hdr_get(base, &o->at[i]);
+
+			if (o->role[i] == 1)
+				id = v;
+			else if (o->role[i] == 2)
+				update_clock(&when, v, o->type[i]->size);
+		}
+		next = at + o->bits;
+		if (id >= sc->by_id_len || !(ec = sc->by_id[id]) || !ec->quiet ||
+		    !skip_fixed(sc->event_context, &next, end) ||
+		    !skip_fixed(ec->context, &next, end) || !skip_fixed(ec->payload, &next, end)) {
+			hdr->end = at + o->bits;
+			hdr->clock = when;
+			hdr->id = id;
+			got = true;
+			break;
+		}
+		c->ev[n].when = when;
+		c->ev[n].net = 0;
+		n++;
+		clock = when;
+		pos = next;
+	}
+	w->c.pos = pos;
+	d->clock = clock;
+	c->n_ev = n;
+	return got;
+}
+
 /*
  * Up to c->cap_ev events (c->cap_net network ones) of packet d->pk of
  * stream s from bit d->at (its first event when 0), into c; d->at and
@@ -1830,6 +1921,8 @@ static void decode_chunk(const lsync_skim *k, stream *s, walker *w, dpos *d, boo
 	const lsync_ctf_stream_class *sc = pk->sc;
 	const lsync_ctf_clock *clock = &k->tr->clocks[sc->clock];
 	const hdr_plan *hp = &k->hdr[sc - k->tr->streams];
+	read_hdr hdr;
+	bool quick, got;
 
 	c->f = d->f;
 	c->pk = pk;
@@ -1858,15 +1951,24 @@ static void decode_chunk(const lsync_skim *k, stream *s, walker *w, dpos *d, boo
 	memset(w->slots, 0, w->slots_used * sizeof(w->slots[0]));
 	w->slots_used = 0;
 	w->c.pos = d->at;
+	quick = !dry && hp->ok && hp->fast && k->plans && fixed_or_none(sc->event_context);
 	while (w->c.pos < w->c.end) {
 		const lsync_ctf_event_class *ec = NULL;
 		uint64_t when;
 
+		got = quick && quiet_events(hp, sc, w, d, c, &hdr);
+		if (w->c.pos >= w->c.end)
+			break;
 		if (!dry && (c->n_ev == c->cap_ev || c->n_net == c->cap_net))
 			break;
 		w->budget = WALK_BUDGET;
 		w->id_set = false;
-		if (hp->ok) {
+		if (got) {
+			w->c.pos = hdr.end;
+			d->clock = hdr.clock;
+			w->id = hdr.id;
+			w->id_set = true;
+		} else if (hp->ok) {
 			if (!read_header(hp, hp->fast && k->plans, &w->c, &d->clock, &w->id,
 					 &w->id_set))
 				return corrupt(c, 0, w->c.pos, "truncated event header");

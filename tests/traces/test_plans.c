@@ -1,9 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Our reader's compiled network payloads (ctf_plan.c) against its walk
- * of the same payloads: every trace is read twice, with plans and
- * without, and both give the same status and message, the same
- * statistics, and the same packets in the same order. Traces: the real
+ * Our reader's compiled paths against its walk of the same bytes: the
+ * network payloads' plans (ctf_plan.c), event headers read at fixed
+ * offsets and quiet events skipped by their sizes (ctf_skim.c). Every
+ * trace is read twice, with plans and without, and both give the same
+ * status and message, the same statistics, the same packets in the same
+ * order, and steps that leave the trace at the same positions (which
+ * the times of all events decide). Traces: the real
  * ones ($LTTSYNC_SHARED_TRACES, skipped when absent), every layout
  * lttsync-gen writes (with UDP, ICMP, IPv6: there every network event
  * must be judged by a plan), the same traces with bytes of their stream
@@ -38,6 +41,7 @@ typedef struct run {
 	int status;
 	char err[512];
 	uint64_t by_plans;
+	uint64_t steps, positions; /* steps taken, and a hash of their positions */
 } run;
 
 static void read_trace_with(const char *path, bool plans, lsync_skim_pool *pool, run *r)
@@ -51,8 +55,12 @@ static void read_trace_with(const char *path, bool plans, lsync_skim_pool *pool,
 		return;
 	lsync_skim_set_plans(k, plans);
 	lsync_skim_attach(k, pool);
-	while (lsync_skim_step(k, &pos))
-		;
+	/* Where each step leaves the trace: the events' times, network or
+	 * not, decide it. */
+	while (lsync_skim_step(k, &pos)) {
+		r->steps++;
+		r->positions = (r->positions ^ (uint64_t)pos) * UINT64_C(0x100000001b3);
+	}
 	r->by_plans = lsync_skim_plan_events(k);
 	r->status = lsync_skim_close(k, r->err, sizeof(r->err));
 }
@@ -67,7 +75,8 @@ static bool same_runs(const run *a, const run *b)
 	return a->status == b->status && strcmp(a->err, b->err) == 0 &&
 	       a->c.has_host == b->c.has_host && strcmp(a->c.host, b->c.host) == 0 &&
 	       memcmp(&a->stats, &b->stats, sizeof(a->stats)) == 0 && a->c.n == b->c.n &&
-	       a->by_plans == b->by_plans &&
+	       a->by_plans == b->by_plans && a->steps == b->steps &&
+	       a->positions == b->positions &&
 	       (a->c.n == 0 || memcmp(a->c.p, b->c.p, a->c.n * sizeof(*a->c.p)) == 0);
 }
 
