@@ -228,12 +228,13 @@ bool lsync_skim_step(lsync_skim *k, int64_t *position);
 lttsync_status lsync_skim_close(lsync_skim *k, char *err, size_t err_size);
 void lsync_skim_abandon(lsync_skim *k, lttsync_status why);
 /*
- * What lsync_skim_open() would say of the trace, from the same steps
- * (its metadata, the index of its stream files' packets, the last packet
- * of each stream), without handing out anything: LTTSYNC_OK,
- * LSYNC_CTF_DECLINED (reason in err), or the error opening would give.
- * *files: the stream files it opened (and reading keeps open), 0 if it
- * stopped before. Keeps nothing.
+ * Whether lsync_skim_open() would decline the trace, from the same steps
+ * that may (its metadata, the index of its stream files' packets),
+ * without handing out anything: LSYNC_CTF_DECLINED (reason in err),
+ * LTTSYNC_OK, or an error of those steps. Opening also decodes the last
+ * packet of each stream, which fails a trace but never declines one: a
+ * trace this passes may still fail to open. *files: the stream files it
+ * opened (and reading keeps open), 0 if it stopped before. Keeps nothing.
  */
 int lsync_skim_check(const char *path, uint32_t *files, char *err,
 		     size_t err_size);

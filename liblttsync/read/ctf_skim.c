@@ -2522,9 +2522,10 @@ static lsync_skim *skim_new(const char *path, const lsync_decode_callbacks *cb,
 }
 
 /*
- * Everything opening does before it hands anything out, where it may
- * decline the trace or fail it: the metadata, the index of the stream
- * files' packets, the last packet of every stream.
+ * What opening does before it hands anything out where it may decline
+ * the trace (or fail it): the metadata, the index of the stream files'
+ * packets. The check of the last packets that follows (open) fails or
+ * passes a trace our reader reads; it never declines one.
  */
 static int skim_prepare(lsync_skim *k)
 {
@@ -2542,8 +2543,6 @@ static int skim_prepare(lsync_skim *k)
 		if (k->window < WINDOW_MIN)
 			k->window = 0;
 	}
-	if (st == LTTSYNC_OK)
-		st = check_last_packets(k);
 	return st;
 }
 
@@ -2566,6 +2565,8 @@ int lsync_skim_open(lsync_skim **out, const char *path,
 	if (!k)
 		return LTTSYNC_ERROR_NO_MEMORY;
 	st = skim_prepare(k);
+	if (st == LTTSYNC_OK)
+		st = check_last_packets(k);
 	if (st != LTTSYNC_OK) {
 		why_not(k, st, err, err_size);
 		/* Nothing was handed out: no callback is called. */

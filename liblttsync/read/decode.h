@@ -138,8 +138,8 @@ void lsync_decoder_abandon(lsync_decoder *d, lttsync_status why);
 /*
  * Whether lsync_decoder_open_with() would read the trace with
  * libbabeltrace2: always with reader BABELTRACE2; with AUTO, when our
- * reader declines it, as its opening would (metadata, packet index,
- * last packets: lsync_skim_check()). A folder that is no trace at all
+ * reader declines it, as its opening would (metadata, packet index:
+ * lsync_skim_check()). A folder that is no trace at all
  * fails before either reader (false). *files: the stream files our
  * reader opened and would keep open, 0 if unknown.
  */
