@@ -35,6 +35,7 @@
 #define NO_REG 0xff
 #define NO_JUMP UINT32_MAX
 #define IPPROTO_TCP_NUMBER 6
+#define PLAN_TAGS 16             /* variant tags below this: a table of options */
 
 enum { OP_RUN, OP_STRING, OP_VARIANT, OP_SEQ, OP_JUMP, OP_END };
 
@@ -78,6 +79,7 @@ typedef struct plan_op {
 	const lsync_ctf_range *ranges; /* VARIANT */
 	uint32_t n_ranges;
 	uint32_t mult;           /* VARIANT: an option's weight in the leaf, 0 if not kept */
+	int8_t by_tag[PLAN_TAGS]; /* VARIANT: the option of a small tag, -1 for none */
 	uint32_t target;         /* JUMP */
 } plan_op;
 
@@ -300,6 +302,26 @@ static void struct_node(build *b, const lsync_ctf_type *t, const char *name, int
 	b->depth--;
 }
 
+/* The option of each tag below PLAN_TAGS, as in_range() finds it (an
+ * option past 127 is left to it). */
+static void tag_table(plan_op *o)
+{
+	for (uint64_t tag = 0; tag < PLAN_TAGS; tag++) {
+		o->by_tag[tag] = -1;
+		for (uint32_t i = 0; i < o->n_ranges; i++) {
+			const lsync_ctf_range *r = &o->ranges[i];
+			bool in = o->tag_signed ? (int64_t)tag >= (int64_t)r->lo &&
+							  (int64_t)tag <= (int64_t)r->hi
+						: tag >= r->lo && tag <= r->hi;
+
+			if (in) {
+				o->by_tag[tag] = r->option <= INT8_MAX ? (int8_t)r->option : -2;
+				break;
+			}
+		}
+	}
+}
+
 static void variant_node(build *b, const lsync_ctf_type *t, const char *name, int parent)
 {
 	uint8_t tag = ref_reg(b, t->tag);
@@ -317,6 +339,7 @@ static void variant_node(build *b, const lsync_ctf_type *t, const char *name, in
 	b->ops[op].tag_signed = t->tag_signed;
 	b->ops[op].ranges = t->ranges;
 	b->ops[op].n_ranges = t->n_ranges;
+	tag_table(&b->ops[op]);
 	b->ops[op].first = b->n_targets;
 	b->ops[op].n = t->n_members;
 	b->n_targets += t->n_members;
@@ -1015,11 +1038,17 @@ static bool skip_sequence(const plan_op *o, cursor *c, uint64_t len)
 	return true;
 }
 
-static void put_address(const uint8_t *buf, const uint64_t *regs, const plan_addr *a,
-			uint8_t *out)
+static inline void put_address(const uint8_t *buf, const uint64_t *regs,
+			       const plan_addr *a, uint8_t *out)
 {
 	if (a->width == 0) {
-		memcpy(out, buf + regs[a->reg] / 8, a->n);
+		/* The trace's bytes: IPv4's 4 or IPv6's 16, copied by size. */
+		if (a->n == 4)
+			memcpy(out, buf + regs[a->reg] / 8, 4);
+		else if (a->n == 16)
+			memcpy(out, buf + regs[a->reg] / 8, 16);
+		else
+			memcpy(out, buf + regs[a->reg] / 8, a->n);
 		return;
 	}
 	if (a->width == 1) {
@@ -1126,7 +1155,11 @@ bool lsync_net_plan_run(const lsync_net_plan *pl, cursor *c,
 			break;
 		}
 		case OP_VARIANT:
-			if (!in_range(o, regs[o->reg], &opt) || opt >= o->n)
+			if (regs[o->reg] < PLAN_TAGS && o->by_tag[regs[o->reg]] >= 0)
+				opt = (uint32_t)o->by_tag[regs[o->reg]];
+			else if (!in_range(o, regs[o->reg], &opt))
+				return false;
+			if (opt >= o->n)
 				return false;
 			leaf += opt * o->mult;
 			at = pl->targets[o->first + opt];
