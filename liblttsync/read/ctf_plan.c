@@ -65,6 +65,11 @@ typedef struct fast_store {
 	int16_t level, slot;
 } fast_store;
 
+/* A variant the likely path goes through: op `op` must take `option`. */
+typedef struct plan_guard {
+	uint32_t op, option;
+} plan_guard;
+
 typedef struct plan_op {
 	uint8_t kind;
 	uint8_t reg;             /* VARIANT: the tag; SEQ: the length */
@@ -111,6 +116,15 @@ struct lsync_net_plan {
 	uint32_t *targets;
 	plan_leaf *leaves;
 	unsigned n_leaves;
+	/* The likely path (below): its ops, the variants' options it
+	 * takes, its stores; n_likely 0 when it has none. */
+	plan_op *likely;
+	unsigned n_likely;
+	plan_guard *guards;
+	unsigned n_guards;
+	fast_store *likely_stores;
+	unsigned n_likely_stores;
+	uint32_t likely_leaf;
 };
 
 /* ---- compiling ------------------------------------------------------------ */
@@ -133,10 +147,20 @@ typedef struct build {
 	unsigned n_ops;
 	plan_read reads[PLAN_READS];
 	unsigned n_reads;
-	fast_read fast[PLAN_READS];
+	fast_read fast[2 * PLAN_READS];      /* the runs', then the likely path's */
 	unsigned n_fast;
 	fast_store stores[PLAN_READS];
 	unsigned n_stores;
+	plan_op likely[PLAN_OPS];            /* the likely path (likely_path()) */
+	unsigned n_likely;
+	plan_guard guards[PLAN_OPS];
+	unsigned n_guards;
+	fast_store likely_stores[PLAN_READS];
+	unsigned n_likely_stores;
+	uint32_t likely_leaf;
+	uint32_t merge_op[PLAN_OPS];         /* fast runs merged into one, from */
+	uint64_t merge_rel[PLAN_OPS];        /* its start (bits) */
+	unsigned n_merge;
 	uint32_t targets[PLAN_OPS];
 	unsigned n_targets;
 	snode nodes[PLAN_NODES];
@@ -885,6 +909,9 @@ void lsync_net_plan_free(lsync_net_plan *pl)
 	free(pl->stores);
 	free(pl->targets);
 	free(pl->leaves);
+	free(pl->likely);
+	free(pl->guards);
+	free(pl->likely_stores);
 	free(pl);
 }
 
@@ -895,6 +922,156 @@ static void *copy(const void *from, size_t n, size_t size)
 	if (to && n)
 		memcpy(to, from, n * size);
 	return to;
+}
+
+/*
+ * The likely path of a plan: the ops of the first leaf whose verdict is
+ * a packet (in leaf order, IPv4 before IPv6 in the layouts' options),
+ * with the fast runs between two strings merged into one where their
+ * offsets from its start are fixed (none aligned more than the first),
+ * and the variants it goes through kept as guards, checked once all is
+ * read. Run as one bounds check and the reads of each merged run, it
+ * costs a fraction of the ops it stands for. A plan whose leaf's path
+ * has a sequence, a variant the leaf does not decide, or a run that is
+ * not fast has none.
+ */
+
+/* The fast reads of ops merge_op[] from their offsets, grouped by kind
+ * (run_fast()), as one run of b->likely; their stores, in path order. */
+static bool close_merge(build *b)
+{
+	plan_op *m;
+
+	if (!b->n_merge)
+		return true;
+	if (b->n_likely == PLAN_OPS)
+		return false;
+	m = &b->likely[b->n_likely++];
+	memset(m, 0, sizeof(*m));
+	m->kind = OP_RUN;
+	m->fast = 1;
+	m->align = b->ops[b->merge_op[0]].align;
+	m->bits = b->merge_rel[b->n_merge - 1] + b->ops[b->merge_op[b->n_merge - 1]].bits;
+	m->fast_first = b->n_fast;
+	for (unsigned kind = 0; kind < 3; kind++)
+		for (unsigned i = 0; i < b->n_merge; i++) {
+			const plan_op *o = &b->ops[b->merge_op[i]];
+			uint32_t first = o->fast_first + (kind > 0 ? o->n_le : 0) +
+					 (kind > 1 ? o->n_be : 0);
+			uint32_t n = kind == 0 ? o->n_le : kind == 1 ? o->n_be : o->n_at;
+			uint64_t shift = kind == 2 ? b->merge_rel[i] : b->merge_rel[i] / 8;
+
+			for (uint32_t r = first; r < first + n; r++) {
+				fast_read *f = &b->fast[b->n_fast++];
+
+				*f = b->fast[r];
+				if (f->at + shift > UINT32_MAX)
+					return false;
+				f->at = (uint32_t)(f->at + shift);
+			}
+			*(kind == 0 ? &m->n_le : kind == 1 ? &m->n_be : &m->n_at) += (uint16_t)n;
+		}
+	for (unsigned i = 0; i < b->n_merge; i++) {
+		const plan_op *o = &b->ops[b->merge_op[i]];
+
+		for (uint32_t st = o->store_first; st < o->store_first + o->n_store; st++)
+			b->likely_stores[b->n_likely_stores++] = b->stores[st];
+	}
+	b->n_merge = 0;
+	return m->bits / 8 < UINT32_MAX;
+}
+
+/* Fast run `at` into the open merged run, or a new one. */
+static bool merge_run(build *b, uint32_t at)
+{
+	const plan_op *o = &b->ops[at];
+	uint64_t rel = 0;
+
+	if (!o->fast)
+		return false;
+	if (b->n_merge && o->align > b->ops[b->merge_op[0]].align && !close_merge(b))
+		return false;
+	if (b->n_merge) {
+		unsigned last = b->n_merge - 1;
+
+		rel = align_up(b->merge_rel[last] + b->ops[b->merge_op[last]].bits, o->align);
+	}
+	b->merge_op[b->n_merge] = at;
+	b->merge_rel[b->n_merge++] = rel;
+	return rel <= (UINT64_C(1) << 48);
+}
+
+static bool likely_op(build *b, uint8_t kind)
+{
+	if (!close_merge(b) || b->n_likely == PLAN_OPS)
+		return false;
+	memset(&b->likely[b->n_likely], 0, sizeof(b->likely[0]));
+	b->likely[b->n_likely++].kind = kind;
+	return true;
+}
+
+/* The path of leaf `leaf` from op 0; false when it has none. */
+static bool likely_path(build *b, uint32_t leaf)
+{
+	uint32_t at = 0;
+
+	b->n_likely = b->n_guards = b->n_likely_stores = b->n_merge = 0;
+	b->likely_leaf = 0;
+	for (unsigned hops = 0; hops < PLAN_OPS; hops++) {
+		const plan_op *o = &b->ops[at];
+		uint32_t opt;
+
+		switch (o->kind) {
+		case OP_RUN:
+			if (!merge_run(b, at++))
+				return false;
+			break;
+		case OP_STRING:
+			if (!likely_op(b, OP_STRING))
+				return false;
+			at++;
+			break;
+		case OP_VARIANT:
+			if (!o->mult || !o->n)
+				return false;
+			opt = (leaf / o->mult) % o->n;
+			b->guards[b->n_guards].op = at;
+			b->guards[b->n_guards++].option = opt;
+			b->likely_leaf += opt * o->mult;
+			at = b->targets[o->first + opt];
+			break;
+		case OP_JUMP:
+			at = o->target;
+			break;
+		case OP_END:
+			return likely_op(b, OP_END);
+		default:
+			return false;
+		}
+	}
+	return false;
+}
+
+static void likely(build *b, lsync_net_plan *pl)
+{
+	uint32_t leaf = 0;
+
+	while (leaf < pl->n_leaves && pl->leaves[leaf].result != LSYNC_FIELDS_PACKET)
+		leaf++;
+	if (leaf == pl->n_leaves || !likely_path(b, leaf) ||
+	    b->likely_leaf >= pl->n_leaves ||
+	    pl->leaves[b->likely_leaf].result != LSYNC_FIELDS_PACKET)
+		return;
+	pl->likely = copy(b->likely, b->n_likely, sizeof(*b->likely));
+	pl->guards = copy(b->guards, b->n_guards, sizeof(*b->guards));
+	pl->likely_stores = copy(b->likely_stores, b->n_likely_stores,
+				 sizeof(*b->likely_stores));
+	if (!pl->likely || !pl->guards || !pl->likely_stores)
+		return;
+	pl->n_likely = b->n_likely;
+	pl->n_guards = b->n_guards;
+	pl->n_likely_stores = b->n_likely_stores;
+	pl->likely_leaf = b->likely_leaf;
 }
 
 lsync_net_plan *lsync_net_plan_compile(const lsync_ctf_type *payload, lsync_layout layout)
@@ -933,6 +1110,7 @@ lsync_net_plan *lsync_net_plan_compile(const lsync_ctf_type *payload, lsync_layo
 			prune_reads(b, pl);
 			fast_runs(b);
 			thread_jumps(b);
+			likely(b, pl);
 		}
 		pl->ops = copy(b->ops, b->n_ops, sizeof(*b->ops));
 		pl->reads = copy(b->reads, b->n_reads, sizeof(*b->reads));
@@ -1113,16 +1291,85 @@ static bool verdict(const lsync_net_plan *pl, const plan_leaf *l, const uint64_t
 	return true;
 }
 
+/* The option variant o takes for tag `tag`; false for none. */
+static inline bool variant_option(const plan_op *o, uint64_t tag, uint32_t *opt)
+{
+	if (tag < PLAN_TAGS && o->by_tag[tag] >= 0)
+		*opt = (uint32_t)o->by_tag[tag];
+	else if (!in_range(o, tag, opt))
+		return false;
+	return *opt < o->n;
+}
+
+/* A string from bit *pos (aligned to a byte first), to after its NUL. */
+static inline bool skip_string(const cursor *c, uint64_t *pos)
+{
+	const uint8_t *s, *nul;
+
+	*pos = align_up(*pos, 8);
+	if (*pos >= c->end)
+		return false;
+	s = c->buf + *pos / 8;
+	nul = memchr(s, 0, (c->end - *pos) / 8);
+	if (!nul)
+		return false;
+	*pos += 8 * (uint64_t)(nul - s + 1);
+	return true;
+}
+
+/*
+ * The likely path (likely()): its merged runs and strings, then its
+ * guards; false when a bound or a guard fails (nothing stored then, and
+ * the ops decide from the start), or the verdict's checks do.
+ */
+static bool run_likely(const lsync_net_plan *pl, cursor *c,
+		       uint64_t (*slots)[LSYNC_WALK_SLOTS], lttsync_packet *p,
+		       uint16_t *raw, lsync_field_result *r)
+{
+	uint64_t regs[PLAN_REGS], pos = c->pos;
+	uint32_t opt;
+
+	for (const plan_op *o = pl->likely; o->kind != OP_END; o++) {
+		if (o->kind == OP_STRING) {
+			if (!skip_string(c, &pos))
+				return false;
+			continue;
+		}
+		pos = align_up(pos, o->align);
+		if (pos > c->end || o->bits > c->end - pos ||
+		    pos / 8 + o->bits / 8 + 8 > c->avail)
+			return false;
+		run_fast(pl, o, c->buf + pos / 8, pos, regs, slots);
+		pos += o->bits;
+	}
+	for (unsigned i = 0; i < pl->n_guards; i++) {
+		const plan_op *v = &pl->ops[pl->guards[i].op];
+
+		if (!variant_option(v, regs[v->reg], &opt) || opt != pl->guards[i].option)
+			return false;
+	}
+	for (unsigned i = 0; i < pl->n_likely_stores; i++) {
+		const fast_store *st = &pl->likely_stores[i];
+
+		slots[st->level][st->slot] = regs[st->reg];
+	}
+	c->pos = pos;
+	return verdict(pl, &pl->leaves[pl->likely_leaf], regs, c->buf, p, raw, r);
+}
+
 bool lsync_net_plan_run(const lsync_net_plan *pl, cursor *c,
 			uint64_t (*slots)[LSYNC_WALK_SLOTS], uint64_t budget,
 			lttsync_packet *p, uint16_t *raw, lsync_field_result *r)
 {
 	uint64_t regs[PLAN_REGS];
 	uint32_t at = 0, leaf = 0, opt;
-	uint64_t pos;
+	uint64_t pos = c->pos;
 
 	if (pl->steps > budget)
 		return false;
+	if (pl->n_likely && run_likely(pl, c, slots, p, raw, r))
+		return true;
+	c->pos = pos;
 	for (;;) {
 		const plan_op *o = &pl->ops[at];
 
@@ -1140,26 +1387,13 @@ bool lsync_net_plan_run(const lsync_net_plan *pl, cursor *c,
 			c->pos = pos + o->bits;
 			at++;
 			break;
-		case OP_STRING: {
-			const uint8_t *s, *nul;
-
-			c->pos = align_up(c->pos, 8);
-			if (c->pos >= c->end)
+		case OP_STRING:
+			if (!skip_string(c, &c->pos))
 				return false;
-			s = c->buf + c->pos / 8;
-			nul = memchr(s, 0, (c->end - c->pos) / 8);
-			if (!nul)
-				return false;
-			c->pos += 8 * (uint64_t)(nul - s + 1);
 			at++;
 			break;
-		}
 		case OP_VARIANT:
-			if (regs[o->reg] < PLAN_TAGS && o->by_tag[regs[o->reg]] >= 0)
-				opt = (uint32_t)o->by_tag[regs[o->reg]];
-			else if (!in_range(o, regs[o->reg], &opt))
-				return false;
-			if (opt >= o->n)
+			if (!variant_option(o, regs[o->reg], &opt))
 				return false;
 			leaf += opt * o->mult;
 			at = pl->targets[o->first + opt];
