@@ -200,8 +200,12 @@ typedef struct hdr_option {
 	unsigned n;
 	const lsync_ctf_type *type[HDR_FIELDS];
 	uint8_t role[HDR_FIELDS]; /* 0 skip, 1 id, 2 clock */
-	hdr_bits at[HDR_FIELDS];  /* fast plans: where each field is */
-	uint32_t bits;            /* fast plans: the header's size with it */
+	/* fast plans: where its id (if any) and clock field (if any) are,
+	 * the clock field's bits, the header's size with this option */
+	hdr_bits id_at, clock_at;
+	bool has_id, has_clock;
+	uint64_t clock_mask;
+	uint32_t bits;
 } hdr_option;
 
 typedef struct hdr_plan {
@@ -961,6 +965,25 @@ static bool hdr_place(hdr_plan *h, const lsync_ctf_type *t, uint64_t off, hdr_bi
 	return true;
 }
 
+/* Field f of option o at bit `off`: placed when it is read (an id or
+ * a clock, at most one of each: more are read field by field). */
+static bool hdr_role(hdr_plan *h, hdr_option *o, unsigned f, uint64_t off)
+{
+	const lsync_ctf_type *t = o->type[f];
+
+	if (o->role[f] == 1) {
+		if (o->has_id || !hdr_place(h, t, off, &o->id_at))
+			return false;
+		o->has_id = true;
+	} else if (o->role[f] == 2) {
+		if (o->has_clock || !hdr_place(h, t, off, &o->clock_at))
+			return false;
+		o->has_clock = true;
+		o->clock_mask = t->size >= 64 ? UINT64_MAX : (UINT64_C(1) << t->size) - 1;
+	}
+	return true;
+}
+
 /* The option of each id, as the ranges give it. */
 static void hdr_tags(hdr_plan *h)
 {
@@ -1000,7 +1023,7 @@ static bool fast_header(hdr_plan *h)
 			if (o->type[f]->align > h->align)
 				return false;
 			off = align_up(off, o->type[f]->align);
-			if (!hdr_place(h, o->type[f], off, &o->at[f]))
+			if (!hdr_role(h, o, f, off))
 				return false;
 			off += o->type[f]->size;
 		}
@@ -1049,6 +1072,26 @@ static inline uint64_t hdr_get(const uint8_t *base, const hdr_bits *b)
 	return ((b->be ? __builtin_bswap64(x) : x) << b->lsh) >> b->rsh;
 }
 
+/* update_clock(), its mask worked out. */
+static inline uint64_t next_clock(uint64_t clock, uint64_t v, uint64_t mask)
+{
+	if (mask == UINT64_MAX)
+		return v;
+	if (v < (clock & mask))
+		clock += mask + 1;
+	return (clock & ~mask) | v;
+}
+
+/* The id of a header of option o laid out from base (`tag` unless the
+ * option has its own), and the clock after it (fast plans). */
+static inline uint64_t hdr_fields(const uint8_t *base, const hdr_option *o, uint64_t tag,
+				  uint64_t *clock)
+{
+	if (o->has_clock)
+		*clock = next_clock(*clock, hdr_get(base, &o->clock_at), o->clock_mask);
+	return o->has_id ? hdr_get(base, &o->id_at) : tag;
+}
+
 /* One header with plan h; false when truncated or no option matches. */
 static inline bool read_header(const hdr_plan *h, bool fast, cursor *c, uint64_t *clock,
 			       uint64_t *id, bool *id_set)
@@ -1066,15 +1109,8 @@ static inline bool read_header(const hdr_plan *h, bool fast, cursor *c, uint64_t
 		opt = h->by_tag[tag];
 		if (opt >= 0 && h->opt[opt].bits <= c->end - pos) {
 			o = &h->opt[opt];
-			*id = tag;
+			*id = hdr_fields(base, o, tag, clock);
 			*id_set = true;
-			for (unsigned i = 0; i < o->n; i++) {
-				v = hdr_get(base, &o->at[i]);
-				if (o->role[i] == 1)
-					*id = v;
-				else if (o->role[i] == 2)
-					update_clock(clock, v, o->type[i]->size);
-			}
 			c->pos = pos + o->bits;
 			return true;
 		}
@@ -1862,8 +1898,11 @@ static bool quiet_events(const hdr_plan *h, const lsync_ctf_stream_class *sc,
 	uint32_t n = c->n_ev;
 	bool got = false;
 
+	uint64_t last_byte; /* of a header's start whose bytes are all in the file */
+
 	if (c->n_net == c->cap_net || w->c.avail < h->max_byte + 8)
 		return false;
+	last_byte = w->c.avail - h->max_byte - 8;
 	while (pos < end && n < c->cap_ev) {
 		uint64_t at = align_up(pos, h->align), next, id, when = clock;
 		const uint8_t *base = buf + at / 8;
@@ -1871,21 +1910,14 @@ static bool quiet_events(const hdr_plan *h, const lsync_ctf_stream_class *sc,
 		const hdr_option *o;
 		int opt;
 
-		if (at > end || at / 8 > w->c.avail - h->max_byte - 8)
+		if (at > end || at / 8 > last_byte)
 			break;
 		id = hdr_get(base, &h->id_at);
 		opt = h->by_tag[id];
 		if (opt < 0 || h->opt[opt].bits > end - at)
 			break;
 		o = &h->opt[opt];
-		for (unsigned i = 0; i < o->n; i++) {
-			uint64_t v = hdr_get(base, &o->at[i]);
-
-			if (o->role[i] == 1)
-				id = v;
-			else if (o->role[i] == 2)
-				update_clock(&when, v, o->type[i]->size);
-		}
+		id = hdr_fields(base, o, id, &when);
 		next = at + o->bits;
 		if (id >= sc->by_id_len || !(ec = sc->by_id[id]) || !ec->quiet ||
 		    !skip_fixed(sc->event_context, &next, end) ||
