@@ -2373,11 +2373,12 @@ static void replay_network(lsync_skim *k, stream *s, const dnet *n)
 	if (n->r != LSYNC_FIELDS_PACKET)
 		return;
 	s->last_ns = n->p.timestamp_ns;
-	p = n->p;
-	if (n->addons)
-		addons_add(k, &p, n->raw);
-	else
-		emit(k, &p);
+	if (!n->addons) {
+		emit(k, &n->p);
+		return;
+	}
+	p = n->p; /* its flags are set from the raw ones */
+	addons_add(k, &p, n->raw);
 }
 
 /* No chunk where one was due: the stream is done, or memory ran out. */
