@@ -326,23 +326,35 @@ static void struct_node(build *b, const lsync_ctf_type *t, const char *name, int
 	b->depth--;
 }
 
+/* The option of variant o for tag `tag`: the first of its ranges that
+ * holds it. */
+static inline bool in_range(const plan_op *o, uint64_t tag, uint32_t *opt)
+{
+	for (uint32_t i = 0; i < o->n_ranges; i++) {
+		const lsync_ctf_range *r = &o->ranges[i];
+		bool in = o->tag_signed ? (int64_t)tag >= (int64_t)r->lo &&
+						  (int64_t)tag <= (int64_t)r->hi
+					: tag >= r->lo && tag <= r->hi;
+
+		if (in) {
+			*opt = r->option;
+			return true;
+		}
+	}
+	return false;
+}
+
 /* The option of each tag below PLAN_TAGS, as in_range() finds it (an
  * option past 127 is left to it). */
 static void tag_table(plan_op *o)
 {
 	for (uint64_t tag = 0; tag < PLAN_TAGS; tag++) {
-		o->by_tag[tag] = -1;
-		for (uint32_t i = 0; i < o->n_ranges; i++) {
-			const lsync_ctf_range *r = &o->ranges[i];
-			bool in = o->tag_signed ? (int64_t)tag >= (int64_t)r->lo &&
-							  (int64_t)tag <= (int64_t)r->hi
-						: tag >= r->lo && tag <= r->hi;
+		uint32_t opt;
 
-			if (in) {
-				o->by_tag[tag] = r->option <= INT8_MAX ? (int8_t)r->option : -2;
-				break;
-			}
-		}
+		if (!in_range(o, tag, &opt))
+			o->by_tag[tag] = -1;
+		else
+			o->by_tag[tag] = opt <= INT8_MAX ? (int8_t)opt : -2;
 	}
 }
 
@@ -1183,22 +1195,6 @@ static inline bool run_reads(const lsync_net_plan *pl, const plan_op *o, cursor 
 			slots[rd->level][rd->slot] = v;
 	}
 	return true;
-}
-
-static inline bool in_range(const plan_op *o, uint64_t tag, uint32_t *opt)
-{
-	for (uint32_t i = 0; i < o->n_ranges; i++) {
-		const lsync_ctf_range *r = &o->ranges[i];
-		bool in = o->tag_signed ? (int64_t)tag >= (int64_t)r->lo &&
-						  (int64_t)tag <= (int64_t)r->hi
-					: tag >= r->lo && tag <= r->hi;
-
-		if (in) {
-			*opt = r->option;
-			return true;
-		}
-	}
-	return false;
 }
 
 static bool skip_sequence(const plan_op *o, cursor *c, uint64_t len)
