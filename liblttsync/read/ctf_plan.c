@@ -871,21 +871,37 @@ static void add_fast(build *b, const plan_read *rd)
 	f->rsh = (uint8_t)(64 - rd->size);
 }
 
+/* Kinds of fast reads, in the order a run holds them (run_fast()). */
+enum { FAST_LE, FAST_BE, FAST_AT };
+
+static unsigned fast_kind(const plan_read *rd)
+{
+	return rd->at ? FAST_AT : rd->be ? FAST_BE : FAST_LE;
+}
+
+/* The reads of [rd, end) of one kind, appended; how many. */
+static uint16_t add_fast_kind(build *b, const plan_read *rd, const plan_read *end,
+			      unsigned kind)
+{
+	uint16_t n = 0;
+
+	for (; rd < end; rd++)
+		if (fast_kind(rd) == kind) {
+			add_fast(b, rd);
+			n++;
+		}
+	return n;
+}
+
 static void fast_run(build *b, plan_op *o)
 {
 	const plan_read *rd = &b->reads[o->first], *end = rd + o->n;
 
 	o->fast_first = b->n_fast;
 	o->store_first = b->n_stores;
-	for (const plan_read *r = rd; r < end; r++)
-		if (!r->at && !r->be)
-			add_fast(b, r), o->n_le++;
-	for (const plan_read *r = rd; r < end; r++)
-		if (!r->at && r->be)
-			add_fast(b, r), o->n_be++;
-	for (const plan_read *r = rd; r < end; r++)
-		if (r->at)
-			add_fast(b, r), o->n_at++;
+	o->n_le = add_fast_kind(b, rd, end, FAST_LE);
+	o->n_be = add_fast_kind(b, rd, end, FAST_BE);
+	o->n_at = add_fast_kind(b, rd, end, FAST_AT);
 	for (const plan_read *r = rd; r < end; r++)
 		if (r->slot >= 0) {
 			fast_store *st = &b->stores[b->n_stores++];
@@ -965,13 +981,13 @@ static bool close_merge(build *b)
 	m->align = b->ops[b->merge_op[0]].align;
 	m->bits = b->merge_rel[b->n_merge - 1] + b->ops[b->merge_op[b->n_merge - 1]].bits;
 	m->fast_first = b->n_fast;
-	for (unsigned kind = 0; kind < 3; kind++)
+	for (unsigned kind = FAST_LE; kind <= FAST_AT; kind++)
 		for (unsigned i = 0; i < b->n_merge; i++) {
 			const plan_op *o = &b->ops[b->merge_op[i]];
-			uint32_t first = o->fast_first + (kind > 0 ? o->n_le : 0) +
-					 (kind > 1 ? o->n_be : 0);
-			uint32_t n = kind == 0 ? o->n_le : kind == 1 ? o->n_be : o->n_at;
-			uint64_t shift = kind == 2 ? b->merge_rel[i] : b->merge_rel[i] / 8;
+			uint32_t first = o->fast_first + (kind > FAST_LE ? o->n_le : 0) +
+					 (kind > FAST_BE ? o->n_be : 0);
+			uint32_t n = kind == FAST_LE ? o->n_le : kind == FAST_BE ? o->n_be : o->n_at;
+			uint64_t shift = kind == FAST_AT ? b->merge_rel[i] : b->merge_rel[i] / 8;
 
 			for (uint32_t r = first; r < first + n; r++) {
 				fast_read *f = &b->fast[b->n_fast++];
@@ -981,7 +997,8 @@ static bool close_merge(build *b)
 					return false;
 				f->at = (uint32_t)(f->at + shift);
 			}
-			*(kind == 0 ? &m->n_le : kind == 1 ? &m->n_be : &m->n_at) += (uint16_t)n;
+			*(kind == FAST_LE ? &m->n_le : kind == FAST_BE ? &m->n_be : &m->n_at) +=
+				(uint16_t)n;
 		}
 	for (unsigned i = 0; i < b->n_merge; i++) {
 		const plan_op *o = &b->ops[b->merge_op[i]];

@@ -991,7 +991,10 @@ static void hdr_tags(hdr_plan *h)
 		h->by_tag[tag] = -1;
 		for (unsigned i = 0; i < h->n_ranges; i++)
 			if (tag >= h->ranges[i].lo && tag <= h->ranges[i].hi) {
-				h->by_tag[tag] = (int8_t)h->ranges[i].option;
+				/* An option that is none: read field by field. */
+				if (h->ranges[i].option < HDR_OPTIONS &&
+				    h->opt[h->ranges[i].option].align)
+					h->by_tag[tag] = (int8_t)h->ranges[i].option;
 				break;
 			}
 	}
@@ -1895,10 +1898,9 @@ static bool quiet_events(const hdr_plan *h, const lsync_ctf_stream_class *sc,
 {
 	const uint8_t *buf = w->c.buf;
 	uint64_t pos = w->c.pos, end = w->c.end, clock = d->clock;
+	uint64_t last_byte; /* of a header's start whose bytes are all in the file */
 	uint32_t n = c->n_ev;
 	bool got = false;
-
-	uint64_t last_byte; /* of a header's start whose bytes are all in the file */
 
 	if (c->n_net == c->cap_net || w->c.avail < h->max_byte + 8)
 		return false;
