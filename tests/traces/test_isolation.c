@@ -503,6 +503,34 @@ static void assert_read_in_workers(const char *const *paths, size_t n_paths,
 }
 
 /*
+ * Read with the real decoder: every trace is read, `by_bt2` by
+ * libbabeltrace2 and ending with status bt2_status, the others by our
+ * reader and fine; host1 is synchronized; no child is left.
+ */
+static void assert_read_with_bt2_for(const char *const *paths, size_t n_paths,
+				     size_t traces, const char *by_bt2,
+				     lttsync_status bt2_status)
+{
+	lttsync_session *s = test_reading_session(2);
+	size_t n;
+
+	cr_assert_eq(lttsync_session_read_trace_paths(&n, s, paths, NULL, n_paths, NULL, NULL),
+		     LTTSYNC_OK, "%s", lttsync_session_get_last_error(s));
+	cr_assert_eq(n, traces);
+	for (lttsync_trace_id t = 0; t < traces; t++) {
+		bool bt2 = strcmp(lttsync_session_get_trace_name(s, t), by_bt2) == 0;
+
+		cr_assert_eq(lttsync_session_get_trace_status(s, t),
+			     bt2 ? bt2_status : LTTSYNC_OK);
+		cr_assert_eq(reader_of(s, t), bt2 ? LTTSYNC_READER_BABELTRACE2
+						  : LTTSYNC_READER_AUTO);
+	}
+	cr_assert(synchronized(host_quality(s, "host1")));
+	test_assert_no_child();
+	lttsync_session_destroy(s);
+}
+
+/*
  * A call with a trace that our reader declines goes to workers, all of
  * its traces: with a decoder that fails, every trace fails, those our
  * reader supports too; with the real one, they are read by our reader in
@@ -515,27 +543,10 @@ Test(isolation, a_declined_trace_sends_the_call_to_workers)
 	char *gen = test_subdir(dir, "gen"), *declined = test_declined_trace(dir, "declined");
 	char *decoder = g_strdup(test_need_env("LTTSYNC_DECODER"));
 	const char *paths[] = { gen, declined };
-	lttsync_session *s;
-	size_t n;
 
 	test_generate(gen, opts);
 	assert_read_in_workers(paths, 2, 3, decoder);
-
-	s = test_reading_session(2);
-	cr_assert_eq(lttsync_session_read_trace_paths(&n, s, paths, NULL, 2, NULL, NULL),
-		     LTTSYNC_OK, "%s", lttsync_session_get_last_error(s));
-	cr_assert_eq(n, 3);
-	for (lttsync_trace_id t = 0; t < 3; t++) {
-		bool is_declined = strcmp(lttsync_session_get_trace_name(s, t), declined) == 0;
-
-		cr_assert_eq(lttsync_session_get_trace_status(s, t),
-			     is_declined ? LTTSYNC_ERROR_NO_DATA : LTTSYNC_OK);
-		cr_assert_eq(reader_of(s, t), is_declined ? LTTSYNC_READER_BABELTRACE2
-							  : LTTSYNC_READER_AUTO);
-	}
-	cr_assert(synchronized(host_quality(s, "host1")));
-	test_assert_no_child();
-	lttsync_session_destroy(s);
+	assert_read_with_bt2_for(paths, 2, 3, declined, LTTSYNC_ERROR_NO_DATA);
 	test_rm_rf(dir);
 	g_free(gen);
 	g_free(declined);
@@ -556,8 +567,6 @@ Test(isolation, a_trace_declined_at_its_files_sends_the_call_to_workers)
 	char *decoder = g_strdup(test_need_env("LTTSYNC_DECODER"));
 	char *host0 = g_build_filename(dir, "host0", "kernel", NULL);
 	const char *paths[] = { dir };
-	lttsync_session *s;
-	size_t n;
 
 	test_generate(dir, opts);
 	for (int i = 0; i < 4100; i++) {
@@ -567,20 +576,7 @@ Test(isolation, a_trace_declined_at_its_files_sends_the_call_to_workers)
 		test_write_file(host0, name, "", 0);
 	}
 	assert_read_in_workers(paths, 1, 2, decoder);
-
-	s = test_reading_session(2);
-	cr_assert_eq(lttsync_session_read_trace_paths(&n, s, paths, NULL, 1, NULL, NULL),
-		     LTTSYNC_OK, "%s", lttsync_session_get_last_error(s));
-	for (lttsync_trace_id t = 0; t < 2; t++) {
-		bool bloated = strcmp(lttsync_session_get_trace_name(s, t), host0) == 0;
-
-		cr_assert_eq(lttsync_session_get_trace_status(s, t), LTTSYNC_OK);
-		cr_assert_eq(reader_of(s, t), bloated ? LTTSYNC_READER_BABELTRACE2
-						      : LTTSYNC_READER_AUTO);
-	}
-	cr_assert(synchronized(host_quality(s, "host1")));
-	test_assert_no_child();
-	lttsync_session_destroy(s);
+	assert_read_with_bt2_for(paths, 1, 2, host0, LTTSYNC_OK);
 	test_rm_rf(dir);
 	g_free(host0);
 	g_free(decoder);

@@ -383,6 +383,16 @@ static void same_bounds(const lsync_segmented *a, const lsync_segmented *b,
 	}
 }
 
+/* The same segments and pieces, and the same bounds over the span of
+ * the windows ws they were made from. */
+static void same_results(const lsync_segmented *a, const lsync_segmented *b,
+			 const lsync_windows *ws)
+{
+	same_segmentation(a, b);
+	same_bounds(a, b, ws->w[0].index * ws->width,
+		    (ws->w[ws->len - 1].index + 1) * ws->width);
+}
+
 Test(windows, segmentation_packed_equals_unpacked)
 {
 	for (uint64_t seed = 1; seed <= 3; seed++) {
@@ -417,12 +427,8 @@ Test(windows, segmentation_packed_equals_unpacked)
 		cr_assert_eq(lsync_segment_pair(&shuffled, LSYNC_SEGMENT_MIN_SPAN_NS, &sc), 0);
 		cr_assert_geq(sa.n_seg, 2, "seed %llu: rates that change give segments",
 			      (unsigned long long)seed);
-		same_segmentation(&sa, &sb);
-		same_segmentation(&sa, &sc);
-		same_bounds(&sa, &sb, packed.w[0].index * packed.width,
-			    (packed.w[packed.len - 1].index + 1) * packed.width);
-		same_bounds(&sa, &sc, packed.w[0].index * packed.width,
-			    (packed.w[packed.len - 1].index + 1) * packed.width);
+		same_results(&sa, &sb, &packed);
+		same_results(&sa, &sc, &packed);
 		lsync_segmented_free(&sa);
 		lsync_segmented_free(&sb);
 		lsync_segmented_free(&sc);
@@ -459,9 +465,7 @@ Test(windows, segmentation_of_a_coarsened_grid_equals_the_wider_grid)
 	cr_assert_eq(sa.reach, LSYNC_SEGMENT_MIN_SPAN_NS);
 	sb.reach = sa.reach;
 	cr_assert_geq(sa.n_seg, 2, "rates that change give segments");
-	same_segmentation(&sa, &sb);
-	same_bounds(&sa, &sb, wide.w[0].index * wide.width,
-		    (wide.w[wide.len - 1].index + 1) * wide.width);
+	same_results(&sa, &sb, &wide);
 	lsync_segmented_free(&sa);
 	lsync_segmented_free(&sb);
 	lsync_windows_fini(&narrow);
