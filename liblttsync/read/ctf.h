@@ -52,6 +52,24 @@ typedef struct lsync_ctf_range {
 	uint32_t option;
 } lsync_ctf_range;
 
+/* The option of the first of n ranges that holds tag (compared as
+ * int64 when the tag is signed); false when none does. */
+static inline bool lsync_ctf_range_option(const lsync_ctf_range *ranges, uint32_t n,
+					  bool tag_signed, uint64_t tag, uint32_t *option)
+{
+	for (uint32_t i = 0; i < n; i++) {
+		const lsync_ctf_range *r = &ranges[i];
+		bool in = tag_signed ? (int64_t)tag >= (int64_t)r->lo && (int64_t)tag <= (int64_t)r->hi
+				     : tag >= r->lo && tag <= r->hi;
+
+		if (in) {
+			*option = r->option;
+			return true;
+		}
+	}
+	return false;
+}
+
 /*
  * Where a variant's tag or a sequence's length is, found when the
  * metadata is read: the member `index` of the structure `up` levels

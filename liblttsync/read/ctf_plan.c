@@ -330,18 +330,7 @@ static void struct_node(build *b, const lsync_ctf_type *t, const char *name, int
  * holds it. */
 static inline bool in_range(const plan_op *o, uint64_t tag, uint32_t *opt)
 {
-	for (uint32_t i = 0; i < o->n_ranges; i++) {
-		const lsync_ctf_range *r = &o->ranges[i];
-		bool in = o->tag_signed ? (int64_t)tag >= (int64_t)r->lo &&
-						  (int64_t)tag <= (int64_t)r->hi
-					: tag >= r->lo && tag <= r->hi;
-
-		if (in) {
-			*opt = r->option;
-			return true;
-		}
-	}
-	return false;
+	return lsync_ctf_range_option(o->ranges, o->n_ranges, o->tag_signed, tag, opt);
 }
 
 /* The option of each tag below PLAN_TAGS, as in_range() finds it (an

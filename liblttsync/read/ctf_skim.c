@@ -476,23 +476,12 @@ static bool walk_variant(walker *w, const lsync_ctf_type *t, const char *name,
 {
 	uint64_t tag;
 	int self = -2;
-	long opt = -1;
+	uint32_t opt;
 
 	if (t->tag.up >= w->depth)
 		return false;
 	tag = w->slots[w->depth - 1 - t->tag.up][t->tag.slot];
-	for (uint32_t i = 0; i < t->n_ranges; i++) {
-		const lsync_ctf_range *r = &t->ranges[i];
-		bool in = t->tag_signed ? (int64_t)tag >= (int64_t)r->lo &&
-						  (int64_t)tag <= (int64_t)r->hi
-					: tag >= r->lo && tag <= r->hi;
-
-		if (in) {
-			opt = (long)r->option;
-			break;
-		}
-	}
-	if (opt < 0)
+	if (!lsync_ctf_range_option(t->ranges, t->n_ranges, t->tag_signed, tag, &opt))
 		return false; /* babeltrace2: "Cannot find variant field class's option" */
 	if (w->mode == W_DECODE && parent >= -1)
 		self = new_inst(w, t, name, parent);
@@ -988,15 +977,13 @@ static bool hdr_role(hdr_plan *h, hdr_option *o, unsigned f, uint64_t off)
 static void hdr_tags(hdr_plan *h)
 {
 	for (unsigned tag = 0; tag < HDR_TAGS; tag++) {
+		uint32_t opt;
+
 		h->by_tag[tag] = -1;
-		for (unsigned i = 0; i < h->n_ranges; i++)
-			if (tag >= h->ranges[i].lo && tag <= h->ranges[i].hi) {
-				/* An option that is none: read field by field. */
-				if (h->ranges[i].option < HDR_OPTIONS &&
-				    h->opt[h->ranges[i].option].align)
-					h->by_tag[tag] = (int8_t)h->ranges[i].option;
-				break;
-			}
+		/* An option that is none: read field by field. */
+		if (lsync_ctf_range_option(h->ranges, h->n_ranges, false, tag, &opt) &&
+		    opt < HDR_OPTIONS && h->opt[opt].align)
+			h->by_tag[tag] = (int8_t)opt;
 	}
 }
 
@@ -1100,7 +1087,8 @@ static inline bool read_header(const hdr_plan *h, bool fast, cursor *c, uint64_t
 			       uint64_t *id, bool *id_set)
 {
 	uint64_t tag, v, pos = align_up(c->pos, h->align);
-	const hdr_option *o = NULL;
+	const hdr_option *o;
+	uint32_t option;
 
 	/* Fast, where the header is in the content and its bytes in the
 	 * file; else read as below, which finds what is wrong. */
@@ -1124,13 +1112,9 @@ static inline bool read_header(const hdr_plan *h, bool fast, cursor *c, uint64_t
 		return false;
 	*id = tag;
 	*id_set = true;
-	for (unsigned i = 0; i < h->n_ranges; i++)
-		if (tag >= h->ranges[i].lo && tag <= h->ranges[i].hi) {
-			o = &h->opt[h->ranges[i].option];
-			break;
-		}
-	if (!o)
+	if (!lsync_ctf_range_option(h->ranges, h->n_ranges, false, tag, &option))
 		return false;
+	o = &h->opt[option];
 	c->pos = align_up(c->pos, o->align);
 	if (c->pos > c->end)
 		return false;
